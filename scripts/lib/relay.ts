@@ -1,0 +1,130 @@
+// WebSocket-to-TCP relay so the Neon serverless driver (WebSocket mode) can reach a plain local
+// Postgres, the same job Neon's own wsproxy does in front of real Neon. Only loopback targets are
+// allowed: this is a development and test tool, never an open proxy.
+import { createServer, type Server } from "node:http";
+import { connect, isIP } from "node:net";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+
+// `ws` must be loaded through require: under vitest an `import` resolves to its browser stub.
+const require = createRequire(import.meta.url);
+const { WebSocketServer } = require("ws") as typeof import("ws");
+
+export interface Relay {
+  /** `host:port` of the relay, the value the worker's `DB_RELAY_URL` expects. */
+  address: string;
+  port: number;
+  /** Postgres protocol messages that start a query (simple `Q` or extended `P`/`B` + `E`). */
+  stats: { connections: number; queries: number };
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+interface StreamState {
+  started: boolean;
+  /** Bytes of the current message still to skip. */
+  skip: number;
+  /** A message header split across chunks. */
+  header: Buffer;
+}
+
+/**
+ * Counts round trips in a client-to-server Postgres stream: one per simple query (`Q`) and one
+ * per extended-protocol batch (`S`, Sync). Messages may be split across WebSocket frames.
+ */
+function countQueries(chunk: Buffer, state: StreamState): number {
+  let n = 0;
+  let data = state.header.length ? Buffer.concat([state.header, chunk]) : chunk;
+  state.header = Buffer.alloc(0);
+  let offset = 0;
+  if (state.skip > 0) {
+    const take = Math.min(state.skip, data.length);
+    state.skip -= take;
+    offset = take;
+  }
+  if (!state.started && offset < data.length) {
+    // The startup message has no type byte.
+    if (data.length - offset < 4) {
+      state.header = data.subarray(offset);
+      return 0;
+    }
+    state.started = true;
+    state.skip = data.readUInt32BE(offset);
+    const take = Math.min(state.skip, data.length - offset);
+    state.skip -= take;
+    offset += take;
+  }
+  while (state.skip === 0 && offset < data.length) {
+    if (data.length - offset < 5) {
+      state.header = Buffer.from(data.subarray(offset));
+      break;
+    }
+    const type = data[offset];
+    const length = data.readUInt32BE(offset + 1);
+    if (type === 0x51 || type === 0x53) n++; // 'Q' or 'S'
+    const total = 1 + length;
+    const take = Math.min(total, data.length - offset);
+    state.skip = total - take;
+    offset += take;
+  }
+  return n;
+}
+
+export async function startRelay(options: { port?: number } = {}): Promise<Relay> {
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(426).end("WebSocket upgrade required");
+  });
+  const wss = new WebSocketServer({ server });
+  const stats = { connections: 0, queries: 0 };
+
+  wss.on("connection", (ws, req) => {
+    const url = new URL(req.url ?? "/", "http://relay");
+    const target = url.searchParams.get("address") ?? "";
+    const sep = target.lastIndexOf(":");
+    const host = target.slice(0, sep).replace(/^\[|\]$/g, "");
+    const port = Number(target.slice(sep + 1));
+    if (!LOOPBACK.has(host) || !Number.isInteger(port) || port <= 0 || port > 65535) {
+      ws.close(1008, "relay only connects to loopback Postgres");
+      return;
+    }
+    stats.connections++;
+    const socket = connect({ host: isIP(host) ? host : "127.0.0.1", port });
+    const protocol: StreamState = { started: false, skip: 0, header: Buffer.alloc(0) };
+    const pending: Buffer[] = [];
+    let open = false;
+    socket.on("connect", () => {
+      open = true;
+      for (const chunk of pending) socket.write(chunk);
+      pending.length = 0;
+    });
+    ws.on("message", (data: Buffer) => {
+      try {
+        stats.queries += countQueries(data, protocol);
+      } catch {
+        // Counting is best effort; relaying must never fail because of it.
+      }
+      if (open) socket.write(data);
+      else pending.push(data);
+    });
+    socket.on("data", (data) => ws.readyState === ws.OPEN && ws.send(data));
+    socket.on("close", () => ws.close());
+    socket.on("error", () => ws.terminate());
+    ws.on("close", () => socket.destroy());
+    ws.on("error", () => socket.destroy());
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    address: `127.0.0.1:${port}`,
+    port,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+      }),
+  };
+}

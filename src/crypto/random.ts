@@ -1,0 +1,33 @@
+// Prefixed ids and secrets (STYLE.md habit 7): a leaked string says what it is.
+// Base58 avoids look-alike characters (0/O, I/l) in keys people copy by hand.
+const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** Uniform random base58 string (rejection sampling, so no modulo bias). */
+export function randomBase58(length: number): string {
+  let out = "";
+  while (out.length < length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
+    for (const b of bytes) {
+      if (b < 232) out += ALPHABET[b % 58]; // 232 = 4 * 58
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "req";
+
+/** ~128 bits of randomness behind a resource prefix, e.g. `lic_7Hq...`. */
+export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase58(22)}`;
+
+/** License keys: `lk_` + ~234 bits. Shown once; stored as a SHA-256 hash. */
+export const newLicenseKey = () => `lk_${randomBase58(40)}`;
+
+/** API keys: `sk_` + ~234 bits. Shown once; stored as a SHA-256 hash. */
+export const newApiKey = () => `sk_${randomBase58(40)}`;
+
+/** The visible part kept beside a hash: the prefix plus four characters. */
+export const visiblePrefix = (secret: string) => secret.slice(0, secret.indexOf("_") + 5);
+
+export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
+export const API_KEY_PATTERN = /^sk_[1-9A-HJ-NP-Za-km-z]{40}$/;

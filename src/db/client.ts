@@ -1,0 +1,55 @@
+// Postgres through the Neon serverless driver in WebSocket mode (interactive transactions work,
+// unlike the HTTP mode). Workers cannot share I/O objects across requests, so each request gets
+// its own Pool, ended after the response (see middleware/scope.ts).
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema";
+
+export type Database = NeonDatabase<typeof schema>;
+
+export interface DbConnection {
+  db: Database;
+  pool: Pool;
+}
+
+let relayInUse: string | undefined;
+
+/**
+ * Points the driver at a local WebSocket-to-TCP relay (dev and tests), the way Neon's own wsproxy
+ * fronts Neon. Without a relay the driver talks to Neon directly over TLS.
+ */
+function useRelay(relay: string): void {
+  if (relayInUse === relay) return;
+  neonConfig.wsProxy = (host, port) => `${relay}/v2?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+  relayInUse = relay;
+}
+
+export function connectDb(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): DbConnection {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured");
+  if (env.DB_RELAY_URL) useRelay(env.DB_RELAY_URL);
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL,
+    // Fail fast: a request waiting on an unreachable database should become a 503, not hang.
+    connectionTimeoutMillis: 5_000,
+    max: 4,
+  });
+  // An idle client erroring (e.g. the server going away) must not crash the isolate.
+  pool.on("error", () => {});
+  return { db: drizzle({ client: pool, schema }), pool };
+}
+
+/** SQLSTATE classes that mean "the database is not available", not "the query is wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)/;
+
+/** True for failures to reach or use the database, which the API reports as 503. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof Error && err.message === "DATABASE_URL is not configured") return true;
+  const cause = (err as { cause?: unknown })?.cause ?? err;
+  const code = (cause as { code?: unknown })?.code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
+  const message = cause instanceof Error ? cause.message : String((cause as { message?: unknown })?.message ?? "");
+  return /connect|connection|terminated|timeout|timed out|websocket|ECONNREFUSED|socket/i.test(message);
+}

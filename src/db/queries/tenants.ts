@@ -1,0 +1,36 @@
+import type { Database } from "../client";
+import { apiKeys, tenants, type PlanTier } from "../schema";
+import { newApiKey, newId, visiblePrefix } from "../../crypto/random";
+import { sha256Hex } from "../../crypto/hash";
+import type { Permission } from "../../services/permissions";
+
+export interface NewTenant {
+  name: string;
+  planTier: PlanTier;
+  apiKeyName: string;
+  permissions: readonly Permission[];
+}
+
+/** Creates a tenant and its first API key in one transaction; the key secret is returned once. */
+export async function createTenantWithKey(db: Database, input: NewTenant) {
+  const secret = newApiKey();
+  const keyHash = await sha256Hex(secret);
+  return db.transaction(async (tx) => {
+    const [tenant] = await tx
+      .insert(tenants)
+      .values({ id: newId("tnt"), name: input.name, planTier: input.planTier })
+      .returning();
+    const [key] = await tx
+      .insert(apiKeys)
+      .values({
+        id: newId("key"),
+        tenantId: tenant!.id,
+        name: input.apiKeyName,
+        keyHash,
+        keyPrefix: visiblePrefix(secret),
+        permissions: [...input.permissions],
+      })
+      .returning();
+    return { tenant: tenant!, apiKey: key!, secret };
+  });
+}

@@ -1,0 +1,178 @@
+// Drizzle schema: the source of truth for `migrations/` (run `npm run db:generate` after a change).
+// Every tenant-owned table carries `tenant_id`, and every query filters on it.
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+export const PLAN_TIERS = ["free", "pro", "enterprise"] as const;
+export const BINDING_MODES = ["none", "hardware", "domain", "ip"] as const;
+export const TOKEN_TIERS = ["basic", "advanced", "custom"] as const;
+export const LICENSE_STATUSES = ["active", "suspended", "revoked"] as const;
+
+export type PlanTier = (typeof PLAN_TIERS)[number];
+export type BindingMode = (typeof BINDING_MODES)[number];
+export type TokenTier = (typeof TOKEN_TIERS)[number];
+export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
+
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(", ")})`);
+
+export const tenants = pgTable(
+  "tenants",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    planTier: text("plan_tier").$type<PlanTier>().notNull().default("free"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check("tenants_plan_tier_check", oneOf("plan_tier", PLAN_TIERS))],
+);
+
+/** A seller's product; its id is the `aud` of the license tokens issued for it. */
+export const applications = pgTable(
+  "applications",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("applications_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+export const policies = pgTable(
+  "policies",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    applicationId: text("application_id").references(() => applications.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    /** null = unlimited seats. */
+    maxActivations: integer("max_activations"),
+    bindingMode: text("binding_mode").$type<BindingMode>().notNull().default("none"),
+    /** null = no heartbeat required. */
+    heartbeatIntervalS: integer("heartbeat_interval_s"),
+    heartbeatGraceS: integer("heartbeat_grace_s").notNull().default(0),
+    tokenTier: text("token_tier").$type<TokenTier>().notNull().default("basic"),
+    /** Churn budget: at most this many deactivations per window (null = unlimited). */
+    maxDeactivations: integer("max_deactivations"),
+    deactivationWindowS: integer("deactivation_window_s"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("policies_tenant_idx").on(t.tenantId, t.createdAt),
+    check("policies_binding_mode_check", oneOf("binding_mode", BINDING_MODES)),
+    check("policies_token_tier_check", oneOf("token_tier", TOKEN_TIERS)),
+    check("policies_max_activations_check", sql`max_activations IS NULL OR max_activations >= 0`),
+    check("policies_heartbeat_check", sql`(heartbeat_interval_s IS NULL OR heartbeat_interval_s > 0) AND heartbeat_grace_s >= 0`),
+  ],
+);
+
+export const licenses = pgTable(
+  "licenses",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    applicationId: text("application_id").references(() => applications.id, { onDelete: "restrict" }),
+    policyId: text("policy_id").notNull().references(() => policies.id, { onDelete: "restrict" }),
+    /** Hex SHA-256 of the full license key; the key itself is never stored. */
+    keyHash: text("key_hash").notNull(),
+    /** First characters of the key, enough for a human to recognise it. */
+    keyPrefix: text("key_prefix").notNull(),
+    status: text("status").$type<LicenseStatus>().notNull().default("active"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    plan: text("plan"),
+    features: jsonb("features").$type<string[]>().notNull().default([]),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    /** CIDR allowlist for the `ip` binding mode. */
+    allowedCidrs: jsonb("allowed_cidrs").$type<string[]>().notNull().default([]),
+    /** Seats held by live activations, kept exact by conditional updates in Postgres. */
+    activationCount: integer("activation_count").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("licenses_key_hash_idx").on(t.keyHash),
+    index("licenses_tenant_idx").on(t.tenantId, t.createdAt),
+    index("licenses_tenant_status_idx").on(t.tenantId, t.status),
+    check("licenses_status_check", oneOf("status", LICENSE_STATUSES)),
+    check("licenses_activation_count_check", sql`activation_count >= 0`),
+  ],
+);
+
+export const activations = pgTable(
+  "activations",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    licenseId: text("license_id").notNull().references(() => licenses.id, { onDelete: "cascade" }),
+    fingerprint: text("fingerprint").notNull(),
+    name: text("name"),
+    domain: text("domain"),
+    ip: text("ip"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the seat is released; the row stays as history. */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // One live activation per fingerprint per license; released ones may repeat.
+    uniqueIndex("activations_live_fingerprint_idx")
+      .on(t.licenseId, t.fingerprint)
+      .where(sql`deactivated_at IS NULL`),
+    index("activations_tenant_idx").on(t.tenantId, t.createdAt),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Hex SHA-256 of the full secret; the secret is shown once at creation. */
+    keyHash: text("key_hash").notNull(),
+    keyPrefix: text("key_prefix").notNull(),
+    permissions: text("permissions").array().notNull().default(sql`'{}'::text[]`),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("api_keys_key_hash_idx").on(t.keyHash),
+    index("api_keys_tenant_idx").on(t.tenantId, t.createdAt),
+  ],
+);
+
+/** Revoked license tokens: the source of truth behind the KV denylist. */
+export const revokedTokens = pgTable(
+  "revoked_tokens",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    jti: text("jti").notNull(),
+    licenseId: text("license_id"),
+    /** When the token would have expired anyway; rows past it can be swept. */
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.jti] }), index("revoked_tokens_expires_idx").on(t.expiresAt)],
+);

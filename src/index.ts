@@ -1,0 +1,43 @@
+// Worker entry: cross-cutting middleware, then every route, grouped by who calls it.
+import { requestId } from "hono/request-id";
+import { createApp } from "./app";
+import { randomBase58 } from "./crypto/random";
+import { notFoundHandler, onError } from "./middleware/errors";
+import { scope } from "./middleware/scope";
+import { bodyLimit, hardenedHeaders, noStoreByDefault } from "./middleware/security";
+import { registerHealthz } from "./routes/healthz";
+import { registerReadyz } from "./routes/readyz";
+import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
+import { registerV1TenantGet } from "./routes/v1_tenant_get";
+import { registerOpenApi } from "./routes/openapi";
+
+const app = createApp();
+
+// Cross-cutting: request id first so every log line and error carries it.
+app.use(requestId({ generator: () => `req_${randomBase58(22)}` }));
+app.use(scope());
+app.use(hardenedHeaders());
+app.use(noStoreByDefault());
+app.use(bodyLimit());
+
+// Health
+registerHealthz(app);
+registerReadyz(app);
+
+// Operator
+registerV1TenantsCreate(app);
+
+// Server API (API key)
+registerV1TenantGet(app);
+
+// Documentation
+registerOpenApi(app);
+
+app.onError(onError);
+app.notFound(notFoundHandler(() => app.routes));
+
+export { app };
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

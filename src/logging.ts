@@ -1,0 +1,56 @@
+// Structured JSON logs, one object per line, always with the request id. Everything passes
+// through `redact` first: a log line must never carry a license key, API key, token or secret.
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/\b(lk|sk|op|whsec)_[A-Za-z0-9+/=_-]{6,}/g, "$1_[REDACTED]"],
+  // Compact JWS/JWT: three base64url segments starting with a JSON header.
+  [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, "[REDACTED_JWT]"],
+  [/\b(Bearer|Basic)\s+[^\s"',]+/gi, "$1 [REDACTED]"],
+  [/(postgres(?:ql)?:\/\/[^:/\s]+:)[^@\s]+@/gi, "$1[REDACTED]@"],
+];
+
+// Field names whose values are masked whatever they look like.
+const SECRET_FIELD =
+  /^(authorization|cookie|set-cookie|license_?key|api_?key|key|hwuid|fingerprint|signing_?keys|private_?key|operator_?token)$|secret|passw|token$/i;
+
+function redactString(value: string): string {
+  let out = value;
+  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** Returns a copy with secret-looking fields and substrings masked. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactString(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 6) return "[TRUNCATED]";
+  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_FIELD.test(k) && v != null && v !== "" ? "[REDACTED]" : redact(v, depth + 1);
+  }
+  return out;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(context: Record<string, unknown>, minLevel: string | undefined): Logger {
+  const floor = LEVELS[(minLevel as LogLevel) in LEVELS ? (minLevel as LogLevel) : "info"];
+  const write = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (LEVELS[level] < floor) return;
+    const line = JSON.stringify(redact({ ts: new Date().toISOString(), level, msg, ...context, ...fields }));
+    if (level === "error") console.error(line);
+    else if (level === "warn") console.warn(line);
+    else console.log(line);
+  };
+  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+}

@@ -1,0 +1,100 @@
+// Turns every failure into the one JSON error envelope (errors.ts), in one place: validation
+// failures, malformed JSON, Hono's HTTP exceptions, database outages and unexpected throws.
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { Hook } from "@hono/zod-openapi";
+import type { ZodError } from "zod";
+import { AppError, type ErrorBody, type ErrorCode } from "../errors";
+import { isDatabaseUnavailable } from "../db/client";
+import { unavailable } from "../errors";
+
+/** Schema failures: 422 (400 for a body that is not an object at all) with the failing paths. */
+export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
+  if (result.success) return;
+  const issues = (result.error as ZodError).issues.map((issue) => ({
+    path: issue.path.join("."),
+    message: issue.message,
+    ...("keys" in issue ? { keys: issue.keys } : {}),
+  }));
+  const where = result.target === "json" ? "body" : result.target;
+  throw new AppError("VALIDATION_FAILED", `The request ${where} is invalid.`, { details: issues });
+};
+
+export function errorResponse(c: Context, err: AppError): Response {
+  const body: ErrorBody = {
+    error: {
+      code: err.code,
+      message: err.message,
+      request_id: c.get("requestId") ?? "",
+      ...(err.details !== undefined ? { details: err.details } : {}),
+    },
+  };
+  const res = c.json(body, err.status);
+  for (const [name, value] of Object.entries(err.headers ?? {})) res.headers.set(name, value);
+  res.headers.set("Cache-Control", "no-store");
+  return res;
+}
+
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_ALLOWED",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "RATE_LIMITED",
+};
+
+/** Maps anything thrown to an AppError; unknown errors become a bare 500 with nothing leaked. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /JSON/i.test(err.message)) {
+      return new AppError("INVALID_JSON", "The request body is not valid JSON.");
+    }
+    if (err.status === 415) {
+      return new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
+    }
+    const code = HTTP_EXCEPTION_CODES[err.status];
+    if (code) return new AppError(code, err.message || code);
+  }
+  if (isDatabaseUnavailable(err)) return unavailable(err);
+  return new AppError("INTERNAL_ERROR", "An unexpected error occurred.", { internal: err });
+}
+
+export const onError: ErrorHandler = (err, c) => {
+  const appError = toAppError(err);
+  const log = c.get("log");
+  const fields = { code: appError.code, status: appError.status, error: appError.internal ?? err };
+  if (appError.status >= 500) log?.error("request failed", fields);
+  else log?.debug("request rejected", { code: appError.code });
+  return errorResponse(c, appError);
+};
+
+/**
+ * 404 for unknown paths, 405 (with `Allow`) for known paths called with the wrong method.
+ * `routes` is read lazily so it sees every route registered after this handler was made.
+ */
+export function notFoundHandler(routes: () => { method: string; path: string }[]): NotFoundHandler {
+  let table: { pattern: RegExp; method: string }[] | undefined;
+  return (c) => {
+    table ??= routes()
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(`^${r.path.replace(/[.]/g, "\\.").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+      }));
+    const allowed = [...new Set(table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    if (allowed.length > 0) {
+      if (allowed.includes("GET") && !allowed.includes("HEAD")) allowed.push("HEAD");
+      return errorResponse(
+        c,
+        new AppError("METHOD_NOT_ALLOWED", `Use ${allowed.join(", ")} for this path.`, {
+          headers: { Allow: allowed.join(", ") },
+        }),
+      );
+    }
+    return errorResponse(c, new AppError("NOT_FOUND", "No route matches this path."));
+  };
+}

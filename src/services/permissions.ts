@@ -1,0 +1,24 @@
+// The closed list of permissions an API key (or access token) can carry.
+export const PERMISSIONS = [
+  "tenants:read",
+  "applications:read",
+  "applications:write",
+  "policies:read",
+  "policies:write",
+  "licenses:read",
+  "licenses:write",
+  "activations:read",
+  "activations:write",
+  "tokens:introspect",
+  "tokens:revoke",
+  "api_keys:read",
+  "api_keys:write",
+  "webhooks:read",
+  "webhooks:write",
+  "audit:read",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const isPermission = (value: string): value is Permission =>
+  (PERMISSIONS as readonly string[]).includes(value);

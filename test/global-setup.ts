@@ -1,0 +1,43 @@
+// Runs once, in Node, before the workerd test pool starts: a throwaway embedded Postgres with every
+// migration applied, the WebSocket relay the Neon driver reaches it through, and fresh secrets.
+// The values reach the worker as bindings (vitest.config.ts).
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startPostgres } from "../scripts/lib/postgres.ts";
+import { startRelay } from "../scripts/lib/relay.ts";
+import { applyMigrations } from "../scripts/lib/migrate.ts";
+import { generateDevSecrets } from "../scripts/lib/secrets.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    relayAddress: string;
+    operatorToken: string;
+    signingKeys: string;
+    webhookSecretsKey: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  // Under the OS temp dir: the `postgres` user must be able to reach the data dir.
+  const root = mkdtempSync(join(tmpdir(), "license-test-"));
+  chmodSync(root, 0o755);
+  const pg = await startPostgres({ dataDir: join(root, "pg"), ephemeral: true });
+  await applyMigrations(pg.url);
+  const relay = await startRelay();
+  const secrets = await generateDevSecrets();
+
+  project.provide("databaseUrl", pg.url);
+  project.provide("relayAddress", relay.address);
+  project.provide("operatorToken", secrets.OPERATOR_TOKEN);
+  project.provide("signingKeys", secrets.SIGNING_KEYS);
+  project.provide("webhookSecretsKey", secrets.WEBHOOK_SECRETS_KEY);
+
+  return async () => {
+    await relay.close();
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
+}
