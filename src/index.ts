@@ -10,6 +10,13 @@ import { registerReadyz } from "./routes/readyz";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1TenantGet } from "./routes/v1_tenant_get";
 import { registerOpenApi } from "./routes/openapi";
+import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
+import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
+import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
+import { registerV1LicensesJwks } from "./routes/v1_licenses_jwks";
+import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
+import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
+import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
 
 const app = createApp();
 
@@ -24,11 +31,20 @@ app.use(bodyLimit());
 registerHealthz(app);
 registerReadyz(app);
 
+// Public: license keys only, no credential
+registerV1LicensesValidate(app);
+registerV1LicensesVerify(app);
+registerV1LicensesValidateHardware(app);
+registerV1LicensesJwks(app);
+registerWellKnownLicenseConfiguration(app);
+
 // Operator
 registerV1TenantsCreate(app);
 
 // Server API (API key)
 registerV1TenantGet(app);
+registerV1LicensesIntrospect(app);
+registerV1LicensesRevokeToken(app);
 
 // Documentation
 registerOpenApi(app);

@@ -2,11 +2,16 @@
 // through the same Neon driver path the worker uses. Each test file creates its own tenants, so
 // files are independent and can run in parallel against one database.
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { app } from "../src/index";
 import { connectDb, type Database } from "../src/db/client";
-import { apiKeys } from "../src/db/schema";
-import { newApiKey, newId, visiblePrefix } from "../src/crypto/random";
+import { eq } from "drizzle-orm";
+import { activations, apiKeys, applications, licenses, policies } from "../src/db/schema";
+import { newApiKey, newId, newLicenseKey, visiblePrefix } from "../src/crypto/random";
 import { sha256Hex } from "../src/crypto/hash";
 import { PERMISSIONS, type Permission } from "../src/services/permissions";
+import type { ErrorBody, ErrorCode } from "../src/errors";
 
 export const BASE = "https://license.test";
 
@@ -85,4 +90,153 @@ export async function insertApiKey(
     }).then(() => undefined),
   );
   return { id, secret };
+}
+
+/**
+ * Calls the app directly with some bindings replaced (a debug log level, an unreachable database,
+ * no operator token), then waits for its deferred work, so logs and writes after the response
+ * are complete when it returns.
+ */
+export async function callWithEnv(
+  overrides: Partial<Env>,
+  path: string,
+  options: CallOptions = {},
+): Promise<Response> {
+  const headers = new Headers(options.headers);
+  if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  }
+  const method = options.method ?? (body !== undefined ? "POST" : "GET");
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** An address where nothing listens: the database is unreachable. */
+export const UNREACHABLE_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:1/nope";
+
+/** Stack frames, source paths and SQL: what an error response must never carry. */
+const LEAKS = [/\bat \S+ \(/, /\n\s+at /, /\.(ts|js):\d+/, /node_modules/, /\b(select|insert into|delete from)\b|\bupdate \S+ set\b/i];
+
+/**
+ * Asserts the error envelope: status, code, a message, the request id in the body equal to the
+ * `X-Request-Id` header, and nothing internal (stack frames, SQL). Returns the `error` object.
+ */
+export async function expectError(res: Response, status: number, code: ErrorCode): Promise<ErrorBody["error"]> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  for (const leak of LEAKS) expect(text).not.toMatch(leak);
+  const { error } = JSON.parse(text) as ErrorBody;
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(/\S/);
+  expect(error.request_id).toMatch(/\S/);
+  expect(res.headers.get("X-Request-Id")).toBe(error.request_id);
+  return error;
+}
+
+export interface SeedLicenseOptions {
+  /** An application for the license (its id becomes the token `aud`); default: a new one. `null` = none. */
+  applicationId?: string | null;
+  tokenTier?: "basic" | "advanced" | "custom";
+  bindingMode?: "none" | "hardware" | "domain" | "ip";
+  maxActivations?: number | null;
+  heartbeatIntervalS?: number | null;
+  heartbeatGraceS?: number;
+  status?: "active" | "suspended" | "revoked";
+  expiresAt?: Date | null;
+  plan?: string | null;
+  features?: string[];
+}
+
+export interface SeededLicense {
+  licenseId: string;
+  licenseKey: string;
+  applicationId: string | null;
+  policyId: string;
+}
+
+/** Seeds an application (unless given), a policy and a license for `tenantId`. */
+export async function seedLicense(tenantId: string, options: SeedLicenseOptions = {}): Promise<SeededLicense> {
+  const licenseKey = newLicenseKey();
+  const keyHash = await sha256Hex(licenseKey);
+  const policyId = newId("pol");
+  const licenseId = newId("lic");
+  return withDb(async (db) => {
+    let applicationId = options.applicationId === undefined ? newId("app") : options.applicationId;
+    if (options.applicationId === undefined) {
+      await db.insert(applications).values({ id: applicationId!, tenantId, name: "Test app" });
+    }
+    await db.insert(policies).values({
+      id: policyId,
+      tenantId,
+      applicationId,
+      name: "Test policy",
+      tokenTier: options.tokenTier ?? "basic",
+      bindingMode: options.bindingMode ?? "none",
+      maxActivations: options.maxActivations === undefined ? 3 : options.maxActivations,
+      heartbeatIntervalS: options.heartbeatIntervalS ?? null,
+      heartbeatGraceS: options.heartbeatGraceS ?? 0,
+    });
+    await db.insert(licenses).values({
+      id: licenseId,
+      tenantId,
+      applicationId,
+      policyId,
+      keyHash,
+      keyPrefix: visiblePrefix(licenseKey),
+      status: options.status ?? "active",
+      expiresAt: options.expiresAt === undefined ? new Date(Date.now() + 365 * 86400_000) : options.expiresAt,
+      plan: options.plan === undefined ? "pro" : options.plan,
+      features: options.features ?? ["export", "sync"],
+    });
+    return { licenseId, licenseKey, applicationId, policyId };
+  });
+}
+
+/** Seeds a device activation directly (the activate endpoint is not needed to test validation). */
+export async function seedActivation(
+  tenantId: string,
+  licenseId: string,
+  fingerprint: string,
+  options: { lastHeartbeatAt?: Date; deactivatedAt?: Date } = {},
+): Promise<string> {
+  const id = newId("act");
+  await withDb((db) =>
+    db
+      .insert(activations)
+      .values({
+        id,
+        tenantId,
+        licenseId,
+        fingerprint,
+        lastHeartbeatAt: options.lastHeartbeatAt ?? new Date(),
+        deactivatedAt: options.deactivatedAt,
+      })
+      .then(() => undefined),
+  );
+  return id;
+}
+
+/** Sets a license's status (and optionally expiry) directly. */
+export async function setLicenseState(licenseId: string, state: { status?: "active" | "suspended" | "revoked"; expiresAt?: Date | null }) {
+  await withDb((db) => db.update(licenses).set(state).where(eq(licenses.id, licenseId)).then(() => undefined));
+}
+
+/** POST /v1/licenses/verify and return the body (throws unless the license is valid). */
+export async function issueToken(licenseKey: string, extra: Record<string, unknown> = {}): Promise<{ token: string; body: any }> {
+  const res = await call("/v1/licenses/verify", { body: { license_key: licenseKey, ...extra } });
+  const body = await json(res);
+  if (!body.valid) throw new Error(`expected a valid license: ${JSON.stringify(body)}`);
+  return { token: body.license_token, body };
+}
+
+/** POST /v1/licenses/introspect with a JSON body. */
+export async function introspect(apiKey: string, token: string): Promise<{ status: number; body: any }> {
+  const res = await call("/v1/licenses/introspect", { token: apiKey, body: { token } });
+  return { status: res.status, body: await json(res) };
 }

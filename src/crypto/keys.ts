@@ -1,0 +1,120 @@
+// The signing key ring, parsed from the SIGNING_KEYS secret and imported once per isolate.
+//
+// SIGNING_KEYS is a JWK set. Each key has `kid`, `alg` (RS256 | ES256 | EdDSA) and a `status`:
+//   current  the one key that signs (must include its private members)
+//   next     published ahead of use so caches know it before it signs (private members kept for the switch)
+//   retired  no longer signs; published until every token it signed has expired (public members only)
+// Without any `status`, the first private key is current and every other key is published.
+// `npm run keys:rotate` moves a set through these states; see README "Key rotation".
+import { importJWK, type CryptoKey, type JWK } from "jose";
+import type { SigningAlgorithm } from "../sdk/verify";
+
+export type KeyStatus = "current" | "next" | "retired";
+
+export interface PublicJwk {
+  kty: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  use: "sig";
+  n?: string;
+  e?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+}
+
+export interface KeyRing {
+  signer: { kid: string; alg: SigningAlgorithm; key: CryptoKey };
+  /** Public keys by kid: what introspection verifies against (the same set the JWKS publishes). */
+  verifiers: Map<string, { alg: SigningAlgorithm; key: CryptoKey }>;
+  algorithms: SigningAlgorithm[];
+  /** The JWKS document, serialised once. */
+  jwksBody: string;
+}
+
+const ALGORITHMS: Record<SigningAlgorithm, { kty: string; crv?: string }> = {
+  RS256: { kty: "RSA" },
+  ES256: { kty: "EC", crv: "P-256" },
+  EdDSA: { kty: "OKP", crv: "Ed25519" },
+};
+
+/** Public members per key type: a whitelist, so no private member can ever be published. */
+const PUBLIC_MEMBERS: Record<string, (keyof PublicJwk)[]> = {
+  RSA: ["n", "e"],
+  EC: ["crv", "x", "y"],
+  OKP: ["crv", "x"],
+};
+
+type SecretJwk = JWK & { kid?: string; alg?: string; status?: KeyStatus };
+
+export class KeyConfigError extends Error {
+  override name = "KeyConfigError";
+}
+
+export function toPublicJwk(jwk: SecretJwk): PublicJwk {
+  const out: PublicJwk = { kty: jwk.kty!, kid: jwk.kid!, alg: jwk.alg as SigningAlgorithm, use: "sig" };
+  for (const member of PUBLIC_MEMBERS[jwk.kty!] ?? []) {
+    const value = (jwk as Record<string, unknown>)[member];
+    if (typeof value === "string") (out as unknown as Record<string, string>)[member] = value;
+  }
+  return out;
+}
+
+function checkKey(jwk: SecretJwk, index: number): asserts jwk is SecretJwk & { kid: string; alg: SigningAlgorithm } {
+  const where = `SIGNING_KEYS key #${index}`;
+  if (typeof jwk.kid !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(jwk.kid)) throw new KeyConfigError(`${where}: needs a kid of [A-Za-z0-9_-]`);
+  const spec = ALGORITHMS[jwk.alg as SigningAlgorithm];
+  if (!spec) throw new KeyConfigError(`${where}: alg must be RS256, ES256 or EdDSA`);
+  if (jwk.kty !== spec.kty || (spec.crv && jwk.crv !== spec.crv)) throw new KeyConfigError(`${where}: key type does not match ${jwk.alg}`);
+  // RSA-2048 is the floor (RFC 7518 section 3.3 requires >= 2048 bits for RS256).
+  if (jwk.kty === "RSA" && (jwk.n ?? "").length < 342) throw new KeyConfigError(`${where}: RSA keys must be at least 2048 bits`);
+  if (jwk.status && !["current", "next", "retired"].includes(jwk.status)) throw new KeyConfigError(`${where}: unknown status`);
+}
+
+async function buildKeyRing(source: string): Promise<KeyRing> {
+  let parsed: { keys?: SecretJwk[] };
+  try {
+    parsed = JSON.parse(source);
+  } catch {
+    throw new KeyConfigError("SIGNING_KEYS is not valid JSON");
+  }
+  const keys = parsed.keys ?? [];
+  keys.forEach(checkKey);
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) throw new KeyConfigError("SIGNING_KEYS has duplicate kids");
+  const marked = keys.filter((k) => k.status === "current");
+  const current = marked.length > 0 ? marked : keys.filter((k) => typeof k.d === "string").slice(0, 1);
+  if (current.length !== 1 || typeof current[0]!.d !== "string") {
+    throw new KeyConfigError("SIGNING_KEYS needs exactly one current key with its private members");
+  }
+  const signerJwk = current[0]! as SecretJwk & { kid: string; alg: SigningAlgorithm };
+  const published = keys.map(toPublicJwk);
+  const verifiers = new Map<string, { alg: SigningAlgorithm; key: CryptoKey }>();
+  await Promise.all(
+    published.map(async (jwk) => {
+      verifiers.set(jwk.kid, { alg: jwk.alg, key: (await importJWK(jwk, jwk.alg)) as CryptoKey });
+    }),
+  );
+  const { status: _s, ...privateJwk } = signerJwk;
+  return {
+    signer: { kid: signerJwk.kid, alg: signerJwk.alg, key: (await importJWK(privateJwk, signerJwk.alg)) as CryptoKey },
+    verifiers,
+    algorithms: [...new Set(published.map((k) => k.alg))],
+    jwksBody: JSON.stringify({ keys: published }),
+  };
+}
+
+// One import per isolate: keyed by the secret's text, so a changed secret (or a test env) rebuilds.
+let cached: { source: string; ring: Promise<KeyRing> } | undefined;
+
+export function getKeyRing(env: Pick<Env, "SIGNING_KEYS">): Promise<KeyRing> {
+  const source = env.SIGNING_KEYS ?? "";
+  if (cached?.source !== source) {
+    const ring = buildKeyRing(source);
+    cached = { source, ring };
+    // A bad secret must not stay cached as a rejected promise forever.
+    ring.catch(() => {
+      if (cached?.ring === ring) cached = undefined;
+    });
+  }
+  return cached.ring;
+}

@@ -1,0 +1,60 @@
+// Request and response schemas shared by the public license routes (validate, verify, hardware).
+import { z } from "@hono/zod-openapi";
+import { VALIDATION_CODES, effectiveStatus, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
+import { Timestamp } from "./schemas";
+
+export const LicenseKey = z.string().min(1).max(256).openapi({ example: "lk_3mJt...", description: "The license key" });
+export const Fingerprint = z.string().min(1).max(4096);
+
+export const ValidateBody = z
+  .strictObject({
+    license_key: LicenseKey,
+    application_id: z.string().min(1).max(64).optional().openapi({ description: "Refuse licenses of other applications" }),
+    fingerprint: Fingerprint.optional().openapi({ description: "Device fingerprint, for hardware-bound policies" }),
+    domain: z.string().min(1).max(253).optional(),
+  })
+  .openapi("ValidateLicenseRequest");
+
+export const LicenseSummary = z
+  .object({
+    id: z.string(),
+    status: z.enum(["active", "suspended", "revoked", "expired"]),
+    expires_at: Timestamp.nullable(),
+    plan: z.string().nullable(),
+    features: z.array(z.string()),
+  })
+  .openapi("LicenseSummary");
+
+export const ValidationResult = z.object({
+  valid: z.boolean(),
+  code: z.enum(VALIDATION_CODES),
+  message: z.string(),
+  license: LicenseSummary.nullable(),
+});
+
+export const ValidateResponse = ValidationResult.openapi("ValidateLicenseResponse");
+
+export const VerifyResponse = ValidationResult.extend({
+  license_token: z.string().optional().openapi({ description: "Signed license token (JWT), when valid" }),
+  license_token_expires_at: Timestamp.optional(),
+  license_jwks_uri: z.string().url().optional(),
+}).openapi("VerifyLicenseResponse");
+
+/** The wire form of a validation outcome. NOT_FOUND carries no license. */
+export function validationBody(result: Validation, now: Date) {
+  const license = result.license;
+  return {
+    valid: result.valid,
+    code: result.code,
+    message: VALIDATION_MESSAGES[result.code],
+    license: license
+      ? {
+          id: license.id,
+          status: effectiveStatus(license, now),
+          expires_at: license.expiresAt?.toISOString() ?? null,
+          plan: license.plan,
+          features: license.features,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,55 @@
+// GET /v1/licenses/jwks and /.well-known/jwks.json: the public signing keys. Built from the
+// SIGNING_KEYS secret once per isolate; no database or KV access. CDN-cacheable, CORS `*`.
+import { createRoute, z } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { etag } from "hono/etag";
+import type { App } from "../app";
+import { getKeyRing } from "../crypto/keys";
+
+/**
+ * Caches may serve the set for 5 minutes and a stale copy 10 minutes more while they refetch:
+ * a `next` key must be published at least this long (15 min) before it starts signing.
+ */
+export const JWKS_CACHE_CONTROL = "public, max-age=300, s-maxage=300, stale-while-revalidate=600";
+
+const Jwk = z
+  .object({
+    kty: z.string(),
+    kid: z.string(),
+    alg: z.enum(["RS256", "ES256", "EdDSA"]),
+    use: z.literal("sig"),
+    n: z.string().optional(),
+    e: z.string().optional(),
+    crv: z.string().optional(),
+    x: z.string().optional(),
+    y: z.string().optional(),
+  })
+  .openapi("Jwk");
+
+const Jwks = z.object({ keys: z.array(Jwk) }).openapi("Jwks");
+
+const routeFor = (path: string) =>
+  createRoute({
+    method: "get",
+    path,
+    tags: ["Keys"],
+    summary: "Public license-token signing keys (JWKS)",
+    description: "Current, next and retired public keys. Strong `ETag`; `If-None-Match` answers 304.",
+    middleware: [cors({ origin: "*", allowMethods: ["GET", "HEAD"], maxAge: 86400 }), etag()] as const,
+    responses: {
+      200: { description: "The key set", content: { "application/jwk-set+json": { schema: Jwks } } },
+      304: { description: "Not modified" },
+    },
+  });
+
+export const registerV1LicensesJwks = (app: App) => {
+  for (const path of ["/v1/licenses/jwks", "/.well-known/jwks.json"]) {
+    app.openapi(routeFor(path), async (c) => {
+      const ring = await getKeyRing(c.env);
+      return c.body(ring.jwksBody, 200, {
+        "Content-Type": "application/jwk-set+json",
+        "Cache-Control": JWKS_CACHE_CONTROL,
+      });
+    });
+  }
+};

@@ -1,0 +1,79 @@
+// POST /v1/licenses/revoke-token: revoke one issued license token by `jti` (or by the token).
+// Postgres first (the source of truth introspection reads), then the tenant's KV denylist with a
+// TTL of the token's remaining life. Idempotent; another tenant's token is a silent no-op.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { getKeyRing } from "../crypto/keys";
+import { issuerOf, tokenUseOf } from "../config";
+import { licenseBelongsTo, recordRevocation } from "../db/queries/revoked-tokens";
+import { cacheRevocation } from "../services/revocations";
+import { checkToken } from "../services/token-verification";
+import { AppError } from "../errors";
+import { MAX_TOKEN_BYTES, MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
+import { errorResponses, jsonBody, Timestamp } from "./schemas";
+
+const Body = z
+  .strictObject({
+    jti: z.string().min(1).max(128).optional(),
+    license_token: z.string().min(1).max(MAX_TOKEN_BYTES).optional(),
+  })
+  .refine((b) => (b.jti === undefined) !== (b.license_token === undefined), {
+    message: "Send exactly one of `jti` or `license_token`.",
+  })
+  .openapi("RevokeTokenRequest");
+
+const Revoked = z
+  .object({ revoked: z.literal(true), jti: z.string(), expires_at: Timestamp })
+  .openapi("RevokeTokenResponse");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/revoke-token",
+  tags: ["Tokens (server)"],
+  summary: "Revoke one license token",
+  description:
+    "Needs `tokens:revoke`. With only a `jti`, the denylist entry lives as long as the longest token tier (24 h). Idempotent.",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("tokens:revoke")] as const,
+  request: { body: jsonBody(Body) },
+  responses: {
+    200: { description: "Revoked (or already revoked)", content: { "application/json": { schema: Revoked } } },
+    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesRevokeToken = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const tenantId = c.var.auth.tenantId;
+    let jti = input.jti;
+    let licenseId: string | null = null;
+    let expiresAt = new Date(Date.now() + MAX_TOKEN_LIFETIME_S * 1000);
+
+    if (input.license_token !== undefined) {
+      const check = await checkToken(await getKeyRing(c.env), input.license_token, {
+        issuer: issuerOf(c),
+        tokenUse: tokenUseOf(c.env),
+      });
+      if (!check.ok) {
+        if (check.code === "ERR_TOKEN_EXPIRED" && check.unverified.jti) {
+          // Already dead: nothing to record, and the answer stays the same as for a live token.
+          return c.json({ revoked: true as const, jti: check.unverified.jti, expires_at: new Date().toISOString() }, 200);
+        }
+        throw new AppError("BAD_REQUEST", "`license_token` is not a valid license token of this service.");
+      }
+      jti = check.claims.jti;
+      expiresAt = new Date(check.claims.exp * 1000);
+      // Another tenant's token: answer alike, record nothing anywhere it could matter.
+      if (!(await licenseBelongsTo(c.var.db(), check.claims.sub, tenantId))) {
+        return c.json({ revoked: true as const, jti, expires_at: expiresAt.toISOString() }, 200);
+      }
+      licenseId = check.claims.sub;
+    }
+
+    await recordRevocation(c.var.db(), { tenantId, jti: jti!, licenseId, expiresAt, revokedBy: c.var.auth.keyId });
+    c.var.defer(cacheRevocation(c.env.REVOCATIONS, tenantId, jti!, expiresAt));
+    c.var.log.info("token revoked", { tenant_id: tenantId, jti, license_id: licenseId });
+    return c.json({ revoked: true as const, jti: jti!, expires_at: expiresAt.toISOString() }, 200);
+  });

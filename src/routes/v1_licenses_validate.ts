@@ -1,0 +1,33 @@
+// POST /v1/licenses/validate: the status of a license key. No token, no credential, one query.
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { checkLicenseKey } from "../services/license-check";
+import { errorResponses, jsonBody } from "./schemas";
+import { ValidateBody, ValidateResponse, validationBody } from "./license-schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/validate",
+  tags: ["Licenses (public)"],
+  summary: "Validate a license key",
+  description:
+    "Business outcomes are values: the answer is 200 with `valid` and a `code` (VALID, NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, ...). An unknown and a malformed key answer alike.",
+  request: { body: jsonBody(ValidateBody) },
+  responses: {
+    200: { description: "The validation outcome", content: { "application/json": { schema: ValidateResponse } } },
+    ...errorResponses(400, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesValidate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const now = new Date();
+    const result = await checkLicenseKey(c.var.db, {
+      licenseKey: input.license_key,
+      applicationId: input.application_id,
+      fingerprint: input.fingerprint,
+      now,
+    });
+    return c.json(validationBody(result, now), 200);
+  });

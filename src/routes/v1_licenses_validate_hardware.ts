@@ -1,0 +1,40 @@
+// POST /v1/licenses/validate-hardware: verify bound to a device that holds a live activation.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { verifyAndIssue } from "../services/token-issuance";
+import { errorResponses, jsonBody } from "./schemas";
+import { Fingerprint, LicenseKey, VerifyResponse } from "./license-schemas";
+
+const Body = z
+  .strictObject({
+    license_key: LicenseKey,
+    hwuid: Fingerprint.openapi({ description: "Hardware id: the fingerprint of an activated device" }),
+    application_id: z.string().min(1).max(64).optional(),
+  })
+  .openapi("ValidateHardwareRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/validate-hardware",
+  tags: ["Licenses (public)"],
+  summary: "Verify a license for an activated device",
+  description:
+    "Valid only when `hwuid` is a live activation of the license (NOT_ACTIVATED, FINGERPRINT_MISMATCH, HEARTBEAT_DEAD otherwise). The token then has `hw_bound: true`.",
+  request: { body: jsonBody(Body) },
+  responses: {
+    200: { description: "The outcome, with a device-bound token when valid", content: { "application/json": { schema: VerifyResponse } } },
+    ...errorResponses(400, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesValidateHardware = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const body = await verifyAndIssue(c, {
+      licenseKey: input.license_key,
+      applicationId: input.application_id,
+      fingerprint: input.hwuid,
+      requireDevice: true,
+    });
+    return c.json(body, 200);
+  });

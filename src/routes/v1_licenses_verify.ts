@@ -1,0 +1,31 @@
+// POST /v1/licenses/verify: validate, and when valid issue a short-lived signed license token.
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { verifyAndIssue } from "../services/token-issuance";
+import { errorResponses, jsonBody } from "./schemas";
+import { ValidateBody, VerifyResponse } from "./license-schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/verify",
+  tags: ["Licenses (public)"],
+  summary: "Validate a license key and issue a license token",
+  description:
+    "Same checks as validate. When valid, also returns `license_token` (a JWT clients verify offline against `license_jwks_uri`), valid 15 min / 1 h / 24 h by the policy's tier and never past the license's expiry.",
+  request: { body: jsonBody(ValidateBody) },
+  responses: {
+    200: { description: "The outcome, with a token when valid", content: { "application/json": { schema: VerifyResponse } } },
+    ...errorResponses(400, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesVerify = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const body = await verifyAndIssue(c, {
+      licenseKey: input.license_key,
+      applicationId: input.application_id,
+      fingerprint: input.fingerprint,
+    });
+    return c.json(body, 200);
+  });

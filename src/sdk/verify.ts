@@ -1,0 +1,131 @@
+// The one implementation of license-token verification, shared by the offline SDK verifier
+// (remote JWKS) and the service's own introspection (local keys). Follows RFC 8725 (JWT BCP):
+// explicit algorithm allowlist, explicit `typ`, keys only from the verifier's own key set.
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { LicenseTokenError } from "./errors";
+
+/** `typ` header of license tokens (RFC 8725 section 3.11 explicit typing). */
+export const LICENSE_TOKEN_TYP = "license+jwt";
+export const DEFAULT_TOKEN_USE = "licensechain_license_v1";
+export const DEFAULT_ALGORITHMS = ["RS256"] as const;
+/** Larger tokens are refused before any parsing. */
+export const MAX_TOKEN_BYTES = 8 * 1024;
+/** The longest token lifetime (the `custom` tier): an older `iat` cannot belong to a live token. */
+export const MAX_TOKEN_LIFETIME_S = 24 * 60 * 60;
+
+export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA";
+
+export interface LicenseTokenClaims extends JWTPayload {
+  iss: string;
+  sub: string;
+  aud?: string;
+  exp: number;
+  iat: number;
+  nbf: number;
+  jti: string;
+  token_use: string;
+  lc_vt: "basic" | "advanced" | "custom";
+  seller_tier: string;
+  status: string;
+  hw_bound: boolean;
+  plan: string | null;
+  features: string[];
+  license_exp?: number;
+}
+
+export interface VerifyOptions {
+  issuer: string;
+  /** When set, the token must carry this `aud`. */
+  audience?: string;
+  tokenUse?: string;
+  algorithms?: readonly SigningAlgorithm[];
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 30. */
+  clockTolerance?: number;
+  /** The verifier's notion of now (tests, or a trusted time source). */
+  currentDate?: Date;
+}
+
+/** Header parameters that would let a token choose its own key: never honoured, always refused. */
+const FORBIDDEN_HEADERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit"];
+
+function mapJoseError(err: unknown): LicenseTokenError {
+  if (err instanceof LicenseTokenError) return err;
+  if (err instanceof errors.JWTExpired) return new LicenseTokenError("ERR_TOKEN_EXPIRED", "The token has expired.", { claim: err.claim, cause: err });
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if ((err.claim === "nbf" || err.claim === "iat") && err.reason === "check_failed") {
+      return new LicenseTokenError("ERR_TOKEN_NOT_YET_VALID", "The token is not valid yet.", { claim: err.claim, cause: err });
+    }
+    if (err.claim === "typ") return new LicenseTokenError("ERR_TYP_INVALID", "The token has the wrong `typ`.", { claim: "typ", cause: err });
+    return new LicenseTokenError("ERR_CLAIM_INVALID", `The "${err.claim}" claim is invalid.`, { claim: err.claim, cause: err });
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed) return new LicenseTokenError("ERR_SIGNATURE_INVALID", "The token signature is invalid.", { cause: err });
+  if (err instanceof errors.JOSEAlgNotAllowed) return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token algorithm is not allowed.", { claim: "alg", cause: err });
+  if (err instanceof errors.JWKSNoMatchingKey) return new LicenseTokenError("ERR_KEY_NOT_FOUND", "No published key matches the token.", { claim: "kid", cause: err });
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The key set could not be loaded.", { cause: err });
+  if (err instanceof errors.JOSENotSupported) return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token uses an unsupported algorithm or key.", { cause: err });
+  if (err instanceof errors.JOSEError) return new LicenseTokenError("ERR_TOKEN_MALFORMED", "The token is malformed.", { cause: err });
+  return new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The token could not be verified.", { cause: err });
+}
+
+/** Checks the token's shape and header before any key is looked up or any signature checked. */
+function preflight(token: unknown, algorithms: readonly string[]) {
+  if (typeof token !== "string" || token.length === 0) throw new LicenseTokenError("ERR_TOKEN_MALFORMED", "The token must be a non-empty string.");
+  if (token.length > MAX_TOKEN_BYTES) throw new LicenseTokenError("ERR_TOKEN_TOO_LARGE", `Tokens are limited to ${MAX_TOKEN_BYTES} bytes.`);
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) {
+    throw new LicenseTokenError("ERR_TOKEN_MALFORMED", "The token is not a compact JWS with a signature.");
+  }
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token) as Record<string, unknown>;
+  } catch (err) {
+    throw new LicenseTokenError("ERR_TOKEN_MALFORMED", "The token header is not valid JSON.", { cause: err });
+  }
+  for (const name of FORBIDDEN_HEADERS) {
+    if (name in header) throw new LicenseTokenError("ERR_HEADER_NOT_ALLOWED", `The "${name}" header parameter is not accepted.`, { claim: name });
+  }
+  if (typeof header.alg !== "string" || !algorithms.includes(header.alg)) {
+    throw new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token algorithm is not allowed.", { claim: "alg" });
+  }
+  if (typeof header.kid !== "string" || header.kid.length === 0 || header.kid.length > 128) {
+    throw new LicenseTokenError("ERR_KEY_NOT_FOUND", "The token has no usable `kid`.", { claim: "kid" });
+  }
+}
+
+/**
+ * Verifies a license token: signature with a key chosen by `kid` from the verifier's own key set,
+ * allowed algorithm, `typ`, issuer, time claims, `token_use`, and `aud` when configured.
+ *
+ * @throws {LicenseTokenError} with a stable `code`.
+ */
+export async function verifyLicenseJwt(
+  token: string,
+  getKey: JWTVerifyGetKey,
+  options: VerifyOptions,
+): Promise<LicenseTokenClaims> {
+  const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
+  const tolerance = options.clockTolerance ?? 30;
+  try {
+    preflight(token, algorithms);
+    const { payload } = await jwtVerify(token, getKey, {
+      algorithms: [...algorithms],
+      issuer: options.issuer,
+      audience: options.audience,
+      typ: LICENSE_TOKEN_TYP,
+      clockTolerance: tolerance,
+      currentDate: options.currentDate,
+      // Makes jose require `iat` and refuse one in the future (beyond the tolerance).
+      maxTokenAge: MAX_TOKEN_LIFETIME_S + tolerance,
+      requiredClaims: ["exp", "nbf", "iat", "jti", "sub", "token_use"],
+    });
+    if (payload.token_use !== (options.tokenUse ?? DEFAULT_TOKEN_USE)) {
+      throw new LicenseTokenError("ERR_CLAIM_INVALID", "The token is not a license token.", { claim: "token_use" });
+    }
+    if (typeof payload.jti !== "string" || typeof payload.sub !== "string") {
+      throw new LicenseTokenError("ERR_CLAIM_INVALID", "The token identifiers are invalid.", { claim: "jti" });
+    }
+    return payload as LicenseTokenClaims;
+  } catch (err) {
+    throw mapJoseError(err);
+  }
+}
