@@ -31,7 +31,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && v != null && v !== "" ? "[REDACTED]" : redact(v, depth + 1);
+    out[redactString(k)] = SECRET_FIELD.test(k) && v != null && v !== "" ? "[REDACTED]" : redact(v, depth + 1);
   }
   return out;
 }

@@ -8,7 +8,7 @@ import { AppError, type ErrorBody, type ErrorCode } from "../errors";
 import { isDatabaseUnavailable } from "../db/client";
 import { unavailable } from "../errors";
 
-/** Schema failures: 422 (400 for a body that is not an object at all) with the failing paths. */
+/** Schema failures: 422 with the failing paths. */
 export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
   if (result.success) return;
   const issues = (result.error as ZodError).issues.map((issue) => ({
@@ -46,6 +46,15 @@ const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
   429: "RATE_LIMITED",
 };
 
+/** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
+function postgresCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** Maps anything thrown to an AppError; unknown errors become a bare 500 with nothing leaked. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -60,6 +69,11 @@ export function toAppError(err: unknown): AppError {
     if (code) return new AppError(code, err.message || code);
   }
   if (isDatabaseUnavailable(err)) return unavailable(err);
+  const sqlstate = postgresCode(err);
+  // Input the schema let through but Postgres cannot store (e.g. a NUL byte): the client's fault.
+  if (sqlstate?.startsWith("22")) return new AppError("VALIDATION_FAILED", "A value in the request cannot be stored.", { internal: err });
+  if (sqlstate === "23505") return new AppError("CONFLICT", "A resource with these values already exists.", { internal: err });
+  if (sqlstate === "23503") return new AppError("VALIDATION_FAILED", "The request refers to a resource that does not exist.", { internal: err });
   return new AppError("INTERNAL_ERROR", "An unexpected error occurred.", { internal: err });
 }
 
@@ -83,7 +97,7 @@ export function notFoundHandler(routes: () => { method: string; path: string }[]
       .filter((r) => r.method !== "ALL")
       .map((r) => ({
         method: r.method,
-        pattern: new RegExp(`^${r.path.replace(/[.]/g, "\\.").replace(/\/:[^/]+/g, "/[^/]+")}/?$`),
+        pattern: new RegExp(`^${r.path.replace(/[.]/g, "\\.").replace(/\/:[^/]+/g, "/[^/]+")}$`),
       }));
     const allowed = [...new Set(table.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
     if (allowed.length > 0) {
