@@ -17,6 +17,18 @@ import { registerV1LicensesJwks } from "./routes/v1_licenses_jwks";
 import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
 import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
 import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
+import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
+import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
+import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
+import { registerV1ApplicationsCreate } from "./routes/v1_applications_create";
+import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
+import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
+import { registerV1LicensesGet } from "./routes/v1_licenses_get";
+import { registerV1LicensesUpdate } from "./routes/v1_licenses_update";
+import { registerV1LicensesLifecycle } from "./routes/v1_licenses_lifecycle";
+import { registerV1LicensesRenew } from "./routes/v1_licenses_renew";
+import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
+import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
 
 const app = createApp();
 
@@ -35,6 +47,9 @@ registerReadyz(app);
 registerV1LicensesValidate(app);
 registerV1LicensesVerify(app);
 registerV1LicensesValidateHardware(app);
+registerV1LicensesActivate(app);
+registerV1LicensesDeactivate(app);
+registerV1LicensesHeartbeat(app);
 registerV1LicensesJwks(app);
 registerWellKnownLicenseConfiguration(app);
 
@@ -45,6 +60,17 @@ registerV1TenantsCreate(app);
 registerV1TenantGet(app);
 registerV1LicensesIntrospect(app);
 registerV1LicensesRevokeToken(app);
+
+// Admin API (API key, tenant-scoped)
+registerV1ApplicationsCreate(app);
+registerV1PoliciesCreate(app);
+registerV1LicensesCreate(app);
+registerV1LicensesGet(app);
+registerV1LicensesUpdate(app);
+registerV1LicensesLifecycle(app);
+registerV1LicensesRenew(app);
+registerV1LicensesActivationsList(app);
+registerV1LicensesActivationsDelete(app);
 
 // Documentation
 registerOpenApi(app);

@@ -25,6 +25,8 @@ export type PlanTier = (typeof PLAN_TIERS)[number];
 export type BindingMode = (typeof BINDING_MODES)[number];
 export type TokenTier = (typeof TOKEN_TIERS)[number];
 export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
+export const DEACTIVATION_REASONS = ["client", "admin", "heartbeat"] as const;
+export type DeactivationReason = (typeof DEACTIVATION_REASONS)[number];
 
 const oneOf = (column: string, values: readonly string[]) =>
   sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(", ")})`);
@@ -129,9 +131,13 @@ export const activations = pgTable(
     lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
     /** Set when the seat is released; the row stays as history. */
     deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
+    /** Who released it: the client, an admin, the heartbeat rule. Only `client` counts toward churn. */
+    deactivationReason: text("deactivation_reason").$type<DeactivationReason>(),
     createdAt: createdAt(),
   },
   (t) => [
+    index("activations_license_released_idx").on(t.licenseId, t.deactivatedAt),
+    check("activations_deactivation_reason_check", sql`deactivation_reason IS NULL OR ${oneOf("deactivation_reason", DEACTIVATION_REASONS)}`),
     // One live activation per fingerprint per license; released ones may repeat.
     uniqueIndex("activations_live_fingerprint_idx")
       .on(t.licenseId, t.fingerprint)
@@ -175,4 +181,23 @@ export const revokedTokens = pgTable(
     revokedBy: text("revoked_by"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.jti] }), index("revoked_tokens_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Replayable answers for `Idempotency-Key` retries on public license routes, scoped to the license
+ * (its row lock serialises them). Swept after a day.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    licenseId: text("license_id").notNull().references(() => licenses.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    route: text("route").notNull(),
+    /** SHA-256 of the request body: the same key with another body is refused. */
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    body: jsonb("body").$type<unknown>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.licenseId, t.route, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );

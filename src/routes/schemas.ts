@@ -42,3 +42,32 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 }
 
 export const Timestamp = z.string().datetime({ offset: true }).openapi({ example: "2026-11-22T20:15:00.000Z" });
+
+/** Depth (objects/arrays nested in each other) and total key count of a JSON value. */
+function jsonShape(value: unknown, depth = 1): { depth: number; keys: number } {
+  if (value === null || typeof value !== "object") return { depth: depth - 1, keys: 0 };
+  const children = Array.isArray(value) ? value : Object.values(value);
+  let deepest = depth;
+  let keys = Array.isArray(value) ? 0 : children.length;
+  for (const child of children) {
+    const shape = jsonShape(child, depth + 1);
+    deepest = Math.max(deepest, shape.depth);
+    keys += shape.keys;
+  }
+  return { depth: deepest, keys };
+}
+
+export const METADATA_LIMITS = { depth: 4, keys: 64, bytes: 16 * 1024 } as const;
+
+/** Free-form JSON metadata, bounded: at most 4 levels deep, 64 keys in all and 16 KB. */
+export const Metadata = z
+  .record(z.string().max(128), z.unknown())
+  .superRefine((value, ctx) => {
+    const shape = jsonShape(value);
+    if (shape.depth > METADATA_LIMITS.depth) ctx.addIssue({ code: "custom", message: `Metadata may nest at most ${METADATA_LIMITS.depth} levels.` });
+    if (shape.keys > METADATA_LIMITS.keys) ctx.addIssue({ code: "custom", message: `Metadata may hold at most ${METADATA_LIMITS.keys} keys.` });
+    if (new TextEncoder().encode(JSON.stringify(value)).length > METADATA_LIMITS.bytes) {
+      ctx.addIssue({ code: "custom", message: `Metadata may be at most ${METADATA_LIMITS.bytes} bytes.` });
+    }
+  })
+  .openapi({ description: "Free-form JSON object: at most 4 levels, 64 keys, 16 KB", example: { seat: "design" } });

@@ -27,6 +27,8 @@ export const registerV1LicensesValidate = (app: App) =>
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,
+      domain: input.domain,
+      clientIp: c.req.header("CF-Connecting-IP"),
       now,
     });
     return c.json(validationBody(result, now), 200);

@@ -35,6 +35,7 @@ export const registerV1LicensesValidateHardware = (app: App) =>
       applicationId: input.application_id,
       fingerprint: input.hwuid,
       requireDevice: true,
+      clientIp: c.req.header("CF-Connecting-IP"),
     });
     return c.json(body, 200);
   });

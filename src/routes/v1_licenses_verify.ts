@@ -26,6 +26,8 @@ export const registerV1LicensesVerify = (app: App) =>
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,
+      domain: input.domain,
+      clientIp: c.req.header("CF-Connecting-IP"),
     });
     return c.json(body, 200);
   });

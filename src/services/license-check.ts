@@ -3,12 +3,15 @@ import type { Database } from "../db/client";
 import { findLicenseByKeyHash } from "../db/queries/license-lookup";
 import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import { sha256Hex } from "../crypto/hash";
+import { canonicalDomain } from "./binding";
 import { evaluateLicense, type Validation } from "./license-validation";
 
 export interface LicenseCheck {
   licenseKey: string;
   applicationId?: string;
   fingerprint?: string;
+  domain?: string;
+  clientIp?: string;
   /** validate-hardware: this device must hold a live activation. */
   requireDevice?: boolean;
   now: Date;
@@ -17,12 +20,17 @@ export interface LicenseCheck {
 /** One Postgres round trip (none for a key that cannot exist, which answers exactly like an unknown one). */
 export async function checkLicenseKey(db: () => Database, check: LicenseCheck): Promise<Validation> {
   if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
-  const record = await findLicenseByKeyHash(db(), await sha256Hex(check.licenseKey), check.fingerprint);
-  // Hardware-bound policies require the device on every validation, not only on validate-hardware.
-  const deviceRequired = check.requireDevice || record?.policy.bindingMode === "hardware";
+  const domain = check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null);
+  const record = await findLicenseByKeyHash(db(), await sha256Hex(check.licenseKey), {
+    fingerprint: check.fingerprint,
+    domain: domain ?? undefined,
+  });
   return evaluateLicense(record, {
     applicationId: check.applicationId,
-    requireDevice: deviceRequired ? (check.fingerprint ?? "") : undefined,
+    fingerprint: check.fingerprint,
+    requireDevice: check.requireDevice,
+    domain,
+    clientIp: check.clientIp,
     now: check.now,
   });
 }

@@ -1,6 +1,7 @@
 // Validation as a value: every business outcome is a code in a result union, never an exception.
 // The HTTP layer answers 200 with it; errors are only for bad requests and outages.
 import type { LicenseRecord } from "../db/queries/license-lookup";
+import { ipAllowed } from "./binding";
 
 export const VALIDATION_CODES = [
   "VALID",
@@ -11,6 +12,8 @@ export const VALIDATION_CODES = [
   "PRODUCT_MISMATCH",
   "NOT_ACTIVATED",
   "FINGERPRINT_MISMATCH",
+  "DOMAIN_MISMATCH",
+  "IP_NOT_ALLOWED",
   "HEARTBEAT_DEAD",
 ] as const;
 
@@ -25,6 +28,8 @@ export const VALIDATION_MESSAGES: Record<ValidationCode, string> = {
   PRODUCT_MISMATCH: "The license is not for this application.",
   NOT_ACTIVATED: "The license has no activated device.",
   FINGERPRINT_MISMATCH: "This device is not activated for the license.",
+  DOMAIN_MISMATCH: "This domain is not activated for the license.",
+  IP_NOT_ALLOWED: "The license may not be used from this IP address.",
   HEARTBEAT_DEAD: "This device missed its heartbeat; send a heartbeat or activate it again.",
 };
 
@@ -34,43 +39,57 @@ export type Validation =
 
 export interface ValidationRequest {
   applicationId?: string;
-  /** A device that must hold a live activation of the license (validate-hardware). */
-  requireDevice?: string;
+  /** The caller named a device (fingerprint / hwuid). */
+  fingerprint?: string;
+  /** validate-hardware: the device must hold a live activation whatever the policy says. */
+  requireDevice?: boolean;
+  /** Canonical domain, or null when one was given but is not a valid host name. */
+  domain?: string | null;
+  /** `CF-Connecting-IP`. */
+  clientIp?: string;
   now: Date;
 }
 
 export type PublicLicenseStatus = "active" | "suspended" | "revoked" | "expired";
 
-export function effectiveStatus(license: LicenseRecord, now: Date): PublicLicenseStatus {
+export function effectiveStatus(license: Pick<LicenseRecord, "status" | "expiresAt">, now: Date): PublicLicenseStatus {
   if (license.status !== "active") return license.status;
   if (license.expiresAt && license.expiresAt.getTime() <= now.getTime()) return "expired";
   return "active";
 }
 
-/** True when the device's last heartbeat is older than the policy's interval plus grace. */
-export function heartbeatDead(license: LicenseRecord, now: Date): boolean {
-  const { heartbeatIntervalS, heartbeatGraceS } = license.policy;
-  const last = license.device?.lastHeartbeatAt;
-  if (!heartbeatIntervalS || !last) return false;
-  return now.getTime() > last.getTime() + (heartbeatIntervalS + heartbeatGraceS) * 1000;
+/** True when a device's last heartbeat is older than the policy's interval plus grace. */
+export function heartbeatDead(
+  policy: Pick<LicenseRecord["policy"], "heartbeatIntervalS" | "heartbeatGraceS">,
+  lastHeartbeatAt: Date | null | undefined,
+  now: Date,
+): boolean {
+  if (!policy.heartbeatIntervalS || !lastHeartbeatAt) return false;
+  return now.getTime() > lastHeartbeatAt.getTime() + (policy.heartbeatIntervalS + policy.heartbeatGraceS) * 1000;
 }
 
-/** Order: existence, then lifecycle status, then scope, then device binding. */
+/** Order: existence, lifecycle status, application scope, then the policy's binding. */
 export function evaluateLicense(license: LicenseRecord | undefined, request: ValidationRequest): Validation {
   if (!license) return { valid: false, code: "NOT_FOUND" };
+  const fail = (code: Exclude<ValidationCode, "VALID">): Validation => ({ valid: false, code, license });
   const status = effectiveStatus(license, request.now);
-  if (status === "revoked") return { valid: false, code: "REVOKED", license };
-  if (status === "suspended") return { valid: false, code: "SUSPENDED", license };
-  if (status === "expired") return { valid: false, code: "EXPIRED", license };
-  if (request.applicationId !== undefined && request.applicationId !== license.applicationId) {
-    return { valid: false, code: "PRODUCT_MISMATCH", license };
+  if (status === "revoked") return fail("REVOKED");
+  if (status === "suspended") return fail("SUSPENDED");
+  if (status === "expired") return fail("EXPIRED");
+  if (request.applicationId !== undefined && request.applicationId !== license.applicationId) return fail("PRODUCT_MISMATCH");
+
+  const { bindingMode } = license.policy;
+  const device = license.device?.id ? license.device : undefined;
+  if (request.requireDevice || bindingMode === "hardware") {
+    if (!device) return fail(license.liveActivations > 0 ? "FINGERPRINT_MISMATCH" : "NOT_ACTIVATED");
   }
-  if (request.requireDevice !== undefined) {
-    if (!license.device?.id) {
-      return { valid: false, code: license.liveActivations > 0 ? "FINGERPRINT_MISMATCH" : "NOT_ACTIVATED", license };
-    }
-    if (heartbeatDead(license, request.now)) return { valid: false, code: "HEARTBEAT_DEAD", license };
-    return { valid: true, code: "VALID", license, hwBound: true };
+  // A named device that stopped sending heartbeats is dead whatever the binding mode.
+  if (device && heartbeatDead(license.policy, device.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
+  if (bindingMode === "domain") {
+    const site = license.domainDevice?.id ? license.domainDevice : undefined;
+    if (!site) return fail(license.liveActivations > 0 || request.domain ? "DOMAIN_MISMATCH" : "NOT_ACTIVATED");
+    if (heartbeatDead(license.policy, site.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
   }
-  return { valid: true, code: "VALID", license, hwBound: false };
+  if (bindingMode === "ip" && !ipAllowed(request.clientIp, license.allowedCidrs)) return fail("IP_NOT_ALLOWED");
+  return { valid: true, code: "VALID", license, hwBound: request.requireDevice === true || bindingMode === "hardware" };
 }

@@ -1,25 +1,32 @@
 // The validation lookup: everything validate/verify/validate-hardware need, in one round trip.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import type { Database } from "../client";
 import { activations, licenses, policies, tenants } from "../schema";
 
-/**
- * License, policy and tenant tier by key hash; with a fingerprint, also that device's live
- * activation and the number of live activations. One SQL statement.
- */
-export async function findLicenseByKeyHash(db: Database, keyHash: string, fingerprint?: string) {
-  const device = db
+export interface DeviceQuery {
+  fingerprint?: string;
+  /** Canonical domain (services/binding.ts). */
+  domain?: string;
+}
+
+/** A live activation of the outer license matching `match`, as a lateral subquery. */
+function liveActivation(db: Database, alias: string, match: SQL | undefined) {
+  return db
     .select({ id: activations.id, lastHeartbeatAt: activations.lastHeartbeatAt })
     .from(activations)
-    .where(
-      and(
-        eq(activations.licenseId, licenses.id),
-        eq(activations.fingerprint, fingerprint ?? ""),
-        isNull(activations.deactivatedAt),
-      ),
-    )
+    .where(and(eq(activations.licenseId, licenses.id), isNull(activations.deactivatedAt), match ?? sql`false`))
     .limit(1)
-    .as("device");
+    .as(alias);
+}
+
+/**
+ * License, policy and tenant tier by key hash; with a fingerprint or domain, that device's live
+ * activation and the number of live activations. One SQL statement.
+ */
+export async function findLicenseByKeyHash(db: Database, keyHash: string, device: DeviceQuery = {}) {
+  const byFingerprint = liveActivation(db, "by_fingerprint", device.fingerprint !== undefined ? eq(activations.fingerprint, device.fingerprint) : undefined);
+  const byDomain = liveActivation(db, "by_domain", device.domain !== undefined ? eq(activations.domain, device.domain) : undefined);
+  const asked = device.fingerprint !== undefined || device.domain !== undefined;
   const [row] = await db
     .select({
       id: licenses.id,
@@ -37,15 +44,17 @@ export async function findLicenseByKeyHash(db: Database, keyHash: string, finger
         heartbeatIntervalS: policies.heartbeatIntervalS,
         heartbeatGraceS: policies.heartbeatGraceS,
       },
-      device: { id: device.id, lastHeartbeatAt: device.lastHeartbeatAt },
-      liveActivations: fingerprint === undefined
-        ? sql<number>`0`
-        : sql<number>`(select count(*)::int from ${activations} a where a.license_id = ${licenses.id} and a.deactivated_at is null)`,
+      device: { id: byFingerprint.id, lastHeartbeatAt: byFingerprint.lastHeartbeatAt },
+      domainDevice: { id: byDomain.id, lastHeartbeatAt: byDomain.lastHeartbeatAt },
+      liveActivations: asked
+        ? sql<number>`(select count(*)::int from ${activations} a where a.license_id = ${licenses.id} and a.deactivated_at is null)`
+        : sql<number>`0`,
     })
     .from(licenses)
     .innerJoin(policies, eq(policies.id, licenses.policyId))
     .innerJoin(tenants, eq(tenants.id, licenses.tenantId))
-    .leftJoinLateral(device, sql`true`)
+    .leftJoinLateral(byFingerprint, sql`true`)
+    .leftJoinLateral(byDomain, sql`true`)
     .where(eq(licenses.keyHash, keyHash))
     .limit(1);
   return row;

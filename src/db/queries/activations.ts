@@ -1,0 +1,143 @@
+// Seat accounting. Every change to a license's activations runs in a transaction that first locks
+// the license row (SELECT ... FOR UPDATE), so concurrent activations of one license queue up and
+// each sees the previous one's seat: the limit is exact under any concurrency.
+import { and, count, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import { activations, idempotencyKeys, licenses, policies } from "../schema";
+import type { DeactivationReason } from "../schema";
+
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** The license and its policy, locked for the rest of the transaction. */
+export async function lockLicenseByKeyHash(tx: Tx, keyHash: string) {
+  const [row] = await tx
+    .select({
+      id: licenses.id,
+      tenantId: licenses.tenantId,
+      status: licenses.status,
+      expiresAt: licenses.expiresAt,
+      allowedCidrs: licenses.allowedCidrs,
+      policy: {
+        maxActivations: policies.maxActivations,
+        bindingMode: policies.bindingMode,
+        heartbeatIntervalS: policies.heartbeatIntervalS,
+        heartbeatGraceS: policies.heartbeatGraceS,
+        maxDeactivations: policies.maxDeactivations,
+        deactivationWindowS: policies.deactivationWindowS,
+      },
+    })
+    .from(licenses)
+    .innerJoin(policies, eq(policies.id, licenses.policyId))
+    .where(eq(licenses.keyHash, keyHash))
+    .for("update", { of: licenses });
+  return row;
+}
+
+export type LockedLicense = NonNullable<Awaited<ReturnType<typeof lockLicenseByKeyHash>>>;
+
+export async function findLiveActivation(tx: Tx, licenseId: string, fingerprint: string) {
+  const [row] = await tx
+    .select()
+    .from(activations)
+    .where(and(eq(activations.licenseId, licenseId), eq(activations.fingerprint, fingerprint), isNull(activations.deactivatedAt)))
+    .limit(1);
+  return row;
+}
+
+/** Releases live activations whose heartbeat is older than `deadBefore`: they no longer hold a seat. */
+export async function releaseDeadActivations(tx: Tx, licenseId: string, deadBefore: Date, now: Date): Promise<number> {
+  const released = await tx
+    .update(activations)
+    .set({ deactivatedAt: now, deactivationReason: "heartbeat" })
+    .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), lte(activations.lastHeartbeatAt, deadBefore)))
+    .returning({ id: activations.id });
+  return released.length;
+}
+
+export async function countLiveActivations(tx: Tx, licenseId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(activations)
+    .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt)));
+  return row?.n ?? 0;
+}
+
+/** Client deactivations since `since`, oldest first (the churn budget's window). */
+export async function recentClientDeactivations(tx: Tx, licenseId: string, since: Date) {
+  return tx
+    .select({ at: activations.deactivatedAt })
+    .from(activations)
+    .where(and(eq(activations.licenseId, licenseId), eq(activations.deactivationReason, "client"), gt(activations.deactivatedAt, since)))
+    .orderBy(activations.deactivatedAt);
+}
+
+export async function releaseActivation(tx: Tx, activationId: string, reason: DeactivationReason, now: Date) {
+  const [row] = await tx
+    .update(activations)
+    .set({ deactivatedAt: now, deactivationReason: reason })
+    .where(and(eq(activations.id, activationId), isNull(activations.deactivatedAt)))
+    .returning();
+  return row;
+}
+
+/** Keeps the denormalised seat count in step with the activations table. */
+export async function syncActivationCount(tx: Tx, licenseId: string, now: Date): Promise<number> {
+  const n = await countLiveActivations(tx, licenseId);
+  await tx.update(licenses).set({ activationCount: n, updatedAt: now }).where(eq(licenses.id, licenseId));
+  return n;
+}
+
+export async function findIdempotentResponse(tx: Tx, licenseId: string, route: string, key: string) {
+  const [row] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.licenseId, licenseId), eq(idempotencyKeys.route, route), eq(idempotencyKeys.key, key)));
+  return row;
+}
+
+export async function storeIdempotentResponse(
+  tx: Tx,
+  row: { licenseId: string; route: string; key: string; requestHash: string; status: number; body: unknown },
+) {
+  await tx.insert(idempotencyKeys).values(row).onConflictDoNothing();
+}
+
+export async function listActivations(db: Database, tenantId: string, licenseId: string, options: { includeReleased?: boolean } = {}) {
+  return db
+    .select()
+    .from(activations)
+    .where(
+      and(
+        eq(activations.tenantId, tenantId),
+        eq(activations.licenseId, licenseId),
+        options.includeReleased ? sql`true` : isNull(activations.deactivatedAt),
+      ),
+    )
+    .orderBy(desc(activations.createdAt), desc(activations.id));
+}
+
+
+/** Locks a tenant's license by id (admin changes to its activations). */
+export async function lockLicenseById(tx: Tx, tenantId: string, licenseId: string) {
+  const [row] = await tx
+    .select({ id: licenses.id })
+    .from(licenses)
+    .where(and(eq(licenses.tenantId, tenantId), eq(licenses.id, licenseId)))
+    .for("update");
+  return row;
+}
+
+/** Releases one or all live activations of a license (admin), returning what was released. */
+export async function releaseActivations(tx: Tx, licenseId: string, now: Date, activationId?: string) {
+  return tx
+    .update(activations)
+    .set({ deactivatedAt: now, deactivationReason: "admin" })
+    .where(
+      and(
+        eq(activations.licenseId, licenseId),
+        isNull(activations.deactivatedAt),
+        activationId ? eq(activations.id, activationId) : undefined,
+      ),
+    )
+    .returning();
+}

@@ -1,0 +1,20 @@
+// Tenant-scoped license updates. A conditional UPDATE ... RETURNING does the state check and the
+// write in one statement, so two racing lifecycle calls cannot both pass a stale check.
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "../client";
+import { licenses, type LicenseStatus } from "../schema";
+
+export async function updateLicense(
+  db: Database,
+  tenantId: string,
+  id: string,
+  values: Partial<typeof licenses.$inferInsert>,
+  onlyFrom?: readonly LicenseStatus[],
+) {
+  const [row] = await db
+    .update(licenses)
+    .set({ ...values, updatedAt: new Date() })
+    .where(and(eq(licenses.tenantId, tenantId), eq(licenses.id, id), onlyFrom ? inArray(licenses.status, [...onlyFrom]) : undefined))
+    .returning();
+  return row;
+}

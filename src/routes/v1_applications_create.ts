@@ -1,0 +1,35 @@
+// POST /v1/applications: a product of the tenant; its id is the `aud` of its license tokens.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { applications } from "../db/schema";
+import { newId } from "../crypto/random";
+import { errorResponses, jsonBody } from "./schemas";
+import { Application, applicationBody } from "./admin-schemas";
+
+const Body = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi("CreateApplicationRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/applications",
+  tags: ["Applications"],
+  summary: "Create an application",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("applications:write")] as const,
+  request: { body: jsonBody(Body) },
+  responses: {
+    201: { description: "Created", content: { "application/json": { schema: Application } } },
+    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1ApplicationsCreate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const [row] = await c.var
+      .db()
+      .insert(applications)
+      .values({ id: newId("app"), tenantId: c.var.auth.tenantId, name: input.name })
+      .returning();
+    return c.json(applicationBody(row!), 201);
+  });

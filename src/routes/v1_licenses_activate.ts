@@ -1,0 +1,52 @@
+// POST /v1/licenses/activate: bind a device to a license, under its policy's seat limit.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { activate } from "../services/activations";
+import { errorResponses, jsonBody, Metadata } from "./schemas";
+import { Fingerprint, LicenseKey } from "./license-schemas";
+import { ActivationResponse } from "./activation-schemas";
+
+const Body = z
+  .strictObject({
+    license_key: LicenseKey,
+    fingerprint: Fingerprint.openapi({ description: "Stable device identifier (hash of hardware ids), at most 4 KB" }),
+    name: z.string().min(1).max(200).optional(),
+    domain: z.string().min(1).max(253).optional().openapi({ description: "Required for domain-bound policies" }),
+    metadata: Metadata.optional(),
+  })
+  .openapi("ActivateRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/activate",
+  tags: ["Licenses (public)"],
+  summary: "Activate a device",
+  description:
+    "201 with a new activation, 200 when this fingerprint is already active (no extra seat). Over the policy's limit: 409 TOO_MANY_ACTIVATIONS. Send an `Idempotency-Key` header so a retried request replays the first answer instead of taking another seat.",
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    body: jsonBody(Body),
+  },
+  responses: {
+    200: { description: "Already active", content: { "application/json": { schema: ActivationResponse } } },
+    201: { description: "Activated", content: { "application/json": { schema: ActivationResponse } } },
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesActivate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const outcome = await activate(c.var.db(), {
+      licenseKey: input.license_key,
+      fingerprint: input.fingerprint,
+      name: input.name,
+      domain: input.domain,
+      metadata: input.metadata,
+      clientIp: c.req.header("CF-Connecting-IP"),
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      now: new Date(),
+    });
+    return c.json(outcome.body, outcome.status);
+  });
+

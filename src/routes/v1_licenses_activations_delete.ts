@@ -1,0 +1,50 @@
+// DELETE /v1/licenses/{id}/activations[/{activation_id}]: release one or every seat of a license.
+// The row stays as history (`deactivated_at`, reason `admin`); the seat is free at once.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import type { AppEnv } from "../app";
+import type { Context } from "hono";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { lockLicenseById, releaseActivations, syncActivationCount } from "../db/queries/activations";
+import { activationBody } from "../services/activations";
+import { notFound } from "../errors";
+import { errorResponses } from "./schemas";
+import { ActivationParams, IdParam } from "./admin-schemas";
+import { Activation } from "./activation-schemas";
+
+const Released = z.object({ data: z.array(Activation) }).openapi("ReleasedActivations");
+
+const common = {
+  method: "delete" as const,
+  tags: ["Activations"],
+  security: [{ bearerAuth: [] as string[] }],
+  middleware: [apiKeyAuth(), requirePermission("activations:write")],
+  responses: {
+    200: { description: "The released activations", content: { "application/json": { schema: Released } } },
+    ...errorResponses(401, 403, 404, 429, 503),
+  },
+};
+
+const one = createRoute({ ...common, path: "/v1/licenses/{id}/activations/{activation_id}", summary: "Release one activation", request: { params: ActivationParams } });
+const all = createRoute({ ...common, path: "/v1/licenses/{id}/activations", summary: "Release every activation of a license", request: { params: IdParam("lic") } });
+
+async function release(c: Context<AppEnv>, licenseId: string, activationId?: string) {
+  const tenantId = c.var.auth.tenantId;
+  const released = await c.var.db().transaction(async (tx) => {
+    if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
+    const now = new Date();
+    const rows = await releaseActivations(tx, licenseId, now, activationId);
+    if (activationId && rows.length === 0) throw notFound("Activation");
+    await syncActivationCount(tx, licenseId, now);
+    return rows;
+  });
+  return { data: released.map((row) => activationBody(row)) };
+}
+
+export const registerV1LicensesActivationsDelete = (app: App) => {
+  app.openapi(one, async (c) => {
+    const { id, activation_id } = c.req.valid("param");
+    return c.json(await release(c, id, activation_id), 200);
+  });
+  app.openapi(all, async (c) => c.json(await release(c, c.req.valid("param").id), 200));
+};

@@ -1,0 +1,27 @@
+// POST /v1/licenses/deactivate: free a device's seat (subject to the policy's churn budget).
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { deactivate } from "../services/activations";
+import { errorResponses, jsonBody } from "./schemas";
+import { Activation, DeviceBody } from "./activation-schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/deactivate",
+  tags: ["Licenses (public)"],
+  summary: "Deactivate a device",
+  description:
+    "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
+  request: { body: jsonBody(DeviceBody.openapi("DeactivateRequest")) },
+  responses: {
+    200: { description: "Deactivated", content: { "application/json": { schema: z.object({ activation: Activation }) } } },
+    ...errorResponses(400, 404, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesDeactivate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const activation = await deactivate(c.var.db(), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    return c.json({ activation }, 200);
+  });

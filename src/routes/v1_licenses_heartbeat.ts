@@ -1,0 +1,30 @@
+// POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { heartbeat } from "../services/activations";
+import { errorResponses, jsonBody } from "./schemas";
+import { Activation, DeviceBody } from "./activation-schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/heartbeat",
+  tags: ["Licenses (public)"],
+  summary: "Heartbeat for an activated device",
+  description:
+    "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
+  request: { body: jsonBody(DeviceBody.openapi("HeartbeatRequest")) },
+  responses: {
+    200: {
+      description: "Alive",
+      content: { "application/json": { schema: z.object({ activation: Activation, next_heartbeat_after: z.string().nullable() }) } },
+    },
+    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesHeartbeat = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const activation = await heartbeat(c.var.db(), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    return c.json({ activation, next_heartbeat_after: activation.next_heartbeat_after }, 200);
+  });

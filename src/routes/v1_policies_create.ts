@@ -1,0 +1,80 @@
+// POST /v1/policies: the rules a license follows (seats, binding, heartbeats, token tier, churn).
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { BINDING_MODES, TOKEN_TIERS, policies } from "../db/schema";
+import { getApplication } from "../db/queries/admin";
+import { newId } from "../crypto/random";
+import { notFound } from "../errors";
+import { errorResponses, jsonBody } from "./schemas";
+import { Policy, policyBody } from "./admin-schemas";
+
+const Seconds = z.number().int().min(1).max(366 * 86400);
+
+export const PolicyFields = {
+  name: z.string().trim().min(1).max(200),
+  max_activations: z.number().int().min(0).max(100_000).nullable().openapi({ description: "null = unlimited" }),
+  binding_mode: z.enum(BINDING_MODES),
+  heartbeat_interval_s: Seconds.nullable().openapi({ description: "null = no heartbeat required" }),
+  heartbeat_grace_s: z.number().int().min(0).max(30 * 86400),
+  token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
+  max_deactivations: z.number().int().min(0).max(100_000).nullable(),
+  deactivation_window_s: Seconds.nullable(),
+};
+
+const Body = z
+  .strictObject({
+    application_id: z.string().min(1).max(64).optional(),
+    name: PolicyFields.name,
+    max_activations: PolicyFields.max_activations.default(null),
+    binding_mode: PolicyFields.binding_mode.default("none"),
+    heartbeat_interval_s: PolicyFields.heartbeat_interval_s.default(null),
+    heartbeat_grace_s: PolicyFields.heartbeat_grace_s.default(0),
+    token_tier: PolicyFields.token_tier.default("basic"),
+    max_deactivations: PolicyFields.max_deactivations.default(null),
+    deactivation_window_s: PolicyFields.deactivation_window_s.default(null),
+  })
+  .refine((b) => (b.max_deactivations === null) === (b.deactivation_window_s === null), {
+    message: "Set both max_deactivations and deactivation_window_s, or neither.",
+    path: ["deactivation_window_s"],
+  })
+  .openapi("CreatePolicyRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/policies",
+  tags: ["Policies"],
+  summary: "Create a policy",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("policies:write")] as const,
+  request: { body: jsonBody(Body) },
+  responses: {
+    201: { description: "Created", content: { "application/json": { schema: Policy } } },
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1PoliciesCreate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const tenantId = c.var.auth.tenantId;
+    if (input.application_id && !(await getApplication(c.var.db(), tenantId, input.application_id))) throw notFound("Application");
+    const [row] = await c.var
+      .db()
+      .insert(policies)
+      .values({
+        id: newId("pol"),
+        tenantId,
+        applicationId: input.application_id ?? null,
+        name: input.name,
+        maxActivations: input.max_activations,
+        bindingMode: input.binding_mode,
+        heartbeatIntervalS: input.heartbeat_interval_s,
+        heartbeatGraceS: input.heartbeat_grace_s,
+        tokenTier: input.token_tier,
+        maxDeactivations: input.max_deactivations,
+        deactivationWindowS: input.deactivation_window_s,
+      })
+      .returning();
+    return c.json(policyBody(row!), 201);
+  });
