@@ -27,12 +27,27 @@ export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactString(value);
   if (value === null || typeof value !== "object") return value;
   if (depth > 6) return "[TRUNCATED]";
-  if (value instanceof Error) return { name: value.name, message: redactString(value.message) };
+  if (value instanceof Error) return describeError(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[redactString(k)] = SECRET_FIELD.test(k) && v != null && v !== "" ? "[REDACTED]" : redact(v, depth + 1);
   }
+  return out;
+}
+
+/**
+ * An error as a log field. Query errors from drizzle carry the SQL and its parameters in their
+ * message: only the database's own error (code and message) is kept.
+ */
+function describeError(err: Error): Record<string, unknown> {
+  const cause = (err as { cause?: unknown }).cause;
+  if (/^Failed query:/.test(err.message)) {
+    const inner = cause as { code?: unknown; message?: unknown } | undefined;
+    return { name: "DatabaseQueryError", code: inner?.code, message: redactString(String(inner?.message ?? "query failed")) };
+  }
+  const out: Record<string, unknown> = { name: err.name, message: redactString(err.message) };
+  if (cause instanceof Error) out.cause = { name: cause.name, message: redactString(cause.message) };
   return out;
 }
 

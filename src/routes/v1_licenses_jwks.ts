@@ -35,15 +35,19 @@ const routeFor = (path: string) =>
     tags: ["Keys"],
     summary: "Public license-token signing keys (JWKS)",
     description: "Current, next and retired public keys. Strong `ETag`; `If-None-Match` answers 304.",
-    middleware: [cors({ origin: "*", allowMethods: ["GET", "HEAD"], maxAge: 86400 }), etag()] as const,
+    middleware: [etag()] as const,
     responses: {
       200: { description: "The key set", content: { "application/jwk-set+json": { schema: Jwks } } },
       304: { description: "Not modified" },
     },
   });
 
+/** Public by nature: any origin may read the keys (preflights included, for `If-None-Match`). */
+export const publicCors = () => cors({ origin: "*", allowMethods: ["GET", "HEAD"], allowHeaders: ["If-None-Match"], exposeHeaders: ["ETag"], maxAge: 86400 });
+
 export const registerV1LicensesJwks = (app: App) => {
   for (const path of ["/v1/licenses/jwks", "/.well-known/jwks.json"]) {
+    app.use(path, publicCors());
     app.openapi(routeFor(path), async (c) => {
       const ring = await getKeyRing(c.env);
       return c.body(ring.jwksBody, 200, {

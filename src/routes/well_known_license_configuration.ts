@@ -1,12 +1,12 @@
 // GET /.well-known/license-configuration: discovery for verifiers and clients (in the spirit of
 // RFC 8414 authorization server metadata).
 import { createRoute, z } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import type { App } from "../app";
 import { getKeyRing } from "../crypto/keys";
 import { TOKEN_LIFETIME_S } from "../crypto/license-token";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP } from "../sdk/verify";
+import { publicCors } from "./v1_licenses_jwks";
 
 const Configuration = z
   .object({
@@ -29,14 +29,14 @@ const route = createRoute({
   path: "/.well-known/license-configuration",
   tags: ["Keys"],
   summary: "Discovery document",
-  middleware: [cors({ origin: "*", allowMethods: ["GET", "HEAD"] })] as const,
   responses: {
     200: { description: "Issuer, key set, token format and endpoints", content: { "application/json": { schema: Configuration } } },
   },
 });
 
-export const registerWellKnownLicenseConfiguration = (app: App) =>
-  app.openapi(route, async (c) => {
+export const registerWellKnownLicenseConfiguration = (app: App) => {
+  app.use(route.path, publicCors());
+  return app.openapi(route, async (c) => {
     const issuer = issuerOf(c);
     const ring = await getKeyRing(c.env);
     c.header("Cache-Control", "public, max-age=300, s-maxage=300");
@@ -57,3 +57,4 @@ export const registerWellKnownLicenseConfiguration = (app: App) =>
       200,
     );
   });
+};

@@ -1,6 +1,7 @@
 // Offline license-token verification for integrators: runs anywhere with WebCrypto and fetch
 // (Node 18+, browsers, Deno, Bun, Workers). Depends on jose only.
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from "jose";
+import { LicenseTokenError } from "./errors";
 import { DEFAULT_TOKEN_USE, verifyLicenseJwt, type LicenseTokenClaims, type SigningAlgorithm } from "./verify";
 
 export interface LicenseVerifierOptions {
@@ -42,12 +43,21 @@ export interface LicenseVerifier {
  * }
  */
 export function createLicenseVerifier(options: LicenseVerifierOptions): LicenseVerifier {
-  const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(options.jwksUri), {
+  const remote = createRemoteJWKSet(new URL(options.jwksUri), {
     cacheMaxAge: options.cacheMaxAge ?? 10 * 60_000,
     cooldownDuration: options.cooldownDuration ?? 30_000,
     timeoutDuration: 5_000,
     ...(options.fetch ? { [customFetch]: options.fetch } : {}),
   });
+  // A key set that cannot be fetched or parsed is an outage (retry later), not a bad token.
+  const jwks: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JOSENotSupported || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+      throw new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The key set could not be loaded.", { cause: err });
+    }
+  };
   return {
     verify: (token, verifyOptions) =>
       verifyLicenseJwt(token, jwks, {

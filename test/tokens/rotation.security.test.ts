@@ -1,0 +1,113 @@
+// Key rotation (SIGNING_KEYS statuses current / next / retired): retired keys verify until they are
+// removed and then verify nothing; a next key is published before it signs; only the current key
+// signs; each key verifies only its own algorithm.
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTenant, seedLicense, type SeededLicense, type TestTenant } from "../harness";
+import { LicenseTokenError } from "../../src/sdk";
+import { deployment, forge, ISSUER, JWKS_URI, keySet, makeKey, rejection, type Deployment, type TestKey } from "./forge";
+import { createLicenseVerifier } from "../../src/sdk";
+
+let tenant: TestTenant;
+let license: SeededLicense;
+let k1: TestKey;
+let k2: TestKey;
+let k3: TestKey;
+
+beforeAll(async () => {
+  tenant = await createTenant("Rotation");
+  license = await seedLicense(tenant.tenantId);
+  [k1, k2, k3] = await Promise.all([makeKey(), makeKey(), makeKey()]);
+});
+
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+const publishedKids = async (site: Deployment) => (JSON.parse(await site.jwksText()).keys as { kid: string }[]).map((k) => k.kid);
+
+async function expectKeyNotFound(promise: Promise<unknown>) {
+  const err = await rejection(promise);
+  expect(err).toBeInstanceOf(LicenseTokenError);
+  expect(err.code).toBe("ERR_KEY_NOT_FOUND");
+}
+
+describe("key rotation", () => {
+  it("keeps a token signed by a retired key valid while the retired key is published", async () => {
+    const before = deployment(keySet({ key: k1, status: "current" }));
+    const token = await before.issue(license.licenseKey);
+    expect(kidOf(token)).toBe(k1.kid);
+
+    const rotated = deployment(keySet({ key: k2, status: "current" }, { key: k1, status: "retired" }));
+    expect(await publishedKids(rotated)).toEqual([k2.kid, k1.kid]);
+    expect((await rotated.introspect(tenant.apiKey, token)).body).toMatchObject({ active: true, jti: decodeJwt(token).jti });
+    expect(await rotated.verifier().verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+    // New tokens come from the new current key.
+    expect(kidOf(await rotated.issue(license.licenseKey))).toBe(k2.kid);
+  });
+
+  it("refuses that token once the retired key is removed from the set", async () => {
+    const token = await deployment(keySet({ key: k1, status: "current" })).issue(license.licenseKey);
+    const after = deployment(keySet({ key: k2, status: "current" }));
+    expect(await publishedKids(after)).toEqual([k2.kid]);
+    expect((await after.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
+    await expectKeyNotFound(after.verifier().verify(token));
+  });
+
+  it("publishes the next key in the JWKS but signs with the current key", async () => {
+    const site = deployment(keySet({ key: k2, status: "current" }, { key: k3, status: "next" }));
+    expect(await publishedKids(site)).toEqual([k2.kid, k3.kid]);
+    const token = await site.issue(license.licenseKey);
+    expect(kidOf(token)).toBe(k2.kid);
+    expect(kidOf(token)).not.toBe(k3.kid);
+    expect(await site.verifier().verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+  });
+
+  it("lets a verifier that cached the JWKS before the switch accept the promoted key's tokens", async () => {
+    const beforeSwitch = deployment(keySet({ key: k2, status: "current" }, { key: k3, status: "next" }));
+    const verifier = beforeSwitch.verifier();
+    await verifier.verify(await beforeSwitch.issue(license.licenseKey)); // caches the set
+    const promoted = deployment(keySet({ key: k3, status: "current" }, { key: k2, status: "retired" }));
+    const token = await promoted.issue(license.licenseKey);
+    expect(kidOf(token)).toBe(k3.kid);
+    expect(await verifier.verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+  });
+
+  it("never signs with a retired key, even one left with its private members", async () => {
+    const site = deployment(keySet({ key: k2, status: "current" }, { key: k1, status: "retired", withPrivate: true }));
+    expect(kidOf(await site.issue(license.licenseKey))).toBe(k2.kid);
+  });
+
+  it("re-fetches the JWKS when a token names a kid it has not seen, and trusts only what it fetched", async () => {
+    let serving = deployment(keySet({ key: k1, status: "current" }));
+    const verifier = createLicenseVerifier({
+      issuer: ISSUER,
+      jwksUri: JWKS_URI,
+      cooldownDuration: 0,
+      fetch: ((input: RequestInfo | URL, init?: RequestInit) => serving.fetch(input, init)) as typeof fetch,
+    });
+    await verifier.verify(await serving.issue(license.licenseKey));
+    const rotated = deployment(keySet({ key: k2, status: "current" }, { key: k1, status: "retired" }));
+    const token = await rotated.issue(license.licenseKey);
+    await expectKeyNotFound(verifier.verify(token)); // the JWKS still says K1 only
+    serving = rotated;
+    expect(await verifier.verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+  });
+});
+
+describe("key sets with more than one algorithm", () => {
+  it("verifies each key only for its own algorithm", async () => {
+    const ec = await makeKey("ES256");
+    const stranger = await makeKey("ES256");
+    const site = deployment(keySet({ key: k2, status: "current" }, { key: ec, status: "retired" }));
+    const claims = decodeJwt(await site.issue(license.licenseKey)) as Record<string, unknown>;
+
+    // Control: a genuine ES256 token of the published EC key is accepted.
+    expect((await site.introspect(tenant.apiKey, await forge(ec, claims))).body).toMatchObject({ active: true });
+    expect(await site.verifier({ algorithms: ["RS256", "ES256"] }).verify(await forge(ec, claims))).toMatchObject({ jti: claims.jti });
+
+    // ES256 under the RSA key's kid, and RS256 under the EC key's kid.
+    const crossed = [await forge(stranger, claims, { kid: k2.kid }), await forge(k3, claims, { kid: ec.kid })];
+    for (const token of crossed) {
+      expect((await site.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
+      await expectKeyNotFound(site.verifier({ algorithms: ["RS256", "ES256"] }).verify(token));
+    }
+  });
+});
