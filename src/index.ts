@@ -4,7 +4,7 @@ import { createApp } from "./app";
 import { randomBase58 } from "./crypto/random";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { scope } from "./middleware/scope";
-import { bodyLimit, hardenedHeaders, noStoreByDefault } from "./middleware/security";
+import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
 import { registerHealthz } from "./routes/healthz";
 import { registerReadyz } from "./routes/readyz";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
@@ -35,6 +35,7 @@ const app = createApp();
 // Cross-cutting: request id first so every log line and error carries it.
 app.use(requestId({ generator: () => `req_${randomBase58(22)}` }));
 app.use(scope());
+app.use(tlsFloor());
 app.use(hardenedHeaders());
 app.use(noStoreByDefault());
 app.use(bodyLimit());
@@ -44,6 +45,9 @@ registerHealthz(app);
 registerReadyz(app);
 
 // Public: license keys only, no credential
+for (const path of ["/v1/licenses/validate", "/v1/licenses/verify", "/v1/licenses/validate-hardware", "/v1/licenses/activate", "/v1/licenses/deactivate", "/v1/licenses/heartbeat"]) {
+  app.use(path, publicRoutesCors());
+}
 registerV1LicensesValidate(app);
 registerV1LicensesVerify(app);
 registerV1LicensesValidateHardware(app);

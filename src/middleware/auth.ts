@@ -11,6 +11,7 @@ import { findApiKeyByHash, touchApiKey } from "../db/queries/api-keys";
 import { AppError, unauthorized } from "../errors";
 import type { Permission } from "../services/permissions";
 import type { PlanTier } from "../db/schema";
+import { assertNotBlocked, authFailure, enforceTenantLimit } from "./rate-limit";
 
 export interface AuthContext {
   tenantId: string;
@@ -28,10 +29,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** SHA-256 of the bearer API key, or a 401 when the header holds no well-formed key. */
-export async function bearerKeyHash(header: string | undefined): Promise<string> {
-  const secret = bearerToken(header);
-  if (!secret || !API_KEY_PATTERN.test(secret)) throw unauthorized();
+/**
+ * SHA-256 of the bearer API key. Refuses (429) an IP out of failed authentications and (401, counted
+ * as a failure) a header without a well-formed key, both before any database work.
+ */
+export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
+  assertNotBlocked(c);
+  const secret = bearerToken(c.req.header("Authorization"));
+  if (!secret || !API_KEY_PATTERN.test(secret)) throw await authFailure(c, unauthorized());
   return sha256Hex(secret);
 }
 
@@ -42,10 +47,12 @@ export type ApiKeyRow = Awaited<ReturnType<typeof findApiKeyByHash>>;
  * permissions on the context, and refreshes `last_used_at` after the response.
  * Routes that fold the key lookup into their own single query call this directly.
  */
-export function admitApiKey(c: Context<AppEnv>, key: ApiKeyRow): void {
+export async function admitApiKey(c: Context<AppEnv>, key: ApiKeyRow): Promise<void> {
   const now = Date.now();
-  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw unauthorized();
-  c.set("auth", { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions });
+  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw await authFailure(c, unauthorized());
+  const auth = { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions };
+  await enforceTenantLimit(c, auth);
+  c.set("auth", auth);
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     c.var.defer(touchApiKey(c.var.db(), key.id));
   }
@@ -57,8 +64,8 @@ export function admitApiKey(c: Context<AppEnv>, key: ApiKeyRow): void {
  */
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const keyHash = await bearerKeyHash(c.req.header("Authorization"));
-    admitApiKey(c, await findApiKeyByHash(c.var.db(), keyHash));
+    const keyHash = await bearerKeyHash(c);
+    await admitApiKey(c, await findApiKeyByHash(c.var.db(), keyHash));
     await next();
   });
 
@@ -78,8 +85,9 @@ export const requirePermission = (permission: Permission) =>
 /** The operator credential (`OPERATOR_TOKEN` secret): creates tenants. Off when unset. */
 export const operatorAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
+    assertNotBlocked(c);
     const token = bearerToken(c.req.header("Authorization"));
     const expected = c.env.OPERATOR_TOKEN;
-    if (!token || !expected || !(await secretsEqual(token, expected))) throw unauthorized();
+    if (!token || !expected || !(await secretsEqual(token, expected))) throw await authFailure(c, unauthorized());
     await next();
   });

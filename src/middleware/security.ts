@@ -2,6 +2,7 @@
 import { createMiddleware } from "hono/factory";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
+import { cors } from "hono/cors";
 import type { AppEnv } from "../app";
 import { AppError } from "../errors";
 
@@ -34,4 +35,35 @@ export const bodyLimit = () =>
     onError: () => {
       throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     },
+  });
+
+const TLS_FLOOR = /^TLSv1(\.[01])?$|^SSL/i;
+
+/**
+ * Refuses clients that negotiated TLS older than 1.2, when the runtime says which version was
+ * used (`request.cf.tlsVersion` on Cloudflare; absent locally). Cloudflare's zone setting "Minimum
+ * TLS Version: 1.2" stops them earlier; this keeps the guarantee if that setting is changed.
+ */
+export const tlsFloor = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const version = (c.req.raw as { cf?: { tlsVersion?: unknown } }).cf?.tlsVersion;
+    if (typeof version === "string" && TLS_FLOOR.test(version)) {
+      throw new AppError("TLS_VERSION_UNSUPPORTED", "TLS 1.2 or newer is required.", { headers: { Upgrade: "TLS/1.2" } });
+    }
+    await next();
+  });
+
+/**
+ * CORS for the public license routes: off unless the deployment lists origins in `CORS_ORIGINS`
+ * (comma-separated, exact match). The key routes (JWKS, discovery) allow every origin on their own.
+ */
+export const publicRoutesCors = () =>
+  cors({
+    origin: (origin, c) => {
+      const allowed = (c.env as Env).CORS_ORIGINS?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
+      return allowed.includes(origin) ? origin : null;
+    },
+    allowMethods: ["POST"],
+    allowHeaders: ["Content-Type", "Idempotency-Key"],
+    maxAge: 600,
   });

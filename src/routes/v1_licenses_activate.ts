@@ -1,6 +1,7 @@
 // POST /v1/licenses/activate: bind a device to a license, under its policy's seat limit.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { activate } from "../services/activations";
 import { errorResponses, jsonBody, Metadata } from "./schemas";
 import { Fingerprint, LicenseKey } from "./license-schemas";
@@ -21,6 +22,7 @@ const route = createRoute({
   path: "/v1/licenses/activate",
   tags: ["Licenses (public)"],
   summary: "Activate a device",
+  middleware: [publicRateLimit()] as const,
   description:
     "201 with a new activation, 200 when this fingerprint is already active (no extra seat). Over the policy's limit: 409 TOO_MANY_ACTIVATIONS. Send an `Idempotency-Key` header so a retried request replays the first answer instead of taking another seat.",
   request: {

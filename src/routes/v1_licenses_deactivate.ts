@@ -1,6 +1,7 @@
 // POST /v1/licenses/deactivate: free a device's seat (subject to the policy's churn budget).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { deactivate } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
 import { Activation, DeviceBody } from "./activation-schemas";
@@ -10,6 +11,7 @@ const route = createRoute({
   path: "/v1/licenses/deactivate",
   tags: ["Licenses (public)"],
   summary: "Deactivate a device",
+  middleware: [publicRateLimit()] as const,
   description:
     "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
   request: { body: jsonBody(DeviceBody.openapi("DeactivateRequest")) },

@@ -1,6 +1,7 @@
 // POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { heartbeat } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
 import { Activation, DeviceBody } from "./activation-schemas";
@@ -10,6 +11,7 @@ const route = createRoute({
   path: "/v1/licenses/heartbeat",
   tags: ["Licenses (public)"],
   summary: "Heartbeat for an activated device",
+  middleware: [publicRateLimit()] as const,
   description:
     "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
   request: { body: jsonBody(DeviceBody.openapi("HeartbeatRequest")) },

@@ -57,7 +57,7 @@ const route = createRoute({
 
 export const registerV1LicensesIntrospect = (app: App) =>
   app.openapi(route, async (c) => {
-    const keyHash = await bearerKeyHash(c.req.header("Authorization"));
+    const keyHash = await bearerKeyHash(c);
     const isForm = (c.req.header("Content-Type") ?? "").includes("x-www-form-urlencoded");
     const { token } = (isForm ? c.req.valid("form") : c.req.valid("json")) as { token?: string };
     if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
@@ -66,7 +66,7 @@ export const registerV1LicensesIntrospect = (app: App) =>
     const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
 
     const found = await introspectionLookup(c.var.db(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
-    admitApiKey(c, found?.key);
+    await admitApiKey(c, found?.key);
     assertPermission(c, "tokens:introspect");
     const { license, tokenRevoked } = found!;
 

@@ -1,6 +1,7 @@
 // POST /v1/licenses/validate: the status of a license key. No token, no credential, one query.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { checkLicenseKey } from "../services/license-check";
 import { errorResponses, jsonBody } from "./schemas";
 import { ValidateBody, ValidateResponse, validationBody } from "./license-schemas";
@@ -10,6 +11,7 @@ const route = createRoute({
   path: "/v1/licenses/validate",
   tags: ["Licenses (public)"],
   summary: "Validate a license key",
+  middleware: [publicRateLimit()] as const,
   description:
     "Business outcomes are values: the answer is 200 with `valid` and a `code` (VALID, NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, ...). An unknown and a malformed key answer alike.",
   request: { body: jsonBody(ValidateBody) },

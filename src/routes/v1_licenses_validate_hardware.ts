@@ -1,6 +1,7 @@
 // POST /v1/licenses/validate-hardware: verify bound to a device that holds a live activation.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { verifyAndIssue } from "../services/token-issuance";
 import { errorResponses, jsonBody } from "./schemas";
 import { Fingerprint, LicenseKey, VerifyResponse } from "./license-schemas";
@@ -18,6 +19,7 @@ const route = createRoute({
   path: "/v1/licenses/validate-hardware",
   tags: ["Licenses (public)"],
   summary: "Verify a license for an activated device",
+  middleware: [publicRateLimit()] as const,
   description:
     "Valid only when `hwuid` is a live activation of the license (NOT_ACTIVATED, FINGERPRINT_MISMATCH, HEARTBEAT_DEAD otherwise). The token then has `hw_bound: true`.",
   request: { body: jsonBody(Body) },

@@ -1,6 +1,7 @@
 // POST /v1/licenses/verify: validate, and when valid issue a short-lived signed license token.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { publicRateLimit } from "../middleware/rate-limit";
 import { verifyAndIssue } from "../services/token-issuance";
 import { errorResponses, jsonBody } from "./schemas";
 import { ValidateBody, VerifyResponse } from "./license-schemas";
@@ -10,6 +11,7 @@ const route = createRoute({
   path: "/v1/licenses/verify",
   tags: ["Licenses (public)"],
   summary: "Validate a license key and issue a license token",
+  middleware: [publicRateLimit()] as const,
   description:
     "Same checks as validate. When valid, also returns `license_token` (a JWT clients verify offline against `license_jwks_uri`), valid 15 min / 1 h / 24 h by the policy's tier and never past the license's expiry.",
   request: { body: jsonBody(ValidateBody) },

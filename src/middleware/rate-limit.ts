@@ -1,0 +1,106 @@
+// Rate limits on Cloudflare's Workers Rate Limiting bindings (wrangler.toml `[[ratelimits]]`).
+// They run before any signing or database work they protect:
+//   public license routes   per client IP + license key          RL_PUBLIC
+//   failed authentications  per client IP                        RL_AUTH_FAILURES
+//   server routes           per tenant and per credential, by plan tier   RL_TIER_*
+// A binding that is missing (not configured) lets requests through: the limiter protects the
+// service; it is not what keeps data safe.
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../app";
+import type { PlanTier } from "../db/schema";
+import { sha256Hex } from "../crypto/hash";
+import { AppError } from "../errors";
+
+/** Mirrors wrangler.toml, for the RateLimit-* headers (the binding does not report its limit). */
+export const RATE_LIMITS = {
+  RL_PUBLIC: 60,
+  RL_AUTH_FAILURES: 30,
+  RL_TIER_FREE: 60,
+  RL_TIER_PRO: 600,
+  RL_TIER_ENTERPRISE: 6000,
+} as const;
+
+type LimiterName = keyof typeof RATE_LIMITS;
+export const WINDOW_S = 60;
+
+const TIER_LIMITER: Record<PlanTier, LimiterName> = { free: "RL_TIER_FREE", pro: "RL_TIER_PRO", enterprise: "RL_TIER_ENTERPRISE" };
+
+export const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? "unknown";
+
+function limited(name: LimiterName, scope: string): AppError {
+  const limit = String(RATE_LIMITS[name]);
+  return new AppError("RATE_LIMITED", `Too many requests (${scope}); retry after the window resets.`, {
+    headers: {
+      "Retry-After": String(WINDOW_S),
+      "RateLimit-Limit": limit,
+      "RateLimit-Remaining": "0",
+      "RateLimit-Reset": String(WINDOW_S),
+      "RateLimit-Policy": `${limit};w=${WINDOW_S}`,
+    },
+  });
+}
+
+/** Consumes one unit of `key` on limiter `name`; false when over the limit. */
+async function take(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
+  const binding = c.env[name] as RateLimit | undefined;
+  if (!binding) return true;
+  try {
+    return (await binding.limit({ key })).success;
+  } catch (err) {
+    c.var.log.warn("rate limiter unavailable", { limiter: name, error: err });
+    return true;
+  }
+}
+
+function advertise(c: Context<AppEnv>, name: LimiterName): void {
+  c.header("RateLimit-Policy", `${RATE_LIMITS[name]};w=${WINDOW_S}`);
+}
+
+/**
+ * Public license routes: per client IP and license key (hashed: keys never leave the worker).
+ * Reads the JSON body once; Hono caches it for the route's validator.
+ */
+export const publicRateLimit = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    let licenseKey = "";
+    try {
+      const body = (await c.req.json()) as { license_key?: unknown };
+      if (typeof body?.license_key === "string") licenseKey = body.license_key.slice(0, 256);
+    } catch {
+      // Malformed bodies are limited per IP; the validator answers them.
+    }
+    const keyPart = licenseKey ? (await sha256Hex(licenseKey)).slice(0, 32) : "-";
+    if (!(await take(c, "RL_PUBLIC", `${clientIp(c)}|${keyPart}`))) throw limited("RL_PUBLIC", "per license key and IP");
+    advertise(c, "RL_PUBLIC");
+    await next();
+  });
+
+// IPs that ran out of failed authentications, remembered by this isolate until the window ends,
+// so they are refused before any database lookup.
+const blockedIps = new Map<string, number>();
+
+/** Refuses (429) an IP that already spent its failed authentications; no I/O. */
+export function assertNotBlocked(c: Context<AppEnv>): void {
+  const until = blockedIps.get(clientIp(c));
+  if (until === undefined) return;
+  if (until > Date.now()) throw limited("RL_AUTH_FAILURES", "failed authentications");
+  blockedIps.delete(clientIp(c));
+}
+
+/** Counts a failed authentication; returns the error to throw (401, or 429 once over the limit). */
+export async function authFailure(c: Context<AppEnv>, error: AppError): Promise<AppError> {
+  const ip = clientIp(c);
+  if (await take(c, "RL_AUTH_FAILURES", ip)) return error;
+  if (blockedIps.size > 10_000) blockedIps.clear();
+  blockedIps.set(ip, Date.now() + WINDOW_S * 1000);
+  return limited("RL_AUTH_FAILURES", "failed authentications");
+}
+
+/** Server routes, after authentication: the tenant's and the credential's budgets for its tier. */
+export async function enforceTenantLimit(c: Context<AppEnv>, auth: { tenantId: string; keyId: string; planTier: PlanTier }) {
+  const name = TIER_LIMITER[auth.planTier] ?? "RL_TIER_FREE";
+  const [tenantOk, keyOk] = await Promise.all([take(c, name, `tenant:${auth.tenantId}`), take(c, name, `key:${auth.keyId}`)]);
+  if (!tenantOk || !keyOk) throw limited(name, tenantOk ? "per credential" : "per tenant");
+  advertise(c, name);
+}
