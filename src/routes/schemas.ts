@@ -71,3 +71,13 @@ export const Metadata = z
     }
   })
   .openapi({ description: "Free-form JSON object: at most 4 levels, 64 keys, 16 KB", example: { seat: "design" } });
+
+/** `limit` and `starting_after` on every list. */
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ description: "Items per page (1-100, default 20)" }),
+  starting_after: z.string().min(1).max(64).optional().openapi({ description: "The `next_cursor` of the previous page" }),
+});
+
+/** A page of `item`s. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });

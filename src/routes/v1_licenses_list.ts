@@ -1,0 +1,56 @@
+// GET /v1/licenses: the tenant's licenses, newest first, filterable by status and application.
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { licenses } from "../db/schema";
+import { listPage } from "../db/queries/pagination";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { License, licenseBody } from "./admin-schemas";
+
+const Query = PageQuery.extend({
+  status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),
+  application_id: z.string().min(1).max(64).optional(),
+});
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/licenses",
+  tags: ["Licenses (admin)"],
+  summary: "List licenses",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("licenses:read")] as const,
+  request: { query: Query },
+  responses: {
+    200: { description: "A page of licenses", content: { "application/json": { schema: pageOf(License).openapi("LicensePage") } } },
+    ...errorResponses(401, 403, 422, 429, 503),
+  },
+});
+
+/** `expired` is derived (active but past its expiry), so the filter matches what the list shows. */
+function statusFilter(status: string | undefined, now: Date): SQL | undefined {
+  const unexpired = or(isNull(licenses.expiresAt), gt(licenses.expiresAt, now));
+  switch (status) {
+    case "active":
+      return and(eq(licenses.status, "active"), unexpired);
+    case "expired":
+      return and(eq(licenses.status, "active"), lte(licenses.expiresAt, now));
+    case "suspended":
+    case "revoked":
+      return eq(licenses.status, status);
+    default:
+      return undefined;
+  }
+}
+
+export const registerV1LicensesList = (app: App) =>
+  app.openapi(route, async (c) => {
+    const query = c.req.valid("query");
+    const now = new Date();
+    const filter = and(
+      statusFilter(query.status, now),
+      query.application_id ? eq(licenses.applicationId, query.application_id) : undefined,
+    );
+    const page = await listPage(c.var.db(), licenses, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
+    return c.json({ ...page, data: page.data.map((row) => licenseBody(row, now)) }, 200);
+  });
