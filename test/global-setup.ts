@@ -24,7 +24,8 @@ export default async function setup(project: TestProject) {
   // Under the OS temp dir: the `postgres` user must be able to reach the data dir.
   const root = mkdtempSync(join(tmpdir(), "license-test-"));
   chmodSync(root, 0o755);
-  const pg = await startPostgres({ dataDir: join(root, "pg"), ephemeral: true });
+  // Concurrency suites open dozens of connections at once while other files run in parallel.
+  const pg = await startPostgres({ dataDir: join(root, "pg"), ephemeral: true, extraFlags: ["-c", "max_connections=400"] });
   await applyMigrations(pg.url);
   const relay = await startRelay();
   const secrets = await generateDevSecrets();

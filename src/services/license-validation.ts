@@ -87,7 +87,7 @@ export function evaluateLicense(license: LicenseRecord | undefined, request: Val
   if (device && heartbeatDead(license.policy, device.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
   if (bindingMode === "domain") {
     const site = license.domainDevice?.id ? license.domainDevice : undefined;
-    if (!site) return fail(license.liveActivations > 0 || request.domain ? "DOMAIN_MISMATCH" : "NOT_ACTIVATED");
+    if (!site) return fail(license.liveActivations > 0 || request.domain !== undefined ? "DOMAIN_MISMATCH" : "NOT_ACTIVATED");
     if (heartbeatDead(license.policy, site.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
   }
   if (bindingMode === "ip" && !ipAllowed(request.clientIp, license.allowedCidrs)) return fail("IP_NOT_ALLOWED");

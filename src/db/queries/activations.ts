@@ -1,7 +1,7 @@
 // Seat accounting. Every change to a license's activations runs in a transaction that first locks
 // the license row (SELECT ... FOR UPDATE), so concurrent activations of one license queue up and
 // each sees the previous one's seat: the limit is exact under any concurrency.
-import { and, count, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import { activations, idempotencyKeys, licenses, policies } from "../schema";
 import type { DeactivationReason } from "../schema";
@@ -44,12 +44,12 @@ export async function findLiveActivation(tx: Tx, licenseId: string, fingerprint:
   return row;
 }
 
-/** Releases live activations whose heartbeat is older than `deadBefore`: they no longer hold a seat. */
+/** Releases live activations whose heartbeat is strictly older than `deadBefore` (as `heartbeatDead` judges). */
 export async function releaseDeadActivations(tx: Tx, licenseId: string, deadBefore: Date, now: Date): Promise<number> {
   const released = await tx
     .update(activations)
     .set({ deactivatedAt: now, deactivationReason: "heartbeat" })
-    .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), lte(activations.lastHeartbeatAt, deadBefore)))
+    .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), lt(activations.lastHeartbeatAt, deadBefore)))
     .returning({ id: activations.id });
   return released.length;
 }

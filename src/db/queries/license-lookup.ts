@@ -26,7 +26,6 @@ function liveActivation(db: Database, alias: string, match: SQL | undefined) {
 export async function findLicenseByKeyHash(db: Database, keyHash: string, device: DeviceQuery = {}) {
   const byFingerprint = liveActivation(db, "by_fingerprint", device.fingerprint !== undefined ? eq(activations.fingerprint, device.fingerprint) : undefined);
   const byDomain = liveActivation(db, "by_domain", device.domain !== undefined ? eq(activations.domain, device.domain) : undefined);
-  const asked = device.fingerprint !== undefined || device.domain !== undefined;
   const [row] = await db
     .select({
       id: licenses.id,
@@ -46,9 +45,8 @@ export async function findLicenseByKeyHash(db: Database, keyHash: string, device
       },
       device: { id: byFingerprint.id, lastHeartbeatAt: byFingerprint.lastHeartbeatAt },
       domainDevice: { id: byDomain.id, lastHeartbeatAt: byDomain.lastHeartbeatAt },
-      liveActivations: asked
-        ? sql<number>`(select count(*)::int from ${activations} a where a.license_id = ${licenses.id} and a.deactivated_at is null)`
-        : sql<number>`0`,
+      // Tells NOT_ACTIVATED from FINGERPRINT/DOMAIN_MISMATCH; an index-only count on the live-seat index.
+      liveActivations: sql<number>`(select count(*)::int from ${activations} a where a.license_id = ${licenses.id} and a.deactivated_at is null)`,
     })
     .from(licenses)
     .innerJoin(policies, eq(policies.id, licenses.policyId))
