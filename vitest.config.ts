@@ -1,43 +1,61 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Tests run inside workerd (the production runtime) and reach a real Postgres through the same
-// Neon driver the worker uses, via the relay started in test/global-setup.ts.
+// Two projects: "workers" runs inside workerd (the production runtime) and reaches a real Postgres
+// through the same Neon driver the worker uses, via the relay started in test/global-setup.ts;
+// "e2e" runs in Node and drives a browser against the worker (test/e2e).
 export default defineConfig({
-  plugins: [
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          DATABASE_URL: inject("databaseUrl"),
-          DB_RELAY_URL: inject("relayAddress"),
-          OPERATOR_TOKEN: inject("operatorToken"),
-          SIGNING_KEYS: inject("signingKeys"),
-          WEBHOOK_SECRETS_KEY: inject("webhookSecretsKey"),
-          ISSUER: "https://license.test",
-          LOG_LEVEL: "warn",
-        },
-        // Suites share one client IP and run thousands of requests: the production limits are
-        // raised here, and test/rate-limit/*.test.ts swap in the low `RL_TEST_*` limiters.
-        ratelimits: {
-          RL_PUBLIC: { namespace_id: "9001", simple: { limit: 1_000_000, period: 60 } },
-          RL_AUTH_FAILURES: { namespace_id: "9002", simple: { limit: 1_000_000, period: 60 } },
-          RL_TIER_FREE: { namespace_id: "9003", simple: { limit: 1_000_000, period: 60 } },
-          RL_TIER_PRO: { namespace_id: "9004", simple: { limit: 1_000_000, period: 60 } },
-          RL_TIER_ENTERPRISE: { namespace_id: "9005", simple: { limit: 1_000_000, period: 60 } },
-          RL_TEST_PUBLIC: { namespace_id: "9011", simple: { limit: 5, period: 60 } },
-          RL_TEST_AUTH_FAILURES: { namespace_id: "9012", simple: { limit: 3, period: 60 } },
-          RL_TEST_TIER: { namespace_id: "9013", simple: { limit: 5, period: 60 } },
-        },
-      },
-    })),
-  ],
   test: {
-    globalSetup: ["./test/global-setup.ts"],
-    include: ["test/**/*.test.ts"],
     // The JSON report feeds the "N passed, N failed" line .ci/run prints.
     reporters: ["default", ["json", { outputFile: ".data/test-results.json" }]],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("databaseUrl"),
+                DB_RELAY_URL: inject("relayAddress"),
+                OPERATOR_TOKEN: inject("operatorToken"),
+                SIGNING_KEYS: inject("signingKeys"),
+                WEBHOOK_SECRETS_KEY: inject("webhookSecretsKey"),
+                ISSUER: "https://license.test",
+                LOG_LEVEL: "warn",
+              },
+              // Suites share one client IP and run thousands of requests: the production limits
+              // are raised here, and test/rate-limit/*.test.ts swap in the low `RL_TEST_*` limiters.
+              ratelimits: {
+                RL_PUBLIC: { namespace_id: "9001", simple: { limit: 1_000_000, period: 60 } },
+                RL_AUTH_FAILURES: { namespace_id: "9002", simple: { limit: 1_000_000, period: 60 } },
+                RL_TIER_FREE: { namespace_id: "9003", simple: { limit: 1_000_000, period: 60 } },
+                RL_TIER_PRO: { namespace_id: "9004", simple: { limit: 1_000_000, period: 60 } },
+                RL_TIER_ENTERPRISE: { namespace_id: "9005", simple: { limit: 1_000_000, period: 60 } },
+                RL_TEST_PUBLIC: { namespace_id: "9011", simple: { limit: 5, period: 60 } },
+                RL_TEST_AUTH_FAILURES: { namespace_id: "9012", simple: { limit: 3, period: 60 } },
+                RL_TEST_TIER: { namespace_id: "9013", simple: { limit: 5, period: 60 } },
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          globalSetup: ["./test/global-setup.ts"],
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

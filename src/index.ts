@@ -10,6 +10,18 @@ import { registerReadyz } from "./routes/readyz";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1TenantGet } from "./routes/v1_tenant_get";
 import { registerOpenApi } from "./routes/openapi";
+import { registerDocs } from "./routes/docs";
+import { registerV1ApiKeysCreate } from "./routes/v1_api_keys_create";
+import { registerV1ApiKeysList } from "./routes/v1_api_keys_list";
+import { registerV1ApiKeysGet } from "./routes/v1_api_keys_get";
+import { registerV1ApiKeysUpdate } from "./routes/v1_api_keys_update";
+import { registerV1ApiKeysRevoke } from "./routes/v1_api_keys_revoke";
+import { registerV1ApiKeysRotate } from "./routes/v1_api_keys_rotate";
+import { registerV1UserTokensCreate } from "./routes/v1_user_tokens_create";
+import { registerV1UserTokensList } from "./routes/v1_user_tokens_list";
+import { registerV1UserTokensRefresh } from "./routes/v1_user_tokens_refresh";
+import { registerV1UserTokensRevoke } from "./routes/v1_user_tokens_revoke";
+import { registerV1AuthToken } from "./routes/v1_auth_token";
 import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
 import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
 import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
@@ -22,6 +34,14 @@ import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
 import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
 import { registerV1ApplicationsCreate } from "./routes/v1_applications_create";
 import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
+import { registerV1ApplicationsList } from "./routes/v1_applications_list";
+import { registerV1ApplicationsGet } from "./routes/v1_applications_get";
+import { registerV1ApplicationsUpdate } from "./routes/v1_applications_update";
+import { registerV1ApplicationsDelete } from "./routes/v1_applications_delete";
+import { registerV1PoliciesList } from "./routes/v1_policies_list";
+import { registerV1PoliciesGet } from "./routes/v1_policies_get";
+import { registerV1PoliciesUpdate } from "./routes/v1_policies_update";
+import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
 import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
 import { registerV1LicensesGet } from "./routes/v1_licenses_get";
 import { registerV1LicensesList } from "./routes/v1_licenses_list";
@@ -68,7 +88,15 @@ registerV1LicensesRevokeToken(app);
 
 // Admin API (API key, tenant-scoped)
 registerV1ApplicationsCreate(app);
+registerV1ApplicationsList(app);
+registerV1ApplicationsGet(app);
+registerV1ApplicationsUpdate(app);
+registerV1ApplicationsDelete(app);
 registerV1PoliciesCreate(app);
+registerV1PoliciesList(app);
+registerV1PoliciesGet(app);
+registerV1PoliciesUpdate(app);
+registerV1PoliciesDelete(app);
 registerV1LicensesCreate(app);
 registerV1LicensesList(app);
 registerV1LicensesGet(app);
@@ -78,8 +106,22 @@ registerV1LicensesRenew(app);
 registerV1LicensesActivationsList(app);
 registerV1LicensesActivationsDelete(app);
 
+// Credentials: API keys, user tokens, access tokens
+registerV1ApiKeysCreate(app);
+registerV1ApiKeysList(app);
+registerV1ApiKeysGet(app);
+registerV1ApiKeysUpdate(app);
+registerV1ApiKeysRevoke(app);
+registerV1ApiKeysRotate(app);
+registerV1UserTokensCreate(app);
+registerV1UserTokensList(app);
+registerV1UserTokensRefresh(app);
+registerV1UserTokensRevoke(app);
+registerV1AuthToken(app);
+
 // Documentation
 registerOpenApi(app);
+registerDocs(app);
 
 app.onError(onError);
 app.notFound(notFoundHandler(() => app.routes));

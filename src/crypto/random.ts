@@ -15,7 +15,7 @@ export function randomBase58(length: number): string {
   return out;
 }
 
-export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "req";
+export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "req";
 
 /** ~128 bits of randomness behind a resource prefix, e.g. `lic_7Hq...`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase58(22)}`;
@@ -29,5 +29,10 @@ export const newApiKey = () => `sk_${randomBase58(40)}`;
 /** The visible part kept beside a hash: the prefix plus four characters. */
 export const visiblePrefix = (secret: string) => secret.slice(0, secret.indexOf("_") + 5);
 
+/** Access tokens (exchanged for user tokens): `at_` + ~234 bits, valid 24 h. */
+export const newAccessToken = () => `at_${randomBase58(40)}`;
+
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 export const API_KEY_PATTERN = /^sk_[1-9A-HJ-NP-Za-km-z]{40}$/;
+/** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
+export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;

@@ -1,13 +1,14 @@
-// Server-route authentication: `Authorization: Bearer sk_...`, looked up by SHA-256 hash.
+// Server-route authentication: `Authorization: Bearer sk_...` (API key) or `at_...` (access
+// token), looked up by SHA-256 hash.
 // Every failure (missing, malformed, unknown, revoked, expired) gets the same 401 body so a
 // caller learns nothing about which keys exist; a missing permission is a 403.
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
-import { API_KEY_PATTERN } from "../crypto/random";
+import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
 import { sha256Hex } from "../crypto/hash";
 import { secretsEqual } from "../crypto/compare";
-import { findApiKeyByHash, touchApiKey } from "../db/queries/api-keys";
+import { credentialUsable, findApiKeyByHash, touchApiKey, type CredentialRow } from "../db/queries/api-keys";
 import { AppError, unauthorized } from "../errors";
 import type { Permission } from "../services/permissions";
 import type { PlanTier } from "../db/schema";
@@ -36,20 +37,19 @@ export function bearerToken(header: string | undefined): string | undefined {
 export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
   assertNotBlocked(c);
   const secret = bearerToken(c.req.header("Authorization"));
-  if (!secret || !API_KEY_PATTERN.test(secret)) throw await authFailure(c, unauthorized());
+  if (!secret || !BEARER_CREDENTIAL_PATTERN.test(secret)) throw await authFailure(c, unauthorized());
   return sha256Hex(secret);
 }
 
-export type ApiKeyRow = Awaited<ReturnType<typeof findApiKeyByHash>>;
 
 /**
  * Admits a looked-up key (401 unless it exists, is unrevoked and unexpired), puts its tenant and
  * permissions on the context, and refreshes `last_used_at` after the response.
  * Routes that fold the key lookup into their own single query call this directly.
  */
-export async function admitApiKey(c: Context<AppEnv>, key: ApiKeyRow): Promise<void> {
+export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undefined): Promise<void> {
   const now = Date.now();
-  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw await authFailure(c, unauthorized());
+  if (!key || !credentialUsable(key, now)) throw await authFailure(c, unauthorized());
   const auth = { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions };
   await enforceTenantLimit(c, auth);
   c.set("auth", auth);

@@ -6,15 +6,34 @@ import { cors } from "hono/cors";
 import type { AppEnv } from "../app";
 import { AppError } from "../errors";
 
-/** HSTS (two years, preload-ready), nosniff, no framing, no referrer; an API serves no documents. */
+const headerOptions = {
+  strictTransportSecurity: "max-age=63072000; includeSubDomains; preload",
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+  crossOriginResourcePolicy: false,
+} as const;
+
+const apiHeaders = secureHeaders({ ...headerOptions, contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
+
+/** The docs page runs Swagger UI (its own script and stylesheet, one inline bootstrap script). */
+const docsHeaders = secureHeaders({
+  ...headerOptions,
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'", "'unsafe-inline'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
+/**
+ * HSTS (two years, preload-ready), nosniff, no framing, no referrer. API responses get a CSP that
+ * allows nothing (they are never documents); only /docs may run scripts.
+ */
 export const hardenedHeaders = () =>
-  secureHeaders({
-    strictTransportSecurity: "max-age=63072000; includeSubDomains; preload",
-    xFrameOptions: "DENY",
-    referrerPolicy: "no-referrer",
-    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    crossOriginResourcePolicy: false,
-  });
+  createMiddleware<AppEnv>((c, next) => (c.req.path === "/docs" ? docsHeaders(c, next) : apiHeaders(c, next)));
 
 /**
  * Responses carry credentials, tokens and live status: nothing may be cached unless a route says

@@ -6,8 +6,9 @@ import { applications } from "../db/schema";
 import { newId } from "../crypto/random";
 import { errorResponses, jsonBody } from "./schemas";
 import { Application, applicationBody } from "./admin-schemas";
+import { ApplicationFields } from "./application-fields";
 
-const Body = z.strictObject({ name: z.string().trim().min(1).max(200) }).openapi("CreateApplicationRequest");
+const Body = z.strictObject({ name: ApplicationFields.name }).openapi("CreateApplicationRequest");
 
 const route = createRoute({
   method: "post",

@@ -2,25 +2,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { BINDING_MODES, TOKEN_TIERS, policies } from "../db/schema";
+import { policies } from "../db/schema";
+import { PolicyFields } from "./policy-fields";
 import { getApplication } from "../db/queries/admin";
 import { newId } from "../crypto/random";
 import { notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { Policy, policyBody } from "./admin-schemas";
-
-const Seconds = z.number().int().min(1).max(366 * 86400);
-
-export const PolicyFields = {
-  name: z.string().trim().min(1).max(200),
-  max_activations: z.number().int().min(0).max(100_000).nullable().openapi({ description: "null = unlimited" }),
-  binding_mode: z.enum(BINDING_MODES),
-  heartbeat_interval_s: Seconds.nullable().openapi({ description: "null = no heartbeat required" }),
-  heartbeat_grace_s: z.number().int().min(0).max(30 * 86400),
-  token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
-  max_deactivations: z.number().int().min(0).max(100_000).nullable(),
-  deactivation_window_s: Seconds.nullable(),
-};
 
 const Body = z
   .strictObject({

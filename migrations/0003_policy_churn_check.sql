@@ -1,0 +1,1 @@
+ALTER TABLE "policies" ADD CONSTRAINT "policies_churn_budget_check" CHECK ((max_deactivations IS NULL) = (deactivation_window_s IS NULL));

@@ -1,0 +1,50 @@
+// PATCH /v1/api-keys/{id}: rename, or set/clear the expiry (expiring a key is how it is retired
+// on a schedule). Permissions are fixed at creation: issue a new key to change them.
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { apiKeys } from "../db/schema";
+import { notFound } from "../errors";
+import { errorResponses, jsonBody } from "./schemas";
+import { IdParam } from "./admin-schemas";
+import { ApiKey, apiKeyBody } from "./credential-schemas";
+
+const Body = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    expires_at: z.string().datetime({ offset: true }).nullable().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
+  .openapi("UpdateApiKeyRequest");
+
+const route = createRoute({
+  method: "patch",
+  path: "/v1/api-keys/{id}",
+  tags: ["API keys"],
+  summary: "Rename an API key or change its expiry",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
+  request: { params: IdParam("key"), body: jsonBody(Body) },
+  responses: {
+    200: { description: "Updated", content: { "application/json": { schema: ApiKey } } },
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1ApiKeysUpdate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const [row] = await c.var
+      .db()
+      .update(apiKeys)
+      .set({
+        name: input.name,
+        expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(apiKeys.tenantId, c.var.auth.tenantId), eq(apiKeys.id, c.req.valid("param").id), eq(apiKeys.kind, "api_key")))
+      .returning();
+    if (!row) throw notFound("API key");
+    return c.json(apiKeyBody(row), 200);
+  });

@@ -1,0 +1,35 @@
+// GET /v1/policies: the tenant's policies, newest first, filterable by application.
+import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { policies } from "../db/schema";
+import { listPage } from "../db/queries/pagination";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { Policy, policyBody } from "./admin-schemas";
+
+const Query = PageQuery.extend({
+  application_id: z.string().min(1).max(64).optional(),
+});
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/policies",
+  tags: ["Policies"],
+  summary: "List policies",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("policies:read")] as const,
+  request: { query: Query },
+  responses: {
+    200: { description: "A page of policies", content: { "application/json": { schema: pageOf(Policy).openapi("PolicyPage") } } },
+    ...errorResponses(401, 403, 422, 429, 503),
+  },
+});
+
+export const registerV1PoliciesList = (app: App) =>
+  app.openapi(route, async (c) => {
+    const query = c.req.valid("query");
+    const filter = query.application_id ? eq(policies.applicationId, query.application_id) : undefined;
+    const page = await listPage(c.var.db(), policies, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
+    return c.json({ ...page, data: page.data.map(policyBody) }, 200);
+  });

@@ -1,0 +1,31 @@
+// POST /v1/user-tokens/{id}/refresh: a new token value and generation. The old value stops
+// working, and so does every access token issued from it.
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { refreshUserToken } from "../services/credentials";
+import { notFound } from "../errors";
+import { errorResponses } from "./schemas";
+import { IdParam } from "./admin-schemas";
+import { UserTokenWithSecret, userTokenBody } from "./credential-schemas";
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/user-tokens/{id}/refresh",
+  tags: ["User tokens"],
+  summary: "Refresh a user token (invalidates its access tokens)",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
+  request: { params: IdParam("usr") },
+  responses: {
+    200: { description: "The new token value, shown once", content: { "application/json": { schema: UserTokenWithSecret } } },
+    ...errorResponses(401, 403, 404, 429, 503),
+  },
+});
+
+export const registerV1UserTokensRefresh = (app: App) =>
+  app.openapi(route, async (c) => {
+    const refreshed = await refreshUserToken(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
+    if (!refreshed) throw notFound("User token");
+    return c.json({ ...userTokenBody(refreshed.row), token: refreshed.token }, 200);
+  });

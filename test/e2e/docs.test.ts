@@ -1,0 +1,51 @@
+// GET /docs in a real browser: headless Chromium (Debian's `chromium`, installed by .ci/run) loads
+// the page from the worker running in workerd, with the Swagger UI assets served as static assets,
+// and must render the operation list from /openapi.json. Runs in Node (vitest project "e2e").
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { unstable_startWorker } from "wrangler";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  worker = await unstable_startWorker({
+    config: "wrangler.toml",
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "error" },
+  });
+  base = (await worker.url).origin;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.dispose();
+});
+
+describe("GET /docs", () => {
+  it("renders every operation of the OpenAPI document", async () => {
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.values(spec.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
+    const page = await browser.newPage();
+    const failed: string[] = [];
+    page.on("requestfailed", (req) => failed.push(req.url()));
+    await page.goto(`${base}/docs`);
+    await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
+    const paths = await page.$$eval(".opblock-summary-path", (nodes) => nodes.map((n) => n.textContent?.replace(/\u200b/g, "").trim()));
+    expect(failed).toEqual([]);
+    expect(paths.length).toBe(operations);
+    expect(paths).toContain("/v1/licenses/verify");
+    expect(paths).toContain("/v1/licenses/introspect");
+    await page.close();
+  });
+});
