@@ -22,6 +22,7 @@ export default defineConfig({
                 WEBHOOK_SECRETS_KEY: inject("webhookSecretsKey"),
                 ISSUER: "https://license.test",
                 LOG_LEVEL: "warn",
+                WEBHOOK_ALLOW_LOOPBACK: "true",
               },
               // Suites share one client IP and run thousands of requests: the production limits
               // are raised here, and test/rate-limit/*.test.ts swap in the low `RL_TEST_*` limiters.

@@ -6,6 +6,10 @@ import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
 export type Database = NeonDatabase<typeof schema>;
+/** A transaction handle, as `db.transaction(async (tx) => ...)` passes it. */
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Anything queries can run on: the request's database or an open transaction. */
+export type Queryable = Database | Tx;
 
 export interface DbConnection {
   db: Database;

@@ -2,6 +2,8 @@
 // Every tenant-owned table carries `tenant_id`, and every query filters on it.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
+  boolean,
   check,
   index,
   integer,
@@ -106,6 +108,8 @@ export const licenses = pgTable(
     allowedCidrs: jsonb("allowed_cidrs").$type<string[]>().notNull().default([]),
     /** Seats held by live activations, kept exact by conditional updates in Postgres. */
     activationCount: integer("activation_count").notNull().default(0),
+    /** When `license.expired` was emitted (by the scheduled sweep), so it is emitted once. */
+    expiryNotifiedAt: timestamp("expiry_notified_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -235,4 +239,106 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.licenseId, t.route, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A tenant's webhook receiver. Signing secrets are stored AES-256-GCM encrypted, never in clear. */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** Subscribed event types; empty = every event. */
+    eventTypes: text("event_types").array().notNull().default(sql`'{}'::text[]`),
+    enabled: boolean("enabled").notNull().default(true),
+    secretCiphertext: text("secret_ciphertext").notNull(),
+    /** During a rotation window the previous secret signs too (two signatures per delivery). */
+    previousSecretCiphertext: text("previous_secret_ciphertext"),
+    previousSecretExpiresAt: timestamp("previous_secret_expires_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("webhook_endpoints_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** The outbox: one row per event, written in the same transaction as the change it reports. */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    /** Also the `webhook-id` header: the same on every retry and every endpoint. */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** The exact JSON body sent: `{ type, timestamp, data }`. */
+    payload: text("payload").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_events_tenant_idx").on(t.tenantId, t.createdAt)],
+);
+
+/** One event to one endpoint, retried with backoff until a 2xx or the last attempt. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => webhookEvents.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id").notNull().references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt is due; while an attempt runs, the end of its lease. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastDurationMs: integer("last_duration_ms"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_tenant_idx").on(t.tenantId, t.createdAt),
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    check("webhook_deliveries_status_check", oneOf("status", DELIVERY_STATUSES)),
+  ],
+);
+
+/** Every attempt of a delivery, as recorded. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    deliveryId: text("delivery_id").notNull().references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+
+/**
+ * Append-only, hash-chained per tenant: hash = SHA-256(prev_hash || canonical row). A trigger
+ * (migration 0005) refuses UPDATE and DELETE.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    id: text("id").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    requestId: text("request_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), uniqueIndex("audit_log_id_idx").on(t.id)],
 );

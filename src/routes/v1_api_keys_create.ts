@@ -1,6 +1,7 @@
 // POST /v1/api-keys: a new API key (`sk_`), with at most the caller's own permissions.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { assertSubset, createApiKey } from "../services/credentials";
 import { AppError } from "../errors";
@@ -38,11 +39,16 @@ export const registerV1ApiKeysCreate = (app: App) =>
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new AppError("VALIDATION_FAILED", "expires_at must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
     }
-    const { row, secret } = await createApiKey(c.var.db(), {
-      tenantId: c.var.auth.tenantId,
-      name: input.name,
-      permissions: [...new Set(input.permissions)],
-      expiresAt,
+    const { row, secret } = await withChanges(c, async (tx, record) => {
+      const created = await createApiKey(tx, {
+        tenantId: c.var.auth.tenantId,
+        name: input.name,
+        permissions: [...new Set(input.permissions)],
+        expiresAt,
+      });
+      const body = apiKeyBody(created.row);
+      await record({ action: "api_key.create", targetType: "api_key", targetId: created.row.id, details: { permissions: body.permissions }, event: { type: "api_key.created", data: body } });
+      return created;
     });
     return c.json({ ...apiKeyBody(row), key: secret }, 201);
   });

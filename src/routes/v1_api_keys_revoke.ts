@@ -2,6 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { apiKeys } from "../db/schema";
 import { getApiKey } from "../db/queries/admin";
@@ -29,14 +30,16 @@ export const registerV1ApiKeysRevoke = (app: App) =>
     const { id } = c.req.valid("param");
     const tenantId = c.var.auth.tenantId;
     const now = new Date();
-    const [row] = await c.var
-      .db()
-      .update(apiKeys)
-      .set({ revokedAt: now, updatedAt: now })
-      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key"), isNull(apiKeys.revokedAt)))
-      .returning();
+    const row = await withChanges(c, async (tx, record) => {
+      const [revoked] = await tx
+        .update(apiKeys)
+        .set({ revokedAt: now, updatedAt: now })
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key"), isNull(apiKeys.revokedAt)))
+        .returning();
+      if (revoked) await record({ action: "api_key.revoke", targetType: "api_key", targetId: id, event: { type: "api_key.revoked", data: apiKeyBody(revoked) } });
+      return revoked;
+    });
     const current = row ?? (await getApiKey(c.var.db(), tenantId, id));
     if (!current) throw notFound("API key");
-    c.var.log.info("api key revoked", { tenant_id: tenantId, api_key_id: id, actor: c.var.auth.keyId });
     return c.json(apiKeyBody(current), 200);
   });

@@ -2,6 +2,7 @@
 // grace period so deployments can switch over, then stops.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { rotateApiKey } from "../services/credentials";
 import { notFound } from "../errors";
@@ -35,7 +36,17 @@ const route = createRoute({
 export const registerV1ApiKeysRotate = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const rotated = await rotateApiKey(c.var.db(), c.var.auth.tenantId, id, c.req.valid("json").grace_period_s);
-    if (!rotated) throw notFound("API key");
+    const rotated = await withChanges(c, async (tx, record) => {
+      const result = await rotateApiKey(tx, c.var.auth.tenantId, id, c.req.valid("json").grace_period_s);
+      if (!result) throw notFound("API key");
+      await record({
+        action: "api_key.rotate",
+        targetType: "api_key",
+        targetId: id,
+        details: { replaced_by: result.fresh.id, old_key_expires_at: result.retired.expiresAt?.toISOString() },
+        event: { type: "api_key.created", data: { ...apiKeyBody(result.fresh), rotated_from: id } },
+      });
+      return result;
+    });
     return c.json({ key: { ...apiKeyBody(rotated.fresh), key: rotated.secret }, previous: apiKeyBody(rotated.retired) }, 200);
   });

@@ -3,6 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { apiKeys } from "../db/schema";
 import { notFound } from "../errors";
@@ -35,16 +36,20 @@ const route = createRoute({
 export const registerV1ApiKeysUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const [row] = await c.var
-      .db()
+    const { id } = c.req.valid("param");
+    const row = await withChanges(c, async (tx, record) => {
+      const [updated] = await tx
       .update(apiKeys)
       .set({
         name: input.name,
         expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
         updatedAt: new Date(),
       })
-      .where(and(eq(apiKeys.tenantId, c.var.auth.tenantId), eq(apiKeys.id, c.req.valid("param").id), eq(apiKeys.kind, "api_key")))
+      .where(and(eq(apiKeys.tenantId, c.var.auth.tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key")))
       .returning();
-    if (!row) throw notFound("API key");
+      if (!updated) throw notFound("API key");
+      await record({ action: "api_key.update", targetType: "api_key", targetId: id, details: { fields: Object.keys(input) } });
+      return updated;
+    });
     return c.json(apiKeyBody(row), 200);
   });

@@ -1,6 +1,7 @@
 // POST /v1/applications: a product of the tenant; its id is the `aud` of its license tokens.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { applications } from "../db/schema";
 import { newId } from "../crypto/random";
@@ -27,10 +28,10 @@ const route = createRoute({
 export const registerV1ApplicationsCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const [row] = await c.var
-      .db()
-      .insert(applications)
-      .values({ id: newId("app"), tenantId: c.var.auth.tenantId, name: input.name })
-      .returning();
-    return c.json(applicationBody(row!), 201);
+    const row = await withChanges(c, async (tx, record) => {
+      const [created] = await tx.insert(applications).values({ id: newId("app"), tenantId: c.var.auth.tenantId, name: input.name }).returning();
+      await record({ action: "application.create", targetType: "application", targetId: created!.id, details: { name: input.name } });
+      return created!;
+    });
+    return c.json(applicationBody(row), 201);
   });

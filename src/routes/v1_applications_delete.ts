@@ -2,6 +2,7 @@
 // licenses still belong to it the foreign keys refuse, and so does this route (409).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { deleteApplication } from "../db/queries/admin";
 import { AppError, notFound } from "../errors";
@@ -24,7 +25,14 @@ const route = createRoute({
 
 export const registerV1ApplicationsDelete = (app: App) =>
   app.openapi(route, async (c) => {
-    switch (await deleteApplication(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id)) {
+    const { id } = c.req.valid("param");
+    // A delete refused by the foreign key aborts the transaction: nothing is recorded then.
+    const outcome = await withChanges(c, async (tx, record) => {
+      const result = await deleteApplication(tx, c.var.auth.tenantId, id);
+      if (result === "deleted") await record({ action: "application.delete", targetType: "application", targetId: id });
+      return result;
+    });
+    switch (outcome) {
       case "not_found":
         throw notFound("Application");
       case "in_use":

@@ -1,6 +1,7 @@
 // PATCH /v1/applications/{id}: rename an application. Its id (the token `aud`) never changes.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { updateApplication } from "../db/queries/admin";
 import { notFound } from "../errors";
@@ -30,7 +31,12 @@ const route = createRoute({
 export const registerV1ApplicationsUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const row = await updateApplication(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id, { name: input.name });
-    if (!row) throw notFound("Application");
+    const { id } = c.req.valid("param");
+    const row = await withChanges(c, async (tx, record) => {
+      const updated = await updateApplication(tx, c.var.auth.tenantId, id, { name: input.name });
+      if (!updated) throw notFound("Application");
+      await record({ action: "application.update", targetType: "application", targetId: id, details: { name: input.name } });
+      return updated;
+    });
     return c.json(applicationBody(row), 200);
   });

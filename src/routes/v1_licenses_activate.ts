@@ -1,6 +1,7 @@
 // POST /v1/licenses/activate: bind a device to a license, under its policy's seat limit.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { activate } from "../services/activations";
 import { errorResponses, jsonBody, Metadata } from "./schemas";
@@ -39,7 +40,7 @@ const route = createRoute({
 export const registerV1LicensesActivate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const outcome = await activate(c.var.db(), {
+    const outcome = await activate((work) => withChanges(c, work), {
       licenseKey: input.license_key,
       fingerprint: input.fingerprint,
       name: input.name,

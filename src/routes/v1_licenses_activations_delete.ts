@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { lockLicenseById, releaseActivations, syncActivationCount } from "../db/queries/activations";
 import { activationBody } from "../services/activations";
+import { withChanges } from "../services/changes";
 import { notFound } from "../errors";
 import { errorResponses } from "./schemas";
 import { ActivationParams, IdParam } from "./admin-schemas";
@@ -30,12 +31,21 @@ const all = createRoute({ ...common, path: "/v1/licenses/{id}/activations", summ
 
 async function release(c: Context<AppEnv>, licenseId: string, activationId?: string) {
   const tenantId = c.var.auth.tenantId;
-  const released = await c.var.db().transaction(async (tx) => {
+  const released = await withChanges(c, async (tx, record) => {
     if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
     const now = new Date();
     const rows = await releaseActivations(tx, licenseId, now, activationId);
     if (activationId && rows.length === 0) throw notFound("Activation");
     await syncActivationCount(tx, licenseId, now);
+    for (const row of rows) {
+      await record({
+        action: "activation.delete",
+        targetType: "activation",
+        targetId: row.id,
+        details: { license_id: licenseId },
+        event: { type: "activation.deleted", data: { ...activationBody(row), reason: "admin" } },
+      });
+    }
     return rows;
   });
   return { data: released.map((row) => activationBody(row)) };

@@ -10,6 +10,7 @@ import { sha256Hex } from "../crypto/hash";
 import { AppError, notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { License, licenseBody } from "./admin-schemas";
+import { withChanges } from "../services/changes";
 import { LicenseFields } from "./license-fields";
 
 const Body = z
@@ -53,14 +54,16 @@ export const registerV1LicensesCreate = (app: App) =>
     }
     if (applicationId && !(await getApplication(db, tenantId, applicationId))) throw notFound("Application");
     const key = newLicenseKey();
-    const [row] = await db
-      .insert(licenses)
+    const keyHash = await sha256Hex(key);
+    const row = await withChanges(c, async (tx, record) => {
+      const [created] = await tx
+        .insert(licenses)
       .values({
         id: newId("lic"),
         tenantId,
         applicationId,
         policyId: policy.id,
-        keyHash: await sha256Hex(key),
+        keyHash,
         keyPrefix: visiblePrefix(key),
         plan: input.plan ?? null,
         features: input.features ?? [],
@@ -68,6 +71,10 @@ export const registerV1LicensesCreate = (app: App) =>
         allowedCidrs: input.allowed_cidrs ?? [],
         expiresAt: input.expires_at ? new Date(input.expires_at) : null,
       })
-      .returning();
-    return c.json({ ...licenseBody(row!), key }, 201);
+        .returning();
+      const body = licenseBody(created!);
+      await record({ action: "license.create", targetType: "license", targetId: created!.id, event: { type: "license.created", data: body } });
+      return created!;
+    });
+    return c.json({ ...licenseBody(row), key }, 201);
   });

@@ -1,6 +1,7 @@
 // POST /v1/licenses/deactivate: free a device's seat (subject to the policy's churn budget).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { deactivate } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
@@ -24,6 +25,6 @@ const route = createRoute({
 export const registerV1LicensesDeactivate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const activation = await deactivate(c.var.db(), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    const activation = await deactivate((work) => withChanges(c, work), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
     return c.json({ activation }, 200);
   });

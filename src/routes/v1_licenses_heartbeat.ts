@@ -1,6 +1,7 @@
 // POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { heartbeat } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
@@ -27,6 +28,6 @@ const route = createRoute({
 export const registerV1LicensesHeartbeat = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const activation = await heartbeat(c.var.db(), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    const activation = await heartbeat((work) => withChanges(c, work), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
     return c.json({ activation, next_heartbeat_after: activation.next_heartbeat_after }, 200);
   });

@@ -9,9 +9,11 @@ import type { LicenseStatus } from "../db/schema";
 import { AppError, notFound } from "../errors";
 import { errorResponses } from "./schemas";
 import { IdParam, License, licenseBody } from "./admin-schemas";
+import { withChanges } from "../services/changes";
 
 interface Transition {
   action: "suspend" | "reinstate" | "revoke";
+  event: "license.suspended" | "license.reinstated" | "license.revoked";
   to: LicenseStatus;
   /** Statuses the action may start from; the target status itself makes it idempotent. */
   from: readonly LicenseStatus[];
@@ -19,9 +21,9 @@ interface Transition {
 }
 
 const TRANSITIONS: Transition[] = [
-  { action: "suspend", to: "suspended", from: ["active", "suspended"], summary: "Suspend a license (reversible)" },
-  { action: "reinstate", to: "active", from: ["suspended", "active"], summary: "Reinstate a suspended license" },
-  { action: "revoke", to: "revoked", from: ["active", "suspended", "revoked"], summary: "Revoke a license (permanent)" },
+  { action: "suspend", event: "license.suspended", to: "suspended", from: ["active", "suspended"], summary: "Suspend a license (reversible)" },
+  { action: "reinstate", event: "license.reinstated", to: "active", from: ["suspended", "active"], summary: "Reinstate a suspended license" },
+  { action: "revoke", event: "license.revoked", to: "revoked", from: ["active", "suspended", "revoked"], summary: "Revoke a license (permanent)" },
 ];
 
 const routeFor = (t: Transition) =>
@@ -45,13 +47,18 @@ export const registerV1LicensesLifecycle = (app: App) => {
     app.openapi(routeFor(t), async (c) => {
       const { id } = c.req.valid("param");
       const tenantId = c.var.auth.tenantId;
-      const row = await updateLicense(c.var.db(), tenantId, id, { status: t.to }, t.from);
-      if (row) {
-        c.var.log.info(`license ${t.action}`, { tenant_id: tenantId, license_id: id, actor: c.var.auth.keyId });
-        return c.json(licenseBody(row), 200);
-      }
+      // Only a real change is recorded and announced; the conditional UPDATE decides it atomically.
+      const changed = await withChanges(c, async (tx, record) => {
+        const updated = await updateLicense(tx, tenantId, id, { status: t.to }, t.from.filter((s) => s !== t.to));
+        if (updated) {
+          await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, data: licenseBody(updated) } });
+        }
+        return updated;
+      });
+      if (changed) return c.json(licenseBody(changed), 200);
       const current = await getLicense(c.var.db(), tenantId, id);
       if (!current) throw notFound("License");
+      if (current.status === t.to) return c.json(licenseBody(current), 200);
       throw new AppError("CONFLICT", `A ${current.status} license cannot be ${t.action === "reinstate" ? "reinstated" : `${t.action}d`}.`);
     });
   }

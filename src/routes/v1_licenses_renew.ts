@@ -8,6 +8,7 @@ import { updateLicense } from "../db/queries/license-updates";
 import { AppError, notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam, License, licenseBody } from "./admin-schemas";
+import { withChanges } from "../services/changes";
 
 const Body = z
   .strictObject({
@@ -45,7 +46,17 @@ export const registerV1LicensesRenew = (app: App) =>
     const expiresAt = input.expires_at ? new Date(input.expires_at) : new Date(base + input.extend_by_s! * 1000);
     if (expiresAt.getTime() <= now) throw new AppError("VALIDATION_FAILED", "The new expiry must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
     // Guarded on status: a license revoked in the meantime is not renewed.
-    const row = await updateLicense(db, tenantId, id, { expiresAt }, ["active", "suspended"]);
-    if (!row) throw new AppError("CONFLICT", "The license changed meanwhile; retry.");
+    const row = await withChanges(c, async (tx, record) => {
+      const renewed = await updateLicense(tx, tenantId, id, { expiresAt, expiryNotifiedAt: null }, ["active", "suspended"]);
+      if (!renewed) throw new AppError("CONFLICT", "The license changed meanwhile; retry.");
+      await record({
+        action: "license.renew",
+        targetType: "license",
+        targetId: id,
+        details: { previous_expires_at: current.expiresAt?.toISOString() ?? null, expires_at: expiresAt.toISOString() },
+        event: { type: "license.renewed", data: licenseBody(renewed) },
+      });
+      return renewed;
+    });
     return c.json(licenseBody(row), 200);
   });

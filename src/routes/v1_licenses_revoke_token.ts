@@ -3,6 +3,7 @@
 // TTL of the token's remaining life. Idempotent; another tenant's token is a silent no-op.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getKeyRing } from "../crypto/keys";
 import { issuerOf, tokenUseOf } from "../config";
@@ -72,8 +73,17 @@ export const registerV1LicensesRevokeToken = (app: App) =>
       licenseId = check.claims.sub;
     }
 
-    await recordRevocation(c.var.db(), { tenantId, jti: jti!, licenseId, expiresAt, revokedBy: c.var.auth.keyId });
+    await withChanges(c, async (tx, record) => {
+      if (await recordRevocation(tx, { tenantId, jti: jti!, licenseId, expiresAt, revokedBy: c.var.auth.keyId })) {
+        await record({
+          action: "token.revoke",
+          targetType: "license_token",
+          targetId: jti!,
+          details: { license_id: licenseId },
+          event: { type: "token.revoked", data: { jti, license_id: licenseId, expires_at: expiresAt.toISOString() } },
+        });
+      }
+    });
     c.var.defer(cacheRevocation(c.env.REVOCATIONS, tenantId, jti!, expiresAt));
-    c.var.log.info("token revoked", { tenant_id: tenantId, jti, license_id: licenseId });
     return c.json({ revoked: true as const, jti: jti!, expires_at: expiresAt.toISOString() }, 200);
   });

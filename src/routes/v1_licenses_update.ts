@@ -9,6 +9,7 @@ import { AppError, notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam, License, licenseBody } from "./admin-schemas";
 import { LicenseFields } from "./license-fields";
+import { withChanges } from "../services/changes";
 
 const Body = z
   .strictObject({
@@ -50,14 +51,24 @@ export const registerV1LicensesUpdate = (app: App) =>
         throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", { details: [{ path: "policy_id", message: "Application mismatch" }] });
       }
     }
-    const row = await updateLicense(db, tenantId, id, {
-      policyId: input.policy_id,
-      plan: input.plan,
-      features: input.features,
-      metadata: input.metadata,
-      allowedCidrs: input.allowed_cidrs,
-      expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
+    const row = await withChanges(c, async (tx, record) => {
+      const updated = await updateLicense(tx, tenantId, id, {
+        policyId: input.policy_id,
+        plan: input.plan,
+        features: input.features,
+        metadata: input.metadata,
+        allowedCidrs: input.allowed_cidrs,
+        expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
+      });
+      if (!updated) throw notFound("License");
+      await record({
+        action: "license.update",
+        targetType: "license",
+        targetId: id,
+        details: { fields: Object.keys(input) },
+        event: { type: "license.updated", data: licenseBody(updated) },
+      });
+      return updated;
     });
-    if (!row) throw notFound("License");
     return c.json(licenseBody(row), 200);
   });

@@ -1,6 +1,7 @@
 // POST /v1/policies: the rules a license follows (seats, binding, heartbeats, token tier, churn).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { policies } from "../db/schema";
 import { PolicyFields } from "./policy-fields";
@@ -47,8 +48,8 @@ export const registerV1PoliciesCreate = (app: App) =>
     const input = c.req.valid("json");
     const tenantId = c.var.auth.tenantId;
     if (input.application_id && !(await getApplication(c.var.db(), tenantId, input.application_id))) throw notFound("Application");
-    const [row] = await c.var
-      .db()
+    const row = await withChanges(c, async (tx, record) => {
+      const [created] = await tx
       .insert(policies)
       .values({
         id: newId("pol"),
@@ -64,5 +65,8 @@ export const registerV1PoliciesCreate = (app: App) =>
         deactivationWindowS: input.deactivation_window_s,
       })
       .returning();
-    return c.json(policyBody(row!), 201);
+      await record({ action: "policy.create", targetType: "policy", targetId: created!.id, details: { name: input.name } });
+      return created!;
+    });
+    return c.json(policyBody(row), 201);
   });

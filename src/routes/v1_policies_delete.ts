@@ -1,6 +1,7 @@
 // DELETE /v1/policies/{id}: remove a policy no license follows any more (409 while one does).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { deletePolicy } from "../db/queries/admin";
 import { AppError, notFound } from "../errors";
@@ -23,7 +24,14 @@ const route = createRoute({
 
 export const registerV1PoliciesDelete = (app: App) =>
   app.openapi(route, async (c) => {
-    switch (await deletePolicy(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id)) {
+    const { id } = c.req.valid("param");
+    // A delete refused by the foreign key aborts the transaction: nothing is recorded then.
+    const outcome = await withChanges(c, async (tx, record) => {
+      const result = await deletePolicy(tx, c.var.auth.tenantId, id);
+      if (result === "deleted") await record({ action: "policy.delete", targetType: "policy", targetId: id });
+      return result;
+    });
+    switch (outcome) {
       case "not_found":
         throw notFound("Policy");
       case "in_use":

@@ -2,6 +2,7 @@
 // from their next call. Its application is fixed (licenses carry the same one).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { updatePolicy } from "../db/queries/admin";
 import { AppError, notFound } from "../errors";
@@ -47,7 +48,9 @@ const route = createRoute({
 export const registerV1PoliciesUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const result = await updatePolicy(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id, {
+    const { id } = c.req.valid("param");
+    const result = await withChanges(c, async (tx, record) => {
+      const updated = await updatePolicy(tx, c.var.auth.tenantId, id, {
       name: input.name,
       maxActivations: input.max_activations,
       bindingMode: input.binding_mode,
@@ -56,6 +59,9 @@ export const registerV1PoliciesUpdate = (app: App) =>
       tokenTier: input.token_tier,
       maxDeactivations: input.max_deactivations,
       deactivationWindowS: input.deactivation_window_s,
+      });
+      if (updated.ok) await record({ action: "policy.update", targetType: "policy", targetId: id, details: { fields: Object.keys(input) } });
+      return updated;
     });
     if (result.ok) return c.json(policyBody(result.row), 200);
     if (result.reason === "not_found") throw notFound("Policy");

@@ -52,6 +52,7 @@ export const registerV1TenantsCreate = (app: App) =>
       planTier: input.plan_tier,
       apiKeyName: input.api_key_name,
       permissions: PERMISSIONS,
+      requestId: c.var.requestId,
     });
     c.var.log.info("tenant created", { tenant_id: tenant.id, api_key_id: apiKey.id });
     return c.json(

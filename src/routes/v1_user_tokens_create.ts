@@ -2,6 +2,7 @@
 // exchanged at POST /v1/auth/token for 24 h access tokens.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { assertSubset, createUserToken } from "../services/credentials";
 import { errorResponses, jsonBody } from "./schemas";
@@ -29,11 +30,15 @@ export const registerV1UserTokensCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
     assertSubset(input.permissions, c.var.auth.permissions);
-    const { row, token } = await createUserToken(c.var.db(), {
-      tenantId: c.var.auth.tenantId,
-      name: input.name,
-      permissions: [...new Set(input.permissions)],
-      createdBy: c.var.auth.keyId,
+    const { row, token } = await withChanges(c, async (tx, record) => {
+      const created = await createUserToken(tx, {
+        tenantId: c.var.auth.tenantId,
+        name: input.name,
+        permissions: [...new Set(input.permissions)],
+        createdBy: c.var.auth.keyId,
+      });
+      await record({ action: "user_token.create", targetType: "user_token", targetId: created.row.id, details: { permissions: created.row.permissions } });
+      return created;
     });
     return c.json({ ...userTokenBody(row), token }, 201);
   });

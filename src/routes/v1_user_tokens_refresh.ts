@@ -2,6 +2,7 @@
 // working, and so does every access token issued from it.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { refreshUserToken } from "../services/credentials";
 import { notFound } from "../errors";
@@ -25,7 +26,12 @@ const route = createRoute({
 
 export const registerV1UserTokensRefresh = (app: App) =>
   app.openapi(route, async (c) => {
-    const refreshed = await refreshUserToken(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!refreshed) throw notFound("User token");
+    const { id } = c.req.valid("param");
+    const refreshed = await withChanges(c, async (tx, record) => {
+      const result = await refreshUserToken(tx, c.var.auth.tenantId, id);
+      if (!result) throw notFound("User token");
+      await record({ action: "user_token.refresh", targetType: "user_token", targetId: id, details: { generation: result.row.generation } });
+      return result;
+    });
     return c.json({ ...userTokenBody(refreshed.row), token: refreshed.token }, 200);
   });

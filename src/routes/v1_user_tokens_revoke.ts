@@ -2,6 +2,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
+import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { userTokens } from "../db/schema";
 import { notFound } from "../errors";
@@ -26,12 +27,16 @@ const route = createRoute({
 export const registerV1UserTokensRevoke = (app: App) =>
   app.openapi(route, async (c) => {
     const now = new Date();
-    const [row] = await c.var
-      .db()
-      .update(userTokens)
-      .set({ revokedAt: now, updatedAt: now })
-      .where(and(eq(userTokens.tenantId, c.var.auth.tenantId), eq(userTokens.id, c.req.valid("param").id)))
-      .returning();
-    if (!row) throw notFound("User token");
+    const { id } = c.req.valid("param");
+    const row = await withChanges(c, async (tx, record) => {
+      const [revoked] = await tx
+        .update(userTokens)
+        .set({ revokedAt: now, updatedAt: now })
+        .where(and(eq(userTokens.tenantId, c.var.auth.tenantId), eq(userTokens.id, id)))
+        .returning();
+      if (!revoked) throw notFound("User token");
+      await record({ action: "user_token.revoke", targetType: "user_token", targetId: id });
+      return revoked;
+    });
     return c.json(userTokenBody(row), 200);
   });

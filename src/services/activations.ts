@@ -1,7 +1,7 @@
 // Activate, deactivate and heartbeat: device seats on a license. Each runs in one transaction that
 // starts by locking the license row, so seat counts stay exact however many requests race, and an
 // `Idempotency-Key` retry replays the stored answer instead of taking a second seat.
-import type { Database } from "../db/client";
+import type { ChangeRunner, RecordChange } from "./changes";
 import { and, eq } from "drizzle-orm";
 import { activations, type BindingMode } from "../db/schema";
 import {
@@ -83,9 +83,23 @@ function checkBinding(mode: BindingMode, license: LockedLicense, input: Activate
 
 export type ActivateOutcome = { status: 200 | 201; body: { activation: ReturnType<typeof activationBody>; created: boolean } };
 
-export async function activate(db: Database, input: ActivateInput): Promise<ActivateOutcome> {
+/** Announces released activations (`activation.deleted`); public-route changes are not audited. */
+async function announceReleased(record: RecordChange, tenantId: string, rows: ActivationRow[], reason: string) {
+  for (const row of rows) {
+    await record({
+      tenantId,
+      audit: false,
+      action: "activation.release",
+      targetType: "activation",
+      targetId: row.id,
+      event: { type: "activation.deleted", data: { ...activationBody(row), reason } },
+    });
+  }
+}
+
+export async function activate(run: ChangeRunner, input: ActivateInput): Promise<ActivateOutcome> {
   const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
-  return db.transaction(async (tx) => {
+  return run(async (tx, record) => {
     const license = await lockUsableLicense(tx, input.licenseKey, input.now);
     if (input.idempotencyKey) {
       const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
@@ -101,7 +115,7 @@ export async function activate(db: Database, input: ActivateInput): Promise<Acti
     if (heartbeatIntervalS) {
       // Late devices stop holding seats before anyone is told the license is full.
       const deadBefore = new Date(input.now.getTime() - (heartbeatIntervalS + heartbeatGraceS) * 1000);
-      await releaseDeadActivations(tx, license.id, deadBefore, input.now);
+      await announceReleased(record, license.tenantId, await releaseDeadActivations(tx, license.id, deadBefore, input.now), "heartbeat");
     }
 
     let outcome: ActivateOutcome;
@@ -133,6 +147,14 @@ export async function activate(db: Database, input: ActivateInput): Promise<Acti
         .returning();
       await syncActivationCount(tx, license.id, input.now);
       outcome = { status: 201, body: { activation: activationBody(created!, license.policy), created: true } };
+      await record({
+        tenantId: license.tenantId,
+        audit: false,
+        action: "activation.create",
+        targetType: "activation",
+        targetId: created!.id,
+        event: { type: "activation.created", data: outcome.body.activation },
+      });
     }
     if (input.idempotencyKey) {
       await storeIdempotentResponse(tx, { licenseId: license.id, route: "activate", key: input.idempotencyKey, requestHash, ...outcome });
@@ -141,8 +163,8 @@ export async function activate(db: Database, input: ActivateInput): Promise<Acti
   });
 }
 
-export async function deactivate(db: Database, input: { licenseKey: string; fingerprint: string; now: Date }) {
-  return db.transaction(async (tx) => {
+export async function deactivate(run: ChangeRunner, input: { licenseKey: string; fingerprint: string; now: Date }) {
+  return run(async (tx, record) => {
     // A suspended or expired license may still free its seats; only an unknown key is refused.
     const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(input.licenseKey)) : undefined;
     if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
@@ -162,19 +184,21 @@ export async function deactivate(db: Database, input: { licenseKey: string; fing
     }
     const released = await releaseActivation(tx, existing.id, "client", input.now);
     await syncActivationCount(tx, license.id, input.now);
+    await announceReleased(record, license.tenantId, [released!], "client");
     return activationBody(released!, license.policy);
   });
 }
 
-export async function heartbeat(db: Database, input: { licenseKey: string; fingerprint: string; now: Date }) {
-  const result = await db.transaction(async (tx) => {
+export async function heartbeat(run: ChangeRunner, input: { licenseKey: string; fingerprint: string; now: Date }) {
+  const result = await run(async (tx, record) => {
     const license = await lockUsableLicense(tx, input.licenseKey, input.now);
     const existing = await findLiveActivation(tx, license.id, input.fingerprint);
     if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
     if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
       // Consistent with validation: a dead device has lost its seat and must activate again.
-      await releaseActivation(tx, existing.id, "heartbeat", input.now);
+      const released = await releaseActivation(tx, existing.id, "heartbeat", input.now);
       await syncActivationCount(tx, license.id, input.now);
+      await announceReleased(record, license.tenantId, [released!], "heartbeat");
       return undefined;
     }
     const [updated] = await tx

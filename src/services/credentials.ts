@@ -1,7 +1,7 @@
 // API keys, user tokens and access tokens: creation (secret shown once), rotation with an overlap
 // window, and the user-token exchange. Secrets are stored only as SHA-256 hashes.
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Queryable, Tx } from "../db/client";
 import { apiKeys, userTokens } from "../db/schema";
 import { sha256Hex } from "../crypto/hash";
 import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/random";
@@ -19,7 +19,7 @@ export function assertSubset(requested: readonly Permission[], held: readonly Pe
 }
 
 export async function createApiKey(
-  db: Database,
+  db: Queryable,
   input: { tenantId: string; name: string; permissions: readonly Permission[]; expiresAt: Date | null },
 ) {
   const secret = newApiKey();
@@ -40,46 +40,45 @@ export async function createApiKey(
 
 /**
  * Issues a replacement with the same name, permissions and expiry; the old key keeps working for
- * `graceS` seconds (never longer than it would have anyway), then stops. One transaction, and the
- * old key must still be live and unrotated, so two concurrent rotations cannot both succeed.
+ * `graceS` seconds (never longer than it would have anyway), then stops. Runs in the caller's
+ * transaction; the old key is row-locked and must be live and unrotated, so two concurrent
+ * rotations cannot both succeed.
  */
-export async function rotateApiKey(db: Database, tenantId: string, id: string, graceS: number) {
+export async function rotateApiKey(tx: Tx, tenantId: string, id: string, graceS: number) {
   const secret = newApiKey();
   const keyHash = await sha256Hex(secret);
-  return db.transaction(async (tx) => {
-    const [old] = await tx
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key")))
-      .for("update");
-    if (!old) return undefined;
-    const now = Date.now();
-    if (old.revokedAt || old.replacedBy || (old.expiresAt && old.expiresAt.getTime() <= now)) {
-      throw new AppError("CONFLICT", "Only a live key that has not been rotated yet can be rotated.");
-    }
-    const [fresh] = await tx
-      .insert(apiKeys)
-      .values({
-        id: newId("key"),
-        tenantId,
-        name: old.name,
-        keyHash,
-        keyPrefix: visiblePrefix(secret),
-        permissions: old.permissions,
-        expiresAt: old.expiresAt,
-      })
-      .returning();
-    const graceEnds = new Date(Math.min(now + graceS * 1000, old.expiresAt?.getTime() ?? Infinity));
-    const [retired] = await tx
-      .update(apiKeys)
-      .set({ expiresAt: graceEnds, replacedBy: fresh!.id, updatedAt: new Date(now) })
-      .where(eq(apiKeys.id, old.id))
-      .returning();
-    return { fresh: fresh!, retired: retired!, secret };
-  });
+  const [old] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key")))
+    .for("update");
+  if (!old) return undefined;
+  const now = Date.now();
+  if (old.revokedAt || old.replacedBy || (old.expiresAt && old.expiresAt.getTime() <= now)) {
+    throw new AppError("CONFLICT", "Only a live key that has not been rotated yet can be rotated.");
+  }
+  const [fresh] = await tx
+    .insert(apiKeys)
+    .values({
+      id: newId("key"),
+      tenantId,
+      name: old.name,
+      keyHash,
+      keyPrefix: visiblePrefix(secret),
+      permissions: old.permissions,
+      expiresAt: old.expiresAt,
+    })
+    .returning();
+  const graceEnds = new Date(Math.min(now + graceS * 1000, old.expiresAt?.getTime() ?? Infinity));
+  const [retired] = await tx
+    .update(apiKeys)
+    .set({ expiresAt: graceEnds, replacedBy: fresh!.id, updatedAt: new Date(now) })
+    .where(eq(apiKeys.id, old.id))
+    .returning();
+  return { fresh: fresh!, retired: retired!, secret };
 }
 
-export async function createUserToken(db: Database, input: { tenantId: string; name: string; permissions: readonly Permission[]; createdBy: string }) {
+export async function createUserToken(db: Queryable, input: { tenantId: string; name: string; permissions: readonly Permission[]; createdBy: string }) {
   const token = crypto.randomUUID();
   const [row] = await db
     .insert(userTokens)
@@ -96,7 +95,7 @@ export async function createUserToken(db: Database, input: { tenantId: string; n
 }
 
 /** A new token value and a new generation: every access token from before stops working. */
-export async function refreshUserToken(db: Database, tenantId: string, id: string) {
+export async function refreshUserToken(db: Queryable, tenantId: string, id: string) {
   const token = crypto.randomUUID();
   const [row] = await db
     .update(userTokens)
@@ -107,7 +106,7 @@ export async function refreshUserToken(db: Database, tenantId: string, id: strin
 }
 
 /** Exchanges a live user token for a 24 h access token carrying its permissions. */
-export async function exchangeUserToken(db: Database, userToken: string) {
+export async function exchangeUserToken(db: Queryable, userToken: string) {
   const [owner] = await db
     .select()
     .from(userTokens)

@@ -2,11 +2,11 @@
 // the license row (SELECT ... FOR UPDATE), so concurrent activations of one license queue up and
 // each sees the previous one's seat: the limit is exact under any concurrency.
 import { and, count, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Database, Tx } from "../client";
 import { activations, idempotencyKeys, licenses, policies } from "../schema";
 import type { DeactivationReason } from "../schema";
 
-export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type { Tx } from "../client";
 
 /** The license and its policy, locked for the rest of the transaction. */
 export async function lockLicenseByKeyHash(tx: Tx, keyHash: string) {
@@ -45,13 +45,12 @@ export async function findLiveActivation(tx: Tx, licenseId: string, fingerprint:
 }
 
 /** Releases live activations whose heartbeat is strictly older than `deadBefore` (as `heartbeatDead` judges). */
-export async function releaseDeadActivations(tx: Tx, licenseId: string, deadBefore: Date, now: Date): Promise<number> {
-  const released = await tx
+export async function releaseDeadActivations(tx: Tx, licenseId: string, deadBefore: Date, now: Date) {
+  return tx
     .update(activations)
     .set({ deactivatedAt: now, deactivationReason: "heartbeat" })
     .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), lt(activations.lastHeartbeatAt, deadBefore)))
-    .returning({ id: activations.id });
-  return released.length;
+    .returning();
 }
 
 export async function countLiveActivations(tx: Tx, licenseId: string): Promise<number> {

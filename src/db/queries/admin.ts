@@ -1,20 +1,20 @@
 // Tenant-scoped reads and writes for the admin API. Every function takes the tenant id and filters
 // on it: another tenant's id simply finds nothing (404 upstream).
 import { and, eq, isNotNull, isNull, type Column, type SQL } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Queryable } from "../client";
 import { apiKeys, applications, licenses, policies } from "../schema";
 
-export async function getApplication(db: Database, tenantId: string, id: string) {
+export async function getApplication(db: Queryable, tenantId: string, id: string) {
   const [row] = await db.select().from(applications).where(and(eq(applications.tenantId, tenantId), eq(applications.id, id)));
   return row;
 }
 
-export async function getPolicy(db: Database, tenantId: string, id: string) {
+export async function getPolicy(db: Queryable, tenantId: string, id: string) {
   const [row] = await db.select().from(policies).where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)));
   return row;
 }
 
-export async function getLicense(db: Database, tenantId: string, id: string) {
+export async function getLicense(db: Queryable, tenantId: string, id: string) {
   const [row] = await db.select().from(licenses).where(and(eq(licenses.tenantId, tenantId), eq(licenses.id, id)));
   return row;
 }
@@ -54,7 +54,7 @@ async function deleteRestricted(run: () => Promise<unknown[]>): Promise<DeleteOu
   }
 }
 
-export async function updateApplication(db: Database, tenantId: string, id: string, values: { name?: string }) {
+export async function updateApplication(db: Queryable, tenantId: string, id: string, values: { name?: string }) {
   const [row] = await db
     .update(applications)
     .set({ ...values, updatedAt: new Date() })
@@ -64,7 +64,7 @@ export async function updateApplication(db: Database, tenantId: string, id: stri
 }
 
 /** `in_use` while policies or licenses still belong to the application. */
-export const deleteApplication = (db: Database, tenantId: string, id: string) =>
+export const deleteApplication = (db: Queryable, tenantId: string, id: string) =>
   deleteRestricted(() =>
     db
       .delete(applications)
@@ -107,7 +107,7 @@ function churnPairGuard(changes: PolicyChanges): SQL | undefined {
  * caller's to validate.
  */
 export async function updatePolicy(
-  db: Database,
+  db: Queryable,
   tenantId: string,
   id: string,
   changes: PolicyChanges,
@@ -123,7 +123,7 @@ export async function updatePolicy(
 }
 
 /** `in_use` while licenses still follow the policy. */
-export const deletePolicy = (db: Database, tenantId: string, id: string) =>
+export const deletePolicy = (db: Queryable, tenantId: string, id: string) =>
   deleteRestricted(() =>
     db
       .delete(policies)
@@ -131,7 +131,7 @@ export const deletePolicy = (db: Database, tenantId: string, id: string) =>
       .returning({ id: policies.id }),
   );
 
-export async function getApiKey(db: Database, tenantId: string, id: string) {
+export async function getApiKey(db: Queryable, tenantId: string, id: string) {
   const [row] = await db
     .select()
     .from(apiKeys)

@@ -1,11 +1,11 @@
 // Tenant-scoped license updates. A conditional UPDATE ... RETURNING does the state check and the
 // write in one statement, so two racing lifecycle calls cannot both pass a stale check.
 import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../client";
+import type { Queryable } from "../client";
 import { licenses, type LicenseStatus } from "../schema";
 
 export async function updateLicense(
-  db: Database,
+  db: Queryable,
   tenantId: string,
   id: string,
   values: Partial<typeof licenses.$inferInsert>,

@@ -3,12 +3,14 @@ import { apiKeys, tenants, type PlanTier } from "../schema";
 import { newApiKey, newId, visiblePrefix } from "../../crypto/random";
 import { sha256Hex } from "../../crypto/hash";
 import type { Permission } from "../../services/permissions";
+import { appendAudit } from "../../services/audit";
 
 export interface NewTenant {
   name: string;
   planTier: PlanTier;
   apiKeyName: string;
   permissions: readonly Permission[];
+  requestId?: string;
 }
 
 /** Creates a tenant and its first API key in one transaction; the key secret is returned once. */
@@ -31,6 +33,15 @@ export async function createTenantWithKey(db: Database, input: NewTenant) {
         permissions: [...input.permissions],
       })
       .returning();
+    await appendAudit(tx, {
+      tenantId: tenant!.id,
+      actor: "operator",
+      action: "tenant.create",
+      targetType: "tenant",
+      targetId: tenant!.id,
+      requestId: input.requestId,
+      details: { api_key_id: key!.id, plan_tier: input.planTier },
+    });
     return { tenant: tenant!, apiKey: key!, secret };
   });
 }
