@@ -23,6 +23,8 @@ export default defineConfig({
                 ISSUER: "https://license.test",
                 LOG_LEVEL: "warn",
                 WEBHOOK_ALLOW_LOOPBACK: "true",
+                // Test-only binding: the local webhook receiver (scripts/lib/webhook-receiver.ts).
+                TEST_WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),
               },
               // Suites share one client IP and run thousands of requests: the production limits
               // are raised here, and test/rate-limit/*.test.ts swap in the low `RL_TEST_*` limiters.

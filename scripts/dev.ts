@@ -20,6 +20,7 @@ const DEMO_FILE = join(DATA, "demo.json");
 const DEV_VARS = join(ROOT, ".dev.vars");
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+const SCHEDULED_EVERY_MS = 5_000;
 
 interface Demo {
   base_url: string;
@@ -116,7 +117,8 @@ async function main() {
     const secrets: Record<string, string> = existing.SIGNING_KEYS && existing.OPERATOR_TOKEN && existing.WEBHOOK_SECRETS_KEY
       ? existing
       : { ...(await generateDevSecrets()), ...existing };
-    const vars: Record<string, string> = { ...secrets, DATABASE_URL: pg.url, DB_RELAY_URL: relay.address };
+    // Local receivers (http://127.0.0.1:...) are allowed as webhook endpoints in development only.
+    const vars: Record<string, string> = { ...secrets, DATABASE_URL: pg.url, DB_RELAY_URL: relay.address, WEBHOOK_ALLOW_LOOPBACK: "true" };
     writeDevVars(DEV_VARS, vars);
 
     say(`starting wrangler dev on ${BASE_URL}`);
@@ -146,6 +148,12 @@ async function main() {
     await waitForHealth(60_000);
 
     const demo = await seed(pg.url, vars.OPERATOR_TOKEN!);
+    // wrangler dev fires no cron triggers: run the scheduled handler (webhook retries, expiry
+    // events) every few seconds, as production's every-minute cron would.
+    const cron = setInterval(() => {
+      fetch(`${BASE_URL}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
+    }, SCHEDULED_EVERY_MS);
+    stops.push(async () => clearInterval(cron));
     writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
     console.log(
       [
@@ -157,6 +165,7 @@ async function main() {
         `  api key         ${demo.api_key}`,
         `  license key     ${demo.license_key}`,
         "  (also in .data/demo.json)   Ctrl-C stops everything.",
+        `  The scheduled handler (webhook retries) runs every ${SCHEDULED_EVERY_MS / 1000} s.`,
         "",
         `  curl ${demo.base_url}/readyz`,
         `  curl -H "Authorization: Bearer ${demo.api_key}" ${demo.base_url}/v1/tenant`,

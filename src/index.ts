@@ -10,6 +10,17 @@ import { registerReadyz } from "./routes/readyz";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1TenantGet } from "./routes/v1_tenant_get";
 import { registerOpenApi } from "./routes/openapi";
+import { registerV1WebhooksCreate } from "./routes/v1_webhooks_create";
+import { registerV1WebhooksList } from "./routes/v1_webhooks_list";
+import { registerV1WebhooksGet } from "./routes/v1_webhooks_get";
+import { registerV1WebhooksUpdate } from "./routes/v1_webhooks_update";
+import { registerV1WebhooksDelete } from "./routes/v1_webhooks_delete";
+import { registerV1WebhooksRotateSecret } from "./routes/v1_webhooks_rotate_secret";
+import { registerV1WebhooksDeliveriesList } from "./routes/v1_webhooks_deliveries_list";
+import { registerV1WebhooksRedeliver } from "./routes/v1_webhooks_redeliver";
+import { registerV1AuditLogList } from "./routes/v1_audit_log_list";
+import { registerV1AuditLogVerify } from "./routes/v1_audit_log_verify";
+import { runScheduled } from "./services/scheduled";
 import { registerDocs } from "./routes/docs";
 import { registerV1ApiKeysCreate } from "./routes/v1_api_keys_create";
 import { registerV1ApiKeysList } from "./routes/v1_api_keys_list";
@@ -119,6 +130,18 @@ registerV1UserTokensRefresh(app);
 registerV1UserTokensRevoke(app);
 registerV1AuthToken(app);
 
+// Webhooks and audit
+registerV1WebhooksCreate(app);
+registerV1WebhooksList(app);
+registerV1WebhooksGet(app);
+registerV1WebhooksUpdate(app);
+registerV1WebhooksDelete(app);
+registerV1WebhooksRotateSecret(app);
+registerV1WebhooksDeliveriesList(app);
+registerV1WebhooksRedeliver(app);
+registerV1AuditLogList(app);
+registerV1AuditLogVerify(app);
+
 // Documentation
 registerOpenApi(app);
 registerDocs(app);
@@ -130,4 +153,8 @@ export { app };
 
 export default {
   fetch: app.fetch,
+  // Cron (wrangler.toml [triggers]): webhook retries, license.expired events, sweeps.
+  scheduled: async (_controller, env, ctx) => {
+    ctx.waitUntil(runScheduled(env));
+  },
 } satisfies ExportedHandler<Env>;

@@ -9,6 +9,7 @@ import { startPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
 import { applyMigrations } from "../scripts/lib/migrate.ts";
 import { generateDevSecrets } from "../scripts/lib/secrets.ts";
+import { startWebhookReceiver } from "../scripts/lib/webhook-receiver.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,6 +18,7 @@ declare module "vitest" {
     operatorToken: string;
     signingKeys: string;
     webhookSecretsKey: string;
+    webhookReceiverUrl: string;
   }
 }
 
@@ -29,14 +31,17 @@ export default async function setup(project: TestProject) {
   await applyMigrations(pg.url);
   const relay = await startRelay();
   const secrets = await generateDevSecrets();
+  const receiver = await startWebhookReceiver();
 
   project.provide("databaseUrl", pg.url);
   project.provide("relayAddress", relay.address);
   project.provide("operatorToken", secrets.OPERATOR_TOKEN);
   project.provide("signingKeys", secrets.SIGNING_KEYS);
   project.provide("webhookSecretsKey", secrets.WEBHOOK_SECRETS_KEY);
+  project.provide("webhookReceiverUrl", receiver.url);
 
   return async () => {
+    await receiver.close();
     await relay.close();
     await pg.stop();
     rmSync(root, { recursive: true, force: true });

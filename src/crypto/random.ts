@@ -15,7 +15,7 @@ export function randomBase58(length: number): string {
   return out;
 }
 
-export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "req";
+export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "whk" | "req";
 
 /** ~128 bits of randomness behind a resource prefix, e.g. `lic_7Hq...`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase58(22)}`;

@@ -10,3 +10,4 @@ export {
   type SigningAlgorithm,
   type VerifyOptions,
 } from "./verify";
+export { verifyWebhook, WebhookVerificationError, WEBHOOK_TOLERANCE_S, type WebhookErrorCode } from "./webhooks";

@@ -32,7 +32,8 @@ interface Claimed {
 
 /** Claims up to `limit` due deliveries (optionally only those of some events) in one statement. */
 async function claimDue(db: Database, options: { eventIds?: string[]; limit?: number }): Promise<Claimed[]> {
-  const onlyEvents = options.eventIds ? sql`and event_id = any(${options.eventIds})` : sql``;
+  if (options.eventIds?.length === 0) return [];
+  const onlyEvents = options.eventIds ? sql`and event_id in (${sql.join(options.eventIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
   const result = await db.execute(sql`
     with claimed as (
       update webhook_deliveries d

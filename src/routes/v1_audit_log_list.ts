@@ -1,0 +1,62 @@
+// GET /v1/audit-log: the tenant's audit trail, newest first, with each row's chain hashes.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { auditLog } from "../db/schema";
+import { listPage } from "../db/queries/pagination";
+import { errorResponses, PageQuery, pageOf, Timestamp } from "./schemas";
+
+const AuditEntry = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    actor: z.string().openapi({ description: "The credential id (`key_...`), or `operator`" }),
+    action: z.string(),
+    target_type: z.string(),
+    target_id: z.string(),
+    request_id: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    prev_hash: z.string(),
+    hash: z.string(),
+    created_at: Timestamp,
+  })
+  .openapi("AuditEntry");
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/audit-log",
+  tags: ["Audit"],
+  summary: "List audit log entries",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("audit:read")] as const,
+  request: { query: PageQuery },
+  responses: {
+    200: { description: "A page of entries", content: { "application/json": { schema: pageOf(AuditEntry).openapi("AuditEntryPage") } } },
+    ...errorResponses(401, 403, 422, 429, 503),
+  },
+});
+
+export const registerV1AuditLogList = (app: App) =>
+  app.openapi(route, async (c) => {
+    const query = c.req.valid("query");
+    const page = await listPage(c.var.db(), auditLog, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after });
+    return c.json(
+      {
+        ...page,
+        data: page.data.map((row) => ({
+          id: row.id,
+          seq: row.seq,
+          actor: row.actor,
+          action: row.action,
+          target_type: row.targetType,
+          target_id: row.targetId,
+          request_id: row.requestId,
+          details: row.details,
+          prev_hash: row.prevHash,
+          hash: row.hash,
+          created_at: row.createdAt.toISOString(),
+        })),
+      },
+      200,
+    );
+  });

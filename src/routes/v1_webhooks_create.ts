@@ -1,0 +1,52 @@
+// POST /v1/webhooks: register an https endpoint for some (or all) event types. The `whsec_`
+// signing secret is in this answer only; Postgres holds it AES-256-GCM encrypted.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { webhookEndpoints } from "../db/schema";
+import { newId } from "../crypto/random";
+import { withChanges } from "../services/changes";
+import { assertWebhookUrl, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
+import { errorResponses, jsonBody } from "./schemas";
+import { EventTypes, WebhookEndpointWithSecret, webhookEndpointBody } from "./webhook-schemas";
+
+const Body = z
+  .strictObject({
+    url: z.string().min(1).max(2048).openapi({ example: "https://example.com/hooks/licenses" }),
+    event_types: EventTypes.default([]),
+    enabled: z.boolean().default(true),
+  })
+  .openapi("CreateWebhookRequest");
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/webhooks",
+  tags: ["Webhooks"],
+  summary: "Register a webhook endpoint",
+  description: "The URL must be public https on the default port (private, loopback, link-local and metadata addresses are refused).",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
+  request: { body: jsonBody(Body) },
+  responses: {
+    201: { description: "Created; `secret` appears only here", content: { "application/json": { schema: WebhookEndpointWithSecret } } },
+    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1WebhooksCreate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    assertWebhookUrl(c.env, input.url);
+    const id = newId("whk");
+    const secret = newWebhookSecret();
+    const secretCiphertext = await sealWebhookSecret(c.env, secret, id);
+    const row = await withChanges(c, async (tx, record) => {
+      const [created] = await tx
+        .insert(webhookEndpoints)
+        .values({ id, tenantId: c.var.auth.tenantId, url: input.url, eventTypes: [...new Set(input.event_types)], enabled: input.enabled, secretCiphertext })
+        .returning();
+      await record({ action: "webhook.create", targetType: "webhook_endpoint", targetId: id, details: { url: input.url, event_types: input.event_types } });
+      return created!;
+    });
+    return c.json({ ...webhookEndpointBody(row), secret }, 201);
+  });

@@ -1,0 +1,30 @@
+// GET /v1/webhooks/{id}
+import { createRoute } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { notFound } from "../errors";
+import { getWebhookEndpoint } from "../services/webhook-endpoints";
+import { errorResponses } from "./schemas";
+import { IdParam } from "./admin-schemas";
+import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/webhooks/{id}",
+  tags: ["Webhooks"],
+  summary: "Get a webhook endpoint",
+  security: [{ bearerAuth: [] }],
+  middleware: [apiKeyAuth(), requirePermission("webhooks:read")] as const,
+  request: { params: IdParam("whk") },
+  responses: {
+    200: { description: "The endpoint (no secret)", content: { "application/json": { schema: WebhookEndpoint } } },
+    ...errorResponses(401, 403, 404, 429, 503),
+  },
+});
+
+export const registerV1WebhooksGet = (app: App) =>
+  app.openapi(route, async (c) => {
+    const row = await getWebhookEndpoint(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
+    if (!row) throw notFound("Webhook endpoint");
+    return c.json(webhookEndpointBody(row), 200);
+  });
