@@ -24,8 +24,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls the worker through its real fetch handler inside workerd. */
-export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+/** The request a client would send: bearer token, JSON body, method defaulting by body. */
+export function buildRequest(path: string, options: CallOptions = {}): Request {
   const headers = new Headers(options.headers);
   if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
   let body: string | undefined = options.rawBody;
@@ -34,7 +34,12 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   }
   const method = options.method ?? (body !== undefined ? "POST" : "GET");
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
+  return new Request(`${BASE}${path}`, { method, headers, body });
+}
+
+/** Calls the worker through its real fetch handler inside workerd. */
+export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+  return exports.default.fetch(buildRequest(path, options));
 }
 
 export async function json<T = any>(res: Response): Promise<T> {
@@ -102,16 +107,8 @@ export async function callWithEnv(
   path: string,
   options: CallOptions = {},
 ): Promise<Response> {
-  const headers = new Headers(options.headers);
-  if (options.token) headers.set("Authorization", `Bearer ${options.token}`);
-  let body: string | undefined = options.rawBody;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
-  }
-  const method = options.method ?? (body !== undefined ? "POST" : "GET");
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`${BASE}${path}`, { method, headers, body }), { ...env, ...overrides }, ctx);
+  const res = await app.fetch(buildRequest(path, options), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

@@ -14,3 +14,24 @@ export const PolicyFields = {
   max_deactivations: z.number().int().min(0).max(100_000).nullable(),
   deactivation_window_s: Seconds.nullable(),
 };
+
+/** The policy columns a create or update body sets (undefined = leave unchanged). */
+export const policyColumns = (input: {
+  name?: string;
+  max_activations?: number | null;
+  binding_mode?: (typeof BINDING_MODES)[number];
+  heartbeat_interval_s?: number | null;
+  heartbeat_grace_s?: number;
+  token_tier?: (typeof TOKEN_TIERS)[number];
+  max_deactivations?: number | null;
+  deactivation_window_s?: number | null;
+}) => ({
+  name: input.name,
+  maxActivations: input.max_activations,
+  bindingMode: input.binding_mode,
+  heartbeatIntervalS: input.heartbeat_interval_s,
+  heartbeatGraceS: input.heartbeat_grace_s,
+  tokenTier: input.token_tier,
+  maxDeactivations: input.max_deactivations,
+  deactivationWindowS: input.deactivation_window_s,
+});

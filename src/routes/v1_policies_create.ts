@@ -4,7 +4,7 @@ import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { policies } from "../db/schema";
-import { PolicyFields } from "./policy-fields";
+import { PolicyFields, policyColumns } from "./policy-fields";
 import { getApplication } from "../db/queries/admin";
 import { newId } from "../crypto/random";
 import { notFound } from "../errors";
@@ -50,21 +50,9 @@ export const registerV1PoliciesCreate = (app: App) =>
     if (input.application_id && !(await getApplication(c.var.db(), tenantId, input.application_id))) throw notFound("Application");
     const row = await withChanges(c, async (tx, record) => {
       const [created] = await tx
-      .insert(policies)
-      .values({
-        id: newId("pol"),
-        tenantId,
-        applicationId: input.application_id ?? null,
-        name: input.name,
-        maxActivations: input.max_activations,
-        bindingMode: input.binding_mode,
-        heartbeatIntervalS: input.heartbeat_interval_s,
-        heartbeatGraceS: input.heartbeat_grace_s,
-        tokenTier: input.token_tier,
-        maxDeactivations: input.max_deactivations,
-        deactivationWindowS: input.deactivation_window_s,
-      })
-      .returning();
+        .insert(policies)
+        .values({ ...policyColumns(input), id: newId("pol"), tenantId, applicationId: input.application_id ?? null, name: input.name })
+        .returning();
       await record({ action: "policy.create", targetType: "policy", targetId: created!.id, details: { name: input.name } });
       return created!;
     });

@@ -8,7 +8,7 @@ import { updatePolicy } from "../db/queries/admin";
 import { AppError, notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam, Policy, policyBody } from "./admin-schemas";
-import { PolicyFields } from "./policy-fields";
+import { PolicyFields, policyColumns } from "./policy-fields";
 
 const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
 
@@ -50,16 +50,7 @@ export const registerV1PoliciesUpdate = (app: App) =>
     const input = c.req.valid("json");
     const { id } = c.req.valid("param");
     const result = await withChanges(c, async (tx, record) => {
-      const updated = await updatePolicy(tx, c.var.auth.tenantId, id, {
-      name: input.name,
-      maxActivations: input.max_activations,
-      bindingMode: input.binding_mode,
-      heartbeatIntervalS: input.heartbeat_interval_s,
-      heartbeatGraceS: input.heartbeat_grace_s,
-      tokenTier: input.token_tier,
-      maxDeactivations: input.max_deactivations,
-      deactivationWindowS: input.deactivation_window_s,
-      });
+      const updated = await updatePolicy(tx, c.var.auth.tenantId, id, policyColumns(input));
       if (updated.ok) await record({ action: "policy.update", targetType: "policy", targetId: id, details: { fields: Object.keys(input) } });
       return updated;
     });

@@ -8,8 +8,11 @@ import { webhookAttempts, webhookDeliveries } from "../db/schema";
 import { decryptSecret } from "../crypto/aes";
 import { webhookUrlProblem } from "./ssrf";
 
-/** Seconds to wait after attempt n (1-based) fails; the attempt after the last entry is final. */
-export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
+/**
+ * Seconds to wait after attempt n (1-based) fails; the attempt after the last entry is final.
+ * Ten attempts spread over about three days (the sum is ~76 h).
+ */
+export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600, 24 * 3600, 24 * 3600];
 export const MAX_ATTEMPTS = RETRY_SCHEDULE_S.length + 1;
 export const ATTEMPT_TIMEOUT_MS = 10_000;
 /** A claimed attempt's lease: if its worker dies, the delivery is due again after this. */
