@@ -1,0 +1,21 @@
+// Floor "sign": only signs one license token (same key, same claim set as the service), key
+// imported once per isolate. No database, no body parsing, no middleware.
+import { json, signLicenseToken, type FloorEnv } from "./shared.ts";
+
+// Built per request: workerd's clock does not run at global scope.
+const subject = () => ({
+  licenseId: "lic_bench0000000000001",
+  applicationId: "app_bench",
+  expiresAt: new Date(Date.now() + 365 * 24 * 3600 * 1000),
+  plan: "pro",
+  features: ["export", "sync"],
+  sellerTier: "pro",
+  tokenTier: "basic",
+});
+
+export default {
+  async fetch(_request: Request, env: FloorEnv): Promise<Response> {
+    const { token } = await signLicenseToken(env, subject());
+    return json({ token });
+  },
+};

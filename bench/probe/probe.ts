@@ -1,0 +1,218 @@
+// The hot-path probe: a worker that bundles the service's own modules and runs one piece of its
+// request path N times in a single request, so the bench can read that piece's CPU cost from
+// workerd's thread times (workerd's clock stands still while JavaScript runs, so it cannot time
+// itself). Database results are recorded once through the real driver and replayed afterwards,
+// so the service's whole request path runs with no network I/O.
+//   GET /record            run validate, verify and introspect once for real, recording results
+//   GET /case?name=X&n=N   run case X N times (after /record); "empty" is the baseline
+import { Pool } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import service from "@service/index";
+import { connectDb } from "@service/db/client";
+import * as schema from "@service/db/schema";
+import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
+import { sha256Hex } from "@service/crypto/hash";
+import { getKeyRing } from "@service/crypto/keys";
+import { issueLicenseToken } from "@service/crypto/license-token";
+import { createLogger } from "@service/logging";
+import { ValidateBody } from "@service/routes/license-schemas";
+import { json, signLicenseToken, type FloorContext } from "../floors/shared.ts";
+
+interface ProbeEnv {
+  [name: string]: unknown;
+  SIGNING_KEYS: string;
+  ISSUER: string;
+  TOKEN_USE: string;
+  DATABASE_URL: string;
+  DB_RELAY_URL: string;
+  PROBE_LICENSE_KEY: string;
+  PROBE_API_KEY: string;
+  PROBE_TOKEN: string;
+  PROBE_EDDSA_KEYS: string;
+}
+
+// ---- record / replay of query results, at the driver's Pool ----
+type QueryFn = (this: unknown, config: unknown, values?: unknown) => Promise<unknown>;
+const proto = Pool.prototype as unknown as { query: QueryFn };
+const realQuery = proto.query;
+const recorded = new Map<string, unknown>();
+let replay = false;
+proto.query = function (this: unknown, config: unknown, values?: unknown) {
+  const text = typeof config === "string" ? config : (config as { text: string }).text;
+  if (replay) {
+    const hit = recorded.get(text);
+    if (hit !== undefined) return Promise.resolve(hit);
+  }
+  return realQuery.call(this, config, values).then((result) => {
+    recorded.set(text, result);
+    return result;
+  });
+};
+
+const ctx = () => {
+  const pending: Promise<unknown>[] = [];
+  return { waitUntil: (p: Promise<unknown>) => void pending.push(p), passThroughOnException() {}, props: {}, pending };
+};
+
+async function call(env: ProbeEnv, path: string, init: RequestInit = {}): Promise<Response> {
+  const c = ctx();
+  const res = await (service as { fetch: (r: Request, e: unknown, c: unknown) => Promise<Response> }).fetch(
+    new Request(`${env.ISSUER}${path}`, init),
+    env,
+    c,
+  );
+  await res.arrayBuffer();
+  await Promise.allSettled(c.pending);
+  return res;
+}
+
+const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+let fixedPool: Pool | undefined;
+let fixedDb: ReturnType<typeof connectDb>["db"] | undefined;
+const realConsoleLog = console.log;
+
+type Case = (env: ProbeEnv) => Promise<unknown> | unknown;
+
+const CASES: Record<string, Case> = {
+  empty: () => undefined,
+  // The whole service request path, replayed database, no network.
+  app_healthz: (env) => call(env, "/healthz"),
+  app_jwks: (env) => call(env, "/v1/licenses/jwks"),
+  app_validate: (env) => call(env, "/v1/licenses/validate", post({ license_key: env.PROBE_LICENSE_KEY })),
+  app_verify: (env) => call(env, "/v1/licenses/verify", post({ license_key: env.PROBE_LICENSE_KEY })),
+  app_introspect: (env) =>
+    call(env, "/v1/licenses/introspect", post({ token: env.PROBE_TOKEN }, { Authorization: `Bearer ${env.PROBE_API_KEY}` })),
+  app_validate_malformed_key: (env) => call(env, "/v1/licenses/validate", post({ license_key: "lk_not-a-key" })),
+  // The floors' logic on the same replayed query: parse, hash, Pool, query, end (, sign).
+  floor_lookup: (env) => floorLogic(env, false),
+  floor_verify: (env) => floorLogic(env, true),
+  // Pieces of the request path.
+  connect_db: (env) => connectDb(env),
+  new_pool: (env) => new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000, max: 4 }),
+  drizzle_with_schema: () => drizzle({ client: fixedPool!, schema }),
+  drizzle_without_schema: () => drizzle({ client: fixedPool! }),
+  license_lookup_query: (env) => findLicenseByKeyHash(fixedDb!, env.PROBE_LICENSE_KEY),
+  // What validate/verify do per request: a fresh Pool and drizzle instance, the lookup, end.
+  db_path_per_request: async (env) => {
+    const { db, pool } = connectDb(env);
+    await findLicenseByKeyHash(db, await sha256Hex(env.PROBE_LICENSE_KEY));
+    await pool.end();
+  },
+  sha256_hex: (env) => sha256Hex(env.PROBE_LICENSE_KEY),
+  key_ring_cached: (env) => getKeyRing(env),
+  issue_token: async (env) =>
+    issueLicenseToken(
+      await getKeyRing(env),
+      {
+        licenseId: "lic_bench0000000000001",
+        applicationId: "app_bench",
+        expiresAt: new Date(Date.now() + 86_400_000),
+        plan: "pro",
+        features: ["export", "sync"],
+        tokenTier: "basic",
+        sellerTier: "pro",
+        hwBound: false,
+      },
+      { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() },
+    ),
+  validate_body_zod: (env) => ValidateBody.parse({ license_key: env.PROBE_LICENSE_KEY }),
+  log_line_warn: () =>
+    createLogger({ request_id: "req_probe" }, "warn").info("request", { method: "POST", path: "/v1/licenses/verify", status: 200, duration_ms: 3 }),
+  log_line_info: () =>
+    createLogger({ request_id: "req_probe" }, "info").info("request", { method: "POST", path: "/v1/licenses/verify", status: 200, duration_ms: 3 }),
+  issue_token_eddsa: async (env) =>
+    issueLicenseToken(
+      await getKeyRing({ SIGNING_KEYS: env.PROBE_EDDSA_KEYS }),
+      {
+        licenseId: "lic_bench0000000000001",
+        applicationId: "app_bench",
+        expiresAt: new Date(Date.now() + 86_400_000),
+        plan: "pro",
+        features: ["export", "sync"],
+        tokenTier: "basic",
+        sellerTier: "pro",
+        hwBound: false,
+      },
+      { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() },
+    ),
+  etag_sha1_jwks: async (env) => {
+    // What hono's etag() does on every JWKS response: clone the body, read it, SHA-1 it.
+    const res = new Response((await getKeyRing(env)).jwksBody);
+    const buf = await res.clone().arrayBuffer();
+    const digest = await crypto.subtle.digest("SHA-1", buf);
+    await res.arrayBuffer();
+    return digest;
+  },
+};
+
+let lookupSql: string | undefined;
+
+async function floorLogic(env: ProbeEnv, sign: boolean): Promise<string> {
+  const request = new Request(`${env.ISSUER}/verify`, post({ license_key: env.PROBE_LICENSE_KEY }));
+  const body = (await request.json()) as { license_key: string };
+  const hash = await sha256Hex(body.license_key);
+  const pool = new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000, max: 4 });
+  // Replayed: the recorded result of the service's own lookup (values do not matter here).
+  const { rows } = (await pool.query({ text: lookupSql!, values: [hash], rowMode: "array" })) as { rows: unknown[][] };
+  void pool.end();
+  const row = rows[0]!;
+  if (!sign) return json({ valid: true, license: row[0] }).text();
+  const { token } = await signLicenseToken(env, {
+    licenseId: row[0] as string,
+    applicationId: row[2] as string,
+    // drizzle asks the driver for timestamps as text
+    expiresAt: new Date(row[4] as string),
+    plan: row[5] as string,
+    features: row[6] as string[],
+    sellerTier: "pro",
+    tokenTier: "basic",
+  });
+  return json({ valid: true, license: row[0], license_token: token }).text();
+}
+
+export default {
+  async fetch(request: Request, env: ProbeEnv, _ctx: FloorContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/record") {
+      replay = false;
+      const auth = { Authorization: `Bearer ${env.PROBE_API_KEY}` };
+      const statuses = [
+        (await call(env, "/v1/licenses/validate", post({ license_key: env.PROBE_LICENSE_KEY }))).status,
+        (await call(env, "/v1/licenses/verify", post({ license_key: env.PROBE_LICENSE_KEY }))).status,
+        (await call(env, "/v1/licenses/introspect", post({ token: env.PROBE_TOKEN }, auth))).status,
+      ];
+      const conn = connectDb(env);
+      await findLicenseByKeyHash(conn.db, await sha256Hex(env.PROBE_LICENSE_KEY));
+      await conn.pool.end();
+      lookupSql = [...recorded.keys()].find((t) => t.includes('"licenses"."key_hash" = $'));
+      fixedPool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
+      fixedDb = drizzle({ client: fixedPool, schema }) as typeof fixedDb;
+      replay = true;
+      return json({ statuses, recorded: recorded.size, lookupSql: Boolean(lookupSql) });
+    }
+    if (url.pathname === "/case") {
+      const name = url.searchParams.get("name") ?? "";
+      const n = Number(url.searchParams.get("n") ?? "1");
+      const fn = CASES[name];
+      if (!fn) return json({ error: `unknown case ${name}` }, 404);
+      if (!replay) return json({ error: "GET /record first" }, 409);
+      // Log lines must not reach stdout (they would cost the bench process, not the case).
+      console.log = () => {};
+      try {
+        for (let i = 0; i < n; i++) await fn(env);
+      } catch (err) {
+        return json({ error: err instanceof Error ? err.message : String(err) }, 500);
+      } finally {
+        console.log = realConsoleLog;
+      }
+      return json({ name, n });
+    }
+    if (url.pathname === "/") return json({ cases: Object.keys(CASES) });
+    return json({ error: "not found" }, 404);
+  },
+};
