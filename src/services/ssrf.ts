@@ -27,7 +27,8 @@ export function webhookUrlProblem(raw: string, policy: UrlPolicy = {}): string |
     return "not a valid URL";
   }
   if (url.username || url.password) return "credentials in the URL are not allowed";
-  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // A trailing dot names the same host (`localhost.` is localhost).
+  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "").toLowerCase();
   const loopbackHost = host === "127.0.0.1" || host === "localhost" || host === "::1";
   if (policy.allowLoopback && loopbackHost && (url.protocol === "http:" || url.protocol === "https:")) return undefined;
   if (url.protocol !== "https:") return "the URL must use https";

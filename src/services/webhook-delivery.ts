@@ -112,7 +112,8 @@ async function record(db: Database, delivery: Claimed, result: AttemptResult): P
   await db.transaction(async (tx) => {
     await tx.insert(webhookAttempts).values({
       deliveryId: delivery.id,
-      attempt: delivery.attempts,
+      // Numbered after every earlier attempt: a redelivery restarts `attempts`, not the history.
+      attempt: sql`(select coalesce(max(attempt), 0) + 1 from webhook_attempts where delivery_id = ${delivery.id})`,
       statusCode: result.statusCode,
       error: result.error,
       durationMs: result.durationMs,
