@@ -1,22 +1,35 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../client";
-import { apiKeys, tenants, userTokens } from "../schema";
+import type { Database, Queryable } from "../client";
+import { apiKeys } from "../schema";
+import { queryRows } from "./raw";
 import type { Permission } from "../../services/permissions";
 
-/** What authentication needs of a bearer credential (select with `credentialJoins`). */
-export const credentialColumns = {
-  id: apiKeys.id,
-  tenantId: apiKeys.tenantId,
-  kind: apiKeys.kind,
-  permissions: apiKeys.permissions,
-  expiresAt: apiKeys.expiresAt,
-  revokedAt: apiKeys.revokedAt,
-  lastUsedAt: apiKeys.lastUsedAt,
-  userTokenGeneration: apiKeys.userTokenGeneration,
-  planTier: tenants.planTier,
-  currentUserTokenGeneration: userTokens.generation,
-  userTokenRevokedAt: userTokens.revokedAt,
-};
+/**
+ * What authentication needs of a bearer credential: the key, its tenant's plan tier and, for access
+ * tokens, its user token. Selected as `k`/`t`/`u` (see CREDENTIAL_FROM), read by `credentialFrom`.
+ */
+export const CREDENTIAL_COLUMNS =
+  "k.id, k.tenant_id, k.kind, k.permissions, k.expires_at, k.revoked_at, k.last_used_at, k.user_token_generation, t.plan_tier, u.generation, u.revoked_at";
+export const CREDENTIAL_FROM = "api_keys k join tenants t on t.id = k.tenant_id left join user_tokens u on u.id = k.user_token_id";
+export const CREDENTIAL_COLUMN_COUNT = 11;
+
+/** Maps the CREDENTIAL_COLUMNS of a positional row, starting at `offset`. */
+export function credentialFrom(row: unknown[], offset = 0): CredentialRow {
+  const r = row.slice(offset, offset + CREDENTIAL_COLUMN_COUNT);
+  return {
+    id: r[0] as string,
+    tenantId: r[1] as string,
+    kind: r[2] as CredentialRow["kind"],
+    permissions: r[3] as Permission[],
+    expiresAt: r[4] as Date | null,
+    revokedAt: r[5] as Date | null,
+    lastUsedAt: r[6] as Date | null,
+    userTokenGeneration: r[7] as number | null,
+    planTier: r[8] as CredentialRow["planTier"],
+    currentUserTokenGeneration: r[9] as number | null,
+    userTokenRevokedAt: r[10] as Date | null,
+  };
+}
 
 export interface CredentialRow {
   id: string;
@@ -44,16 +57,12 @@ export function credentialUsable(row: CredentialRow, now: number): boolean {
   return true;
 }
 
+const FIND_CREDENTIAL = `select ${CREDENTIAL_COLUMNS} from ${CREDENTIAL_FROM} where k.key_hash = $1 limit 1`;
+
 /** One round trip: the credential, its tenant's plan tier and (access tokens) its user token. */
-export async function findApiKeyByHash(db: Database, keyHash: string): Promise<CredentialRow | undefined> {
-  const [row] = await db
-    .select(credentialColumns)
-    .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .leftJoin(userTokens, eq(userTokens.id, apiKeys.userTokenId))
-    .where(eq(apiKeys.keyHash, keyHash))
-    .limit(1);
-  return row as CredentialRow | undefined;
+export async function findApiKeyByHash(db: Queryable, keyHash: string): Promise<CredentialRow | undefined> {
+  const [row] = await queryRows(db, FIND_CREDENTIAL, [keyHash]);
+  return row ? credentialFrom(row) : undefined;
 }
 
 export async function touchApiKey(db: Database, id: string): Promise<void> {

@@ -1,28 +1,32 @@
-// Introspection's single round trip: the caller's API key, the token's license (only if it belongs
-// to the caller's tenant) and the token's revocation record, in one statement.
-import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../client";
-import { apiKeys, licenses, revokedTokens, tenants, userTokens } from "../schema";
-import { credentialColumns, type CredentialRow } from "./api-keys";
+// Introspection's single round trip: the caller's credential, the token's license (only if it
+// belongs to the caller's tenant) and the token's revocation record, in one statement.
+import type { Queryable } from "../client";
+import type { LicenseStatus } from "../schema";
+import { CREDENTIAL_COLUMNS, CREDENTIAL_COLUMN_COUNT, CREDENTIAL_FROM, credentialFrom, type CredentialRow } from "./api-keys";
+import { compact, queryRows } from "./raw";
 
-export async function introspectionLookup(db: Database, input: { keyHash: string; licenseId: string; jti: string }) {
-  const [row] = await db
-    .select({
-      key: credentialColumns,
-      license: { id: licenses.id, status: licenses.status, expiresAt: licenses.expiresAt },
-      tokenRevoked: sql<boolean>`exists(select 1 from ${revokedTokens} r where r.tenant_id = ${apiKeys.tenantId} and r.jti = ${input.jti})`,
-    })
-    .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .leftJoin(userTokens, eq(userTokens.id, apiKeys.userTokenId))
-    // Tenant isolation in the join itself: another tenant's license is simply absent.
-    .leftJoin(licenses, and(eq(licenses.id, input.licenseId), eq(licenses.tenantId, apiKeys.tenantId)))
-    .where(eq(apiKeys.keyHash, input.keyHash))
-    .limit(1);
+// Tenant isolation in the join itself: another tenant's license is simply absent.
+const INTROSPECT = compact(`
+  select ${CREDENTIAL_COLUMNS}, l.id, l.status, l.expires_at,
+         exists(select 1 from revoked_tokens r where r.tenant_id = k.tenant_id and r.jti = $3)
+    from ${CREDENTIAL_FROM}
+    left join licenses l on l.id = $2 and l.tenant_id = k.tenant_id
+   where k.key_hash = $1
+   limit 1`);
+
+export interface IntrospectionRow {
+  key: CredentialRow;
+  license: { id: string; status: LicenseStatus; expiresAt: Date | null } | null;
+  tokenRevoked: boolean;
+}
+
+export async function introspectionLookup(db: Queryable, input: { keyHash: string; licenseId: string; jti: string }): Promise<IntrospectionRow | undefined> {
+  const [row] = await queryRows(db, INTROSPECT, [input.keyHash, input.licenseId, input.jti]);
   if (!row) return undefined;
+  const n = CREDENTIAL_COLUMN_COUNT;
   return {
-    key: row.key as CredentialRow,
-    license: row.license,
-    tokenRevoked: row.tokenRevoked,
+    key: credentialFrom(row),
+    license: row[n] ? { id: row[n] as string, status: row[n + 1] as LicenseStatus, expiresAt: row[n + 2] as Date | null } : null,
+    tokenRevoked: row[n + 3] as boolean,
   };
 }

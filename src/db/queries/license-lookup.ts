@@ -1,7 +1,7 @@
 // The validation lookup: everything validate/verify/validate-hardware need, in one round trip.
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
-import type { Database } from "../client";
-import { activations, licenses, policies, tenants } from "../schema";
+import type { Queryable } from "../client";
+import type { BindingMode, LicenseStatus, PlanTier, TokenTier } from "../schema";
+import { compact, queryRows } from "./raw";
 
 export interface DeviceQuery {
   fingerprint?: string;
@@ -9,53 +9,64 @@ export interface DeviceQuery {
   domain?: string;
 }
 
-/** A live activation of the outer license matching `match`, as a lateral subquery. */
-function liveActivation(db: Database, alias: string, match: SQL | undefined) {
-  return db
-    .select({ id: activations.id, lastHeartbeatAt: activations.lastHeartbeatAt })
-    .from(activations)
-    .where(and(eq(activations.licenseId, licenses.id), isNull(activations.deactivatedAt), match ?? sql`false`))
-    .limit(1)
-    .as(alias);
+interface LiveDevice {
+  id: string | null;
+  lastHeartbeatAt: Date | null;
 }
 
-/**
- * License, policy and tenant tier by key hash; with a fingerprint or domain, that device's live
- * activation and the number of live activations. One SQL statement.
- */
-export async function findLicenseByKeyHash(db: Database, keyHash: string, device: DeviceQuery = {}) {
-  const byFingerprint = liveActivation(db, "by_fingerprint", device.fingerprint !== undefined ? eq(activations.fingerprint, device.fingerprint) : undefined);
-  const byDomain = liveActivation(db, "by_domain", device.domain !== undefined ? eq(activations.domain, device.domain) : undefined);
-  const [row] = await db
-    .select({
-      id: licenses.id,
-      tenantId: licenses.tenantId,
-      applicationId: licenses.applicationId,
-      status: licenses.status,
-      expiresAt: licenses.expiresAt,
-      plan: licenses.plan,
-      features: licenses.features,
-      allowedCidrs: licenses.allowedCidrs,
-      planTier: tenants.planTier,
-      policy: {
-        tokenTier: policies.tokenTier,
-        bindingMode: policies.bindingMode,
-        heartbeatIntervalS: policies.heartbeatIntervalS,
-        heartbeatGraceS: policies.heartbeatGraceS,
-      },
-      device: { id: byFingerprint.id, lastHeartbeatAt: byFingerprint.lastHeartbeatAt },
-      domainDevice: { id: byDomain.id, lastHeartbeatAt: byDomain.lastHeartbeatAt },
-      // Tells NOT_ACTIVATED from FINGERPRINT/DOMAIN_MISMATCH; an index-only count on the live-seat index.
-      liveActivations: sql<number>`(select count(*)::int from ${activations} a where a.license_id = ${licenses.id} and a.deactivated_at is null)`,
-    })
-    .from(licenses)
-    .innerJoin(policies, eq(policies.id, licenses.policyId))
-    .innerJoin(tenants, eq(tenants.id, licenses.tenantId))
-    .leftJoinLateral(byFingerprint, sql`true`)
-    .leftJoinLateral(byDomain, sql`true`)
-    .where(eq(licenses.keyHash, keyHash))
-    .limit(1);
-  return row;
+export interface LicenseRecord {
+  id: string;
+  tenantId: string;
+  applicationId: string | null;
+  status: LicenseStatus;
+  expiresAt: Date | null;
+  plan: string | null;
+  features: string[];
+  allowedCidrs: string[];
+  planTier: PlanTier;
+  policy: { tokenTier: TokenTier; bindingMode: BindingMode; heartbeatIntervalS: number | null; heartbeatGraceS: number };
+  /** The live activation matching the request's fingerprint, if any. */
+  device: LiveDevice | null;
+  /** The live activation matching the request's domain, if any. */
+  domainDevice: LiveDevice | null;
+  /** Tells NOT_ACTIVATED from FINGERPRINT/DOMAIN_MISMATCH. */
+  liveActivations: number;
 }
 
-export type LicenseRecord = NonNullable<Awaited<ReturnType<typeof findLicenseByKeyHash>>>;
+// $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
+const LOOKUP = compact(`
+  select l.id, l.tenant_id, l.application_id, l.status, l.expires_at, l.plan, l.features, l.allowed_cidrs,
+         t.plan_tier, p.token_tier, p.binding_mode, p.heartbeat_interval_s, p.heartbeat_grace_s,
+         fp.id, fp.last_heartbeat_at, dm.id, dm.last_heartbeat_at,
+         (select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)
+    from licenses l
+    join policies p on p.id = l.policy_id
+    join tenants t on t.id = l.tenant_id
+    left join lateral (select id, last_heartbeat_at from activations
+                        where license_id = l.id and fingerprint = $2 and deactivated_at is null limit 1) fp on true
+    left join lateral (select id, last_heartbeat_at from activations
+                        where license_id = l.id and domain = $3 and deactivated_at is null limit 1) dm on true
+   where l.key_hash = $1
+   limit 1`);
+
+/** License, policy, tenant tier, the named device's live activation and the live count. */
+export async function findLicenseByKeyHash(db: Queryable, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
+  const [row] = await queryRows(db, LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  if (!row) return undefined;
+  const r = row as [string, string, string | null, LicenseStatus, Date | null, string | null, string[], string[], PlanTier, TokenTier, BindingMode, number | null, number, string | null, Date | null, string | null, Date | null, number];
+  return {
+    id: r[0],
+    tenantId: r[1],
+    applicationId: r[2],
+    status: r[3],
+    expiresAt: r[4],
+    plan: r[5],
+    features: r[6],
+    allowedCidrs: r[7],
+    planTier: r[8],
+    policy: { tokenTier: r[9], bindingMode: r[10], heartbeatIntervalS: r[11], heartbeatGraceS: r[12] },
+    device: r[13] ? { id: r[13], lastHeartbeatAt: r[14] } : null,
+    domainDevice: r[15] ? { id: r[15], lastHeartbeatAt: r[16] } : null,
+    liveActivations: r[17],
+  };
+}
