@@ -8,6 +8,7 @@
 // `npm run keys:rotate` moves a set through these states; see README "Key rotation".
 import { importJWK, type CryptoKey, type JWK } from "jose";
 import type { SigningAlgorithm } from "../sdk/verify";
+import { sha256Hex } from "./hash";
 
 export type KeyStatus = "current" | "next" | "retired";
 
@@ -30,6 +31,8 @@ export interface KeyRing {
   algorithms: SigningAlgorithm[];
   /** The JWKS document, serialised once. */
   jwksBody: string;
+  /** Strong ETag of `jwksBody`, computed once (it changes only with SIGNING_KEYS). */
+  jwksEtag: string;
 }
 
 const ALGORITHMS: Record<SigningAlgorithm, { kty: string; crv?: string }> = {
@@ -95,11 +98,13 @@ async function buildKeyRing(source: string): Promise<KeyRing> {
     }),
   );
   const { status: _s, ...privateJwk } = signerJwk;
+  const jwksBody = JSON.stringify({ keys: published });
   return {
     signer: { kid: signerJwk.kid, alg: signerJwk.alg, key: (await importJWK(privateJwk, signerJwk.alg)) as CryptoKey },
     verifiers,
     algorithms: [...new Set(published.map((k) => k.alg))],
-    jwksBody: JSON.stringify({ keys: published }),
+    jwksBody,
+    jwksEtag: `"${(await sha256Hex(jwksBody)).slice(0, 32)}"`,
   };
 }
 
