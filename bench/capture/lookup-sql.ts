@@ -10,11 +10,12 @@ const { db, pool } = connectDb({ DATABASE_URL: "postgres://bench:bench@127.0.0.1
 
 let captured: { text: string; values: unknown[] } | undefined;
 class Captured extends Error {}
-// drizzle's neon-serverless session calls client.query(config, params): intercept it.
-db.session.client.query = async (config: { text: string }, values: unknown[]) => {
-  captured = { text: config.text, values };
+// The lookup runs a fixed statement through the pool (`$client.query({ text, values, rowMode })`);
+// drizzle's session would pass the values as a second argument instead: accept both.
+db.$client.query = (async (config: { text: string; values?: unknown[] }, values?: unknown[]) => {
+  captured = { text: config.text, values: config.values ?? values ?? [] };
   throw new Captured();
-};
+}) as never;
 try {
   await findLicenseByKeyHash(db, KEY_HASH);
 } catch (err) {

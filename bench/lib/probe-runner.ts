@@ -2,9 +2,10 @@
 // process's thread times (ns) around that request, the per-request overhead (case "empty")
 // subtracted, N chosen so each measurement is about 150 ms of CPU, median of 3.
 import { apiKeyRecentlyUsed } from "./data.ts";
+import { median } from "./measure.ts";
 import { processCpuNs } from "./proc.ts";
 import { profileWorker, type ProfileSummary } from "./profile.ts";
-import type { RunningWorker, WorkerOptions } from "./workerd.ts";
+import type { RunningWorker, Workers } from "./workerd.ts";
 
 export interface ProbeResult {
   name: string;
@@ -50,18 +51,15 @@ async function runCase(worker: RunningWorker, name: string, n: number): Promise<
   return after - before;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 export async function runProbe(
   scriptPath: string,
   bindings: Record<string, string>,
   databaseUrl: string,
-  start: (options: WorkerOptions) => Promise<RunningWorker>,
-  stop: (worker: RunningWorker) => Promise<void>,
+  workers: Workers,
   options: { targetNs?: number; repeats?: number } = {},
 ): Promise<ProbeResult[]> {
   await apiKeyRecentlyUsed(databaseUrl);
-  const worker = await start({ name: "probe", scriptPath, bindings, kvNamespaces: ["REVOCATIONS"], probe: { path: "/" } });
+  const worker = await workers.start({ name: "probe", scriptPath, bindings, kvNamespaces: ["REVOCATIONS"], probe: { path: "/" } });
   try {
     const rec = await fetch(`${worker.url}/record`);
     const recText = await rec.text();
@@ -90,7 +88,7 @@ export async function runProbe(
     }
     return out;
   } finally {
-    await stop(worker);
+    await workers.stop(worker);
   }
 }
 
@@ -101,12 +99,11 @@ export async function runProbe(
 export async function profileProbe(
   scriptPath: string,
   bindings: Record<string, string>,
-  start: (options: WorkerOptions) => Promise<RunningWorker>,
-  stop: (worker: RunningWorker) => Promise<void>,
+  workers: Workers,
   cases: string[],
   calls: number,
 ): Promise<Record<string, ProfileSummary>> {
-  const worker = await start({ name: "probe-profiled", scriptPath, bindings, kvNamespaces: ["REVOCATIONS"], probe: { path: "/" }, inspect: true });
+  const worker = await workers.start({ name: "probe-profiled", scriptPath, bindings, kvNamespaces: ["REVOCATIONS"], probe: { path: "/" }, inspect: true });
   try {
     const rec = await fetch(`${worker.url}/record`);
     if (rec.status !== 200) throw new Error(`probe /record: ${rec.status} ${(await rec.text()).slice(0, 300)}`);
@@ -122,6 +119,6 @@ export async function profileProbe(
     }
     return out;
   } finally {
-    await stop(worker);
+    await workers.stop(worker);
   }
 }

@@ -101,6 +101,12 @@ export interface WorkerOptions {
   inspect?: boolean;
 }
 
+/** Starts and stops workers; the bench's own (lib/stack.ts) also stops whatever is left at cleanup. */
+export interface Workers {
+  start(options: WorkerOptions): Promise<RunningWorker>;
+  stop(worker: RunningWorker): Promise<void>;
+}
+
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const before = new Set(childPids(process.pid, "workerd"));
   const started = performance.now();

@@ -78,6 +78,23 @@ const realConsoleLog = console.log;
 
 type Case = (env: ProbeEnv) => Promise<unknown> | unknown;
 
+/** The token verify issues for license 1, signed with the current key of `keys.SIGNING_KEYS`. */
+const issueBenchToken = async (env: ProbeEnv, keys: { SIGNING_KEYS: string }) =>
+  issueLicenseToken(
+    await getKeyRing(keys),
+    {
+      licenseId: "lic_bench0000000000001",
+      applicationId: "app_bench",
+      expiresAt: new Date(Date.now() + 86_400_000),
+      plan: "pro",
+      features: ["export", "sync"],
+      tokenTier: "basic",
+      sellerTier: "pro",
+      hwBound: false,
+    },
+    { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() },
+  );
+
 const CASES: Record<string, Case> = {
   empty: () => undefined,
   // The whole service request path, replayed database, no network.
@@ -105,41 +122,13 @@ const CASES: Record<string, Case> = {
   },
   sha256_hex: (env) => sha256Hex(env.PROBE_LICENSE_KEY),
   key_ring_cached: (env) => getKeyRing(env),
-  issue_token: async (env) =>
-    issueLicenseToken(
-      await getKeyRing(env),
-      {
-        licenseId: "lic_bench0000000000001",
-        applicationId: "app_bench",
-        expiresAt: new Date(Date.now() + 86_400_000),
-        plan: "pro",
-        features: ["export", "sync"],
-        tokenTier: "basic",
-        sellerTier: "pro",
-        hwBound: false,
-      },
-      { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() },
-    ),
+  issue_token: (env) => issueBenchToken(env, env),
   validate_body_zod: (env) => ValidateBody.parse({ license_key: env.PROBE_LICENSE_KEY }),
   log_line_warn: () =>
     createLogger({ request_id: "req_probe" }, "warn").info("request", { method: "POST", path: "/v1/licenses/verify", status: 200, duration_ms: 3 }),
   log_line_info: () =>
     createLogger({ request_id: "req_probe" }, "info").info("request", { method: "POST", path: "/v1/licenses/verify", status: 200, duration_ms: 3 }),
-  issue_token_eddsa: async (env) =>
-    issueLicenseToken(
-      await getKeyRing({ SIGNING_KEYS: env.PROBE_EDDSA_KEYS }),
-      {
-        licenseId: "lic_bench0000000000001",
-        applicationId: "app_bench",
-        expiresAt: new Date(Date.now() + 86_400_000),
-        plan: "pro",
-        features: ["export", "sync"],
-        tokenTier: "basic",
-        sellerTier: "pro",
-        hwBound: false,
-      },
-      { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() },
-    ),
+  issue_token_eddsa: (env) => issueBenchToken(env, { SIGNING_KEYS: env.PROBE_EDDSA_KEYS }),
   etag_sha1_jwks: async (env) => {
     // What hono's etag() does on every JWKS response: clone the body, read it, SHA-1 it.
     const res = new Response((await getKeyRing(env)).jwksBody);
@@ -189,7 +178,7 @@ export default {
       const conn = connectDb(env);
       await findLicenseByKeyHash(conn.db, await sha256Hex(env.PROBE_LICENSE_KEY));
       await conn.pool.end();
-      lookupSql = [...recorded.keys()].find((t) => t.includes('"licenses"."key_hash" = $'));
+      lookupSql = [...recorded.keys()].find((t) => /key_hash"? = \$1/.test(t) && t.includes("lateral"));
       fixedPool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
       fixedDb = drizzle({ client: fixedPool, schema }) as typeof fixedDb;
       replay = true;

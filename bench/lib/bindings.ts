@@ -1,0 +1,44 @@
+// What each kind of worker, and the Node peer, is started with. The floors and the peer share the
+// service's lookup SQL and key set, so they do the same work as the service's verify.
+import { randomBytes } from "node:crypto";
+import type { Artifacts } from "./artifacts.ts";
+import type { Stack } from "./stack.ts";
+import { CONNECTIONS, ISSUER, TOKEN_USE } from "./settings.ts";
+import type { WorkerOptions } from "./workerd.ts";
+
+const lookupEnv = (stack: Stack, art: Artifacts) => ({
+  DATABASE_URL: stack.pg.url,
+  SIGNING_KEYS: art.rsKeys,
+  ISSUER,
+  TOKEN_USE,
+  LOOKUP_SQL: art.lookup.sql,
+  LOOKUP_PARAMS: JSON.stringify(art.lookup.params),
+});
+
+/** The floors reach Postgres through the relay, as the service does. */
+export const floorBindings = (stack: Stack, art: Artifacts) => ({ ...lookupEnv(stack, art), DB_RELAY_URL: stack.relay.address });
+
+/** The peer keeps a pool as large as the load's connections, as a Node service would. */
+export const peerEnv = (stack: Stack, art: Artifacts) => ({ ...lookupEnv(stack, art), PG_POOL_MAX: String(CONNECTIONS) });
+
+/** The service's settings; the operator token and webhook key are random (nothing here uses them). */
+export const serviceBindings = (stack: Stack, signingKeys: string) => ({
+  DATABASE_URL: stack.pg.url,
+  DB_RELAY_URL: stack.relay.address,
+  SIGNING_KEYS: signingKeys,
+  OPERATOR_TOKEN: `op_${randomBytes(32).toString("base64url")}`,
+  WEBHOOK_SECRETS_KEY: randomBytes(32).toString("base64"),
+  ISSUER,
+  TOKEN_USE,
+  LOG_LEVEL: "warn",
+  CORS_ORIGINS: "",
+});
+
+/** A service instance: up once /healthz answers; introspection's revocation list is a local KV. */
+export const serviceWorker = (name: string, art: Artifacts, bindings: Record<string, string>): WorkerOptions => ({
+  name,
+  scriptPath: art.bundle.path,
+  bindings,
+  kvNamespaces: ["REVOCATIONS"],
+  probe: { path: "/healthz" },
+});

@@ -1,0 +1,142 @@
+// One measured load run: warm-up, then a bounded run with CPU of the server, of Postgres and of
+// this process read around it, and Postgres round trips counted by the relay. `Runs` collects
+// them; a broken endpoint is reported and skipped, not fatal.
+import type { Relay } from "../../scripts/lib/relay.ts";
+import type { LoadGenerator, LoadRequest, LoadResult } from "./load.ts";
+import { say } from "./log.ts";
+import { postgresCpuMs, processCpuMs } from "./proc.ts";
+import { fmt } from "./format.ts";
+import { CONNECTIONS, DURATION_S, SMALL, WARMUP_S } from "./settings.ts";
+
+export interface Measurement extends LoadResult {
+  id: string;
+  label: string;
+  server: "workerd" | "node";
+  licenses: number;
+  /** Server process CPU (user + system, all threads) per response. */
+  cpuMsPerReq: number;
+  /** Postgres round trips (simple Query or extended-protocol Sync, counted by the relay) per request sent. */
+  pgTripsPerReq: number | null;
+  pgTrips: number | null;
+  /** WebSocket connections opened through the relay per response (a Pool per request connects once). */
+  wsConnsPerReq: number | null;
+  /** CPU of every Postgres process per response. */
+  pgCpuMsPerReq: number;
+  /** CPU of this bench process per response: the relay (main thread) and autocannon (worker thread). */
+  benchCpuMsPerReq: number;
+  warmup: { requests: number; pgTrips: number | null };
+  sanity?: string;
+}
+
+/** What a run reads its figures from. */
+export interface MeasureContext {
+  relay: Relay;
+  postmasterPid: number;
+  load: LoadGenerator;
+}
+
+export interface RunSpec {
+  id: string;
+  label: string;
+  /** The server under load: where to send requests, and whose CPU to read. */
+  target: { url: string; pid: number };
+  requests: LoadRequest[];
+  /**
+   * workerd (the default) reaches Postgres through the relay, which counts the round trips; the
+   * Node peer talks TCP to Postgres directly, so its trips are not counted.
+   */
+  server?: "workerd" | "node";
+  /** Licenses in the table during the run (default SMALL). */
+  licenses?: number;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measurement> {
+  const { url, pid } = spec.target;
+  const server = spec.server ?? "workerd";
+  const viaRelay = server === "workerd";
+  say(`${spec.label}: ${WARMUP_S}s warm-up + ${DURATION_S}s at ${CONNECTIONS} connections`);
+  const warmTrips0 = ctx.relay.stats.queries;
+  const warm = await ctx.load.run({ url, connections: CONNECTIONS, durationS: WARMUP_S, requests: spec.requests });
+  // Let requests abandoned at the end of the warm-up (and their waitUntil work) finish.
+  await sleep(300);
+  const warmTrips = ctx.relay.stats.queries - warmTrips0;
+
+  const cpu0 = processCpuMs(pid);
+  const pg0 = postgresCpuMs(ctx.postmasterPid);
+  const q0 = ctx.relay.stats.queries;
+  const c0 = ctx.relay.stats.connections;
+  const self0 = process.cpuUsage();
+  const result = await ctx.load.run({ url, connections: CONNECTIONS, durationS: DURATION_S, requests: spec.requests });
+  await sleep(300);
+  const self = process.cpuUsage(self0);
+  const cpu = processCpuMs(pid) - cpu0;
+  const pg = postgresCpuMs(ctx.postmasterPid) - pg0;
+  const trips = ctx.relay.stats.queries - q0;
+  const conns = ctx.relay.stats.connections - c0;
+  const n = Math.max(1, result.requests);
+  const m: Measurement = {
+    id: spec.id,
+    label: spec.label,
+    server,
+    licenses: spec.licenses ?? SMALL,
+    ...result,
+    cpuMsPerReq: cpu / n,
+    // Per request sent: a request still in flight when the run stopped has usually sent its query.
+    pgTripsPerReq: viaRelay ? trips / Math.max(1, result.sent) : null,
+    pgTrips: viaRelay ? trips : null,
+    wsConnsPerReq: viaRelay ? conns / n : null,
+    pgCpuMsPerReq: pg / n,
+    benchCpuMsPerReq: (self.user + self.system) / 1000 / n,
+    warmup: { requests: warm.requests, pgTrips: viaRelay ? warmTrips : null },
+  };
+  const problems = [
+    result.errors ? `${result.errors} errors` : "",
+    result.timeouts ? `${result.timeouts} timeouts` : "",
+    result.non2xx ? `${result.non2xx} non-2xx (${JSON.stringify(result.statusCodes)})` : "",
+  ].filter(Boolean);
+  say(
+    `  ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, CPU ${fmt.fixed(m.cpuMsPerReq, 3)} ms/req` +
+      (m.pgTripsPerReq !== null ? `, ${fmt.fixed(m.pgTripsPerReq, 3)} PG trips/req` : "") +
+      (problems.length ? ` -- ${problems.join(", ")}` : ""),
+  );
+  return m;
+}
+
+/** The measurements of a bench run, and the failures of the parts that could not be measured. */
+export class Runs {
+  readonly results: Measurement[] = [];
+  readonly failures: string[] = [];
+  #ctx: MeasureContext;
+
+  constructor(ctx: MeasureContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Runs one part of the bench; if it throws, the failure is reported and the bench goes on. */
+  async attempt(id: string, fn: () => Promise<Measurement | undefined>): Promise<void> {
+    try {
+      const m = await fn();
+      if (m) this.results.push(m);
+    } catch (err) {
+      const msg = `${id}: ${err instanceof Error ? err.message : String(err)}`;
+      this.failures.push(msg);
+      say(`FAILED ${msg}`);
+    }
+  }
+
+  /** Measures `spec`, after `check` (a request that must succeed first) when there is one. */
+  measure(spec: RunSpec, check?: () => Promise<unknown>): Promise<void> {
+    return this.attempt(spec.id, async () => {
+      await check?.();
+      return measure(this.#ctx, spec);
+    });
+  }
+
+  by(id: string): Measurement | undefined {
+    return this.results.find((r) => r.id === id);
+  }
+}

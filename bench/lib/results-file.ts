@@ -1,0 +1,31 @@
+// bench/results/latest.json (gitignored): the same figures as the report, with the settings,
+// the machine and the raw measurements, for comparing runs.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { cpus, loadavg } from "node:os";
+import { loadAverageAtStart } from "./log.ts";
+import type { Findings } from "./report.ts";
+import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, QUICK, RESULTS, SMALL, WARMUP_S } from "./settings.ts";
+
+export function writeResultsFile(f: Findings): void {
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  const { bundle, lookup } = f.art;
+  const results = {
+    date: new Date().toISOString(),
+    mode: QUICK ? "quick" : "full",
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAtStart: loadAverageAtStart(), loadAtEnd: loadavg()[0] },
+    settings: { durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS, small: SMALL, large: LARGE, keysPerRun: KEYS_PER_RUN },
+    bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, buildMs: bundle.buildMs },
+    startup: { ...f.startup, cold: f.cold },
+    lookupSql: lookup,
+    largeTable: f.largeTable,
+    results: f.results,
+    targets: f.targets,
+    probe: f.hotPath.probe,
+    probeProfiles: f.hotPath.probeProfiles,
+    profiles: f.hotPath.profiles,
+    failures: f.failures,
+    wallSeconds: f.wallS,
+  };
+  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+}

@@ -1,0 +1,187 @@
+// The measured runs, in the order bench/run.ts calls them: startup, the floors, the service with
+// RS256 and with EdDSA keys, the Node peer, SCRAM auth, and the service again on a large table.
+import { addLicenses, apiKeyLastUsed, benchLicenseKey, checkKeyDerivation, licensesTableSize } from "./data.ts";
+import type { Artifacts } from "./artifacts.ts";
+import { floorBindings, peerEnv, serviceBindings, serviceWorker } from "./bindings.ts";
+import { fmt } from "./format.ts";
+import type { LoadRequest } from "./load.ts";
+import { say } from "./log.ts";
+import { measure, median, type Runs } from "./measure.ts";
+import { setPasswordAuth } from "./pg-auth.ts";
+import { expectOk, jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
+import { LARGE, QUICK, SMALL } from "./settings.ts";
+import { startPeer, type Stack } from "./stack.ts";
+import type { RunningWorker } from "./workerd.ts";
+
+/** What every part of the run works with. */
+export interface Session {
+  stack: Stack;
+  art: Artifacts;
+  runs: Runs;
+}
+
+export interface Startup {
+  readyMs: number;
+  firstOkMs: number;
+  cpuMs: number;
+  starts: number;
+}
+
+const GET_ROOT: LoadRequest = { method: "GET", path: "/" };
+const JWKS: LoadRequest = { method: "GET", path: "/v1/licenses/jwks" };
+const verifyKey = (key: string) => jsonPost("/v1/licenses/verify", { license_key: key });
+
+/** Median of a few cold starts each, after one start that warms the disk cache. */
+export async function measureStartups({ stack, art }: Session): Promise<{ service: Startup; helloFloor: Startup }> {
+  say("measuring startup (new Miniflare() to first 200)");
+  const startups = async (name: string, scriptPath: string, bindings: Record<string, string>, probePath: string, n: number): Promise<Startup> => {
+    const ready: number[] = [];
+    const firstOk: number[] = [];
+    const cpu: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const w = await stack.workers.start({ name, scriptPath, bindings, kvNamespaces: ["REVOCATIONS"], probe: { path: probePath } });
+      ready.push(w.readyMs);
+      firstOk.push(w.firstOkMs);
+      cpu.push(w.startupCpuMs);
+      await stack.workers.stop(w);
+    }
+    return { readyMs: median(ready), firstOkMs: median(firstOk), cpuMs: median(cpu), starts: n };
+  };
+  await startups("warm-disk-cache", art.floors.hello.path, {}, "/", 1);
+  const helloFloor = await startups("floor-hello", art.floors.hello.path, {}, "/", QUICK ? 1 : 3);
+  const service = await startups("service-rs256", art.bundle.path, serviceBindings(stack, art.rsKeys), "/healthz", QUICK ? 1 : 3);
+  return { service, helloFloor };
+}
+
+/** Minimal workers on the same runtime, database and driver: what the service is compared with. */
+export async function runFloors({ stack, art, runs }: Session): Promise<void> {
+  const { workers } = stack;
+  const hello = await workers.start({ name: "floor-hello", scriptPath: art.floors.hello.path, bindings: {} });
+  await runs.measure({ id: "floor_hello", label: "floor: hello", target: hello, requests: [GET_ROOT] }, () =>
+    expectOk(hello.url, GET_ROOT, (b) => b.ok === true, "hello floor"),
+  );
+  await workers.stop(hello);
+
+  const sign = await workers.start({ name: "floor-sign", scriptPath: art.floors.sign.path, bindings: floorBindings(stack, art), probe: { path: "/" } });
+  await runs.measure({ id: "floor_sign", label: "floor: sign (RS256 only)", target: sign, requests: [GET_ROOT] }, () =>
+    expectOk(sign.url, GET_ROOT, (b) => typeof b.token === "string", "sign floor"),
+  );
+  await workers.stop(sign);
+
+  const verify = await workers.start({
+    name: "floor-verify",
+    scriptPath: art.floors.verify.path,
+    bindings: floorBindings(stack, art),
+    probe: { path: "/verify", init: { method: "POST", body: JSON.stringify({ license_key: VALID_KEY }) } },
+  });
+  await runs.measure({ id: "floor_lookup", label: "floor: lookup (1 SQL, no sign)", target: verify, requests: keyRequests("/lookup", SMALL) }, () =>
+    expectOk(verify.url, jsonPost("/lookup", { license_key: VALID_KEY }), (b) => b.valid === true, "lookup floor"),
+  );
+  await runs.measure({ id: "floor_verify", label: "floor: verify (1 SQL + RS256)", target: verify, requests: keyRequests("/verify", SMALL) }, () =>
+    expectOk(verify.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => typeof b.license_token === "string", "verify floor"),
+  );
+  await workers.stop(verify);
+}
+
+export interface ServiceRuns {
+  /** The RS256 instance, kept running for the SCRAM and scale runs (stopped at cleanup). */
+  worker: RunningWorker;
+  /** First requests in fresh isolates, ms (and introspect's first round trips). */
+  cold: Record<string, number>;
+  /** Verify tokens to introspect. */
+  tokens: string[];
+  /** The API key's last_used_at before the first introspect. */
+  lastUsedBefore: Date | null;
+}
+
+/** The service's endpoints with an RS256 key set. */
+export async function runService({ stack, art, runs }: Session): Promise<ServiceRuns> {
+  const svc = await stack.workers.start(serviceWorker("service-rs256", art, serviceBindings(stack, art.rsKeys)));
+  const out: ServiceRuns = { worker: svc, cold: {}, tokens: [], lastUsedBefore: null };
+  const { cold, tokens } = out;
+  await runs.attempt("cold", async () => {
+    // First verify in a fresh isolate: key import, first connection, JIT. Then the warm one.
+    cold.verifyFirstMs = (await expectOk(svc.url, verifyKey(VALID_KEY), (b) => b.valid === true && typeof b.license_token === "string", "verify")).ms;
+    cold.verifySecondMs = (await expectOk(svc.url, verifyKey(benchLicenseKey(2)), (b) => b.valid === true, "verify")).ms;
+    for (let i = 1; i <= 16; i++) {
+      const { body } = await expectOk(svc.url, verifyKey(benchLicenseKey(i)), (b) => typeof b.license_token === "string", "verify");
+      tokens.push(body.license_token as string);
+    }
+    return undefined;
+  });
+  await runs.measure({ id: "jwks", label: "GET /v1/licenses/jwks", target: svc, requests: [JWKS] }, () =>
+    expectOk(svc.url, JWKS, (b) => Array.isArray(b.keys) && b.keys.length > 0, "jwks"),
+  );
+  await runs.measure({ id: "validate", label: "POST /v1/licenses/validate", target: svc, requests: keyRequests("/v1/licenses/validate", SMALL) }, () =>
+    expectOk(svc.url, jsonPost("/v1/licenses/validate", { license_key: VALID_KEY }), (b) => b.valid === true && b.code === "VALID", "validate"),
+  );
+  await runs.measure({ id: "verify", label: "POST /v1/licenses/verify", target: svc, requests: keyRequests("/v1/licenses/verify", SMALL) });
+  const auth = { Authorization: `Bearer ${stack.seeded.apiKey}` };
+  await runs.measure(
+    { id: "introspect", label: "POST /v1/licenses/introspect", target: svc, requests: tokens.map((token) => jsonPost("/v1/licenses/introspect", { token }, auth)) },
+    async () => {
+      if (tokens.length === 0) throw new Error("no tokens to introspect (verify failed)");
+      out.lastUsedBefore = await apiKeyLastUsed(stack.pg.url);
+      const t0 = stack.relay.stats.queries;
+      await expectOk(svc.url, jsonPost("/v1/licenses/introspect", { token: tokens[0] }, auth), (b) => b.active === true, "introspect");
+      cold.introspectFirstTrips = stack.relay.stats.queries - t0;
+    },
+  );
+  return out;
+}
+
+/** The same verify with an EdDSA key set, on its own instance. */
+export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<void> {
+  const ed = await stack.workers.start(serviceWorker("service-eddsa", art, serviceBindings(stack, art.edKeys)));
+  const isEddsa = (token: string) => JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg === "EdDSA";
+  await runs.measure({ id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) }, async () => {
+    cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => typeof b.license_token === "string" && isEddsa(b.license_token), "verify (EdDSA)")).ms;
+  });
+  await stack.workers.stop(ed);
+}
+
+/** The conventional Node peer's verify. */
+export async function runPeer({ stack, art, runs }: Session): Promise<void> {
+  await runs.attempt("peer_verify", async () => {
+    const peer = await startPeer(peerEnv(stack, art));
+    try {
+      await expectOk(peer.url, verifyKey(VALID_KEY), (b) => typeof b.license_token === "string", "peer verify");
+      return await measure(stack, { id: "peer_verify", label: "peer: Node verify (pg Pool, jose)", target: peer, server: "node", requests: keyRequests("/v1/licenses/verify", SMALL) });
+    } finally {
+      await peer.stop();
+    }
+  });
+}
+
+/** The same verify with SCRAM auth, as scripts/lib/postgres.ts sets Postgres up locally. */
+export async function runScram({ stack, runs }: Session, svc: RunningWorker): Promise<void> {
+  await runs.attempt("verify_scram", async () => {
+    await setPasswordAuth(stack.pgDir, stack.pg.url, "scram-sha-256");
+    try {
+      return await measure(stack, { id: "verify_scram", label: "verify, SCRAM auth (local default)", target: svc, requests: keyRequests("/v1/licenses/verify", SMALL) });
+    } finally {
+      await setPasswordAuth(stack.pgDir, stack.pg.url, "password");
+    }
+  });
+}
+
+export interface LargeTable {
+  rows: number;
+  bytes: number;
+  seedSeconds: number;
+}
+
+/** Validate and verify again after growing the table to LARGE licenses. */
+export async function runScale({ stack, runs }: Session, svc: RunningWorker): Promise<LargeTable> {
+  say(`growing the licenses table to ${LARGE.toLocaleString("en-US")} rows`);
+  const seedStarted = performance.now();
+  await addLicenses(stack.pg.url, SMALL + 1, LARGE);
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+  await checkKeyDerivation(stack.pg.url, LARGE);
+  const size = await licensesTableSize(stack.pg.url);
+  say(`  ${size.rows.toLocaleString("en-US")} rows, ${fmt.kib(size.bytes)} with indexes, in ${seedSeconds.toFixed(1)}s`);
+  for (const id of ["validate", "verify"]) {
+    await runs.measure({ id: `${id}_large`, label: `POST /v1/licenses/${id}`, target: svc, licenses: LARGE, requests: keyRequests(`/v1/licenses/${id}`, LARGE) });
+  }
+  return { ...size, seedSeconds };
+}

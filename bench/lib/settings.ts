@@ -1,0 +1,43 @@
+// The run's settings, from the command line (`npm run bench -- --quick`, `--duration S`, ...),
+// and the constants every part of the bench shares. Read once, when the bench starts.
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+/** The repository root: the service, its wrangler.toml and node_modules. */
+export const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const RESULTS = join(ROOT, "bench/results/latest.json");
+/** Token issuer and `token_use` for every worker and the peer, so their tokens are comparable. */
+export const ISSUER = "https://license.bench";
+export const TOKEN_USE = "licensechain_license_v1";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    duration: { type: "string" },
+    warmup: { type: "string" },
+    connections: { type: "string" },
+    large: { type: "string" },
+    profile: { type: "boolean", default: false },
+  },
+});
+export const QUICK = flags.quick === true;
+export const DURATION_S = Number(flags.duration ?? (QUICK ? 2 : 8));
+export const WARMUP_S = Number(flags.warmup ?? (QUICK ? 0.5 : 2));
+export const CONNECTIONS = Number(flags.connections ?? 16);
+export const SMALL = 1_000;
+export const LARGE = Number(flags.large ?? (QUICK ? 100_000 : 1_000_000));
+/** Also sample workerd with V8's profiler under load (slow, distorting; for finding hot spots). */
+export const PROFILE = flags.profile === true;
+/**
+ * Hard stop for the whole run: it must end by itself, whatever happens. Custom run lengths get the
+ * fixed work plus 16 runs' worth of warm-up, duration and settling.
+ */
+export const DEADLINE_S =
+  flags.duration !== undefined || flags.warmup !== undefined
+    ? 150 + 16 * (WARMUP_S + DURATION_S + 1.5)
+    : QUICK
+      ? 150
+      : 295;
+/** Keys each load run cycles through (spread over the whole table). */
+export const KEYS_PER_RUN = 1_000;
