@@ -1,6 +1,6 @@
 // The Hono app type, declared once: bindings from `wrangler types`, variables set by middleware.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Database } from "./db/client";
+import type { Database, RowsFn } from "./db/client";
 import type { Logger } from "./logging";
 import type { AuthContext } from "./middleware/auth";
 import { validationHook } from "./middleware/errors";
@@ -10,6 +10,8 @@ export interface AppVariables {
   log: Logger;
   /** The request's database handle, connected on first use (JWKS and health never connect). */
   db: () => Database;
+  /** One-statement queries over Neon's HTTP endpoint (no connection setup): the hot paths. */
+  rows: () => RowsFn;
   /** Runs work after the response (before the request's pool closes): `ctx.waitUntil` with order. */
   defer: (work: Promise<unknown>) => void;
   auth: AuthContext;

@@ -1,10 +1,12 @@
-// WebSocket-to-TCP relay so the Neon serverless driver (WebSocket mode) can reach a plain local
-// Postgres, the same job Neon's own wsproxy does in front of real Neon. Only loopback targets are
-// allowed: this is a development and test tool, never an open proxy.
+// Stands in locally for what Neon runs in front of Postgres, so the worker's driver code is the
+// production code: a WebSocket-to-TCP relay (Neon's wsproxy, for Pool/Client and transactions) and
+// an HTTP query endpoint (Neon's `/sql`, for one-statement `neon()` queries). Only loopback targets
+// are allowed: this is a development and test tool, never an open proxy.
 import { createServer, type Server } from "node:http";
 import { connect, isIP } from "node:net";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { createSqlEndpoint } from "./sql-endpoint.ts";
 
 // `ws` must be loaded through require: under vitest an `import` resolves to its browser stub.
 const require = createRequire(import.meta.url);
@@ -72,11 +74,13 @@ function countQueries(chunk: Buffer, state: StreamState): number {
 }
 
 export async function startRelay(options: { port?: number } = {}): Promise<Relay> {
-  const server: Server = createServer((_req, res) => {
+  const stats = { connections: 0, queries: 0 };
+  const sql = createSqlEndpoint(stats);
+  const server: Server = createServer((req, res) => {
+    if (req.method === "POST" && req.url?.startsWith("/sql")) return void sql.handle(req, res);
     res.writeHead(426).end("WebSocket upgrade required");
   });
   const wss = new WebSocketServer({ server });
-  const stats = { connections: 0, queries: 0 };
 
   wss.on("connection", (ws, req) => {
     const url = new URL(req.url ?? "/", "http://relay");
@@ -125,6 +129,6 @@ export async function startRelay(options: { port?: number } = {}): Promise<Relay
         for (const client of wss.clients) client.terminate();
         wss.close();
         server.close(() => resolve());
-      }),
+      }).then(() => sql.close()),
   };
 }

@@ -1,7 +1,7 @@
 // Postgres through the Neon serverless driver in WebSocket mode (interactive transactions work,
 // unlike the HTTP mode). Workers cannot share I/O objects across requests, so each request gets
 // its own Pool, ended after the response (see middleware/scope.ts).
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Pool, neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
@@ -28,6 +28,7 @@ function useRelay(relay: string): void {
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
+  neonConfig.fetchEndpoint = () => `http://${relay}/sql`;
   relayInUse = relay;
 }
 
@@ -47,6 +48,34 @@ export function connectDb(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): DbCo
   return { db: drizzle({ client: pool }), pool };
 }
 
+/** Runs one fixed statement and returns its rows as arrays (one round trip). */
+export type RowsFn = (text: string, values: unknown[]) => Promise<unknown[][]>;
+
+let http: { url: string; rows: RowsFn } | undefined;
+
+/**
+ * One-statement queries over Neon's HTTP endpoint (`neon()`): a single fetch, no WebSocket or
+ * Postgres startup per request, which is most of a pooled connection's cost in a Worker. The
+ * function holds no I/O object, so one per isolate serves every request.
+ */
+export function httpRows(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): RowsFn {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured");
+  if (env.DB_RELAY_URL) useRelay(env.DB_RELAY_URL);
+  if (http?.url !== env.DATABASE_URL) {
+    const sql = neon(env.DATABASE_URL, { arrayMode: true, fullResults: false });
+    http = { url: env.DATABASE_URL, rows: (text, values) => sql.query(text, values) as Promise<unknown[][]> };
+  }
+  return http.rows;
+}
+
+/** The same, over a WebSocket pool or an open transaction (when a statement must join it). */
+export const poolRows =
+  (db: Queryable): RowsFn =>
+  async (text, values) => {
+    const client = (db as unknown as { $client: { query(q: { text: string; values: unknown[]; rowMode: "array" }): Promise<{ rows: unknown[][] }> } }).$client;
+    return (await client.query({ text, values, rowMode: "array" })).rows;
+  };
+
 /** SQLSTATE classes that mean "the database is not available", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)/;
 
@@ -57,5 +86,5 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = (cause as { code?: unknown })?.code;
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
   const message = cause instanceof Error ? cause.message : String((cause as { message?: unknown })?.message ?? "");
-  return /connect|connection|terminated|timeout|timed out|websocket|ECONNREFUSED|socket/i.test(message);
+  return /connect|connection|terminated|timeout|timed out|websocket|ECONNREFUSED|socket|HTTP status 5\d\d/i.test(message);
 }

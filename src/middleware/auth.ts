@@ -65,7 +65,7 @@ export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undef
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const keyHash = await bearerKeyHash(c);
-    await admitApiKey(c, await findApiKeyByHash(c.var.db(), keyHash));
+    await admitApiKey(c, await findApiKeyByHash(c.var.rows(), keyHash));
     await next();
   });
 

@@ -2,7 +2,7 @@
 // connects only when first used, and `defer` for work that must not delay the response.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
-import { connectDb, type DbConnection } from "../db/client";
+import { connectDb, httpRows, type DbConnection } from "../db/client";
 import { createLogger } from "../logging";
 
 /**
@@ -21,6 +21,7 @@ export const scope = () =>
     const deferred: Promise<unknown>[] = [];
     c.set("log", log);
     c.set("db", () => (connection ??= connectDb(c.env)).db);
+    c.set("rows", () => httpRows(c.env));
     c.set("defer", (work) => {
       deferred.push(work.catch((err) => log.error("deferred work failed", { error: err })));
     });

@@ -65,7 +65,7 @@ export const registerV1LicensesIntrospect = (app: App) =>
     const check = await checkToken(ring, token, { issuer: issuerOf(c), tokenUse: tokenUseOf(c.env) });
     const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
 
-    const found = await introspectionLookup(c.var.db(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
+    const found = await introspectionLookup(c.var.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
     await admitApiKey(c, found?.key);
     assertPermission(c, "tokens:introspect");
     const { license, tokenRevoked } = found!;

@@ -25,7 +25,7 @@ export const registerV1LicensesValidate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
     const now = new Date();
-    const result = await checkLicenseKey(c.var.db, {
+    const result = await checkLicenseKey(c.var.rows, {
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,

@@ -1,5 +1,5 @@
 // Looks a license key up and evaluates it: the shared core of validate, verify and validate-hardware.
-import type { Database } from "../db/client";
+import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/queries/license-lookup";
 import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import { sha256Hex } from "../crypto/hash";
@@ -18,10 +18,10 @@ export interface LicenseCheck {
 }
 
 /** One Postgres round trip (none for a key that cannot exist, which answers exactly like an unknown one). */
-export async function checkLicenseKey(db: () => Database, check: LicenseCheck): Promise<Validation> {
+export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck): Promise<Validation> {
   if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
   const domain = check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null);
-  const record = await findLicenseByKeyHash(db(), await sha256Hex(check.licenseKey), {
+  const record = await findLicenseByKeyHash(rows(), await sha256Hex(check.licenseKey), {
     fingerprint: check.fingerprint,
     domain: domain ?? undefined,
   });

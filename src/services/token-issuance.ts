@@ -10,7 +10,7 @@ import { checkLicenseKey, type LicenseCheck } from "./license-check";
 export async function verifyAndIssue(c: Context<AppEnv>, check: Omit<LicenseCheck, "now">) {
   const now = new Date();
   // The key import is cached per isolate; starting it alongside the query hides the first one.
-  const [result, ring] = await Promise.all([checkLicenseKey(c.var.db, { ...check, now }), getKeyRing(c.env)]);
+  const [result, ring] = await Promise.all([checkLicenseKey(c.var.rows, { ...check, now }), getKeyRing(c.env)]);
   const body = validationBody(result, now);
   if (!result.valid) return body;
   const issuer = issuerOf(c);

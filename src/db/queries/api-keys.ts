@@ -1,7 +1,6 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database, Queryable } from "../client";
+import type { Database, RowsFn } from "../client";
 import { apiKeys } from "../schema";
-import { queryRows } from "./raw";
 import type { Permission } from "../../services/permissions";
 
 /**
@@ -60,8 +59,8 @@ export function credentialUsable(row: CredentialRow, now: number): boolean {
 const FIND_CREDENTIAL = `select ${CREDENTIAL_COLUMNS} from ${CREDENTIAL_FROM} where k.key_hash = $1 limit 1`;
 
 /** One round trip: the credential, its tenant's plan tier and (access tokens) its user token. */
-export async function findApiKeyByHash(db: Queryable, keyHash: string): Promise<CredentialRow | undefined> {
-  const [row] = await queryRows(db, FIND_CREDENTIAL, [keyHash]);
+export async function findApiKeyByHash(rows: RowsFn, keyHash: string): Promise<CredentialRow | undefined> {
+  const [row] = await rows(FIND_CREDENTIAL, [keyHash]);
   return row ? credentialFrom(row) : undefined;
 }
 

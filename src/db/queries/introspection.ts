@@ -1,9 +1,9 @@
 // Introspection's single round trip: the caller's credential, the token's license (only if it
 // belongs to the caller's tenant) and the token's revocation record, in one statement.
-import type { Queryable } from "../client";
+import type { RowsFn } from "../client";
 import type { LicenseStatus } from "../schema";
 import { CREDENTIAL_COLUMNS, CREDENTIAL_COLUMN_COUNT, CREDENTIAL_FROM, credentialFrom, type CredentialRow } from "./api-keys";
-import { compact, queryRows } from "./raw";
+import { compact } from "./raw";
 
 // Tenant isolation in the join itself: another tenant's license is simply absent.
 const INTROSPECT = compact(`
@@ -20,8 +20,8 @@ export interface IntrospectionRow {
   tokenRevoked: boolean;
 }
 
-export async function introspectionLookup(db: Queryable, input: { keyHash: string; licenseId: string; jti: string }): Promise<IntrospectionRow | undefined> {
-  const [row] = await queryRows(db, INTROSPECT, [input.keyHash, input.licenseId, input.jti]);
+export async function introspectionLookup(rows: RowsFn, input: { keyHash: string; licenseId: string; jti: string }): Promise<IntrospectionRow | undefined> {
+  const [row] = await rows(INTROSPECT, [input.keyHash, input.licenseId, input.jti]);
   if (!row) return undefined;
   const n = CREDENTIAL_COLUMN_COUNT;
   return {

@@ -1,7 +1,7 @@
 // The validation lookup: everything validate/verify/validate-hardware need, in one round trip.
-import type { Queryable } from "../client";
+import type { RowsFn } from "../client";
 import type { BindingMode, LicenseStatus, PlanTier, TokenTier } from "../schema";
-import { compact, queryRows } from "./raw";
+import { compact } from "./raw";
 
 export interface DeviceQuery {
   fingerprint?: string;
@@ -50,8 +50,8 @@ const LOOKUP = compact(`
    limit 1`);
 
 /** License, policy, tenant tier, the named device's live activation and the live count. */
-export async function findLicenseByKeyHash(db: Queryable, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
-  const [row] = await queryRows(db, LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
+  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
   if (!row) return undefined;
   const r = row as [string, string, string | null, LicenseStatus, Date | null, string | null, string[], string[], PlanTier, TokenTier, BindingMode, number | null, number, string | null, Date | null, string | null, Date | null, number];
   return {

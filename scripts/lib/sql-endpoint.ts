@@ -1,0 +1,73 @@
+// A local stand-in for Neon's HTTP query endpoint (`POST /sql`), which the driver's `neon()`
+// function calls: one statement per request, over a pooled connection. Request: headers
+// `Neon-Connection-String`, `Neon-Array-Mode`, `Neon-Raw-Text-Output`; body `{ query, params }`.
+// Answer: `{ command, rowCount, rows, fields: [{ name, dataTypeID }] }` with every value as text
+// (the driver parses them by type), or 400 `{ message, code, ... }` for a Postgres error.
+import { createRequire } from "node:module";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+const require = createRequire(import.meta.url);
+const pg = require("pg") as typeof import("pg");
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+/** Values stay text: the driver applies the type parsers itself, as against Neon. */
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+const ERROR_FIELDS = ["severity", "code", "detail", "hint", "position", "schema", "table", "column", "constraint"] as const;
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+
+export function createSqlEndpoint(stats: { queries: number }) {
+  const pools = new Map<string, import("pg").Pool>();
+
+  const poolFor = (connectionString: string) => {
+    let pool = pools.get(connectionString);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString, max: 16, connectionTimeoutMillis: 5_000, types: RAW_TEXT });
+      pool.on("error", () => {});
+      pools.set(connectionString, pool);
+    }
+    return pool;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+    try {
+      const connectionString = String(req.headers["neon-connection-string"] ?? "");
+      const host = connectionString ? new URL(connectionString).hostname : "";
+      if (!LOOPBACK.has(host)) return reply(400, { message: "the local /sql endpoint only serves loopback databases" });
+      const { query, params } = JSON.parse(await readBody(req)) as { query: string; params?: unknown[] };
+      stats.queries++;
+      const result = await poolFor(connectionString).query({ text: query, values: params ?? [], rowMode: "array" });
+      reply(200, {
+        command: result.command,
+        rowCount: result.rowCount,
+        rows: result.rows,
+        fields: result.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+        rowAsArray: true,
+      });
+    } catch (err) {
+      const e = err as Record<string, unknown> & { message?: string };
+      if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
+        return reply(400, { message: e.message, ...Object.fromEntries(ERROR_FIELDS.map((f) => [f, e[f]])) });
+      }
+      // Not a Postgres error: the database could not be reached (Neon answers 5xx then too).
+      res.writeHead(503, { "content-type": "text/plain" }).end(`connection failed: ${e.message ?? String(err)}`);
+    }
+  }
+
+  return {
+    handle,
+    close: async () => {
+      await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
+      pools.clear();
+    },
+  };
+}
