@@ -1,10 +1,10 @@
 // Floor "verify": the service's verify with everything but the essentials taken away. Parse the
 // body, hash the key, run the same single SQL lookup as src/db/queries/license-lookup.ts (text
-// captured from drizzle at bench time) through @neondatabase/serverless with a Pool per request
-// configured like src/db/client.ts and ended in ctx.waitUntil, then sign one token.
+// captured at bench time) through @neondatabase/serverless's HTTP query function configured like
+// src/db/client.ts (one per isolate: it holds no I/O), then sign one token.
 //   POST /lookup   the lookup only (the floor for validate)
 //   POST /verify   lookup + one signature (the floor for verify)
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { neon, neonConfig } from "@neondatabase/serverless";
 import { json, signLicenseToken, type FloorContext, type FloorEnv } from "./shared.ts";
 
 let relayInUse: string | undefined;
@@ -15,6 +15,7 @@ function useRelay(relay: string): void {
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
+  neonConfig.fetchEndpoint = () => `http://${relay}/sql`;
   relayInUse = relay;
 }
 
@@ -40,28 +41,24 @@ function lookupQuery(env: FloorEnv) {
 
 type Row = unknown[];
 
+let sql: ReturnType<typeof neon> | undefined;
+
 /** Column positions by name (first occurrence, like the select list), learned once. */
 let columns: Map<string, number> | undefined;
 
 export default {
-  async fetch(request: Request, env: FloorEnv, ctx: FloorContext): Promise<Response> {
+  async fetch(request: Request, env: FloorEnv, _ctx: FloorContext): Promise<Response> {
     const path = new URL(request.url).pathname;
     if (request.method !== "POST" || (path !== "/lookup" && path !== "/verify")) return json({ error: "not found" }, 404);
     const body = (await request.json()) as { license_key?: string };
     const keyHash = await sha256Hex(String(body.license_key));
 
     if (env.DB_RELAY_URL) useRelay(env.DB_RELAY_URL);
-    const pool = new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000, max: 4 });
-    pool.on("error", () => {});
+    sql ??= neon(env.DATABASE_URL!, { arrayMode: true, fullResults: true });
     const q = lookupQuery(env);
     const values = q.params.slice();
     values[q.hashAt] = keyHash;
-    let result;
-    try {
-      result = await pool.query({ text: q.sql, values, rowMode: "array" });
-    } finally {
-      ctx.waitUntil(pool.end().catch(() => {}));
-    }
+    const result = (await sql.query(q.sql, values)) as unknown as { rows: unknown[][]; fields: { name: string }[] };
     const row = result.rows[0] as Row | undefined;
     if (!row) return json({ valid: false, code: "NOT_FOUND" });
     columns ??= new Map(result.fields.map((f, i) => [f.name, i] as const).reverse());

@@ -52,9 +52,9 @@ function renderDerived(by: (id: string) => Measurement | undefined, probe: Probe
   const fl = us("floor_lookup");
   if (lookup && ok(fl)) {
     lines.push(
-      `- Per DB request, workerd spends ${fmt.fixed(lookup.cpuMsPerReq - fl! / 1000, 2)} ms outside any handler JS (HTTP, plus the new WebSocket and Postgres ` +
-        `startup of the per-request Pool): lookup floor under load ${fmt.fixed(lookup.cpuMsPerReq, 3)} ms/req vs ${fmt.fixed(fl, 0)} us for its logic. ` +
-        `Postgres adds ${fmt.fixed(lookup.pgCpuMsPerReq, 2)} ms/req (a backend per connection), the relay ${fmt.fixed(lookup.benchCpuMsPerReq, 2)} ms/req.`,
+      `- Per DB request, workerd spends ${fmt.fixed(lookup.cpuMsPerReq - fl! / 1000, 2)} ms outside any handler JS (the request and the query's fetch ` +
+        `to the /sql endpoint): lookup floor under load ${fmt.fixed(lookup.cpuMsPerReq, 3)} ms/req vs ${fmt.fixed(fl, 0)} us for its logic. ` +
+        `Postgres adds ${fmt.fixed(lookup.pgCpuMsPerReq, 2)} ms/req, the relay and its /sql endpoint ${fmt.fixed(lookup.benchCpuMsPerReq, 2)} ms/req.`,
     );
   }
   const av = us("app_validate");
@@ -73,8 +73,8 @@ function renderDerived(by: (id: string) => Measurement | undefined, probe: Probe
   const drizzleShare = probeProfiles.app_validate?.packages.find((e) => e.name === "drizzle-orm")?.share;
   if (ok(av, mk, dbPath, withSchema, lookupQuery)) {
     lines.push(
-      `  validate's ${fmt.fixed(av, 0)} us: the malformed-key path (Hono stack, body parse + zod, response) ${fmt.fixed(mk, 0)} us; the per-request DB path ` +
-        `${fmt.fixed(dbPath, 0)} us (drizzle({ schema }) ${fmt.fixed(withSchema, 0)} us, the lookup's SQL build + row mapping ${fmt.fixed(lookupQuery, 0)} us)` +
+      `  validate's ${fmt.fixed(av, 0)} us: the malformed-key path (Hono stack, body parse + zod, response) ${fmt.fixed(mk, 0)} us; the per-request data path ` +
+        `${fmt.fixed(dbPath, 0)} us (the lookup's fixed SQL + row mapping ${fmt.fixed(lookupQuery, 0)} us; drizzle({ schema }), no longer used, would add ${fmt.fixed(withSchema, 0)} us)` +
         (drizzleShare !== undefined ? `; drizzle-orm's own code is ${fmt.pct(drizzleShare)} of validate's profile` : "") +
         "; the rest is spread thin over request/response handling and GC.",
     );

@@ -8,7 +8,7 @@
 import { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import service from "@service/index";
-import { connectDb } from "@service/db/client";
+import { connectDb, httpRows } from "@service/db/client";
 import * as schema from "@service/db/schema";
 import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
 import { sha256Hex } from "@service/crypto/hash";
@@ -47,6 +47,23 @@ proto.query = function (this: unknown, config: unknown, values?: unknown) {
     recorded.set(text, result);
     return result;
   });
+};
+
+// The hot-path statements go over Neon's HTTP endpoint (fetch to .../sql): record and replay there
+// too, keyed by the statement text.
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+  if (!url.endsWith("/sql")) return realFetch(input, init);
+  const text = (JSON.parse(String(init?.body ?? "{}")) as { query?: string }).query ?? "";
+  if (replay) {
+    const hit = recorded.get(text);
+    if (typeof hit === "string") return new Response(hit, { status: 200, headers: { "content-type": "application/json" } });
+  }
+  const res = await realFetch(input, init);
+  const body = await res.text();
+  if (res.ok) recorded.set(text, body);
+  return new Response(body, { status: res.status, headers: res.headers });
 };
 
 const ctx = () => {
@@ -113,12 +130,10 @@ const CASES: Record<string, Case> = {
   new_pool: (env) => new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000, max: 4 }),
   drizzle_with_schema: () => drizzle({ client: fixedPool!, schema }),
   drizzle_without_schema: () => drizzle({ client: fixedPool! }),
-  license_lookup_query: (env) => findLicenseByKeyHash(fixedDb!, env.PROBE_LICENSE_KEY),
-  // What validate/verify do per request: a fresh Pool and drizzle instance, the lookup, end.
+  license_lookup_query: (env) => findLicenseByKeyHash(httpRows(env), env.PROBE_LICENSE_KEY),
+  // What validate/verify do per request for the data: hash the key, the lookup over HTTP.
   db_path_per_request: async (env) => {
-    const { db, pool } = connectDb(env);
-    await findLicenseByKeyHash(db, await sha256Hex(env.PROBE_LICENSE_KEY));
-    await pool.end();
+    await findLicenseByKeyHash(httpRows(env), await sha256Hex(env.PROBE_LICENSE_KEY));
   },
   sha256_hex: (env) => sha256Hex(env.PROBE_LICENSE_KEY),
   key_ring_cached: (env) => getKeyRing(env),
@@ -145,17 +160,15 @@ async function floorLogic(env: ProbeEnv, sign: boolean): Promise<string> {
   const request = new Request(`${env.ISSUER}/verify`, post({ license_key: env.PROBE_LICENSE_KEY }));
   const body = (await request.json()) as { license_key: string };
   const hash = await sha256Hex(body.license_key);
-  const pool = new Pool({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5_000, max: 4 });
-  // Replayed: the recorded result of the service's own lookup (values do not matter here).
-  const { rows } = (await pool.query({ text: lookupSql!, values: [hash], rowMode: "array" })) as { rows: unknown[][] };
-  void pool.end();
+  // Replayed: the recorded result of the service's own lookup (values do not matter here), through
+  // the same HTTP query function as the floor worker.
+  const rows = await httpRows(env)(lookupSql!, [hash, null, null]);
   const row = rows[0]!;
   if (!sign) return json({ valid: true, license: row[0] }).text();
   const { token } = await signLicenseToken(env, {
     licenseId: row[0] as string,
     applicationId: row[2] as string,
-    // drizzle asks the driver for timestamps as text
-    expiresAt: new Date(row[4] as string),
+    expiresAt: row[4] ? new Date(row[4] as string | Date) : null,
     plan: row[5] as string,
     features: row[6] as string[],
     sellerTier: "pro",
@@ -175,9 +188,7 @@ export default {
         (await call(env, "/v1/licenses/verify", post({ license_key: env.PROBE_LICENSE_KEY }))).status,
         (await call(env, "/v1/licenses/introspect", post({ token: env.PROBE_TOKEN }, auth))).status,
       ];
-      const conn = connectDb(env);
-      await findLicenseByKeyHash(conn.db, await sha256Hex(env.PROBE_LICENSE_KEY));
-      await conn.pool.end();
+      await findLicenseByKeyHash(httpRows(env), await sha256Hex(env.PROBE_LICENSE_KEY));
       lookupSql = [...recorded.keys()].find((t) => /key_hash"? = \$1/.test(t) && t.includes("lateral"));
       fixedPool = new Pool({ connectionString: env.DATABASE_URL, max: 4 });
       fixedDb = drizzle({ client: fixedPool, schema }) as typeof fixedDb;

@@ -63,6 +63,8 @@ function advertise(c: Context<AppEnv>, name: LimiterName): void {
  */
 export const publicRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
+    // No limiter configured: skip the body parse and hash as well.
+    if (!c.env.RL_PUBLIC) return next();
     let licenseKey = "";
     try {
       const body = (await c.req.json()) as { license_key?: unknown };
