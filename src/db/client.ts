@@ -76,6 +76,15 @@ export const poolRows =
     return (await client.query({ text, values, rowMode: "array" })).rows;
   };
 
+/** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
+export function postgresCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 /** SQLSTATE classes that mean "the database is not available", not "the query is wrong". */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)/;
 

@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Hook } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
 import { AppError, type ErrorBody, type ErrorCode } from "../errors";
-import { isDatabaseUnavailable } from "../db/client";
+import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { unavailable } from "../errors";
 
 /** Schema failures: 422 with the failing paths. */
@@ -45,15 +45,6 @@ const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
   415: "UNSUPPORTED_MEDIA_TYPE",
   429: "RATE_LIMITED",
 };
-
-/** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
-function postgresCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
-}
 
 /** Maps anything thrown to an AppError; unknown errors become a bare 500 with nothing leaked. */
 export function toAppError(err: unknown): AppError {

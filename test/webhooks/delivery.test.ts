@@ -8,10 +8,10 @@
 // that runs the scheduled handler lives in this one file, so those runs never overlap each other
 // by accident (tests in a file run one after another).
 import { env } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { and, count, eq } from "drizzle-orm";
-import { createTenant, expectError, insertApiKey, json, seedLicense, setLicenseState, withDb, type TestTenant } from "../harness";
+import { expectError, insertApiKey, json, seedLicense, setLicenseState, withDb } from "../harness";
 import { verifyWebhook } from "../../src/sdk/webhooks";
 import { recordEvent } from "../../src/services/events";
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_S } from "../../src/services/webhook-delivery";
@@ -23,7 +23,7 @@ import {
   createEndpoint,
   deliveriesOf,
   deliveryById,
-  dropEndpoints,
+  trackedTenants,
   emitApiKeyCreated,
   makeDue,
   parseBody,
@@ -35,16 +35,7 @@ import {
   uniqueName,
 } from "./helpers";
 
-const tenants: string[] = [];
-async function tenant(name: string): Promise<TestTenant> {
-  const t = await createTenant(name);
-  tenants.push(t.tenantId);
-  return t;
-}
-
-afterAll(async () => {
-  await dropEndpoints(tenants);
-});
+const tenant = trackedTenants();
 
 /** The retry delay after attempt n must be RETRY_SCHEDULE_S[n-1] ± 20% jitter (1 s slack for clocks). */
 function expectBackoff(delayS: number, attempt: number) {

@@ -1,23 +1,14 @@
 // Webhook endpoints: the signing secret is shown once and stored only AES-256-GCM encrypted;
 // endpoints are tenant-scoped and permission-guarded.
 import { env } from "cloudflare:workers";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { createTenant, expectError, insertApiKey, json, withDb, type TestTenant } from "../harness";
+import { expectError, insertApiKey, json, withDb } from "../harness";
 import { decryptSecret } from "../../src/crypto/aes";
 import { webhookEndpoints } from "../../src/db/schema";
-import { act, createEndpoint, deliveriesOf, dropEndpoints, emitApiKeyCreated, received, receiverUrl, uniqueName } from "./helpers";
+import { act, createEndpoint, deliveriesOf, trackedTenants, emitApiKeyCreated, received, receiverUrl, uniqueName } from "./helpers";
 
-const tenants: string[] = [];
-async function tenant(name: string): Promise<TestTenant> {
-  const t = await createTenant(name);
-  tenants.push(t.tenantId);
-  return t;
-}
-
-afterAll(async () => {
-  await dropEndpoints(tenants);
-});
+const tenant = trackedTenants();
 
 /** The endpoint row exactly as Postgres holds it, every column as text. */
 async function storedRow(id: string): Promise<Record<string, string | null>> {

@@ -3,9 +3,9 @@
 // finished (and been recorded). The local receiver (scripts/lib/webhook-receiver.ts, started by
 // test/global-setup.ts) records every call per path name and answers as programmed.
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import { call, callWithEnv, issueToken, json, withDb, type CallOptions, type TestTenant } from "../harness";
+import { call, callWithEnv, createTenant, issueToken, json, withDb, type CallOptions, type TestTenant } from "../harness";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
 import { runScheduled } from "../../src/services/scheduled";
 import type { EventType } from "../../src/services/events";
@@ -128,6 +128,20 @@ export async function settle(deliveryIds: string[]): Promise<void> {
 export async function dropEndpoints(tenantIds: string[]): Promise<void> {
   if (tenantIds.length === 0) return;
   await withDb((db) => db.delete(webhookEndpoints).where(inArray(webhookEndpoints.tenantId, tenantIds)).then(() => undefined));
+}
+
+/**
+ * A tenant factory for one test file: every tenant it made gets its endpoints dropped after the
+ * file, so nothing of ours is retried by another file's scheduled runs.
+ */
+export function trackedTenants(): (name: string) => Promise<TestTenant> {
+  const ids: string[] = [];
+  afterAll(() => dropEndpoints(ids));
+  return async (name) => {
+    const t = await createTenant(name);
+    ids.push(t.tenantId);
+    return t;
+  };
 }
 
 /** Seconds between a failed attempt and the retry it scheduled. */

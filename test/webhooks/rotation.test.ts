@@ -1,24 +1,15 @@
 // Secret rotation: during the overlap window every delivery carries two signatures (new and old),
 // so a receiver holding either secret verifies it; after the window only the new secret signs.
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { createTenant, expectError, insertApiKey, json, type TestTenant } from "../harness";
+import { expectError, insertApiKey, json, type TestTenant } from "../harness";
 import { verifyWebhook } from "../../src/sdk/webhooks";
-import { act, createEndpoint, dropEndpoints, emitApiKeyCreated, received, uniqueName, type Received } from "./helpers";
+import { act, createEndpoint, emitApiKeyCreated, received, trackedTenants, uniqueName, type Received } from "./helpers";
 
-const tenants: string[] = [];
-async function tenant(name: string): Promise<TestTenant> {
-  const t = await createTenant(name);
-  tenants.push(t.tenantId);
-  return t;
-}
+const tenant = trackedTenants();
 
 afterEach(() => {
   vi.useRealTimers();
-});
-
-afterAll(async () => {
-  await dropEndpoints(tenants);
 });
 
 const signatures = (r: Received) => r.headers["webhook-signature"]!.split(" ");

@@ -4,22 +4,13 @@
 // The test worker runs with WEBHOOK_ALLOW_LOOPBACK "true" (the local receiver is on 127.0.0.1),
 // which admits http(s)://127.0.0.1 | localhost | [::1] on any port and nothing else: the loopback
 // cases are therefore checked with WEBHOOK_ALLOW_LOOPBACK "false", as in production.
-import { afterAll, describe, expect, it } from "vitest";
-import { callWithEnv, createTenant, expectError, json, type TestTenant } from "../harness";
-import { act, attemptsOf, createEndpoint, deliveriesOf, dropEndpoints, emitApiKeyCreated, program, received, receiverUrl, uniqueName } from "./helpers";
+import { describe, expect, it } from "vitest";
+import { callWithEnv, expectError, json } from "../harness";
+import { act, attemptsOf, createEndpoint, deliveriesOf, trackedTenants, emitApiKeyCreated, program, received, receiverUrl, uniqueName } from "./helpers";
 
 const PRODUCTION = { WEBHOOK_ALLOW_LOOPBACK: "false" } as const;
 
-const tenants: string[] = [];
-async function tenant(name: string): Promise<TestTenant> {
-  const t = await createTenant(name);
-  tenants.push(t.tenantId);
-  return t;
-}
-
-afterAll(async () => {
-  await dropEndpoints(tenants);
-});
+const tenant = trackedTenants();
 
 const REFUSED_ANYWHERE = [
   "http://169.254.169.254/",

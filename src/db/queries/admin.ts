@@ -1,7 +1,7 @@
 // Tenant-scoped reads and writes for the admin API. Every function takes the tenant id and filters
 // on it: another tenant's id simply finds nothing (404 upstream).
 import { and, eq, isNotNull, isNull, type Column, type SQL } from "drizzle-orm";
-import type { Queryable } from "../client";
+import { postgresCode, type Queryable } from "../client";
 import { apiKeys, applications, licenses, policies } from "../schema";
 
 export async function getApplication(db: Queryable, tenantId: string, id: string) {
@@ -34,11 +34,8 @@ export type DeleteOutcome = "deleted" | "not_found" | "in_use";
  * `ON DELETE RESTRICT` raises restrict_violation (23001), `NO ACTION` foreign_key_violation (23503).
  */
 function isStillReferenced(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === "23001" || code === "23503") return true;
-  }
-  return false;
+  const code = postgresCode(err);
+  return code === "23001" || code === "23503";
 }
 
 /**
