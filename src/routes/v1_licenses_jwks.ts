@@ -2,7 +2,7 @@
 // SIGNING_KEYS secret once per isolate; no database or KV access. CDN-cacheable, CORS `*`.
 import { createRoute, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
-import { etag } from "hono/etag";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { App } from "../app";
 import { getKeyRing } from "../crypto/keys";
 
@@ -35,7 +35,8 @@ const routeFor = (path: string) =>
     tags: ["Keys"],
     summary: "Public license-token signing keys (JWKS)",
     description: "Current, next and retired public keys. Strong `ETag`; `If-None-Match` answers 304.",
-    middleware: [etag()] as const,
+    // A 304 keeps the CORS header too, so browsers can revalidate cross-origin.
+    middleware: [etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers"] })] as const,
     responses: {
       200: { description: "The key set", content: { "application/jwk-set+json": { schema: Jwks } } },
       304: { description: "Not modified" },

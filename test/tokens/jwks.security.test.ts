@@ -57,8 +57,10 @@ describe.each(PATHS)("GET %s", (path) => {
     const res = await site.call(path);
     const etag = res.headers.get("ETag");
     expect(etag).toMatch(/^"[^"]+"$/);
-    const again = await site.call(path, { headers: { "If-None-Match": etag! } });
+    const again = await site.call(path, { headers: { "If-None-Match": etag!, Origin: "https://app.example" } });
     expect(again.status).toBe(304);
+    expect(again.headers.get("ETag")).toBe(etag);
+    expect(again.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(await again.text()).toBe("");
     expect((await site.call(path, { headers: { "If-None-Match": '"something-else"' } })).status).toBe(200);
   });
