@@ -33,6 +33,5 @@ export const visiblePrefix = (secret: string) => secret.slice(0, secret.indexOf(
 export const newAccessToken = () => `at_${randomBase58(40)}`;
 
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
-export const API_KEY_PATTERN = /^sk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
 export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;

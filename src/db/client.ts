@@ -68,14 +68,6 @@ export function httpRows(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): RowsF
   return http.rows;
 }
 
-/** The same, over a WebSocket pool or an open transaction (when a statement must join it). */
-export const poolRows =
-  (db: Queryable): RowsFn =>
-  async (text, values) => {
-    const client = (db as unknown as { $client: { query(q: { text: string; values: unknown[]; rowMode: "array" }): Promise<{ rows: unknown[][] }> } }).$client;
-    return (await client.query({ text, values, rowMode: "array" })).rows;
-  };
-
 /** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
 export function postgresCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {

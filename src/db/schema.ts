@@ -42,7 +42,7 @@ export const tenants = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [check("tenants_plan_tier_check", oneOf("plan_tier", PLAN_TIERS))],
+  () => [check("tenants_plan_tier_check", oneOf("plan_tier", PLAN_TIERS))],
 );
 
 /** A seller's product; its id is the `aud` of the license tokens issued for it. */

@@ -1,25 +1,16 @@
 // The churn budget: a policy may cap client deactivations per window. Time moves through the
 // worker's own clock (fake Date in this isolate), never by sleeping.
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { activate, activationRows, deactivate, newLicense, seatState, type AdminLicense } from "./helpers";
+import { activate, activationRows, deactivate, fakeClock, newLicense, seatState, type AdminLicense } from "./helpers";
 
 const WINDOW = 3600;
 
 let tenant: TestTenant;
-let T0: number;
-const at = (s: number) => vi.setSystemTime(T0 + s * 1000);
+const { at } = fakeClock();
 
 beforeAll(async () => {
   tenant = await createTenant("activations churn");
-});
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  T0 = Math.ceil(Date.now() / 1000) * 1000 + 3600_000;
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 async function licenseWithDevices(n: number): Promise<AdminLicense> {

@@ -1,31 +1,18 @@
 // Heartbeats. Time is moved through the code's own clock: the worker runs in this isolate, so
 // faking `Date` here moves its `new Date()` / `Date.now()` too (checked by the first test).
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeJwt } from "jose";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { activate, activationRows, heartbeat, newLicense, seatState, validate, validateHardware, verify } from "./helpers";
+import { activate, activationRows, fakeClock, heartbeat, newLicense, seatState, validate, validateHardware, verify } from "./helpers";
 
 const INTERVAL = 600;
 const GRACE = 60;
 
 let tenant: TestTenant;
-let T0: number;
-/** Puts the clock `s` seconds after T0 (fractions allowed). */
-const at = (s: number) => vi.setSystemTime(T0 + s * 1000);
-const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
+const { at, iso, start } = fakeClock();
 
 beforeAll(async () => {
   tenant = await createTenant("activations heartbeat");
-});
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  // A whole second an hour from now: far enough to be clearly the fake clock, near enough that
-  // the tenant's API key is still valid.
-  T0 = Math.ceil(Date.now() / 1000) * 1000 + 3600_000;
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const heartbeatPolicy = (extra: Record<string, unknown> = {}) => ({
@@ -45,7 +32,7 @@ describe("the fake clock", () => {
     expect(body.activation.created_at).toBe(iso(0));
     expect(body.activation.last_heartbeat_at).toBe(iso(0));
     const [row] = await activationRows(license.id);
-    expect(row!.lastHeartbeatAt.getTime()).toBe(T0);
+    expect(row!.lastHeartbeatAt.getTime()).toBe(start());
   });
 });
 

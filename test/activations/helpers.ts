@@ -1,7 +1,7 @@
 // Helpers for the activation and lifecycle suites: everything is set up through the admin API
 // (as a seller would) and exercised through the public routes; Postgres is read directly only to
 // check what was stored.
-import { expect } from "vitest";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import { and, count, eq, isNull, sql } from "drizzle-orm";
 import { call, json, withDb, type TestTenant } from "../harness";
 import { activations, licenses } from "../../src/db/schema";
@@ -144,4 +144,28 @@ export function statusCounts(statuses: number[]): Record<number, number> {
   const out: Record<number, number> = {};
   for (const s of statuses) out[s] = (out[s] ?? 0) + 1;
   return out;
+}
+
+/**
+ * Runs each test of the file on a fake clock (Date only) that starts at a whole second an hour from
+ * now: far enough to be clearly the fake clock, near enough that the tenant's API key is valid.
+ * The worker shares the isolate, so its `new Date()` follows. Returns the clock's controls.
+ */
+export function fakeClock() {
+  let t0 = 0;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    t0 = Math.ceil(Date.now() / 1000) * 1000 + 3600_000;
+    vi.setSystemTime(t0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  return {
+    /** The clock's start, in ms. */
+    start: () => t0,
+    /** Puts the clock `s` seconds after the start (fractions allowed). */
+    at: (s: number) => vi.setSystemTime(t0 + s * 1000),
+    iso: (s: number) => new Date(t0 + s * 1000).toISOString(),
+  };
 }

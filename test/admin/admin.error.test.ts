@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { call, createTenant, expectError, insertApiKey, json, withDb, type TestTenant } from "../harness";
+import { call, createTenant, expectError, insertApiKey, withDb, type TestTenant } from "../harness";
 import { applications, licenses, policies } from "../../src/db/schema";
 import { createApplication, createLicense, createPolicy, storedApplication, storedPolicy } from "./helpers";
 
