@@ -1,5 +1,5 @@
 // `npm run bench`: throughput, latency, CPU and Postgres round trips per request of the public
-// license endpoints, run in workerd directly (Miniflare on the deploy bundle, no wrangler dev),
+// license endpoints, run in workerd directly (the workerd binary on the deploy bundle: no wrangler dev, no Miniflare),
 // against floors (minimal workers on the same runtime, database and driver), a conventional Node
 // peer, and at two table sizes. Everything it needs it starts itself (embedded Postgres, relay,
 // workerd processes, the peer) and stops again; every load run is bounded in time.

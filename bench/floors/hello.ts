@@ -1,5 +1,5 @@
 // Floor "hello": the cheapest possible request on this runtime. A tiny JSON answer, no I/O, no
-// middleware: what a request costs in workerd (and Miniflare's entry worker) by itself.
+// middleware: what a request costs in workerd by itself.
 const BODY = JSON.stringify({ ok: true });
 
 export default {

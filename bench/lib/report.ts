@@ -61,12 +61,12 @@ export function renderReport(f: Findings): string {
   const out: string[] = [];
   out.push("");
   out.push(
-    `Edge license service bench (${QUICK ? "quick" : "full"}): workerd via Miniflare, ${cpus().length} cores, Node ${process.version}, ` +
+    `Edge license service bench (${QUICK ? "quick" : "full"}): workerd (direct), ${cpus().length} cores, Node ${process.version}, ` +
       `${CONNECTIONS} connections, ${DURATION_S}s runs after ${WARMUP_S}s warm-up, loopback only`,
   );
   out.push(
     `Bundle (wrangler deploy --dry-run): ${fmt.kib(f.art.bundle.bytes)} raw, ${fmt.kib(f.art.bundle.gzipBytes)} gzip (level 9).  ` +
-      `Startup (median of ${service.starts}): workerd listening ${fmt.int(service.readyMs)} ms after new Miniflare(), first /healthz 200 at ` +
+      `Startup (median of ${service.starts}): workerd answering ${fmt.int(service.readyMs)} ms after spawn, first /healthz 200 at ` +
       `${fmt.int(service.firstOkMs)} ms, ${fmt.int(service.cpuMs)} ms workerd CPU (hello floor: ${fmt.int(helloFloor.readyMs)} / ` +
       `${fmt.int(helloFloor.firstOkMs)} ms, ${fmt.int(helloFloor.cpuMs)} ms CPU).`,
   );

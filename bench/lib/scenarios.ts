@@ -33,7 +33,7 @@ const verifyKey = (key: string) => jsonPost("/v1/licenses/verify", { license_key
 
 /** Median of a few cold starts each, after one start that warms the disk cache. */
 export async function measureStartups({ stack, art }: Session): Promise<{ service: Startup; helloFloor: Startup }> {
-  say("measuring startup (new Miniflare() to first 200)");
+  say("measuring startup (spawning workerd to first 200)");
   const startups = async (name: string, scriptPath: string, bindings: Record<string, string>, probePath: string, n: number): Promise<Startup> => {
     const ready: number[] = [];
     const firstOk: number[] = [];
