@@ -48,3 +48,21 @@ describe.each(responses)("%s", (_, send, status) => {
     expect(res.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
   });
 });
+
+// API answers are JSON, never documents: the headers that only act on HTML pages stay on /docs.
+describe("document-only headers", () => {
+  const DOCUMENT_ONLY = ["Cross-Origin-Opener-Policy", "Origin-Agent-Cluster", "X-DNS-Prefetch-Control", "X-Download-Options", "X-Permitted-Cross-Domain-Policies", "X-XSS-Protection"];
+
+  it("are sent with the /docs page", async () => {
+    const res = await call("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    for (const name of DOCUMENT_ONLY) expect(res.headers.get(name), name).not.toBeNull();
+  });
+
+  it("are left off JSON API answers", async () => {
+    const res = await call("/v1/tenant", { token: tenant.apiKey });
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    for (const name of DOCUMENT_ONLY) expect(res.headers.get(name), name).toBeNull();
+  });
+});
