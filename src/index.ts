@@ -1,7 +1,7 @@
 // Worker entry: cross-cutting middleware, then every route, grouped by who calls it.
 import { requestId } from "hono/request-id";
 import { createApp } from "./app";
-import { randomBase58 } from "./crypto/random";
+import { newId } from "./crypto/random";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { scope } from "./middleware/scope";
 import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
@@ -36,7 +36,7 @@ import { registerV1AuthToken } from "./routes/v1_auth_token";
 import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
 import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
 import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
-import { registerV1LicensesJwks } from "./routes/v1_licenses_jwks";
+import { answerJwksFast, registerV1LicensesJwks, rememberJwksHeaders } from "./routes/v1_licenses_jwks";
 import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
 import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
 import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
@@ -65,7 +65,7 @@ import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activa
 const app = createApp();
 
 // Cross-cutting: request id first so every log line and error carries it.
-app.use(requestId({ generator: () => `req_${randomBase58(22)}` }));
+app.use(requestId({ generator: () => newId("req") }));
 app.use(scope());
 app.use(tlsFloor());
 app.use(hardenedHeaders());
@@ -151,8 +151,17 @@ app.notFound(notFoundHandler(() => app.routes));
 
 export { app };
 
+/** Every request but the JWKS fast path's: the middleware stack and the routes. */
+async function full(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const res = await app.fetch(request, env, ctx);
+  await rememberJwksHeaders(request, env, res);
+  return res;
+}
+
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    return answerJwksFast(request, env) ?? full(request, env, ctx);
+  },
   // Cron (wrangler.toml [triggers]): webhook retries, license.expired events, sweeps.
   scheduled: async (_controller, env, ctx) => {
     ctx.waitUntil(runScheduled(env));

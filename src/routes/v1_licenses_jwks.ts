@@ -5,6 +5,9 @@ import { cors } from "hono/cors";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { App } from "../app";
 import { getKeyRing } from "../crypto/keys";
+import { newId } from "../crypto/random";
+import { createLogger } from "../logging";
+import { belowTlsFloor } from "../middleware/security";
 
 /**
  * Caches may serve the set for 5 minutes and a stale copy 10 minutes more while they refetch:
@@ -61,3 +64,51 @@ export const registerV1LicensesJwks = (app: App) => {
     });
   }
 };
+
+// The fast path. The key set is the most requested public document and the same bytes every
+// time, yet through the full middleware stack it cost 2.3x a bare workerd "hello" route in CPU
+// (npm run bench): Hono dispatch and a dozen response headers set one native call at a time. So a
+// plain GET is answered with the headers the full stack produced for the first plain GET in this
+// isolate (the middleware stays their one source), a new request id and the same log line.
+// Anything else (a conditional GET, a caller's own X-Request-Id, HEAD, OPTIONS, old TLS) takes
+// the full stack.
+
+const JWKS_PATHS = new Set(["/v1/licenses/jwks", "/.well-known/jwks.json"]);
+
+/** The path without URL parsing (a full `new URL` costs more than the rest of the fast path). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query < 0 ? undefined : query);
+}
+
+const isPlainJwksGet = (request: Request) =>
+  JWKS_PATHS.has(pathOf(request.url)) &&
+  request.method === "GET" &&
+  !request.headers.has("If-None-Match") &&
+  !request.headers.has("X-Request-Id") &&
+  !belowTlsFloor(request);
+
+// A plain object: workerd builds a Response's headers from a record ~30% cheaper in CPU than from
+// an array of pairs (measured on the bench's hello worker with 16 headers).
+let remembered: { source: string; body: Uint8Array; headers: Record<string, string> } | undefined;
+
+/** Per response, not copied: the request id is new and workerd sets the length itself. */
+const PER_RESPONSE = new Set(["x-request-id", "content-length"]);
+
+/** After the full stack answered a plain JWKS GET with 200: keep its headers for this key set. */
+export async function rememberJwksHeaders(request: Request, env: Env, res: Response): Promise<void> {
+  if (res.status !== 200 || remembered?.source === env.SIGNING_KEYS || !isPlainJwksGet(request)) return;
+  const ring = await getKeyRing(env);
+  const headers = Object.fromEntries([...res.headers].filter(([name]) => !PER_RESPONSE.has(name)));
+  remembered = { source: env.SIGNING_KEYS, body: new TextEncoder().encode(ring.jwksBody), headers };
+}
+
+/** The key set without the middleware stack, once the full stack has answered it once. */
+export function answerJwksFast(request: Request, env: Env): Response | undefined {
+  if (remembered?.source !== env.SIGNING_KEYS || !isPlainJwksGet(request)) return undefined;
+  const id = newId("req");
+  createLogger({ request_id: id }, env.LOG_LEVEL).info("request", { method: "GET", path: pathOf(request.url), status: 200, duration_ms: 0 });
+  return new Response(remembered.body, { status: 200, headers: { ...remembered.headers, "x-request-id": id } });
+}
