@@ -6,17 +6,20 @@ import type { Stack } from "./stack.ts";
 import { CONNECTIONS, ISSUER, TOKEN_USE } from "./settings.ts";
 import type { WorkerOptions } from "./workerd.ts";
 
-const lookupEnv = (stack: Stack, art: Artifacts) => ({
+const lookupEnv = (stack: Stack, art: Artifacts, signingKeys = art.rsKeys) => ({
   DATABASE_URL: stack.pg.url,
-  SIGNING_KEYS: art.rsKeys,
+  SIGNING_KEYS: signingKeys,
   ISSUER,
   TOKEN_USE,
   LOOKUP_SQL: art.lookup.sql,
   LOOKUP_PARAMS: JSON.stringify(art.lookup.params),
 });
 
-/** The floors reach Postgres through the relay, as the service does. */
-export const floorBindings = (stack: Stack, art: Artifacts) => ({ ...lookupEnv(stack, art), DB_RELAY_URL: stack.relay.address });
+/** The floors reach Postgres through the relay, as the service does; RS256 unless told otherwise. */
+export const floorBindings = (stack: Stack, art: Artifacts, signingKeys = art.rsKeys) => ({
+  ...lookupEnv(stack, art, signingKeys),
+  DB_RELAY_URL: stack.relay.address,
+});
 
 /** The peer keeps a pool as large as the load's connections, as a Node service would. */
 export const peerEnv = (stack: Stack, art: Artifacts) => ({ ...lookupEnv(stack, art), PG_POOL_MAX: String(CONNECTIONS) });

@@ -19,6 +19,7 @@ export function writeResultsFile(f: Findings): void {
     startup: { ...f.startup, cold: f.cold },
     lookupSql: lookup,
     largeTable: f.largeTable,
+    nodeRs256SignUs: f.nodeSignUs,
     results: f.results,
     targets: f.targets,
     probe: f.hotPath.probe,

@@ -81,7 +81,22 @@ export async function runFloors({ stack, art, runs }: Session): Promise<void> {
     expectOk(verify.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => typeof b.license_token === "string", "verify floor"),
   );
   await workers.stop(verify);
+
+  // The same floor signing with EdDSA: how far the essential work alone gets the EdDSA/RS256 ratio.
+  const verifyEd = await workers.start({
+    name: "floor-verify-eddsa",
+    scriptPath: art.floors.verify.path,
+    bindings: floorBindings(stack, art, art.edKeys),
+    probe: { path: "/verify", init: { method: "POST", body: JSON.stringify({ license_key: VALID_KEY }) } },
+  });
+  await runs.measure({ id: "floor_verify_eddsa", label: "floor: verify (1 SQL + EdDSA)", target: verifyEd, requests: keyRequests("/verify", SMALL) }, () =>
+    expectOk(verifyEd.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => isEddsa(b.license_token), "verify floor (EdDSA)"),
+  );
+  await workers.stop(verifyEd);
 }
+
+const isEddsa = (token: unknown) =>
+  typeof token === "string" && JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg === "EdDSA";
 
 export interface ServiceRuns {
   /** The RS256 instance, kept running for the SCRAM and scale runs (stopped at cleanup). */
@@ -133,9 +148,8 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
 /** The same verify with an EdDSA key set, on its own instance. */
 export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<void> {
   const ed = await stack.workers.start(serviceWorker("service-eddsa", art, serviceBindings(stack, art.edKeys)));
-  const isEddsa = (token: string) => JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg === "EdDSA";
   await runs.measure({ id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) }, async () => {
-    cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => typeof b.license_token === "string" && isEddsa(b.license_token), "verify (EdDSA)")).ms;
+    cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => isEddsa(b.license_token), "verify (EdDSA)")).ms;
   });
   await stack.workers.stop(ed);
 }

@@ -83,11 +83,15 @@ async function call(env: ProbeEnv, path: string, init: RequestInit = {}): Promis
   return res;
 }
 
-const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
-  method: "POST",
-  headers: { "Content-Type": "application/json", ...headers },
-  body: JSON.stringify(body),
-});
+/** A JSON POST with Content-Length, as clients send it (without it, bodyLimit buffers the body). */
+const post = (body: unknown, headers: Record<string, string> = {}): RequestInit => {
+  const text = JSON.stringify(body);
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Content-Length": String(new TextEncoder().encode(text).length), ...headers },
+    body: text,
+  };
+};
 
 let fixedPool: Pool | undefined;
 let fixedDb: ReturnType<typeof connectDb>["db"] | undefined;
