@@ -2,7 +2,8 @@
 // over the inspector socket), with self time attributed to the bundle's source modules: esbuild
 // marks each module in the bundle with a `// path/to/module` comment line, so a sampled line
 // number maps back to its module without a source-map library.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import type { RunningWorker } from "./workerd.ts";
 
@@ -153,6 +154,9 @@ export async function profileWorker(
     await inspector.send("Profiler.start");
     const requests = await drive();
     const { profile } = await inspector.send<{ profile: CpuProfile }>("Profiler.stop");
+    // BENCH_PROFILE_DIR=dir keeps the raw profiles (open them in Chrome DevTools' Performance tab).
+    const dir = process.env.BENCH_PROFILE_DIR;
+    if (dir) writeFileSync(join(dir, `${worker.name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     return summarize(profile, moduleIndex(bundlePath), requests, options.top ?? 12);
   } finally {
     inspector.close();
