@@ -1,25 +1,34 @@
 // Prefixed ids and secrets (STYLE.md habit 7): a leaked string says what it is.
 // Base58 avoids look-alike characters (0/O, I/l) in keys people copy by hand.
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-const ALPHABET_CODES = Uint8Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
-const ascii = new TextDecoder();
+const CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
+
+// Random bytes are drawn 4 KB at a time (as Node does for randomUUID): one call into the runtime
+// per ~180 ids instead of one per id. Each byte is used once.
+const POOL_BYTES = 4096;
+let pool = new Uint8Array(0);
+let taken = 0;
+
+function randomByte(): number {
+  if (taken === pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    taken = 0;
+  }
+  return pool[taken++]!;
+}
 
 /**
  * Uniform random base58 string (rejection sampling, so no modulo bias). Every request id comes
- * from here, so it writes char codes into one buffer instead of concatenating strings (that took
- * ~7 us per id under the profiler; this ~1 us).
+ * from here: char codes into one array, no string concatenation (that took ~7 us per id under
+ * the profiler; this ~1 us).
  */
 export function randomBase58(length: number): string {
-  const out = new Uint8Array(length);
-  let n = 0;
-  while (n < length) {
-    const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
-    for (let i = 0; i < bytes.length && n < length; i++) {
-      const b = bytes[i]!;
-      if (b < 232) out[n++] = ALPHABET_CODES[b % 58]!; // 232 = 4 * 58
-    }
+  const codes = new Array<number>(length);
+  for (let n = 0; n < length; ) {
+    const b = randomByte();
+    if (b < 232) codes[n++] = CODES[b % 58]!; // 232 = 4 * 58
   }
-  return ascii.decode(out);
+  return String.fromCharCode(...codes);
 }
 
 export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "whk" | "req";
