@@ -58,8 +58,13 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** Whether request lines (level info) are written at `minLevel` (unset or unknown means info). */
+export const logsRequests = (minLevel: string | undefined) => levelFloor(minLevel) <= LEVELS.info;
+
+const levelFloor = (minLevel: string | undefined) => LEVELS[(minLevel as LogLevel) in LEVELS ? (minLevel as LogLevel) : "info"];
+
 export function createLogger(context: Record<string, unknown>, minLevel: string | undefined): Logger {
-  const floor = LEVELS[(minLevel as LogLevel) in LEVELS ? (minLevel as LogLevel) : "info"];
+  const floor = levelFloor(minLevel);
   const write = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < floor) return;
     const line = JSON.stringify(redact({ ts: new Date().toISOString(), level, msg, ...context, ...fields }));

@@ -6,7 +6,7 @@ import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { App } from "../app";
 import { getKeyRing } from "../crypto/keys";
 import { newId } from "../crypto/random";
-import { createLogger } from "../logging";
+import { createLogger, logsRequests } from "../logging";
 import { belowTlsFloor } from "../middleware/security";
 
 /**
@@ -83,12 +83,11 @@ function pathOf(url: string): string {
   return url.slice(start, query < 0 ? undefined : query);
 }
 
-const isPlainJwksGet = (request: Request) =>
-  JWKS_PATHS.has(pathOf(request.url)) &&
-  request.method === "GET" &&
-  !request.headers.has("If-None-Match") &&
-  !request.headers.has("X-Request-Id") &&
-  !belowTlsFloor(request);
+function isPlainJwksGet(request: Request): boolean {
+  if (!JWKS_PATHS.has(pathOf(request.url)) || request.method !== "GET") return false;
+  const headers = request.headers;
+  return !headers.has("If-None-Match") && !headers.has("X-Request-Id") && !belowTlsFloor(request);
+}
 
 // A plain object: workerd builds a Response's headers from a record ~30% cheaper in CPU than from
 // an array of pairs (measured on the bench's hello worker with 16 headers).
@@ -109,6 +108,8 @@ export async function rememberJwksHeaders(request: Request, env: Env, res: Respo
 export function answerJwksFast(request: Request, env: Env): Response | undefined {
   if (remembered?.source !== env.SIGNING_KEYS || !isPlainJwksGet(request)) return undefined;
   const id = newId("req");
-  createLogger({ request_id: id }, env.LOG_LEVEL).info("request", { method: "GET", path: pathOf(request.url), status: 200, duration_ms: 0 });
+  if (logsRequests(env.LOG_LEVEL)) {
+    createLogger({ request_id: id }, env.LOG_LEVEL).info("request", { method: "GET", path: pathOf(request.url), status: 200, duration_ms: 0 });
+  }
   return new Response(remembered.body, { status: 200, headers: { ...remembered.headers, "x-request-id": id } });
 }
