@@ -96,8 +96,8 @@ export const tlsFloor = () =>
  * CORS for the public license routes: off unless the deployment lists origins in `CORS_ORIGINS`
  * (comma-separated, exact match). The key routes (JWKS, discovery) allow every origin on their own.
  */
-export const publicRoutesCors = () =>
-  cors({
+export const publicRoutesCors = () => {
+  const corsMiddleware = cors({
     origin: (origin, c) => {
       const allowed = (c.env as Env).CORS_ORIGINS?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
       return allowed.includes(origin) ? origin : null;
@@ -106,3 +106,7 @@ export const publicRoutesCors = () =>
     allowHeaders: ["Content-Type", "Idempotency-Key"],
     maxAge: 600,
   });
+  // Off (the default): nothing to add, and Hono's cors would still append `Vary: Origin` after
+  // the handler, which copies the whole response once more on every public request.
+  return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() ? corsMiddleware(c, next) : next()));
+};

@@ -16,6 +16,8 @@ describe("CORS", () => {
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
     const post = await call("/v1/licenses/validate", { body: { license_key: "x" }, headers: { Origin: "https://app.example" } });
     expect(post.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    // Nothing depends on Origin then, so caches need not key on it.
+    expect(post.headers.get("Vary")).toBeNull();
   });
 
   it("allows exactly the origins listed in CORS_ORIGINS", async () => {
