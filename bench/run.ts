@@ -6,7 +6,7 @@
 //
 //   npm run bench                  the full suite, about 3 minutes on 2 cores
 //   npm run bench -- --quick       a smoke run, about 1 minute (2 s runs, 100k-row large table)
-//   options: --duration S  --warmup S  --connections N  --large N  --profile
+//   options: --duration S  --warmup S  --connections N  --large N  --profile  --miniflare
 //
 // Results: the tables on stdout (progress on stderr) and bench/results/latest.json.
 //

@@ -8,7 +8,7 @@ import { renderHotPath } from "./hot-path-report.ts";
 import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
-import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, QUICK, SMALL, WARMUP_S } from "./settings.ts";
+import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, QUICK, SMALL, WARMUP_S } from "./settings.ts";
 import type { Target } from "./targets.ts";
 
 /** Everything a bench run found, for the report and bench/results/latest.json. */
@@ -63,7 +63,7 @@ export function renderReport(f: Findings): string {
   const out: string[] = [];
   out.push("");
   out.push(
-    `Edge license service bench (${QUICK ? "quick" : "full"}): workerd (direct), ${cpus().length} cores, Node ${process.version}, ` +
+    `Edge license service bench (${QUICK ? "quick" : "full"}): ${MINIFLARE ? "workerd via Miniflare" : "workerd (direct)"}, ${cpus().length} cores, Node ${process.version}, ` +
       `${CONNECTIONS} connections, ${DURATION_S}s runs after ${WARMUP_S}s warm-up, loopback only`,
   );
   out.push(

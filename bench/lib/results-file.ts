@@ -5,7 +5,7 @@ import { dirname } from "node:path";
 import { cpus, loadavg } from "node:os";
 import { loadAverageAtStart } from "./log.ts";
 import type { Findings } from "./report.ts";
-import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, QUICK, RESULTS, SMALL, WARMUP_S } from "./settings.ts";
+import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, QUICK, RESULTS, SMALL, WARMUP_S } from "./settings.ts";
 
 export function writeResultsFile(f: Findings): void {
   mkdirSync(dirname(RESULTS), { recursive: true });
@@ -13,6 +13,7 @@ export function writeResultsFile(f: Findings): void {
   const results = {
     date: new Date().toISOString(),
     mode: QUICK ? "quick" : "full",
+    runtime: MINIFLARE ? "miniflare" : "workerd",
     machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAtStart: loadAverageAtStart(), loadAtEnd: loadavg()[0] },
     settings: { durationS: DURATION_S, warmupS: WARMUP_S, connections: CONNECTIONS, small: SMALL, large: LARGE, keysPerRun: KEYS_PER_RUN },
     bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes, buildMs: bundle.buildMs },

@@ -19,6 +19,7 @@ const { values: flags } = parseArgs({
     connections: { type: "string" },
     large: { type: "string" },
     profile: { type: "boolean", default: false },
+    miniflare: { type: "boolean", default: false },
   },
 });
 export const QUICK = flags.quick === true;
@@ -27,6 +28,8 @@ export const WARMUP_S = Number(flags.warmup ?? (QUICK ? 0.5 : 2));
 export const CONNECTIONS = Number(flags.connections ?? 16);
 export const SMALL = 1_000;
 export const LARGE = Number(flags.large ?? (QUICK ? 100_000 : 1_000_000));
+/** Run the workers through Miniflare instead of bare workerd (to see what its extra workers cost). */
+export const MINIFLARE = flags.miniflare === true;
 /** Also sample workerd with V8's profiler under load (slow, distorting; for finding hot spots). */
 export const PROFILE = flags.profile === true;
 /**

@@ -15,7 +15,8 @@ import { LoadGenerator } from "./load.ts";
 import { say } from "./log.ts";
 import { sleep, type MeasureContext } from "./measure.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
-import { ROOT, SMALL } from "./settings.ts";
+import { MINIFLARE, ROOT, SMALL } from "./settings.ts";
+import { startWorkerInMiniflare } from "./miniflare.ts";
 import { startWorker, type RunningWorker, type Workers } from "./workerd.ts";
 
 export interface Database extends Omit<MeasureContext, "load"> {
@@ -67,8 +68,10 @@ export function trackedWorkers(): Workers {
   const running = new Map<RunningWorker, () => void>();
   return {
     async start(options) {
-      const w = await startWorker(options);
+      const w = await (MINIFLARE ? startWorkerInMiniflare : startWorker)(options);
       running.set(w, onCleanup(`workerd ${w.name}`, () => w.dispose()));
+      // If the bench is cut short before cleanup runs, workerd must not outlive it.
+      onExit(() => running.has(w) && process.kill(w.pid, "SIGKILL"));
       return w;
     },
     async stop(w) {
