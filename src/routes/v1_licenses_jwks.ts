@@ -89,9 +89,10 @@ function isPlainJwksGet(request: Request): boolean {
   return !headers.has("If-None-Match") && !headers.has("X-Request-Id") && !belowTlsFloor(request);
 }
 
-// A plain object: workerd builds a Response's headers from a record ~30% cheaper in CPU than from
-// an array of pairs (measured on the bench's hello worker with 16 headers).
-let remembered: { source: string; body: Uint8Array; headers: Record<string, string> } | undefined;
+// One Headers per isolate: workerd copies it into each response natively, which cost less CPU and
+// varied less under load than building the headers from a JS object (itself ~30% cheaper than an
+// array of pairs) every time.
+let remembered: { source: string; body: Uint8Array; headers: Headers } | undefined;
 
 /** Per response, not copied: the request id is new and workerd sets the length itself. */
 const PER_RESPONSE = new Set(["x-request-id", "content-length"]);
@@ -100,7 +101,7 @@ const PER_RESPONSE = new Set(["x-request-id", "content-length"]);
 export async function rememberJwksHeaders(request: Request, env: Env, res: Response): Promise<void> {
   if (res.status !== 200 || remembered?.source === env.SIGNING_KEYS || !isPlainJwksGet(request)) return;
   const ring = await getKeyRing(env);
-  const headers = Object.fromEntries([...res.headers].filter(([name]) => !PER_RESPONSE.has(name)));
+  const headers = new Headers([...res.headers].filter(([name]) => !PER_RESPONSE.has(name)));
   remembered = { source: env.SIGNING_KEYS, body: new TextEncoder().encode(ring.jwksBody), headers };
 }
 
@@ -111,5 +112,7 @@ export function answerJwksFast(request: Request, env: Env): Response | undefined
   if (logsRequests(env.LOG_LEVEL)) {
     createLogger({ request_id: id }, env.LOG_LEVEL).info("request", { method: "GET", path: pathOf(request.url), status: 200, duration_ms: 0 });
   }
-  return new Response(remembered.body, { status: 200, headers: { ...remembered.headers, "x-request-id": id } });
+  const res = new Response(remembered.body, { status: 200, headers: remembered.headers });
+  res.headers.set("x-request-id", id);
+  return res;
 }
