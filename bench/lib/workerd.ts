@@ -5,6 +5,7 @@
 // measured on this machine they cost ~0.17 ms of CPU each, more than the whole "hello" route.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
@@ -12,7 +13,6 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { processCpuMs } from "./proc.ts";
 import { servicePlugin } from "./service-node.ts";
-import { ROOT } from "./settings.ts";
 
 export const COMPATIBILITY_DATE = "2026-10-20";
 export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
@@ -176,7 +176,8 @@ const worker :Workerd.Worker = (
   return path;
 }
 
-const WORKERD = join(ROOT, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
+/** The workerd binary Miniflare and wrangler run (the `workerd` package picks the platform's build). */
+const WORKERD = (createRequire(createRequire(import.meta.url).resolve("miniflare"))("workerd") as { default: string }).default;
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const dir = mkdtempSync(join(tmpdir(), `bench-workerd-${options.name}-`));
