@@ -21,10 +21,12 @@ function useRelay(relay: string): void {
 
 const encoder = new TextEncoder();
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 async function sha256Hex(input: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(input)));
   let out = "";
-  for (const b of digest) out += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < digest.length; i++) out += HEX[digest[i]!];
   return out;
 }
 
