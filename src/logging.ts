@@ -58,6 +58,16 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** The one line logged per request, whichever path answered it. */
+export interface RequestLine {
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+}
+
+export const logRequest = (log: Logger, line: RequestLine) => log.info("request", { ...line });
+
 /** Whether request lines (level info) are written at `minLevel` (unset or unknown means info). */
 export const logsRequests = (minLevel: string | undefined) => levelFloor(minLevel) <= LEVELS.info;
 

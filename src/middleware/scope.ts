@@ -3,7 +3,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import { connectDb, httpRows, type DbConnection } from "../db/client";
-import { createLogger } from "../logging";
+import { createLogger, logRequest } from "../logging";
 
 /**
  * Put it right after the request-id middleware. After the response, deferred work runs and then
@@ -28,12 +28,7 @@ export const scope = () =>
     try {
       await next();
     } finally {
-      log.info("request", {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        duration_ms: Date.now() - started,
-      });
+      logRequest(log, { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Date.now() - started });
       if (connection || deferred.length > 0) {
         const pool = () => connection?.pool;
         c.executionCtx.waitUntil(

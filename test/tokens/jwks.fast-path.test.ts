@@ -4,8 +4,8 @@
 // full stack's answer.
 import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { app } from "../../src/index";
+import { describe, expect, it, vi } from "vitest";
+import worker, { app } from "../../src/index";
 import { BASE, buildRequest, call, json } from "../harness";
 
 const PATHS = ["/v1/licenses/jwks", "/.well-known/jwks.json"] as const;
@@ -38,6 +38,23 @@ describe.each(PATHS)("GET %s through the fast path", (path) => {
     expect(a.headers.get("Strict-Transport-Security")).toMatch(/max-age=\d+/);
     expect(a.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
     expect(a.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+
+  it("logs the same request line as the full stack, with the answer's request id", async () => {
+    const logged = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const infoEnv = { ...env, LOG_LEVEL: "info" };
+      const ask = () => worker.fetch(buildRequest(path) as Request<unknown, IncomingRequestCfProperties>, infoEnv, createExecutionContext());
+      await ask(); // taught, if not yet
+      logged.mockClear();
+      const res = await ask();
+      const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+      expect(lines).toEqual([
+        expect.objectContaining({ level: "info", msg: "request", method: "GET", path, status: 200, request_id: res.headers.get("X-Request-Id") }),
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it("keeps a caller's own X-Request-Id, as the request-id middleware does", async () => {
