@@ -1,6 +1,8 @@
-// What the floor workers share: the signing key (imported once per isolate, like the service's
-// key ring) and the license-token claims, shaped like the service's own tokens.
-import { importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
+// What the floor workers share. They call the service's own pieces (`@service/...` is src/, see
+// bench/lib/service-node.ts), so a floor differs from the service only by what it leaves out:
+// Hono, middleware, validation, status rules, and the response the service builds.
+import { getKeyRing } from "@service/crypto/keys";
+import { issueLicenseToken } from "@service/crypto/license-token";
 
 export interface FloorEnv {
   SIGNING_KEYS: string;
@@ -8,37 +10,13 @@ export interface FloorEnv {
   TOKEN_USE: string;
   DATABASE_URL?: string;
   DB_RELAY_URL?: string;
-  /** The service's license lookup, as drizzle generates it (captured by bench/micro). */
-  LOOKUP_SQL?: string;
-  /** JSON array of the lookup's parameters with "$KEY_HASH" where the key hash goes. */
-  LOOKUP_PARAMS?: string;
 }
 
 export interface FloorContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-export interface Signer {
-  kid: string;
-  alg: string;
-  key: CryptoKey;
-}
-
-let signer: { source: string; value: Promise<Signer> } | undefined;
-
-/** The current private key of SIGNING_KEYS, imported once per isolate. */
-export function getSigner(env: FloorEnv): Promise<Signer> {
-  if (signer?.source !== env.SIGNING_KEYS) {
-    const keys = (JSON.parse(env.SIGNING_KEYS) as { keys: (JWK & { status?: string })[] }).keys;
-    const jwk = keys.find((k) => k.status === "current") ?? keys.find((k) => typeof k.d === "string");
-    if (!jwk?.kid || !jwk.alg) throw new Error("SIGNING_KEYS has no private key with kid and alg");
-    const { status: _status, ...privateJwk } = jwk;
-    const value = importJWK(privateJwk, jwk.alg).then((key) => ({ kid: jwk.kid!, alg: jwk.alg!, key: key as CryptoKey }));
-    signer = { source: env.SIGNING_KEYS, value };
-  }
-  return signer.value;
-}
-
+/** The service's token fields (src/crypto/license-token.ts TokenSubject). */
 export interface TokenSubject {
   licenseId: string;
   applicationId: string | null;
@@ -47,34 +25,13 @@ export interface TokenSubject {
   features: string[];
   sellerTier: string;
   tokenTier: string;
+  hwBound: boolean;
 }
 
-/** One license token with the service's claim set, 15 min lifetime (the `basic` tier). */
-export async function signLicenseToken(env: FloorEnv, subject: TokenSubject): Promise<{ token: string; exp: number }> {
-  const { kid, alg, key } = await getSigner(env);
-  const iat = Math.floor(Date.now() / 1000);
-  const licenseExp = subject.expiresAt ? Math.floor(subject.expiresAt.getTime() / 1000) : undefined;
-  const exp = Math.min(iat + 15 * 60, licenseExp ?? Number.MAX_SAFE_INTEGER);
-  const token = await new SignJWT({
-    iss: env.ISSUER,
-    sub: subject.licenseId,
-    ...(subject.applicationId ? { aud: subject.applicationId } : {}),
-    exp,
-    iat,
-    nbf: iat,
-    jti: crypto.randomUUID(),
-    token_use: env.TOKEN_USE,
-    lc_vt: subject.tokenTier,
-    seller_tier: subject.sellerTier,
-    status: "active",
-    hw_bound: false,
-    plan: subject.plan,
-    features: subject.features,
-    ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),
-  })
-    .setProtectedHeader({ alg, kid, typ: "license+jwt" })
-    .sign(key);
-  return { token, exp };
+/** One license token from the current key of SIGNING_KEYS (the service's key ring: imported once per isolate). */
+export async function signLicenseToken(env: FloorEnv, subject: TokenSubject): Promise<string> {
+  const { token } = await issueLicenseToken(await getKeyRing(env), subject, { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() });
+  return token as string;
 }
 
 export const json = (body: unknown, status = 200) =>

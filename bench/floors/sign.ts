@@ -1,5 +1,5 @@
-// Floor "sign": only signs one license token (same key, same claim set as the service), key
-// imported once per isolate. No database, no body parsing, no middleware.
+// Floor "sign": only signs one license token (the service's own token code and key ring). No
+// database, no body parsing, no middleware.
 import { json, signLicenseToken, type FloorEnv } from "./shared.ts";
 
 // Built per request: workerd's clock does not run at global scope.
@@ -11,11 +11,11 @@ const subject = () => ({
   features: ["export", "sync"],
   sellerTier: "pro",
   tokenTier: "basic",
+  hwBound: false,
 });
 
 export default {
   async fetch(_request: Request, env: FloorEnv): Promise<Response> {
-    const { token } = await signLicenseToken(env, subject());
-    return json({ token });
+    return json({ token: await signLicenseToken(env, subject()) });
   },
 };

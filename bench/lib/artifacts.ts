@@ -1,5 +1,5 @@
 // What the runs load, built once at the start: the service bundle exactly as a deploy uploads it,
-// the floor and probe workers, the service's own lookup SQL (for the floors and the peer), and an
+// the floor and probe workers, the service's own lookup SQL (for the Node peer), and an
 // RS256 and an EdDSA signing key set.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -28,8 +28,8 @@ export async function buildArtifacts(tmp: string): Promise<Artifacts> {
   const [bundle, hello, sign, verify, probe, lookup, rsJwk, edJwk] = await Promise.all([
     buildServiceBundle(ROOT, outdir),
     bundleFloor(join(ROOT, "bench/floors/hello.ts"), join(tmp, "floors/hello.js")),
-    bundleFloor(join(ROOT, "bench/floors/sign.ts"), join(tmp, "floors/sign.js")),
-    bundleFloor(join(ROOT, "bench/floors/verify.ts"), join(tmp, "floors/verify.js")),
+    bundleFloor(join(ROOT, "bench/floors/sign.ts"), join(tmp, "floors/sign.js"), ROOT),
+    bundleFloor(join(ROOT, "bench/floors/verify.ts"), join(tmp, "floors/verify.js"), ROOT),
     bundleFloor(join(ROOT, "bench/probe/probe.ts"), join(tmp, "probe/probe.js"), ROOT),
     runServiceScript<{ sql: string; params: unknown[] }>(ROOT, join(ROOT, "bench/capture/lookup-sql.ts"), join(tmp, "capture/lookup-sql.mjs")),
     generateSigningJwk("RS256"),

@@ -1,28 +1,26 @@
-// What each kind of worker, and the Node peer, is started with. The floors and the peer share the
-// service's lookup SQL and key set, so they do the same work as the service's verify.
+// What each kind of worker, and the Node peer, is started with. The floors run the service's own
+// lookup and token code; the peer gets the lookup's SQL text and the same key set.
 import { randomBytes } from "node:crypto";
 import type { Artifacts } from "./artifacts.ts";
 import type { Stack } from "./stack.ts";
 import { CONNECTIONS, ISSUER, TOKEN_USE } from "./settings.ts";
 import type { WorkerOptions } from "./workerd.ts";
 
-const lookupEnv = (stack: Stack, art: Artifacts, signingKeys = art.rsKeys) => ({
-  DATABASE_URL: stack.pg.url,
-  SIGNING_KEYS: signingKeys,
-  ISSUER,
-  TOKEN_USE,
-  LOOKUP_SQL: art.lookup.sql,
-  LOOKUP_PARAMS: JSON.stringify(art.lookup.params),
-});
+const tokenEnv = (stack: Stack, signingKeys: string) => ({ DATABASE_URL: stack.pg.url, SIGNING_KEYS: signingKeys, ISSUER, TOKEN_USE });
 
 /** The floors reach Postgres through the relay, as the service does; RS256 unless told otherwise. */
 export const floorBindings = (stack: Stack, art: Artifacts, signingKeys = art.rsKeys) => ({
-  ...lookupEnv(stack, art, signingKeys),
+  ...tokenEnv(stack, signingKeys),
   DB_RELAY_URL: stack.relay.address,
 });
 
 /** The peer keeps a pool as large as the load's connections, as a Node service would. */
-export const peerEnv = (stack: Stack, art: Artifacts) => ({ ...lookupEnv(stack, art), PG_POOL_MAX: String(CONNECTIONS) });
+export const peerEnv = (stack: Stack, art: Artifacts) => ({
+  ...tokenEnv(stack, art.rsKeys),
+  LOOKUP_SQL: art.lookup.sql,
+  LOOKUP_PARAMS: JSON.stringify(art.lookup.params),
+  PG_POOL_MAX: String(CONNECTIONS),
+});
 
 /** The service's settings; the operator token and webhook key are random (nothing here uses them). */
 export const serviceBindings = (stack: Stack, signingKeys: string) => ({

@@ -16,7 +16,8 @@ import { getKeyRing } from "@service/crypto/keys";
 import { issueLicenseToken } from "@service/crypto/license-token";
 import { createLogger } from "@service/logging";
 import { ValidateBody } from "@service/routes/license-schemas";
-import { json, signLicenseToken, type FloorContext } from "../floors/shared.ts";
+import { json, type FloorContext } from "../floors/shared.ts";
+import { floorAnswer } from "../floors/verify.ts";
 
 interface ProbeEnv {
   [name: string]: unknown;
@@ -163,22 +164,8 @@ let lookupSql: string | undefined;
 async function floorLogic(env: ProbeEnv, sign: boolean): Promise<string> {
   const request = new Request(`${env.ISSUER}/verify`, post({ license_key: env.PROBE_LICENSE_KEY }));
   const body = (await request.json()) as { license_key: string };
-  const hash = await sha256Hex(body.license_key);
-  // Replayed: the recorded result of the service's own lookup (values do not matter here), through
-  // the same HTTP query function as the floor worker.
-  const rows = await httpRows(env)(lookupSql!, [hash, null, null]);
-  const row = rows[0]!;
-  if (!sign) return json({ valid: true, license: row[0] }).text();
-  const { token } = await signLicenseToken(env, {
-    licenseId: row[0] as string,
-    applicationId: row[2] as string,
-    expiresAt: row[4] ? new Date(row[4] as string | Date) : null,
-    plan: row[5] as string,
-    features: row[6] as string[],
-    sellerTier: "pro",
-    tokenTier: "basic",
-  });
-  return json({ valid: true, license: row[0], license_token: token }).text();
+  // Replayed: the recorded result of the service's own lookup, through the floor's own code.
+  return (await floorAnswer(env, body.license_key, sign)).text();
 }
 
 export default {
