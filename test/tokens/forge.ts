@@ -45,7 +45,7 @@ export function decodeParts(token: string): { header: Record<string, any>; paylo
 // ---------------------------------------------------------------------------------------------
 // Keys and signing
 
-export type KeyAlg = "RS256" | "ES256";
+export type KeyAlg = "RS256" | "ES256" | "EdDSA";
 
 export interface TestKey {
   kid: string;
@@ -99,6 +99,8 @@ export async function signJws(header: Record<string, unknown>, payload: unknown,
     signature = await crypto.subtle.sign("HMAC", key, data);
   } else if (signer.alg === "RS256") {
     signature = await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, signer.key, data);
+  } else if (signer.alg === "EdDSA") {
+    signature = await crypto.subtle.sign({ name: "Ed25519" }, signer.key, data);
   } else {
     signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, signer.key, data);
   }
