@@ -16,20 +16,10 @@ export interface FloorContext {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** The service's token fields (src/crypto/license-token.ts TokenSubject). */
-export interface TokenSubject {
-  licenseId: string;
-  applicationId: string | null;
-  expiresAt: Date | null;
-  plan: string | null;
-  features: string[];
-  sellerTier: string;
-  tokenTier: string;
-  hwBound: boolean;
-}
-
 /** One license token from the current key of SIGNING_KEYS (the service's key ring: imported once per isolate). */
-export async function signLicenseToken(env: FloorEnv, subject: TokenSubject): Promise<string> {
+export async function signLicenseToken(env: FloorEnv, subject: object): Promise<string> {
+  // `subject` is the service's TokenSubject (src/crypto/license-token.ts); `@service` modules are
+  // untyped on this side (bench/capture/service-modules.d.ts), so it is not restated here.
   const { token } = await issueLicenseToken(await getKeyRing(env), subject, { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() });
   return token as string;
 }
