@@ -26,7 +26,7 @@ import { writeResultsFile } from "./lib/results-file.ts";
 import { measureStartups, runEddsa, runFloors, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
 import { CONNECTIONS, DEADLINE_S, DURATION_S, QUICK, WARMUP_S } from "./lib/settings.ts";
 import { scratchDir, startDatabase, startLoadGenerator, trackedWorkers, type Stack } from "./lib/stack.ts";
-import { nodeRs256SignUs } from "./lib/sign-cost.ts";
+import { nodeRs256SignCost } from "./lib/sign-cost.ts";
 import { buildTargets } from "./lib/targets.ts";
 
 startClock();
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   const startup = await measureStartups(session);
   await runFloors(session);
-  const nodeSignUs = nodeRs256SignUs(art.rsKeys);
+  const nodeSign = nodeRs256SignCost(art.rsKeys);
   const service = await runService(session);
   await runEddsa(session, service.cold);
   await runPeer(session);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     lastUsed: { before: service.lastUsedBefore, after: lastUsedAfter },
     hotPath,
     largeTable,
-    nodeSignUs,
+    nodeSign,
     wallS: secondsSinceStart(),
   };
   process.stdout.write(renderReport(findings));

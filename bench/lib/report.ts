@@ -9,6 +9,7 @@ import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
 import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, QUICK, SMALL, WARMUP_S } from "./settings.ts";
+import type { NodeSignCost } from "./sign-cost.ts";
 import type { Target } from "./targets.ts";
 
 /** Everything a bench run found, for the report and bench/results/latest.json. */
@@ -24,8 +25,8 @@ export interface Findings {
   lastUsed: { before: Date | null; after: Date | null };
   hotPath: HotPath;
   largeTable: LargeTable;
-  /** CPU of one RS256 signature with node:crypto on the same key, us. */
-  nodeSignUs: number;
+  /** CPU of one RS256 signature with node:crypto on the same key. */
+  nodeSign: NodeSignCost;
   wallS: number;
 }
 
@@ -88,7 +89,7 @@ export function renderReport(f: Findings): string {
   out.push(
     table(
       [{ ...ENDPOINT_COLUMNS[0]!, title: "references (same runtime, DB, driver, data, load)" }, ...ENDPOINT_COLUMNS.slice(1)],
-      present(["floor_hello", "floor_sign", "floor_lookup", "floor_verify", "floor_verify_eddsa", "peer_verify", "verify_scram"]).map(endpointRow),
+      present(["floor_hello", "floor_sign", "floor_lookup", "floor_verify", "floor_verify_eddsa", "peer_verify", "peer_verify_no_ifma", "verify_scram"]).map(endpointRow),
     ),
   );
   out.push(
@@ -102,7 +103,10 @@ export function renderReport(f: Findings): string {
   if (sign && hello) {
     out.push(
       `One RS256 signature: ${fmt.fixed(sign.cpuMsPerReq - hello.cpuMsPerReq, 3)} ms of workerd CPU (sign floor minus hello floor; BoringSSL via WebCrypto), ` +
-        `${fmt.fixed(f.nodeSignUs / 1000, 3)} ms in Node (node:crypto, OpenSSL ${process.versions.openssl}, same key, measured in this process).`,
+        `${fmt.fixed(f.nodeSign.us / 1000, 3)} ms in Node (node:crypto, OpenSSL ${process.versions.openssl}, same key, measured in this process)` +
+        (f.nodeSign.withoutIfmaUs === null
+          ? "."
+          : `, ${fmt.fixed(f.nodeSign.withoutIfmaUs / 1000, 3)} ms in Node with OpenSSL's AVX-512 IFMA code masked (OPENSSL_ia32cap; BoringSSL has no such code).`),
     );
   }
   out.push("Postgres asks for a cleartext password (as Neon's proxy does for WebSocket clients) except in the SCRAM row: see bench/lib/pg-auth.ts.");
@@ -159,6 +163,7 @@ function renderRatios(by: (id: string) => Measurement | undefined): string {
       pair("verify EdDSA / verify RS256", "verify_eddsa", "verify"),
       pair("verify floor EdDSA / verify floor RS256", "floor_verify_eddsa", "floor_verify"),
       pair("verify / Node peer", "verify", "peer_verify"),
+      ...(by("peer_verify_no_ifma") ? [pair("verify / Node peer without AVX-512 IFMA", "verify", "peer_verify_no_ifma")] : []),
       pair("verify SCRAM auth / verify", "verify_scram", "verify"),
     ],
   );

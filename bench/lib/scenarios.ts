@@ -10,6 +10,7 @@ import { measure, median, type Runs } from "./measure.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
 import { expectOk, jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
 import { LARGE, QUICK, SMALL } from "./settings.ts";
+import { cpuHasIfma, WITHOUT_IFMA } from "./sign-cost.ts";
 import { startPeer, type Stack } from "./stack.ts";
 import type { RunningWorker } from "./workerd.ts";
 
@@ -156,15 +157,19 @@ export async function runEddsa({ stack, art, runs }: Session, cold: Record<strin
 
 /** The conventional Node peer's verify. */
 export async function runPeer({ stack, art, runs }: Session): Promise<void> {
-  await runs.attempt("peer_verify", async () => {
-    const peer = await startPeer(peerEnv(stack, art));
-    try {
-      await expectOk(peer.url, verifyKey(VALID_KEY), (b) => typeof b.license_token === "string", "peer verify");
-      return await measure(stack, { id: "peer_verify", label: "peer: Node verify (pg Pool, jose)", target: peer, server: "node", requests: keyRequests("/v1/licenses/verify", SMALL) });
-    } finally {
-      await peer.stop();
-    }
-  });
+  const run = (id: string, label: string, env: Record<string, string>) =>
+    runs.attempt(id, async () => {
+      const peer = await startPeer({ ...peerEnv(stack, art), ...env });
+      try {
+        await expectOk(peer.url, verifyKey(VALID_KEY), (b) => typeof b.license_token === "string", "peer verify");
+        return await measure(stack, { id, label, target: peer, server: "node", requests: keyRequests("/v1/licenses/verify", SMALL) });
+      } finally {
+        await peer.stop();
+      }
+    });
+  await run("peer_verify", "peer: Node verify (pg Pool, jose)", {});
+  // The same peer signing the way workerd's BoringSSL must: no AVX-512 IFMA (see sign-cost.ts).
+  if (cpuHasIfma()) await run("peer_verify_no_ifma", "peer: the same, OpenSSL without AVX-512 IFMA", WITHOUT_IFMA);
 }
 
 /** The same verify with SCRAM auth, as scripts/lib/postgres.ts sets Postgres up locally. */
