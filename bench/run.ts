@@ -4,16 +4,17 @@
 // peer, and at two table sizes. Everything it needs it starts itself (embedded Postgres, relay,
 // workerd processes, the peer) and stops again; every load run is bounded in time.
 //
-//   npm run bench                  the full suite, about 3 minutes on 2 cores
-//   npm run bench -- --quick       a smoke run, about 1 minute (2 s runs, 100k-row large table)
+//   npm run bench                  the full suite, about 4 minutes on 2 cores
+//   npm run bench -- --quick       a smoke run, about 1.5 minutes (2 s runs, 100k-row large table)
 //   options: --duration S  --warmup S  --connections N  --large N  --profile  --miniflare
 //
 // Results: the tables on stdout (progress on stderr) and bench/results/latest.json.
 //
 // This file is the order of things; lib/ holds the parts: settings.ts (the flags), stack.ts (the
 // processes), artifacts.ts (the builds), scenarios.ts and hot-path.ts (the runs), measure.ts (one
-// run), report.ts, targets.ts, hot-path-report.ts and results-file.ts (the output), lifecycle.ts
-// (cleanup on exit, signal or deadline).
+// run), paired.ts (two servers compared in alternating slices), report.ts, targets.ts,
+// hot-path-report.ts and results-file.ts (the output), lifecycle.ts (cleanup on exit, signal or
+// deadline).
 import { cpus } from "node:os";
 import { apiKeyLastUsed } from "./lib/data.ts";
 import { buildArtifacts } from "./lib/artifacts.ts";
@@ -23,7 +24,7 @@ import { say, secondsSinceStart, startClock } from "./lib/log.ts";
 import { Runs } from "./lib/measure.ts";
 import { renderReport } from "./lib/report.ts";
 import { writeResultsFile } from "./lib/results-file.ts";
-import { measureStartups, runEddsa, runFloors, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
+import { measureStartups, runEddsa, runFloors, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
 import { CONNECTIONS, DEADLINE_S, DURATION_S, QUICK, WARMUP_S } from "./lib/settings.ts";
 import { scratchDir, startDatabase, startLoadGenerator, trackedWorkers, type Stack } from "./lib/stack.ts";
 import { nodeRs256SignCost } from "./lib/sign-cost.ts";
@@ -42,13 +43,14 @@ async function main(): Promise<void> {
   const session = { stack, art, runs };
 
   const startup = await measureStartups(session);
-  await runFloors(session);
+  const floors = await runFloors(session);
   const nodeSign = nodeRs256SignCost(art.rsKeys);
   const service = await runService(session);
-  await runEddsa(session, service.cold);
+  const eddsa = await runEddsa(session, service.cold);
   await runPeer(session);
   await runScram(session, service.worker);
   const hotPath = await runHotPath(session, service.tokens);
+  const paired = await runPaired(session, floors, service.worker, eddsa);
   const largeTable = await runScale(session, service.worker);
   const lastUsedAfter = await apiKeyLastUsed(stack.pg.url);
 
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
   const findings = {
     results: runs.results,
     failures: runs.failures,
-    targets: buildTargets((id) => runs.by(id)),
+    targets: buildTargets((id) => runs.by(id), paired),
+    paired,
     art,
     startup,
     cold: service.cold,

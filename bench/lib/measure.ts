@@ -55,22 +55,37 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measurement> {
-  const { url, pid } = spec.target;
-  const server = spec.server ?? "workerd";
-  const viaRelay = server === "workerd";
   say(`${spec.label}: ${WARMUP_S}s warm-up + ${DURATION_S}s at ${CONNECTIONS} connections`);
   const warmTrips0 = ctx.relay.stats.queries;
-  const warm = await ctx.load.run({ url, connections: CONNECTIONS, durationS: WARMUP_S, requests: spec.requests });
+  const warm = await ctx.load.run({ url: spec.target.url, connections: CONNECTIONS, durationS: WARMUP_S, requests: spec.requests });
   // Let requests abandoned at the end of the warm-up (and their waitUntil work) finish.
   await sleep(300);
   const warmTrips = ctx.relay.stats.queries - warmTrips0;
+  const m = await sample(ctx, spec, DURATION_S, { requests: warm.requests, pgTrips: spec.server === "node" ? null : warmTrips });
+  const problems = [
+    m.errors ? `${m.errors} errors` : "",
+    m.timeouts ? `${m.timeouts} timeouts` : "",
+    m.non2xx ? `${m.non2xx} non-2xx (${JSON.stringify(m.statusCodes)})` : "",
+  ].filter(Boolean);
+  say(
+    `  ${fmt.int(m.rps)} req/s, p50 ${fmt.ms(m.p50)} ms, p99 ${fmt.ms(m.p99)} ms, CPU ${fmt.fixed(m.cpuMsPerReq, 3)} ms/req` +
+      (m.pgTripsPerReq !== null ? `, ${fmt.fixed(m.pgTripsPerReq, 3)} PG trips/req` : "") +
+      (problems.length ? ` -- ${problems.join(", ")}` : ""),
+  );
+  return m;
+}
 
+/** One bounded run on an already warm server, with the CPU and round trips read around it. */
+export async function sample(ctx: MeasureContext, spec: RunSpec, durationS: number, warmup: Measurement["warmup"] = { requests: 0, pgTrips: null }): Promise<Measurement> {
+  const { url, pid } = spec.target;
+  const server = spec.server ?? "workerd";
+  const viaRelay = server === "workerd";
   const cpu0 = processCpuMs(pid);
   const pg0 = postgresCpuMs(ctx.postmasterPid);
   const q0 = ctx.relay.stats.queries;
   const c0 = ctx.relay.stats.connections;
   const self0 = process.cpuUsage();
-  const result = await ctx.load.run({ url, connections: CONNECTIONS, durationS: DURATION_S, requests: spec.requests });
+  const result = await ctx.load.run({ url, connections: CONNECTIONS, durationS, requests: spec.requests });
   await sleep(300);
   const self = process.cpuUsage(self0);
   const cpu = processCpuMs(pid) - cpu0;
@@ -78,7 +93,7 @@ export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measu
   const trips = ctx.relay.stats.queries - q0;
   const conns = ctx.relay.stats.connections - c0;
   const n = Math.max(1, result.requests);
-  const m: Measurement = {
+  return {
     id: spec.id,
     label: spec.label,
     server,
@@ -91,19 +106,8 @@ export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measu
     wsConnsPerReq: viaRelay ? conns / n : null,
     pgCpuMsPerReq: pg / n,
     benchCpuMsPerReq: (self.user + self.system) / 1000 / n,
-    warmup: { requests: warm.requests, pgTrips: viaRelay ? warmTrips : null },
+    warmup,
   };
-  const problems = [
-    result.errors ? `${result.errors} errors` : "",
-    result.timeouts ? `${result.timeouts} timeouts` : "",
-    result.non2xx ? `${result.non2xx} non-2xx (${JSON.stringify(result.statusCodes)})` : "",
-  ].filter(Boolean);
-  say(
-    `  ${fmt.int(result.rps)} req/s, p50 ${fmt.ms(result.p50)} ms, p99 ${fmt.ms(result.p99)} ms, CPU ${fmt.fixed(m.cpuMsPerReq, 3)} ms/req` +
-      (m.pgTripsPerReq !== null ? `, ${fmt.fixed(m.pgTripsPerReq, 3)} PG trips/req` : "") +
-      (problems.length ? ` -- ${problems.join(", ")}` : ""),
-  );
-  return m;
 }
 
 /** The measurements of a bench run, and the failures of the parts that could not be measured. */

@@ -8,7 +8,8 @@ import { renderHotPath } from "./hot-path-report.ts";
 import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
-import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, QUICK, SMALL, WARMUP_S } from "./settings.ts";
+import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
+import type { PairedResult } from "./paired.ts";
 import type { NodeSignCost } from "./sign-cost.ts";
 import type { Target } from "./targets.ts";
 
@@ -24,6 +25,8 @@ export interface Findings {
   /** The API key's last_used_at before the first introspect and after all runs. */
   lastUsed: { before: Date | null; after: Date | null };
   hotPath: HotPath;
+  /** The targets comparing two servers, again in alternating slices. */
+  paired: PairedResult[];
   largeTable: LargeTable;
   /** CPU of one RS256 signature with node:crypto on the same key. */
   nodeSign: NodeSignCost;
@@ -113,6 +116,10 @@ export function renderReport(f: Findings): string {
   out.push("");
   out.push(renderRatios(by));
   out.push("");
+  if (f.paired.length) {
+    out.push(renderPaired(f.paired));
+    out.push("");
+  }
   out.push(renderScale(by));
   out.push(
     `(${fmt.int(f.largeTable.rows)} rows = ${fmt.kib(f.largeTable.bytes)} with indexes, seeded in ${f.largeTable.seedSeconds.toFixed(1)}s; each run cycles ${KEYS_PER_RUN} keys spread over the table)`,
@@ -167,6 +174,18 @@ function renderRatios(by: (id: string) => Measurement | undefined): string {
       pair("verify SCRAM auth / verify", "verify_scram", "verify"),
     ],
   );
+}
+
+/** The pairs measured again in alternating slices: each round's ratio, and their median. */
+function renderPaired(paired: PairedResult[]): string {
+  const rounds = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(" ");
+  return [
+    table(
+      [{ title: `paired (${PAIRED_ROUNDS} rounds, ${PAIRED_SLICE_S}s slices, A B / B A ...)`, align: "left" }, { title: "CPU/req median" }, { title: "per round", align: "left" }, { title: "throughput median" }, { title: "per round", align: "left" }],
+      paired.map((p) => [p.id.replace("/", " / "), fmt.ratio(p.cpu.median), rounds(p.cpuRatios), fmt.ratio(p.rps.median), rounds(p.rpsRatios)]),
+    ),
+    "Both servers warm and running; short slices alternate so drift over the run lands on both sides. The targets below use these medians.",
+  ].join("\n");
 }
 
 /** Validate and verify at SMALL and at LARGE licenses. */

@@ -24,6 +24,7 @@ export function writeResultsFile(f: Findings): void {
     nodeRs256SignWithoutIfmaUs: f.nodeSign.withoutIfmaUs,
     results: f.results,
     targets: f.targets,
+    paired: f.paired,
     probe: f.hotPath.probe,
     probeProfiles: f.hotPath.probeProfiles,
     profiles: f.hotPath.profiles,

@@ -6,10 +6,11 @@ import { floorBindings, peerEnv, serviceBindings, serviceWorker } from "./bindin
 import { fmt } from "./format.ts";
 import type { LoadRequest } from "./load.ts";
 import { say } from "./log.ts";
-import { measure, median, type Runs } from "./measure.ts";
+import { measure, median, type RunSpec, type Runs } from "./measure.ts";
+import { measurePair, type PairedResult, type PairSpec } from "./paired.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
 import { expectOk, jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
-import { LARGE, QUICK, SMALL } from "./settings.ts";
+import { LARGE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL } from "./settings.ts";
 import { cpuHasIfma, WITHOUT_IFMA } from "./sign-cost.ts";
 import { startPeer, type Stack } from "./stack.ts";
 import type { RunningWorker } from "./workerd.ts";
@@ -54,14 +55,19 @@ export async function measureStartups({ stack, art }: Session): Promise<{ servic
   return { service, helloFloor };
 }
 
+/** The floors the paired runs compare with again; still running (stopped by `runPaired`). */
+export interface KeptFloors {
+  hello: RunningWorker;
+  verify: RunningWorker;
+}
+
 /** Minimal workers on the same runtime, database and driver: what the service is compared with. */
-export async function runFloors({ stack, art, runs }: Session): Promise<void> {
+export async function runFloors({ stack, art, runs }: Session): Promise<KeptFloors> {
   const { workers } = stack;
   const hello = await workers.start({ name: "floor-hello", scriptPath: art.floors.hello.path, bindings: {} });
   await runs.measure({ id: "floor_hello", label: "floor: hello", target: hello, requests: [GET_ROOT] }, () =>
     expectOk(hello.url, GET_ROOT, (b) => b.ok === true, "hello floor"),
   );
-  await workers.stop(hello);
 
   const sign = await workers.start({ name: "floor-sign", scriptPath: art.floors.sign.path, bindings: floorBindings(stack, art), probe: { path: "/" } });
   await runs.measure({ id: "floor_sign", label: "floor: sign (RS256 only)", target: sign, requests: [GET_ROOT] }, () =>
@@ -81,7 +87,6 @@ export async function runFloors({ stack, art, runs }: Session): Promise<void> {
   await runs.measure({ id: "floor_verify", label: "floor: verify (1 SQL + RS256)", target: verify, requests: keyRequests("/verify", SMALL) }, () =>
     expectOk(verify.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => typeof b.license_token === "string", "verify floor"),
   );
-  await workers.stop(verify);
 
   // The same floor signing with EdDSA: how far the essential work alone gets the EdDSA/RS256 ratio.
   const verifyEd = await workers.start({
@@ -94,6 +99,7 @@ export async function runFloors({ stack, art, runs }: Session): Promise<void> {
     expectOk(verifyEd.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => isEddsa(b.license_token), "verify floor (EdDSA)"),
   );
   await workers.stop(verifyEd);
+  return { hello, verify };
 }
 
 const isEddsa = (token: unknown) =>
@@ -146,13 +152,40 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
   return out;
 }
 
-/** The same verify with an EdDSA key set, on its own instance. */
-export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<void> {
+/** The same verify with an EdDSA key set, on its own instance (left running for `runPaired`). */
+export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<RunningWorker> {
   const ed = await stack.workers.start(serviceWorker("service-eddsa", art, serviceBindings(stack, art.edKeys)));
   await runs.measure({ id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) }, async () => {
     cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => isEddsa(b.license_token), "verify (EdDSA)")).ms;
   });
-  await stack.workers.stop(ed);
+  return ed;
+}
+
+/**
+ * The targets comparing two runs, again as alternating pairs of short slices (lib/paired.ts):
+ * JWKS against hello, verify against its floor, EdDSA verify against RS256. Stops the kept floors
+ * and the EdDSA instance afterwards; the RS256 service stays for the scale runs.
+ */
+export async function runPaired({ stack }: Session, floors: KeptFloors, svc: RunningWorker, ed: RunningWorker): Promise<PairedResult[]> {
+  const verifyOn = (id: string, label: string, target: RunningWorker, path: string): RunSpec => ({ id, label, target, requests: keyRequests(path, SMALL) });
+  const pairs: PairSpec[] = [
+    { a: { id: "jwks", label: "GET /v1/licenses/jwks", target: svc, requests: [JWKS] }, b: { id: "floor_hello", label: "floor: hello", target: floors.hello, requests: [GET_ROOT] } },
+    { a: verifyOn("verify", "POST /v1/licenses/verify", svc, "/v1/licenses/verify"), b: verifyOn("floor_verify", "floor: verify", floors.verify, "/verify") },
+    { a: verifyOn("verify_eddsa", "POST /v1/licenses/verify (EdDSA)", ed, "/v1/licenses/verify"), b: verifyOn("verify", "POST /v1/licenses/verify", svc, "/v1/licenses/verify") },
+  ];
+  const out: PairedResult[] = [];
+  try {
+    for (const pair of pairs) {
+      try {
+        out.push(await measurePair(stack, pair, PAIRED_ROUNDS, PAIRED_SLICE_S));
+      } catch (err) {
+        say(`FAILED paired ${pair.a.id}/${pair.b.id}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  } finally {
+    for (const w of [floors.hello, floors.verify, ed]) await stack.workers.stop(w);
+  }
+  return out;
 }
 
 /** The conventional Node peer's verify. */

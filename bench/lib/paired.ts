@@ -1,0 +1,66 @@
+// The targets that compare two runs, measured again as pairs. In the main runs the floors go a
+// minute or two before the service, and on a shared 2-core machine the cost of a request drifts by
+// ~10% over that (full runs put JWKS/hello anywhere from 1.33x to 1.60x). Here both servers are
+// warm and running, and short slices alternate A B, B A, A B ..., so slow drift lands on both
+// sides alike; each round gives one ratio, and the figure is their median, printed with the range.
+import { fmt } from "./format.ts";
+import { say } from "./log.ts";
+import { sample, type MeasureContext, type Measurement, type RunSpec } from "./measure.ts";
+
+/** The ratio is a's figure over b's; the pair is named "<a id>/<b id>". */
+export interface PairSpec {
+  a: RunSpec;
+  b: RunSpec;
+}
+
+export interface PairedResult {
+  id: string;
+  a: string;
+  b: string;
+  sliceS: number;
+  /** Per round: a's figure over b's. */
+  cpuRatios: number[];
+  rpsRatios: number[];
+  cpu: Spread;
+  rps: Spread;
+}
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+const spread = (xs: number[]): Spread => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted.at(-1)! };
+};
+
+export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: number, sliceS: number): Promise<PairedResult> {
+  const id = `${pair.a.id}/${pair.b.id}`;
+  say(`paired: ${pair.a.label} vs ${pair.b.label}, ${rounds} rounds of ${sliceS}s slices, alternating`);
+  const cpuRatios: number[] = [];
+  const rpsRatios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let a: Measurement;
+    let b: Measurement;
+    if (round % 2 === 0) {
+      a = await sample(ctx, pair.a, sliceS);
+      b = await sample(ctx, pair.b, sliceS);
+    } else {
+      b = await sample(ctx, pair.b, sliceS);
+      a = await sample(ctx, pair.a, sliceS);
+    }
+    for (const m of [a, b]) {
+      const bad = m.errors + m.timeouts + m.non2xx;
+      if (bad) throw new Error(`${m.label}: ${bad} failed requests in a paired slice`);
+    }
+    cpuRatios.push(a.cpuMsPerReq / b.cpuMsPerReq);
+    rpsRatios.push(a.rps / b.rps);
+  }
+  const result = { id, a: pair.a.id, b: pair.b.id, sliceS, cpuRatios, rpsRatios, cpu: spread(cpuRatios), rps: spread(rpsRatios) };
+  say(`  CPU/req ${fmt.ratio(result.cpu.median)} (${fmt.ratio(result.cpu.min)}-${fmt.ratio(result.cpu.max)}), throughput ${fmt.ratio(result.rps.median)}`);
+  return result;
+}
