@@ -11,6 +11,7 @@ import { CONNECTIONS, DURATION_S, SMALL, WARMUP_S } from "./settings.ts";
 export interface Measurement extends LoadResult {
   id: string;
   label: string;
+  connections: number;
   server: "workerd" | "node";
   licenses: number;
   /** Server process CPU (user + system, all threads) per response. */
@@ -48,6 +49,8 @@ export interface RunSpec {
   server?: "workerd" | "node";
   /** Licenses in the table during the run (default SMALL). */
   licenses?: number;
+  /** Concurrent connections (default CONNECTIONS): 1 gives the latency of a server with no queue. */
+  connections?: number;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -85,7 +88,7 @@ export async function sample(ctx: MeasureContext, spec: RunSpec, durationS: numb
   const q0 = ctx.relay.stats.queries;
   const c0 = ctx.relay.stats.connections;
   const self0 = process.cpuUsage();
-  const result = await ctx.load.run({ url, connections: CONNECTIONS, durationS, requests: spec.requests });
+  const result = await ctx.load.run({ url, connections: spec.connections ?? CONNECTIONS, durationS, requests: spec.requests });
   await sleep(300);
   const self = process.cpuUsage(self0);
   const cpu = processCpuMs(pid) - cpu0;
@@ -97,6 +100,7 @@ export async function sample(ctx: MeasureContext, spec: RunSpec, durationS: numb
     id: spec.id,
     label: spec.label,
     server,
+    connections: spec.connections ?? CONNECTIONS,
     licenses: spec.licenses ?? SMALL,
     ...result,
     cpuMsPerReq: cpu / n,

@@ -113,6 +113,17 @@ export function renderReport(f: Findings): string {
     );
   }
   out.push("Postgres asks for a cleartext password (as Neon's proxy does for WebSocket clients) except in the SCRAM row: see bench/lib/pg-auth.ts.");
+  const unloaded = present(["jwks_c1", "validate_c1", "verify_c1", "introspect_c1", "peer_verify_c1"]);
+  if (unloaded.length) {
+    out.push("");
+    out.push(
+      table(
+        [{ title: "one request at a time (1 connection)", align: "left" }, { title: "req/s" }, { title: "p50 ms" }, { title: "p99 ms" }, { title: "CPU ms/req" }],
+        unloaded.map((m) => [m.label, fmt.int(m.rps), fmt.ms(m.p50), fmt.ms(m.p99), fmt.fixed(m.cpuMsPerReq, 3)]),
+      ),
+    );
+    out.push(`The latency a client sees when nothing queues; the tables above keep ${CONNECTIONS} requests in flight on 2 cores, so their p50 is mostly waiting.`);
+  }
   out.push("");
   out.push(renderRatios(by));
   out.push("");

@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({
 });
 export const QUICK = flags.quick === true;
 export const DURATION_S = Number(flags.duration ?? (QUICK ? 2 : 7));
-export const WARMUP_S = Number(flags.warmup ?? (QUICK ? 0.5 : 2));
+export const WARMUP_S = Number(flags.warmup ?? (QUICK ? 0.5 : 1.5));
 export const CONNECTIONS = Number(flags.connections ?? 16);
 export const SMALL = 1_000;
 export const LARGE = Number(flags.large ?? (QUICK ? 100_000 : 1_000_000));
@@ -35,13 +35,16 @@ export const PROFILE = flags.profile === true;
 /** Alternating rounds, and the length of each slice, for the targets that compare two runs. */
 export const PAIRED_ROUNDS = QUICK ? 2 : 4;
 export const PAIRED_SLICE_S = QUICK ? 1 : 1.5;
+/** Length of the one-connection runs (latency with no queue). */
+export const UNLOADED_S = QUICK ? 1 : 2;
 /**
  * Hard stop for the whole run: it must end by itself, whatever happens. Custom run lengths get the
- * fixed work plus 17 runs' worth of warm-up, duration and settling, and the paired slices.
+ * fixed work plus 17 runs' worth of warm-up, duration and settling, the paired slices and the
+ * one-connection runs.
  */
 export const DEADLINE_S =
   flags.duration !== undefined || flags.warmup !== undefined
-    ? 150 + 17 * (WARMUP_S + DURATION_S + 1.5) + 3 * PAIRED_ROUNDS * 2 * (PAIRED_SLICE_S + 0.5)
+    ? 150 + 17 * (WARMUP_S + DURATION_S + 1.5) + 3 * PAIRED_ROUNDS * 2 * (PAIRED_SLICE_S + 0.5) + 5 * (UNLOADED_S + 0.5)
     : QUICK
       ? 150
       : 295;
