@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   await runPeer(session);
   await runScram(session, service.worker);
   const hotPath = await runHotPath(session, service.tokens);
-  const paired = await runPaired(session, floors, service.worker, eddsa);
+  const paired = await runPaired(session, floors, service, eddsa);
   const largeTable = await runScale(session, service.worker);
   const lastUsedAfter = await apiKeyLastUsed(stack.pg.url);
 

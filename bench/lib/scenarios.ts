@@ -55,19 +55,20 @@ export async function measureStartups({ stack, art }: Session): Promise<{ servic
   return { service, helloFloor };
 }
 
-/** The floors the paired runs compare with again; still running (stopped by `runPaired`). */
-export interface KeptFloors {
-  hello: RunningWorker;
-  verify: RunningWorker;
+/** Runs the paired rounds repeat, on servers left running for them (stopped by `runPaired`). */
+export interface KeptRuns {
+  hello: RunSpec;
+  floorVerify: RunSpec;
+  /** Their servers. */
+  workers: RunningWorker[];
 }
 
 /** Minimal workers on the same runtime, database and driver: what the service is compared with. */
-export async function runFloors({ stack, art, runs }: Session): Promise<KeptFloors> {
+export async function runFloors({ stack, art, runs }: Session): Promise<KeptRuns> {
   const { workers } = stack;
   const hello = await workers.start({ name: "floor-hello", scriptPath: art.floors.hello.path, bindings: {} });
-  await runs.measure({ id: "floor_hello", label: "floor: hello", target: hello, requests: [GET_ROOT] }, () =>
-    expectOk(hello.url, GET_ROOT, (b) => b.ok === true, "hello floor"),
-  );
+  const helloRun: RunSpec = { id: "floor_hello", label: "floor: hello", target: hello, requests: [GET_ROOT] };
+  await runs.measure(helloRun, () => expectOk(hello.url, GET_ROOT, (b) => b.ok === true, "hello floor"));
 
   const sign = await workers.start({ name: "floor-sign", scriptPath: art.floors.sign.path, bindings: floorBindings(stack, art), probe: { path: "/" } });
   await runs.measure({ id: "floor_sign", label: "floor: sign (RS256 only)", target: sign, requests: [GET_ROOT] }, () =>
@@ -84,7 +85,8 @@ export async function runFloors({ stack, art, runs }: Session): Promise<KeptFloo
   await runs.measure({ id: "floor_lookup", label: "floor: lookup (1 SQL, no sign)", target: verify, requests: keyRequests("/lookup", SMALL) }, () =>
     expectOk(verify.url, jsonPost("/lookup", { license_key: VALID_KEY }), (b) => b.valid === true, "lookup floor"),
   );
-  await runs.measure({ id: "floor_verify", label: "floor: verify (1 SQL + RS256)", target: verify, requests: keyRequests("/verify", SMALL) }, () =>
+  const verifyRun: RunSpec = { id: "floor_verify", label: "floor: verify (1 SQL + RS256)", target: verify, requests: keyRequests("/verify", SMALL) };
+  await runs.measure(verifyRun, () =>
     expectOk(verify.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => typeof b.license_token === "string", "verify floor"),
   );
 
@@ -99,7 +101,7 @@ export async function runFloors({ stack, art, runs }: Session): Promise<KeptFloo
     expectOk(verifyEd.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => isEddsa(b.license_token), "verify floor (EdDSA)"),
   );
   await workers.stop(verifyEd);
-  return { hello, verify };
+  return { hello: helloRun, floorVerify: verifyRun, workers: [hello, verify] };
 }
 
 /**
@@ -121,6 +123,9 @@ export interface ServiceRuns {
   tokens: string[];
   /** The API key's last_used_at before the first introspect. */
   lastUsedBefore: Date | null;
+  /** The JWKS and verify runs, for the paired rounds. */
+  jwks?: RunSpec;
+  verify?: RunSpec;
 }
 
 /** The service's endpoints with an RS256 key set. */
@@ -158,29 +163,30 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
     cold.introspectFirstTrips = stack.relay.stats.queries - t0;
   });
   for (const s of [spec.jwks, spec.validate, spec.verify, ...(tokens.length ? [spec.introspect] : [])]) await unloaded(runs, stack, s);
-  return out;
+  return { ...out, jwks: spec.jwks, verify: spec.verify };
 }
 
 /** The same verify with an EdDSA key set, on its own instance (left running for `runPaired`). */
-export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<RunningWorker> {
+export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<{ run: RunSpec; worker: RunningWorker }> {
   const ed = await stack.workers.start(serviceWorker("service-eddsa", art, serviceBindings(stack, art.edKeys)));
-  await runs.measure({ id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) }, async () => {
+  const run: RunSpec = { id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) };
+  await runs.measure(run, async () => {
     cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => isEddsa(b.license_token), "verify (EdDSA)")).ms;
   });
-  return ed;
+  return { run, worker: ed };
 }
 
 /**
  * The targets comparing two runs, again as alternating pairs of short slices (lib/paired.ts):
- * JWKS against hello, verify against its floor, EdDSA verify against RS256. Stops the kept floors
- * and the EdDSA instance afterwards; the RS256 service stays for the scale runs.
+ * JWKS against hello, verify against its floor, EdDSA verify against RS256, each on the same
+ * servers and requests as its main run. Stops the floors and the EdDSA instance afterwards; the
+ * RS256 service stays for the scale runs.
  */
-export async function runPaired({ stack }: Session, floors: KeptFloors, svc: RunningWorker, ed: RunningWorker): Promise<PairedResult[]> {
-  const verifyOn = (id: string, label: string, target: RunningWorker, path: string): RunSpec => ({ id, label, target, requests: keyRequests(path, SMALL) });
+export async function runPaired({ stack }: Session, floors: KeptRuns, service: ServiceRuns, eddsa: { run: RunSpec; worker: RunningWorker }): Promise<PairedResult[]> {
+  const { jwks, verify } = service;
   const pairs: PairSpec[] = [
-    { a: { id: "jwks", label: "GET /v1/licenses/jwks", target: svc, requests: [JWKS] }, b: { id: "floor_hello", label: "floor: hello", target: floors.hello, requests: [GET_ROOT] } },
-    { a: verifyOn("verify", "POST /v1/licenses/verify", svc, "/v1/licenses/verify"), b: verifyOn("floor_verify", "floor: verify", floors.verify, "/verify") },
-    { a: verifyOn("verify_eddsa", "POST /v1/licenses/verify (EdDSA)", ed, "/v1/licenses/verify"), b: verifyOn("verify", "POST /v1/licenses/verify", svc, "/v1/licenses/verify") },
+    ...(jwks ? [{ a: jwks, b: floors.hello }] : []),
+    ...(verify ? [{ a: verify, b: floors.floorVerify }, { a: eddsa.run, b: verify }] : []),
   ];
   const out: PairedResult[] = [];
   try {
@@ -192,7 +198,7 @@ export async function runPaired({ stack }: Session, floors: KeptFloors, svc: Run
       }
     }
   } finally {
-    for (const w of [floors.hello, floors.verify, ed]) await stack.workers.stop(w);
+    for (const w of [...floors.workers, eddsa.worker]) await stack.workers.stop(w);
   }
   return out;
 }
