@@ -83,9 +83,9 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)/;
 /** True for failures to reach or use the database, which the API reports as 503. */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof Error && err.message === "DATABASE_URL is not configured") return true;
+  const code = postgresCode(err);
+  if (code) return UNAVAILABLE_SQLSTATE.test(code);
   const cause = (err as { cause?: unknown })?.cause ?? err;
-  const code = (cause as { code?: unknown })?.code;
-  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return UNAVAILABLE_SQLSTATE.test(code);
   const message = cause instanceof Error ? cause.message : String((cause as { message?: unknown })?.message ?? "");
   return /connect|connection|terminated|timeout|timed out|websocket|ECONNREFUSED|socket|HTTP status 5\d\d/i.test(message);
 }
