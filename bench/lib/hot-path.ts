@@ -28,22 +28,19 @@ export async function runHotPath(session: Session, tokens: string[]): Promise<Ho
     PROBE_TOKEN: tokens[0] ?? "",
     PROBE_EDDSA_KEYS: art.edKeys,
   };
-  await runs.attempt("probe", async () => {
+  await runs.guard("probe", async () => {
     say("hot-path probe: pieces of the request path inside workerd, no network I/O");
     out.probe = await runProbe(art.probe.path, probeEnv, stack.pg.url, stack.workers, QUICK ? { targetNs: 50e6, repeats: 1 } : {});
-    return undefined;
   });
-  await runs.attempt("probe_profile", async () => {
+  await runs.guard("probe_profile", async () => {
     say("hot-path probe under V8's sampling profiler");
     const cases = ["app_jwks", "app_validate", "app_verify", "app_introspect"];
     out.probeProfiles = await profileProbe(art.probe.path, probeEnv, stack.workers, cases, QUICK ? 400 : 1000);
-    return undefined;
   });
   // workerd's own CPU profiler, a separate pass: profiling slows it down.
   if (PROFILE) {
-    await runs.attempt("profile", async () => {
+    await runs.guard("profile", async () => {
       out.profiles = await profileService(session, tokens);
-      return undefined;
     });
   }
   return out;

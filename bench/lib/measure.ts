@@ -55,7 +55,12 @@ export interface RunSpec {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measurement> {
   say(`${spec.label}: ${WARMUP_S}s warm-up + ${DURATION_S}s at ${CONNECTIONS} connections`);
@@ -125,15 +130,21 @@ export class Runs {
   }
 
   /** Runs one part of the bench; if it throws, the failure is reported and the bench goes on. */
-  async attempt(id: string, fn: () => Promise<Measurement | undefined>): Promise<void> {
+  async guard<T>(id: string, fn: () => Promise<T>): Promise<T | undefined> {
     try {
-      const m = await fn();
-      if (m) this.results.push(m);
+      return await fn();
     } catch (err) {
       const msg = `${id}: ${err instanceof Error ? err.message : String(err)}`;
       this.failures.push(msg);
       say(`FAILED ${msg}`);
+      return undefined;
     }
+  }
+
+  /** `guard` for a part that yields a measurement: kept in `results`. */
+  async attempt(id: string, fn: () => Promise<Measurement | undefined>): Promise<void> {
+    const m = await this.guard(id, fn);
+    if (m) this.results.push(m);
   }
 
   /** Measures `spec`, after `check` (a request that must succeed first) when there is one. */

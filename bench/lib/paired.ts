@@ -5,7 +5,7 @@
 // sides alike; each round gives one ratio, and the figure is their median, printed with the range.
 import { fmt } from "./format.ts";
 import { say } from "./log.ts";
-import { sample, type MeasureContext, type Measurement, type RunSpec } from "./measure.ts";
+import { median, sample, type MeasureContext, type Measurement, type RunSpec } from "./measure.ts";
 
 /** The ratio is a's figure over b's; the pair is named "<a id>/<b id>". */
 export interface PairSpec {
@@ -31,12 +31,7 @@ export interface Spread {
   max: number;
 }
 
-const spread = (xs: number[]): Spread => {
-  const sorted = [...xs].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, min: sorted[0]!, max: sorted.at(-1)! };
-};
+const spread = (xs: number[]): Spread => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: number, sliceS: number): Promise<PairedResult> {
   const id = `${pair.a.id}/${pair.b.id}`;

@@ -133,7 +133,7 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
   const svc = await stack.workers.start(serviceWorker("service-rs256", art, serviceBindings(stack, art.rsKeys)));
   const out: ServiceRuns = { worker: svc, cold: {}, tokens: [], lastUsedBefore: null };
   const { cold, tokens } = out;
-  await runs.attempt("cold", async () => {
+  await runs.guard("cold", async () => {
     // First verify in a fresh isolate: key import, first connection, JIT. Then the warm one.
     cold.verifyFirstMs = (await expectOk(svc.url, verifyKey(VALID_KEY), (b) => b.valid === true && typeof b.license_token === "string", "verify")).ms;
     cold.verifySecondMs = (await expectOk(svc.url, verifyKey(benchLicenseKey(2)), (b) => b.valid === true, "verify")).ms;
@@ -141,7 +141,6 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
       const { body } = await expectOk(svc.url, verifyKey(benchLicenseKey(i)), (b) => typeof b.license_token === "string", "verify");
       tokens.push(body.license_token as string);
     }
-    return undefined;
   });
   const auth = { Authorization: `Bearer ${stack.seeded.apiKey}` };
   const spec = {
@@ -182,7 +181,7 @@ export async function runEddsa({ stack, art, runs }: Session, cold: Record<strin
  * servers and requests as its main run. Stops the floors and the EdDSA instance afterwards; the
  * RS256 service stays for the scale runs.
  */
-export async function runPaired({ stack }: Session, floors: KeptRuns, service: ServiceRuns, eddsa: { run: RunSpec; worker: RunningWorker }): Promise<PairedResult[]> {
+export async function runPaired({ stack, runs }: Session, floors: KeptRuns, service: ServiceRuns, eddsa: { run: RunSpec; worker: RunningWorker }): Promise<PairedResult[]> {
   const { jwks, verify } = service;
   const pairs: PairSpec[] = [
     ...(jwks ? [{ a: jwks, b: floors.hello }] : []),
@@ -191,11 +190,8 @@ export async function runPaired({ stack }: Session, floors: KeptRuns, service: S
   const out: PairedResult[] = [];
   try {
     for (const pair of pairs) {
-      try {
-        out.push(await measurePair(stack, pair, PAIRED_ROUNDS, PAIRED_SLICE_S));
-      } catch (err) {
-        say(`FAILED paired ${pair.a.id}/${pair.b.id}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      const result = await runs.guard(`paired ${pair.a.id}/${pair.b.id}`, () => measurePair(stack, pair, PAIRED_ROUNDS, PAIRED_SLICE_S));
+      if (result) out.push(result);
     }
   } finally {
     for (const w of [...floors.workers, eddsa.worker]) await stack.workers.stop(w);
