@@ -1,7 +1,5 @@
 // Worker entry: cross-cutting middleware, then every route, grouped by who calls it.
-import { requestId } from "hono/request-id";
 import { createApp } from "./app";
-import { newId } from "./crypto/random";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { scope } from "./middleware/scope";
 import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
@@ -64,8 +62,7 @@ import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activa
 
 const app = createApp();
 
-// Cross-cutting: request id first so every log line and error carries it.
-app.use(requestId({ generator: () => newId("req") }));
+// Cross-cutting: the request scope first, so every log line and error carries the request id.
 app.use(scope());
 app.use(tlsFloor());
 app.use(hardenedHeaders());

@@ -136,6 +136,15 @@ export async function expectError(res: Response, status: number, code: ErrorCode
   return error;
 }
 
+/**
+ * An error body with its request id taken out: request ids are made fresh for every request, so
+ * two failures are alike when everything else in their bodies is.
+ */
+export function withoutRequestId(text: string): string {
+  const body = JSON.parse(text) as ErrorBody;
+  return JSON.stringify({ ...body, error: { ...body.error, request_id: "" } });
+}
+
 export interface SeedLicenseOptions {
   /** An application for the license (its id becomes the token `aud`); default: a new one. `null` = none. */
   applicationId?: string | null;

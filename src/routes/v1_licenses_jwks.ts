@@ -75,8 +75,8 @@ export const registerV1LicensesJwks = (app: App) => {
 // (npm run bench): Hono dispatch and a dozen response headers set one native call at a time. So a
 // plain GET is answered with the headers the full stack produced for the first plain GET in this
 // isolate (the middleware stays their one source), a new request id and the same log line.
-// Anything else (a conditional GET, a caller's own X-Request-Id, HEAD, OPTIONS, old TLS) takes
-// the full stack.
+// Anything else (a conditional GET, a caller's own X-Request-Id, which the full stack logs, HEAD,
+// OPTIONS, old TLS) takes the full stack.
 
 function isPlainJwksGet(request: Request): boolean {
   if (!JWKS_PATHS.has(getPath(request)) || request.method !== "GET") return false;

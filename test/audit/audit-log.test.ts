@@ -86,11 +86,15 @@ describe("audit log of admin actions", () => {
     expect(newest).toMatchObject({ actor: other.id, action: "application.create", request_id: res.headers.get("X-Request-Id"), target_id: (await json(res)).id });
   });
 
-  it("a caller-supplied X-Request-Id is the one recorded", async () => {
-    const res = await act("/v1/applications", { token: t.apiKey, body: { name: "traced" }, headers: { "X-Request-Id": "support-trace-4711" } });
+  it("records the server's request id, never one the caller chose", async () => {
+    // Replaying an earlier request's id must not make two audit rows claim the same request.
+    const earlier = (await json(await call("/v1/audit-log?limit=1", { token: t.apiKey }))).data[0].request_id;
+    const res = await act("/v1/applications", { token: t.apiKey, body: { name: "traced" }, headers: { "X-Request-Id": earlier } });
     expect(res.status).toBe(201);
     const [newest] = (await json(await call("/v1/audit-log?limit=1", { token: t.apiKey }))).data;
-    expect(newest).toMatchObject({ request_id: "support-trace-4711", action: "application.create" });
+    expect(newest).toMatchObject({ request_id: res.headers.get("X-Request-Id"), action: "application.create" });
+    expect(newest.request_id).not.toBe(earlier);
+    expect(newest.request_id).toMatch(/^req_[1-9A-HJ-NP-Za-km-z]{22}$/);
   });
 
   it("a refused change writes nothing", async () => {
