@@ -30,11 +30,13 @@ export default defineConfig({
               // are raised here, and test/rate-limit/*.test.ts swap in the low `RL_TEST_*` limiters.
               ratelimits: {
                 RL_PUBLIC: { namespace_id: "9001", simple: { limit: 1_000_000, period: 60 } },
+                RL_PUBLIC_IP: { namespace_id: "9006", simple: { limit: 1_000_000, period: 60 } },
                 RL_AUTH_FAILURES: { namespace_id: "9002", simple: { limit: 1_000_000, period: 60 } },
                 RL_TIER_FREE: { namespace_id: "9003", simple: { limit: 1_000_000, period: 60 } },
                 RL_TIER_PRO: { namespace_id: "9004", simple: { limit: 1_000_000, period: 60 } },
                 RL_TIER_ENTERPRISE: { namespace_id: "9005", simple: { limit: 1_000_000, period: 60 } },
                 RL_TEST_PUBLIC: { namespace_id: "9011", simple: { limit: 5, period: 60 } },
+                RL_TEST_PUBLIC_IP: { namespace_id: "9014", simple: { limit: 8, period: 60 } },
                 RL_TEST_AUTH_FAILURES: { namespace_id: "9012", simple: { limit: 3, period: 60 } },
                 RL_TEST_TIER: { namespace_id: "9013", simple: { limit: 5, period: 60 } },
               },

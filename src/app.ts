@@ -15,6 +15,8 @@ export interface AppVariables {
   /** Runs work after the response (before the request's pool closes): `ctx.waitUntil` with order. */
   defer: (work: Promise<unknown>) => void;
   auth: AuthContext;
+  /** Set by bodyLimit when the body was over the limit and dropped unread. */
+  bodyTooLarge?: boolean;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

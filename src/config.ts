@@ -1,10 +1,20 @@
 // Deployment settings derived from vars, in one place.
+import { AppError } from "./errors";
 import { DEFAULT_TOKEN_USE } from "./sdk/verify";
 
-/** The token `iss` and base of every advertised URL: `ISSUER`, else the request's own origin. */
-export function issuerOf(c: { env: Pick<Env, "ISSUER">; req: { url: string } }): string {
-  const configured = c.env.ISSUER?.trim();
-  return configured ? configured.replace(/\/+$/, "") : new URL(c.req.url).origin;
+/**
+ * The token `iss` and base of every advertised URL. Never the request's Host: that would let any
+ * caller choose the issuer of tokens and of the publicly cached discovery document. Without
+ * `ISSUER` nothing that needs it is served (503); `npm run dev` and the tests set one.
+ */
+export function issuerOf(env: Pick<Env, "ISSUER">): string {
+  const configured = env.ISSUER?.trim();
+  if (!configured) {
+    throw new AppError("SERVICE_UNAVAILABLE", "This deployment has no ISSUER configured; set it to the service's public URL.", {
+      internal: "ISSUER is empty",
+    });
+  }
+  return configured.replace(/\/+$/, "");
 }
 
 export const tokenUseOf = (env: Pick<Env, "TOKEN_USE">) => env.TOKEN_USE?.trim() || DEFAULT_TOKEN_USE;

@@ -16,6 +16,8 @@ export interface TokenSubject {
   tokenTier: TokenTier;
   sellerTier: PlanTier;
   hwBound: boolean;
+  /** Hex SHA-256 of the device fingerprint a hardware-bound token is for. */
+  fingerprintSha256?: string;
 }
 
 export interface IssuedToken {
@@ -47,6 +49,7 @@ export async function issueLicenseToken(
     seller_tier: subject.sellerTier,
     status: "active",
     hw_bound: subject.hwBound,
+    ...(subject.fingerprintSha256 ? { fingerprint_sha256: subject.fingerprintSha256 } : {}),
     plan: subject.plan,
     features: subject.features,
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),

@@ -75,6 +75,8 @@ export const policies = pgTable(
     /** Churn budget: at most this many deactivations per window (null = unlimited). */
     maxDeactivations: integer("max_deactivations"),
     deactivationWindowS: integer("deactivation_window_s"),
+    /** LicenseChain's "binds device on first verify": a verify naming an unbound device takes a seat. */
+    bindOnVerify: boolean("bind_on_verify").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -7,6 +7,7 @@ import type { ZodError } from "zod";
 import { AppError, type ErrorBody, type ErrorCode } from "../errors";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { unavailable } from "../errors";
+import { payloadTooLarge } from "./security";
 
 /** Schema failures: 422 with the failing paths. */
 export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
@@ -71,7 +72,9 @@ export function toAppError(err: unknown): AppError {
 }
 
 export const onError: ErrorHandler = (err, c) => {
-  const appError = toAppError(err);
+  let appError = toAppError(err);
+  // The body was dropped for its size: whatever the route then made of it, the answer is 413.
+  if (c.get("bodyTooLarge") && [400, 415, 422].includes(appError.status)) appError = payloadTooLarge();
   const log = c.get("log");
   const fields = { code: appError.code, status: appError.status, error: appError.internal ?? err };
   if (appError.status >= 500) log?.error("request failed", fields);

@@ -1,6 +1,7 @@
 // Rate limits on Cloudflare's Workers Rate Limiting bindings (wrangler.toml `[[ratelimits]]`).
 // They run before any signing or database work they protect:
 //   public license routes   per client IP + license key          RL_PUBLIC
+//                           per client IP, across every key      RL_PUBLIC_IP
 //   failed authentications  per client IP                        RL_AUTH_FAILURES
 //   server routes           per tenant and per credential, by plan tier   RL_TIER_*
 // A binding that is missing (not configured) lets requests through: the limiter protects the
@@ -15,6 +16,7 @@ import { AppError } from "../errors";
 /** Mirrors wrangler.toml, for the RateLimit-* headers (the binding does not report its limit). */
 export const RATE_LIMITS = {
   RL_PUBLIC: 60,
+  RL_PUBLIC_IP: 600,
   RL_AUTH_FAILURES: 30,
   RL_TIER_FREE: 60,
   RL_TIER_PRO: 600,
@@ -57,18 +59,27 @@ function advertise(c: Context<AppEnv>, name: LimiterName): void {
   c.header("RateLimit-Policy", `${RATE_LIMITS[name]};w=${WINDOW_S}`);
 }
 
+/** The license key under either of its names (`license_key`, LicenseChain's `key`), unvalidated. */
+function licenseKeyOf(body: unknown): string {
+  const fields = (body ?? {}) as { license_key?: unknown; key?: unknown };
+  const value = typeof fields.license_key === "string" ? fields.license_key : fields.key;
+  return typeof value === "string" ? value : "";
+}
+
 /**
- * Public license routes: per client IP and license key (hashed: keys never leave the worker).
+ * Public license routes: per client IP, and per client IP and license key (hashed: keys never
+ * leave the worker).
  * Reads the JSON body once; Hono caches it for the route's validator.
  */
 export const publicRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    // No limiter configured: skip the body parse and hash as well.
+    // One IP cycling through made-up keys costs a Postgres lookup per key: a ceiling across keys.
+    if (!(await take(c, "RL_PUBLIC_IP", clientIp(c)))) throw limited("RL_PUBLIC_IP", "per IP");
+    // No per-key limiter configured: skip the body parse and hash as well.
     if (!c.env.RL_PUBLIC) return next();
     let licenseKey = "";
     try {
-      const body = (await c.req.json()) as { license_key?: unknown };
-      if (typeof body?.license_key === "string") licenseKey = body.license_key.slice(0, 256);
+      licenseKey = licenseKeyOf(await c.req.json()).slice(0, 256);
     } catch {
       // Malformed bodies are limited per IP; the validator answers them.
     }

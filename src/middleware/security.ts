@@ -1,6 +1,5 @@
 // Response hardening shared by every route.
 import { createMiddleware } from "hono/factory";
-import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import { secureHeaders } from "hono/secure-headers";
 import { cors } from "hono/cors";
 import type { AppEnv } from "../app";
@@ -62,14 +61,57 @@ export const noStoreByDefault = () =>
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** 16 KB is ample for every request this API takes; larger bodies are refused unread. */
+/** The request with its body emptied: nothing past the limit is ever read or parsed. */
+const withoutBody = (raw: Request) => new Request(raw, { body: "" });
+
+/**
+ * 16 KB is ample for every request this API takes. An oversized body is dropped unread, and the
+ * route answers 413 only when it reads its body: after authentication and permission checks, so
+ * an unauthenticated caller learns nothing about a route (see `bodyTooLarge` in errors.ts), and a
+ * route that takes no body ignores one as it always did.
+ */
 export const bodyLimit = () =>
-  honoBodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-    },
+  createMiddleware<AppEnv>(async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const declared = raw.headers.get("content-length");
+    if (declared !== null && !raw.headers.has("transfer-encoding")) {
+      if (Number(declared) > MAX_BODY_BYTES) {
+        c.set("bodyTooLarge", true);
+        c.req.raw = withoutBody(raw);
+      }
+      return next();
+    }
+    // A streamed body: read at most one byte past the limit, then keep what was read.
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = raw.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        c.set("bodyTooLarge", true);
+        c.req.raw = withoutBody(raw);
+        return next();
+      }
+      chunks.push(value);
+    }
+    const body = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.length;
+    }
+    c.req.raw = new Request(raw, { body });
+    return next();
   });
+
+/** Any complaint about a body that was over the limit is the limit's: 413, not 400 or 422. */
+export function payloadTooLarge(): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+}
 
 const TLS_FLOOR = /^TLSv1(\.[01])?$|^SSL/i;
 

@@ -1,6 +1,7 @@
 // Activation shapes shared by the public activation routes and the admin API.
 import { z } from "@hono/zod-openapi";
 import { Timestamp } from "./schemas";
+import { publicLicenseBody } from "./public-body";
 
 export const Activation = z
   .object({
@@ -19,7 +20,5 @@ export const Activation = z
 
 export const ActivationResponse = z.object({ activation: Activation, created: z.boolean() }).openapi("ActivationResponse");
 
-export const DeviceBody = z.strictObject({
-  license_key: z.string().min(1).max(256),
-  fingerprint: z.string().min(1).max(4096),
-});
+/** Deactivate and heartbeat: the license key and the device, nothing else. */
+export const deviceBody = (name: string) => publicLicenseBody(name, {}, { fingerprint: true });

@@ -35,6 +35,7 @@ export const Policy = z
     token_tier: z.enum(TOKEN_TIERS),
     max_deactivations: z.number().int().nullable(),
     deactivation_window_s: z.number().int().nullable(),
+    bind_on_verify: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -51,6 +52,7 @@ export const policyBody = (row: PolicyRow) => ({
   token_tier: row.tokenTier,
   max_deactivations: row.maxDeactivations,
   deactivation_window_s: row.deactivationWindowS,
+  bind_on_verify: row.bindOnVerify,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

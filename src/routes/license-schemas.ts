@@ -2,18 +2,16 @@
 import { z } from "@hono/zod-openapi";
 import { VALIDATION_CODES, effectiveStatus, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
 import { Timestamp } from "./schemas";
+import { ApplicationIdField, Domain, publicLicenseBody } from "./public-body";
 
-export const LicenseKey = z.string().min(1).max(256).openapi({ example: "lk_3mJt...", description: "The license key" });
-export const Fingerprint = z.string().min(1).max(4096);
-
-export const ValidateBody = z
-  .strictObject({
-    license_key: LicenseKey,
-    application_id: z.string().min(1).max(64).optional().openapi({ description: "Refuse licenses of other applications" }),
-    fingerprint: Fingerprint.optional().openapi({ description: "Device fingerprint, for hardware-bound policies" }),
-    domain: z.string().min(1).max(253).optional(),
-  })
-  .openapi("ValidateLicenseRequest");
+export const ValidateBody = publicLicenseBody(
+  "ValidateLicenseRequest",
+  {
+    application_id: ApplicationIdField.optional().openapi({ description: "Refuse licenses of other applications" }),
+    domain: Domain.optional(),
+  },
+  { fingerprint: false },
+);
 
 export const LicenseSummary = z
   .object({

@@ -13,6 +13,9 @@ export const PolicyFields = {
   token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
   max_deactivations: z.number().int().min(0).max(100_000).nullable(),
   deactivation_window_s: Seconds.nullable(),
+  bind_on_verify: z.boolean().openapi({
+    description: "LicenseChain's \"binds device on first verify\": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)",
+  }),
 };
 
 /** The policy columns a create or update body sets (undefined = leave unchanged). */
@@ -25,6 +28,7 @@ export const policyColumns = (input: {
   token_tier?: (typeof TOKEN_TIERS)[number];
   max_deactivations?: number | null;
   deactivation_window_s?: number | null;
+  bind_on_verify?: boolean;
 }) => ({
   name: input.name,
   maxActivations: input.max_activations,
@@ -34,4 +38,5 @@ export const policyColumns = (input: {
   tokenTier: input.token_tier,
   maxDeactivations: input.max_deactivations,
   deactivationWindowS: input.deactivation_window_s,
+  bindOnVerify: input.bind_on_verify,
 });

@@ -5,18 +5,18 @@ import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { activate } from "../services/activations";
 import { errorResponses, jsonBody, Metadata } from "./schemas";
-import { Fingerprint, LicenseKey } from "./license-schemas";
+import { Domain, publicLicenseBody, text } from "./public-body";
 import { ActivationResponse } from "./activation-schemas";
 
-const Body = z
-  .strictObject({
-    license_key: LicenseKey,
-    fingerprint: Fingerprint.openapi({ description: "Stable device identifier (hash of hardware ids), at most 4 KB" }),
-    name: z.string().min(1).max(200).optional(),
-    domain: z.string().min(1).max(253).optional().openapi({ description: "Required for domain-bound policies" }),
+const Body = publicLicenseBody(
+  "ActivateRequest",
+  {
+    name: text(200).optional(),
+    domain: Domain.optional().openapi({ description: "Required for domain-bound policies" }),
     metadata: Metadata.optional(),
-  })
-  .openapi("ActivateRequest");
+  },
+  { fingerprint: true },
+);
 
 const route = createRoute({
   method: "post",

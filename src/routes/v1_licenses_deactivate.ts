@@ -5,7 +5,7 @@ import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { deactivate } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
-import { Activation, DeviceBody } from "./activation-schemas";
+import { Activation, deviceBody } from "./activation-schemas";
 
 const route = createRoute({
   method: "post",
@@ -15,7 +15,7 @@ const route = createRoute({
   middleware: [publicRateLimit()] as const,
   description:
     "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
-  request: { body: jsonBody(DeviceBody.openapi("DeactivateRequest")) },
+  request: { body: jsonBody(deviceBody("DeactivateRequest")) },
   responses: {
     200: { description: "Deactivated", content: { "application/json": { schema: z.object({ activation: Activation }) } } },
     ...errorResponses(400, 404, 413, 415, 422, 429, 503),

@@ -5,7 +5,7 @@ import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { heartbeat } from "../services/activations";
 import { errorResponses, jsonBody } from "./schemas";
-import { Activation, DeviceBody } from "./activation-schemas";
+import { Activation, deviceBody } from "./activation-schemas";
 
 const route = createRoute({
   method: "post",
@@ -15,7 +15,7 @@ const route = createRoute({
   middleware: [publicRateLimit()] as const,
   description:
     "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
-  request: { body: jsonBody(DeviceBody.openapi("HeartbeatRequest")) },
+  request: { body: jsonBody(deviceBody("HeartbeatRequest")) },
   responses: {
     200: {
       description: "Alive",

@@ -2,23 +2,23 @@
 // from one Postgres round trip (caller's key + license + revocation) and the KV denylist.
 // Never `active: true` without that live check: an outage answers 503.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { App, AppEnv } from "../app";
 import { admitApiKey, assertPermission, bearerKeyHash } from "../middleware/auth";
 import { getKeyRing } from "../crypto/keys";
 import { issuerOf, tokenUseOf } from "../config";
-import { introspectionLookup } from "../db/queries/introspection";
+import { introspectionLookup, type IntrospectionRow } from "../db/queries/introspection";
 import { isRevokedInKv } from "../services/revocations";
-import { checkToken, TOKEN_FAILURE_REASON } from "../services/token-verification";
+import { checkToken, INTROSPECTION_CLOCK_TOLERANCE_S, TOKEN_FAILURE_REASON, type TokenCheck } from "../services/token-verification";
 import { AppError, unavailable } from "../errors";
-import { LICENSE_TOKEN_TYP, MAX_TOKEN_BYTES } from "../sdk/verify";
+import { LICENSE_TOKEN_TYP } from "../sdk/verify";
 import { errorResponses } from "./schemas";
+import { presentedToken, tokenBody, validBody } from "./token-body";
 
-const Body = z
-  .strictObject({
-    token: z.string().min(1).max(MAX_TOKEN_BYTES * 2),
-    token_type_hint: z.string().max(64).optional(),
-  })
-  .openapi("IntrospectionRequest");
+const Body = tokenBody("IntrospectionRequest", {
+  token_type_hint: z.string().max(64).optional().openapi({ description: "Ignored: only license tokens are introspected" }),
+});
 
 const Response = z
   .object({
@@ -30,14 +30,42 @@ const Response = z
   .catchall(z.unknown())
   .openapi("IntrospectionResponse");
 
+type Introspected = { check: TokenCheck; found: IntrospectionRow };
+
+/**
+ * Authentication folded into introspection's one query, and run before the body is validated: the
+ * token is read leniently (the same field the schema then insists on), checked, and looked up
+ * with the caller's key, so an unauthenticated caller gets the 401 whatever it sent.
+ */
+const introspectionAuth = () =>
+  createMiddleware<AppEnv & { Variables: { introspected: Introspected } }>(async (c, next) => {
+    // The shared auth helpers take the app's own context; this one only adds `introspected`.
+    const base = c as unknown as Context<AppEnv>;
+    const keyHash = await bearerKeyHash(base);
+    const token = await presentedToken(base);
+    const check = await checkToken(await getKeyRing(c.env), token, {
+      issuer: issuerOf(c.env),
+      tokenUse: tokenUseOf(c.env),
+      clockTolerance: INTROSPECTION_CLOCK_TOLERANCE_S,
+    });
+    const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
+    const found = await introspectionLookup(c.var.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
+    await admitApiKey(base, found?.key);
+    assertPermission(base, "tokens:introspect");
+    c.set("introspected", { check, found: found! });
+    await next();
+  });
+
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/introspect",
+  operationId: "introspectLicenseToken",
   tags: ["Tokens (server)"],
   summary: "Introspect a license token (RFC 7662)",
   description:
-    "Answers `{ active: true, ...claims, status }` or `{ active: false }`; the token's own tenant also gets `reason` (token_revoked, license_suspended, license_revoked, license_expired, expired, invalid_signature, ...). Needs `tokens:introspect`. Accepts JSON or form encoding.",
+    "Answers `{ active: true, ...claims, status }` or `{ active: false }`; the token's own tenant also gets `reason` (token_revoked, license_suspended, license_revoked, license_expired, expired, invalid_signature, ...). Needs `tokens:introspect`. Takes `token` (RFC 7662) or `license_token` (LicenseChain), as JSON or form encoding.",
   security: [{ bearerAuth: [] }],
+  middleware: [introspectionAuth()] as const,
   request: {
     body: {
       // Not `required`: with two media types that would run both validators on every request.
@@ -57,18 +85,10 @@ const route = createRoute({
 
 export const registerV1LicensesIntrospect = (app: App) =>
   app.openapi(route, async (c) => {
-    const keyHash = await bearerKeyHash(c);
-    const isForm = (c.req.header("Content-Type") ?? "").includes("x-www-form-urlencoded");
-    const { token } = (isForm ? c.req.valid("form") : c.req.valid("json")) as { token?: string };
+    const { token } = validBody<{ token?: string }>(c);
     if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
-    const ring = await getKeyRing(c.env);
-    const check = await checkToken(ring, token, { issuer: issuerOf(c), tokenUse: tokenUseOf(c.env) });
-    const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
-
-    const found = await introspectionLookup(c.var.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
-    await admitApiKey(c, found?.key);
-    assertPermission(c, "tokens:introspect");
-    const { license, tokenRevoked } = found!;
+    const { check, found } = c.var.introspected;
+    const { license, tokenRevoked } = found;
 
     // A license of another tenant never joins: that caller learns nothing beyond `active: false`.
     const inactive = (reason: string) => c.json(license ? { active: false, reason } : { active: false }, 200);

@@ -11,18 +11,11 @@ import { licenseBelongsTo, recordRevocation } from "../db/queries/revoked-tokens
 import { cacheRevocation } from "../services/revocations";
 import { checkToken } from "../services/token-verification";
 import { AppError } from "../errors";
-import { MAX_TOKEN_BYTES, MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
-import { errorResponses, jsonBody, Timestamp } from "./schemas";
+import { MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
+import { errorResponses, Timestamp } from "./schemas";
+import { tokenBody, validBody } from "./token-body";
 
-const Body = z
-  .strictObject({
-    jti: z.string().min(1).max(128).optional(),
-    license_token: z.string().min(1).max(MAX_TOKEN_BYTES).optional(),
-  })
-  .refine((b) => (b.jti === undefined) !== (b.license_token === undefined), {
-    message: "Send exactly one of `jti` or `license_token`.",
-  })
-  .openapi("RevokeTokenRequest");
+const Body = tokenBody("RevokeTokenRequest", {}, { jti: true });
 
 const Revoked = z
   .object({ revoked: z.literal(true), jti: z.string(), expires_at: Timestamp })
@@ -34,10 +27,16 @@ const route = createRoute({
   tags: ["Tokens (server)"],
   summary: "Revoke one license token",
   description:
-    "Needs `tokens:revoke`. With only a `jti`, the denylist entry lives as long as the longest token tier (24 h). Idempotent.",
+    "Needs `tokens:revoke`. Send the token (`token`, or LicenseChain's `license_token`) or its `jti`, as JSON or form encoding. With only a `jti`, the denylist entry lives as long as the longest token tier (24 h). Idempotent.",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("tokens:revoke")] as const,
-  request: { body: jsonBody(Body) },
+  request: {
+    body: {
+      // Not `required`: with two media types that would run both validators (see introspect).
+      required: false,
+      content: { "application/json": { schema: Body }, "application/x-www-form-urlencoded": { schema: Body } },
+    },
+  },
   responses: {
     200: { description: "Revoked (or already revoked)", content: { "application/json": { schema: Revoked } } },
     ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
@@ -46,15 +45,18 @@ const route = createRoute({
 
 export const registerV1LicensesRevokeToken = (app: App) =>
   app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
+    const input = validBody<{ jti?: string; token?: string }>(c);
+    if (input.jti === undefined && input.token === undefined) {
+      throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "jti", message: "Send `jti` or `token`." }] });
+    }
     const tenantId = c.var.auth.tenantId;
     let jti = input.jti;
     let licenseId: string | null = null;
     let expiresAt = new Date(Date.now() + MAX_TOKEN_LIFETIME_S * 1000);
 
-    if (input.license_token !== undefined) {
-      const check = await checkToken(await getKeyRing(c.env), input.license_token, {
-        issuer: issuerOf(c),
+    if (input.token !== undefined) {
+      const check = await checkToken(await getKeyRing(c.env), input.token, {
+        issuer: issuerOf(c.env),
         tokenUse: tokenUseOf(c.env),
       });
       if (!check.ok) {
@@ -62,7 +64,7 @@ export const registerV1LicensesRevokeToken = (app: App) =>
           // Already dead: nothing to record, and the answer stays the same as for a live token.
           return c.json({ revoked: true as const, jti: check.unverified.jti, expires_at: new Date().toISOString() }, 200);
         }
-        throw new AppError("BAD_REQUEST", "`license_token` is not a valid license token of this service.");
+        throw new AppError("BAD_REQUEST", "`token` is not a valid license token of this service.");
       }
       jti = check.claims.jti;
       expiresAt = new Date(check.claims.exp * 1000);

@@ -1,18 +1,17 @@
 // POST /v1/licenses/validate-hardware: verify bound to a device that holds a live activation.
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { verifyAndIssue } from "../services/token-issuance";
 import { errorResponses, jsonBody } from "./schemas";
-import { Fingerprint, LicenseKey, VerifyResponse } from "./license-schemas";
+import { VerifyResponse } from "./license-schemas";
+import { ApplicationIdField, publicLicenseBody } from "./public-body";
 
-const Body = z
-  .strictObject({
-    license_key: LicenseKey,
-    hwuid: Fingerprint.openapi({ description: "Hardware id: the fingerprint of an activated device" }),
-    application_id: z.string().min(1).max(64).optional(),
-  })
-  .openapi("ValidateHardwareRequest");
+const Body = publicLicenseBody(
+  "ValidateHardwareRequest",
+  { application_id: ApplicationIdField.optional() },
+  { fingerprint: true, description: "`hwuid` (or `fingerprint`) must be a live activation of the license" },
+);
 
 const route = createRoute({
   method: "post",
@@ -35,7 +34,7 @@ export const registerV1LicensesValidateHardware = (app: App) =>
     const body = await verifyAndIssue(c, {
       licenseKey: input.license_key,
       applicationId: input.application_id,
-      fingerprint: input.hwuid,
+      fingerprint: input.fingerprint,
       requireDevice: true,
       clientIp: c.req.header("CF-Connecting-IP"),
     });

@@ -22,6 +22,7 @@ const Body = z
     token_tier: PolicyFields.token_tier.default("basic"),
     max_deactivations: PolicyFields.max_deactivations.default(null),
     deactivation_window_s: PolicyFields.deactivation_window_s.default(null),
+    bind_on_verify: PolicyFields.bind_on_verify.default(false),
   })
   .refine((b) => (b.max_deactivations === null) === (b.deactivation_window_s === null), {
     message: "Set both max_deactivations and deactivation_window_s, or neither.",

@@ -37,7 +37,7 @@ const route = createRoute({
 export const registerWellKnownLicenseConfiguration = (app: App) => {
   app.use(route.path, publicCors());
   return app.openapi(route, async (c) => {
-    const issuer = issuerOf(c);
+    const issuer = issuerOf(c.env);
     const ring = await getKeyRing(c.env);
     c.header("Cache-Control", "public, max-age=300, s-maxage=300");
     return c.json(

@@ -10,6 +10,8 @@ export const DEFAULT_TOKEN_USE = "licensechain_license_v1";
 export const DEFAULT_ALGORITHMS = ["RS256"] as const;
 /** Larger tokens are refused before any parsing. */
 export const MAX_TOKEN_BYTES = 8 * 1024;
+/** Seconds of clock skew a verifier tolerates on `exp`, `nbf` and `iat` unless told otherwise. */
+export const CLOCK_TOLERANCE_S = 30;
 /** The longest token lifetime (the `custom` tier): an older `iat` cannot belong to a live token. */
 export const MAX_TOKEN_LIFETIME_S = 24 * 60 * 60;
 
@@ -28,6 +30,8 @@ export interface LicenseTokenClaims extends JWTPayload {
   seller_tier: string;
   status: string;
   hw_bound: boolean;
+  /** Hardware-bound tokens: hex SHA-256 of the device fingerprint (`hwuid`) they were issued to. */
+  fingerprint_sha256?: string;
   plan: string | null;
   features: string[];
   license_exp?: number;
@@ -104,7 +108,7 @@ export async function verifyLicenseJwt(
   options: VerifyOptions,
 ): Promise<LicenseTokenClaims> {
   const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
-  const tolerance = options.clockTolerance ?? 30;
+  const tolerance = options.clockTolerance ?? CLOCK_TOLERANCE_S;
   try {
     preflight(token, algorithms);
     const { payload } = await jwtVerify(token, getKey, {

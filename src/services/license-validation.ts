@@ -15,6 +15,7 @@ export const VALIDATION_CODES = [
   "DOMAIN_MISMATCH",
   "IP_NOT_ALLOWED",
   "HEARTBEAT_DEAD",
+  "TOO_MANY_ACTIVATIONS",
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -31,6 +32,7 @@ export const VALIDATION_MESSAGES: Record<ValidationCode, string> = {
   DOMAIN_MISMATCH: "This domain is not activated for the license.",
   IP_NOT_ALLOWED: "The license may not be used from this IP address.",
   HEARTBEAT_DEAD: "This device missed its heartbeat; send a heartbeat or activate it again.",
+  TOO_MANY_ACTIVATIONS: "Every seat of the license is taken; deactivate a device first.",
 };
 
 export type Validation =

@@ -6,6 +6,7 @@ import { idempotencyKeys, licenses, revokedTokens } from "../db/schema";
 import { createLogger } from "../logging";
 import { licenseBody } from "../routes/admin-schemas";
 import { recordEvent } from "./events";
+import { REVOCATION_RETENTION_S } from "./revocations";
 import { deliverDue } from "./webhook-delivery";
 
 /** `license.expired` for active licenses whose expiry passed, once each (in batches). */
@@ -25,6 +26,11 @@ async function announceExpiries(db: Database, now: Date): Promise<number> {
   });
 }
 
+/** Drops revocations of tokens that no verifier accepts any more, tolerance included. */
+export async function sweepRevocations(db: Database, now: Date): Promise<void> {
+  await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, new Date(now.getTime() - REVOCATION_RETENTION_S * 1000)));
+}
+
 export async function runScheduled(env: Env): Promise<void> {
   const log = createLogger({ job: "scheduled" }, env.LOG_LEVEL);
   const { db, pool } = connectDb(env);
@@ -38,7 +44,7 @@ export async function runScheduled(env: Env): Promise<void> {
       delivered += n;
       if (n === 0) break;
     }
-    await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, now));
+    await sweepRevocations(db, now);
     await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
     log.info("scheduled run", { delivered, expired });
   } catch (err) {

@@ -2,7 +2,14 @@
 import { decodeJwt, errors, type JWTVerifyGetKey } from "jose";
 import type { KeyRing } from "../crypto/keys";
 import { LicenseTokenError, type LicenseTokenErrorCode } from "../sdk/errors";
-import { verifyLicenseJwt, type LicenseTokenClaims } from "../sdk/verify";
+import { CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES, verifyLicenseJwt, type LicenseTokenClaims } from "../sdk/verify";
+
+/**
+ * Introspection's own allowance for clock skew on `exp`, `nbf` and `iat`, stated rather than
+ * inherited: the SDK's default. Revocations are kept for at least this long past a token's `exp`
+ * (revocations.ts), so a revoked token can never come back inside the allowance.
+ */
+export const INTROSPECTION_CLOCK_TOLERANCE_S = CLOCK_TOLERANCE_S;
 
 /** Resolves `kid` to one of the ring's public keys, and only for the algorithm that key is for. */
 const ringKeys = (ring: KeyRing): JWTVerifyGetKey => (header) => {
@@ -19,13 +26,14 @@ export type TokenCheck =
 export async function checkToken(
   ring: KeyRing,
   token: string,
-  options: { issuer: string; tokenUse: string; now?: Date },
+  options: { issuer: string; tokenUse: string; clockTolerance?: number; now?: Date },
 ): Promise<TokenCheck> {
   try {
     const claims = await verifyLicenseJwt(token, ringKeys(ring), {
       issuer: options.issuer,
       tokenUse: options.tokenUse,
       algorithms: ring.algorithms,
+      clockTolerance: options.clockTolerance,
       currentDate: options.now,
     });
     return { ok: true, claims };
@@ -36,7 +44,7 @@ export async function checkToken(
 }
 
 function unverifiedIds(token: string): { sub?: string; jti?: string } {
-  if (token.length > 8192) return {};
+  if (token.length > MAX_TOKEN_BYTES) return {};
   try {
     const payload = decodeJwt(token);
     return {

@@ -81,6 +81,7 @@ export type PolicyChanges = Partial<
     | "tokenTier"
     | "maxDeactivations"
     | "deactivationWindowS"
+    | "bindOnVerify"
   >
 >;
 

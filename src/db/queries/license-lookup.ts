@@ -24,7 +24,7 @@ export interface LicenseRecord {
   features: string[];
   allowedCidrs: string[];
   planTier: PlanTier;
-  policy: { tokenTier: TokenTier; bindingMode: BindingMode; heartbeatIntervalS: number | null; heartbeatGraceS: number };
+  policy: { tokenTier: TokenTier; bindingMode: BindingMode; heartbeatIntervalS: number | null; heartbeatGraceS: number; bindOnVerify: boolean };
   /** The live activation matching the request's fingerprint, if any. */
   device: LiveDevice | null;
   /** The live activation matching the request's domain, if any. */
@@ -38,7 +38,8 @@ const LOOKUP = compact(`
   select l.id, l.tenant_id, l.application_id, l.status, l.expires_at, l.plan, l.features, l.allowed_cidrs,
          t.plan_tier, p.token_tier, p.binding_mode, p.heartbeat_interval_s, p.heartbeat_grace_s,
          fp.id, fp.last_heartbeat_at, dm.id, dm.last_heartbeat_at,
-         (select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)
+         (select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null),
+         p.bind_on_verify
     from licenses l
     join policies p on p.id = l.policy_id
     join tenants t on t.id = l.tenant_id
@@ -53,7 +54,7 @@ const LOOKUP = compact(`
 export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
   const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
   if (!row) return undefined;
-  const r = row as [string, string, string | null, LicenseStatus, Date | null, string | null, string[], string[], PlanTier, TokenTier, BindingMode, number | null, number, string | null, Date | null, string | null, Date | null, number];
+  const r = row as [string, string, string | null, LicenseStatus, Date | null, string | null, string[], string[], PlanTier, TokenTier, BindingMode, number | null, number, string | null, Date | null, string | null, Date | null, number, boolean];
   return {
     id: r[0],
     tenantId: r[1],
@@ -64,7 +65,7 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
     features: r[6],
     allowedCidrs: r[7],
     planTier: r[8],
-    policy: { tokenTier: r[9], bindingMode: r[10], heartbeatIntervalS: r[11], heartbeatGraceS: r[12] },
+    policy: { tokenTier: r[9], bindingMode: r[10], heartbeatIntervalS: r[11], heartbeatGraceS: r[12], bindOnVerify: r[18] },
     device: r[13] ? { id: r[13], lastHeartbeatAt: r[14] } : null,
     domainDevice: r[15] ? { id: r[15], lastHeartbeatAt: r[16] } : null,
     liveActivations: r[17],

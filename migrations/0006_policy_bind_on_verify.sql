@@ -1,0 +1,1 @@
+ALTER TABLE "policies" ADD COLUMN "bind_on_verify" boolean DEFAULT false NOT NULL;
