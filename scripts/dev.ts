@@ -119,7 +119,14 @@ async function main() {
       ? existing
       : { ...(await generateDevSecrets()), ...existing };
     // Local receivers (http://127.0.0.1:...) are allowed as webhook endpoints in development only.
-    const vars: Record<string, string> = { ...secrets, DATABASE_URL: pg.url, DB_RELAY_URL: relay.address, WEBHOOK_ALLOW_LOOPBACK: "true" };
+    // ISSUER is required (tokens never take their issuer from the Host header): the local URL here.
+    const vars: Record<string, string> = {
+      ...secrets,
+      DATABASE_URL: pg.url,
+      DB_RELAY_URL: relay.address,
+      WEBHOOK_ALLOW_LOOPBACK: "true",
+      ISSUER: BASE_URL,
+    };
     writeDevVars(DEV_VARS, vars);
 
     say(`starting wrangler dev on ${BASE_URL}`);
