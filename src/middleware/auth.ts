@@ -20,6 +20,10 @@ export interface AuthContext {
   /** The credential's id (`key_...`), recorded as the actor of what it changes. */
   keyId: string;
   permissions: readonly Permission[];
+  /**
+   * Set for access tokens: what they create or extend may not outlive them (services/credentials.ts).
+   */
+  accessToken?: { expiresAt: Date; userTokenId: string; userTokenGeneration: number };
 }
 
 /** `last_used_at` is refreshed at most this often, so busy keys don't write on every request. */
@@ -50,7 +54,10 @@ export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
 export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undefined): Promise<void> {
   const now = Date.now();
   if (!key || !credentialUsable(key, now)) throw await authFailure(c, unauthorized());
-  const auth = { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions };
+  const auth: AuthContext = { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions };
+  if (key.kind === "access_token") {
+    auth.accessToken = { expiresAt: key.expiresAt!, userTokenId: key.userTokenId!, userTokenGeneration: key.userTokenGeneration! };
+  }
   await enforceTenantLimit(c, auth);
   c.set("auth", auth);
   if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { assertSubset, createApiKey } from "../services/credentials";
+import { createApiKey } from "../services/credentials";
 import { AppError } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { ApiKeyWithSecret, apiKeyBody, Permissions } from "./credential-schemas";
@@ -21,7 +21,8 @@ const route = createRoute({
   path: "/v1/api-keys",
   tags: ["API keys"],
   summary: "Create an API key",
-  description: "The secret is in this answer only. A key can only create keys with a subset of its own permissions (403 otherwise).",
+  description:
+    "The secret is in this answer only. A credential can only create keys with a subset of its own permissions (403 otherwise). A key created through an access token expires no later than that access token and stops working when its user token is revoked or refreshed.",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { body: jsonBody(Body) },
@@ -34,18 +35,12 @@ const route = createRoute({
 export const registerV1ApiKeysCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    assertSubset(input.permissions, c.var.auth.permissions);
     const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new AppError("VALIDATION_FAILED", "expires_at must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
     }
     const { row, secret } = await withChanges(c, async (tx, record) => {
-      const created = await createApiKey(tx, {
-        tenantId: c.var.auth.tenantId,
-        name: input.name,
-        permissions: [...new Set(input.permissions)],
-        expiresAt,
-      });
+      const created = await createApiKey(tx, c.var.auth, { name: input.name, permissions: input.permissions, expiresAt });
       const body = apiKeyBody(created.row);
       await record({ action: "api_key.create", targetType: "api_key", targetId: created.row.id, details: { permissions: body.permissions }, event: { type: "api_key.created", data: body } });
       return created;

@@ -1,12 +1,9 @@
 // POST /v1/api-keys/{id}/revoke: the key stops working on its next request. Idempotent.
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
 import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { apiKeys } from "../db/schema";
-import { getApiKey } from "../db/queries/admin";
-import { notFound } from "../errors";
+import { revokeApiKey } from "../services/credentials";
 import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
@@ -16,6 +13,7 @@ const route = createRoute({
   path: "/v1/api-keys/{id}/revoke",
   tags: ["API keys"],
   summary: "Revoke an API key",
+  description: "The caller must hold every permission of the key (403 otherwise). Revoking twice keeps the first `revoked_at`.",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { params: IdParam("key") },
@@ -28,18 +26,10 @@ const route = createRoute({
 export const registerV1ApiKeysRevoke = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
-    const tenantId = c.var.auth.tenantId;
-    const now = new Date();
     const row = await withChanges(c, async (tx, record) => {
-      const [revoked] = await tx
-        .update(apiKeys)
-        .set({ revokedAt: now, updatedAt: now })
-        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key"), isNull(apiKeys.revokedAt)))
-        .returning();
-      if (revoked) await record({ action: "api_key.revoke", targetType: "api_key", targetId: id, event: { type: "api_key.revoked", data: apiKeyBody(revoked) } });
-      return revoked;
+      const { row, changed } = await revokeApiKey(tx, c.var.auth, id);
+      if (changed) await record({ action: "api_key.revoke", targetType: "api_key", targetId: id, event: { type: "api_key.revoked", data: apiKeyBody(row) } });
+      return row;
     });
-    const current = row ?? (await getApiKey(c.var.db(), tenantId, id));
-    if (!current) throw notFound("API key");
-    return c.json(apiKeyBody(current), 200);
+    return c.json(apiKeyBody(row), 200);
   });

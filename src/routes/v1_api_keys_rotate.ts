@@ -5,7 +5,6 @@ import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { rotateApiKey } from "../services/credentials";
-import { notFound } from "../errors";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, ApiKeyWithSecret, apiKeyBody } from "./credential-schemas";
@@ -21,6 +20,8 @@ const route = createRoute({
   path: "/v1/api-keys/{id}/rotate",
   tags: ["API keys"],
   summary: "Rotate an API key with an overlap window",
+  description:
+    "The caller must hold every permission of the key (403 otherwise). Only a live key that was not rotated yet can be rotated (409).",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { params: IdParam("key"), body: jsonBody(Body) },
@@ -37,8 +38,7 @@ export const registerV1ApiKeysRotate = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const rotated = await withChanges(c, async (tx, record) => {
-      const result = await rotateApiKey(tx, c.var.auth.tenantId, id, c.req.valid("json").grace_period_s);
-      if (!result) throw notFound("API key");
+      const result = await rotateApiKey(tx, c.var.auth, id, c.req.valid("json").grace_period_s);
       await record({
         action: "api_key.rotate",
         targetType: "api_key",

@@ -1,12 +1,10 @@
 // PATCH /v1/api-keys/{id}: rename, or set/clear the expiry (expiring a key is how it is retired
 // on a schedule). Permissions are fixed at creation: issue a new key to change them.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { apiKeys } from "../db/schema";
-import { notFound } from "../errors";
+import { updateApiKey } from "../services/credentials";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
@@ -24,12 +22,14 @@ const route = createRoute({
   path: "/v1/api-keys/{id}",
   tags: ["API keys"],
   summary: "Rename an API key or change its expiry",
+  description:
+    "The caller must hold every permission of the key (403 otherwise). An expired, revoked or rotated-out key stays dead (409). An access token can only set an expiry no later than its own.",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { params: IdParam("key"), body: jsonBody(Body) },
   responses: {
     200: { description: "Updated", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -38,16 +38,10 @@ export const registerV1ApiKeysUpdate = (app: App) =>
     const input = c.req.valid("json");
     const { id } = c.req.valid("param");
     const row = await withChanges(c, async (tx, record) => {
-      const [updated] = await tx
-      .update(apiKeys)
-      .set({
+      const updated = await updateApiKey(tx, c.var.auth, id, {
         name: input.name,
         expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
-        updatedAt: new Date(),
-      })
-      .where(and(eq(apiKeys.tenantId, c.var.auth.tenantId), eq(apiKeys.id, id), eq(apiKeys.kind, "api_key")))
-      .returning();
-      if (!updated) throw notFound("API key");
+      });
       await record({ action: "api_key.update", targetType: "api_key", targetId: id, details: { fields: Object.keys(input) } });
       return updated;
     });

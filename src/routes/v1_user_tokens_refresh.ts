@@ -5,7 +5,6 @@ import type { App } from "../app";
 import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { refreshUserToken } from "../services/credentials";
-import { notFound } from "../errors";
 import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { UserTokenWithSecret, userTokenBody } from "./credential-schemas";
@@ -15,12 +14,13 @@ const route = createRoute({
   path: "/v1/user-tokens/{id}/refresh",
   tags: ["User tokens"],
   summary: "Refresh a user token (invalidates its access tokens)",
+  description: "With an API key holding every permission of the user token. A revoked user token stays revoked (409).",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { params: IdParam("usr") },
   responses: {
     200: { description: "The new token value, shown once", content: { "application/json": { schema: UserTokenWithSecret } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 409, 429, 503),
   },
 });
 
@@ -28,8 +28,7 @@ export const registerV1UserTokensRefresh = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const refreshed = await withChanges(c, async (tx, record) => {
-      const result = await refreshUserToken(tx, c.var.auth.tenantId, id);
-      if (!result) throw notFound("User token");
+      const result = await refreshUserToken(tx, c.var.auth, id);
       await record({ action: "user_token.refresh", targetType: "user_token", targetId: id, details: { generation: result.row.generation } });
       return result;
     });

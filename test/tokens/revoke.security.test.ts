@@ -4,8 +4,10 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { REVOCATION_RETENTION_S } from "../../src/services/revocations";
-import { beforeAll, describe, expect, it } from "vitest";
+import { sweepRevocations } from "../../src/services/scheduled";
+import { INTROSPECTION_CLOCK_TOLERANCE_S } from "../../src/services/token-verification";
 import {
   call,
   callWithEnv,
@@ -174,5 +176,32 @@ describe("POST /v1/licenses/revoke-token authorization and input", () => {
     await expectError(await revoke(owner.apiKey, { jti, license_token: token }), 422, "VALIDATION_FAILED");
     await expectError(await revoke(owner.apiKey, { jti, tenant_id: other.tenantId }), 422, "VALIDATION_FAILED");
     expect(await revocationRows(owner.tenantId, jti)).toHaveLength(0);
+  });
+});
+
+describe("a revocation past the token's exp", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("is kept by the sweep while introspection's clock tolerance still accepts the token", async () => {
+    // A license ending in a minute gives a token ending then too: the sweeps below, run at a
+    // clock just past it, cannot reach the longer-lived revocations of suites running alongside.
+    const license = await seedLicense(owner.tenantId, { expiresAt: new Date(Date.now() + 60_000) });
+    const { token } = await issueToken(license.licenseKey);
+    const { jti, exp } = decodeJwt(token) as { jti: string; exp: number };
+    expect((await revoke(owner.apiKey, { token })).status).toBe(200);
+    // Postgres alone must hold it: drop the edge copy as KV would after its TTL.
+    await env.REVOCATIONS.delete(kvKey(owner.tenantId, jti));
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime((exp + 10) * 1000);
+    await withDb((db) => sweepRevocations(db, new Date()));
+    expect(await revocationRows(owner.tenantId, jti)).toHaveLength(1);
+    // 10 s past exp is inside the 30 s tolerance: without the row the token would be active again.
+    expect((await introspect(owner.apiKey, token)).body).toEqual({ active: false, reason: "token_revoked" });
+
+    // Once no verifier accepts the token any more, the row can go; the token is then just expired.
+    vi.setSystemTime((exp + INTROSPECTION_CLOCK_TOLERANCE_S + 1) * 1000);
+    await withDb((db) => sweepRevocations(db, new Date()));
+    expect(await revocationRows(owner.tenantId, jti)).toHaveLength(0);
+    expect((await introspect(owner.apiKey, token)).body).toEqual({ active: false, reason: "expired" });
   });
 });
