@@ -43,34 +43,51 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 
 export const Timestamp = z.string().datetime({ offset: true }).openapi({ example: "2026-11-22T20:15:00.000Z" });
 
-/** Depth (objects/arrays nested in each other) and total key count of a JSON value. */
-function jsonShape(value: unknown, depth = 1): { depth: number; keys: number } {
-  if (value === null || typeof value !== "object") return { depth: depth - 1, keys: 0 };
-  const children = Array.isArray(value) ? value : Object.values(value);
-  let deepest = depth;
-  let keys = Array.isArray(value) ? 0 : children.length;
-  for (const child of children) {
-    const shape = jsonShape(child, depth + 1);
-    deepest = Math.max(deepest, shape.depth);
-    keys += shape.keys;
-  }
-  return { depth: deepest, keys };
-}
-
 export const METADATA_LIMITS = { depth: 4, keys: 64, bytes: 16 * 1024 } as const;
+
+// Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * What is wrong with a metadata value, if anything. Walks it with an explicit stack and stops at
+ * the first level past the depth limit, so a body of thousands of nested arrays costs no more
+ * than the limit (a recursive walk overflowed the stack on one).
+ */
+export function metadataProblem(value: Record<string, unknown>): string | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  let keys = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node === "string") {
+      if (LONE_SURROGATE.test(node)) return "Metadata strings must be well-formed Unicode (no lone surrogates).";
+      continue;
+    }
+    if (node === null || typeof node !== "object") continue;
+    if (depth > METADATA_LIMITS.depth) return `Metadata may nest at most ${METADATA_LIMITS.depth} levels.`;
+    const children = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node)) {
+      keys += children.length;
+      if (keys > METADATA_LIMITS.keys) return `Metadata may hold at most ${METADATA_LIMITS.keys} keys.`;
+      if (Object.keys(node).some((key) => LONE_SURROGATE.test(key))) return "Metadata keys must be well-formed Unicode (no lone surrogates).";
+    }
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+  if (new TextEncoder().encode(JSON.stringify(value)).length > METADATA_LIMITS.bytes) return `Metadata may be at most ${METADATA_LIMITS.bytes} bytes.`;
+  return undefined;
+}
 
 /** Free-form JSON metadata, bounded: at most 4 levels deep, 64 keys in all and 16 KB. */
 export const Metadata = z
   .record(z.string().max(128), z.unknown())
   .superRefine((value, ctx) => {
-    const shape = jsonShape(value);
-    if (shape.depth > METADATA_LIMITS.depth) ctx.addIssue({ code: "custom", message: `Metadata may nest at most ${METADATA_LIMITS.depth} levels.` });
-    if (shape.keys > METADATA_LIMITS.keys) ctx.addIssue({ code: "custom", message: `Metadata may hold at most ${METADATA_LIMITS.keys} keys.` });
-    if (new TextEncoder().encode(JSON.stringify(value)).length > METADATA_LIMITS.bytes) {
-      ctx.addIssue({ code: "custom", message: `Metadata may be at most ${METADATA_LIMITS.bytes} bytes.` });
-    }
+    const problem = metadataProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
-  .openapi({ description: "Free-form JSON object: at most 4 levels, 64 keys, 16 KB", example: { seat: "design" } });
+  .openapi({
+    description: "Free-form JSON object: at most 4 levels, 64 keys in all, 16 KB",
+    maxProperties: METADATA_LIMITS.keys,
+    example: { seat: "design" },
+  });
 
 /** `limit` and `starting_after` on every list. */
 export const PageQuery = z.object({

@@ -6,7 +6,7 @@ import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
 import { newId } from "../crypto/random";
 import { withChanges } from "../services/changes";
-import { assertWebhookUrl, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
+import { assertCanSubscribe, assertWebhookUrl, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
 import { errorResponses, jsonBody } from "./schemas";
 import { EventTypes, WebhookEndpointWithSecret, webhookEndpointBody } from "./webhook-schemas";
 
@@ -23,7 +23,8 @@ const route = createRoute({
   path: "/v1/webhooks",
   tags: ["Webhooks"],
   summary: "Register a webhook endpoint",
-  description: "The URL must be public https on the default port (private, loopback, link-local and metadata addresses are refused).",
+  description:
+    "The URL must be public https on the default port (private, loopback, link-local and metadata addresses are refused). Subscribing needs the read permission of each event's data (`licenses:read` for license and token events, `activations:read`, `api_keys:read`); an empty `event_types` (every event) needs all of them (403 otherwise).",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
   request: { body: jsonBody(Body) },
@@ -37,6 +38,7 @@ export const registerV1WebhooksCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
     assertWebhookUrl(c.env, input.url);
+    assertCanSubscribe(input.event_types, c.var.auth.permissions);
     const id = newId("whk");
     const secret = newWebhookSecret();
     const secretCiphertext = await sealWebhookSecret(c.env, secret, id);

@@ -2,7 +2,7 @@
 // every delivery carries two signatures, old and new (Standard Webhooks allows several), so
 // receivers can switch secrets without dropping events.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
@@ -40,7 +40,8 @@ export const registerV1WebhooksRotateSecret = (app: App) =>
     const secret = newWebhookSecret();
     const sealed = await sealWebhookSecret(c.env, secret, id);
     const row = await withChanges(c, async (tx, record) => {
-      const current = await getWebhookEndpoint(tx, c.var.auth.tenantId, id);
+      // Locked: concurrent rotations queue up and each one rotates (they answered 404 when they raced).
+      const current = await getWebhookEndpoint(tx, c.var.auth.tenantId, id, { lock: true });
       if (!current) throw notFound("Webhook endpoint");
       const [updated] = await tx
         .update(webhookEndpoints)
@@ -50,11 +51,10 @@ export const registerV1WebhooksRotateSecret = (app: App) =>
           previousSecretExpiresAt: overlap_s > 0 ? new Date(Date.now() + overlap_s * 1000) : null,
           updatedAt: new Date(),
         })
-        .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.secretCiphertext, current.secretCiphertext)))
+        .where(eq(webhookEndpoints.id, id))
         .returning();
-      if (!updated) throw notFound("Webhook endpoint");
       await record({ action: "webhook.rotate_secret", targetType: "webhook_endpoint", targetId: id, details: { overlap_s } });
-      return updated;
+      return updated!;
     });
     return c.json({ ...webhookEndpointBody(row), secret }, 200);
   });

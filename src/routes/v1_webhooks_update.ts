@@ -6,7 +6,8 @@ import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
 import { notFound } from "../errors";
 import { withChanges } from "../services/changes";
-import { assertWebhookUrl } from "../services/webhook-endpoints";
+import { assertCanSubscribe, assertWebhookUrl, getWebhookEndpoint } from "../services/webhook-endpoints";
+import type { EventType } from "../services/events";
 import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { EventTypes, WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
@@ -21,6 +22,8 @@ const route = createRoute({
   path: "/v1/webhooks/{id}",
   tags: ["Webhooks"],
   summary: "Update a webhook endpoint",
+  description:
+    "A new `url` or `event_types` needs the read permission of each subscribed event's data, as on create (403 otherwise): whoever points an endpoint somewhere reads what it receives.",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
   request: { params: IdParam("whk"), body: jsonBody(Body) },
@@ -36,6 +39,12 @@ export const registerV1WebhooksUpdate = (app: App) =>
     const { id } = c.req.valid("param");
     if (input.url !== undefined) assertWebhookUrl(c.env, input.url);
     const row = await withChanges(c, async (tx, record) => {
+      const current = await getWebhookEndpoint(tx, c.var.auth.tenantId, id, { lock: true });
+      if (!current) throw notFound("Webhook endpoint");
+      // A new URL receives what the endpoint subscribes to: pointing it elsewhere is reading it.
+      if (input.event_types !== undefined || input.url !== undefined) {
+        assertCanSubscribe((input.event_types ?? current.eventTypes) as EventType[], c.var.auth.permissions);
+      }
       const [updated] = await tx
         .update(webhookEndpoints)
         .set({ url: input.url, eventTypes: input.event_types && [...new Set(input.event_types)], enabled: input.enabled, updatedAt: new Date() })

@@ -4,6 +4,7 @@ import { and, eq, or, sql } from "drizzle-orm";
 import type { Tx } from "../db/queries/activations";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
 import { randomBase58 } from "../crypto/random";
+import type { Permission } from "./permissions";
 
 export const EVENT_TYPES = [
   "license.created",
@@ -21,6 +22,25 @@ export const EVENT_TYPES = [
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The read permission that covers each event's data: a subscriber receives the resource itself
+ * (license metadata, API key details), so subscribing needs what reading it would.
+ */
+export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
+  "license.created": "licenses:read",
+  "license.updated": "licenses:read",
+  "license.suspended": "licenses:read",
+  "license.reinstated": "licenses:read",
+  "license.revoked": "licenses:read",
+  "license.renewed": "licenses:read",
+  "license.expired": "licenses:read",
+  "activation.created": "activations:read",
+  "activation.deleted": "activations:read",
+  "token.revoked": "licenses:read",
+  "api_key.created": "api_keys:read",
+  "api_key.revoked": "api_keys:read",
+};
 
 /** Writes the event and its pending deliveries; returns the event id (the `webhook-id`). */
 export async function recordEvent(tx: Tx, tenantId: string, type: EventType, data: Record<string, unknown>): Promise<string> {
