@@ -82,6 +82,8 @@ function stringFor(s: Schema, rng: Rng): string {
       return `${rng.string(rng.int(1, 10)).toLowerCase()}@example.com`;
   }
   const min = s.minLength ?? 0;
+  // Now and then exactly the longest allowed (bounded: every body must fit in 16 KB).
+  if (s.maxLength !== undefined && s.maxLength <= 4096 && rng.chance(0.1)) return rng.string(s.maxLength);
   const max = Math.min(s.maxLength ?? min + 24, min + 24);
   return rng.string(rng.int(min, max));
 }

@@ -20,6 +20,7 @@ import {
   pathMutations,
   queryMutations,
   rawBodyMutations,
+  requestIdMutations,
   validRequest,
   type BuildContext,
   type FuzzRequest,
@@ -60,6 +61,11 @@ async function send(request: FuzzRequest): Promise<{ res: Response; text: string
   return { res, text: await res.text() };
 }
 
+/** Deletes, revocations and rotations last, so the others still find the fixtures alive (and succeed). */
+const DESTRUCTIVE = /\/(revoke|rotate|rotate-secret|refresh|suspend)$/;
+const withDestructiveLast = (ops: Operation[]) =>
+  [...ops].sort((a, b) => Number(a.method === "DELETE" || DESTRUCTIVE.test(a.path)) - Number(b.method === "DELETE" || DESTRUCTIVE.test(b.path)));
+
 /**
  * Makes fresh fixtures, builds the block's requests from its own seed, sends them in order and
  * fails with the grouped findings if any response broke an invariant.
@@ -91,7 +97,7 @@ describe("OpenAPI fuzz", { timeout: 60_000 }, () => {
 
   it("schema-valid requests: the tenant's key (real and random ids), no credential, a garbage key", async () => {
     await runBlock("valid", (ctx, ops) =>
-      ops.flatMap((op) => [
+      withDestructiveLast(ops).flatMap((op) => [
         validRequest(op, ctx, { real: true }),
         validRequest(op, ctx, { real: true }),
         validRequest(op, ctx, { real: false }),
@@ -113,10 +119,11 @@ describe("OpenAPI fuzz", { timeout: 60_000 }, () => {
     await runBlock("path", (ctx, ops) => ops.flatMap((op) => pathMutations(op, ctx)));
   });
 
-  it("query parameters and Authorization headers", async () => {
+  it("query parameters and headers: Authorization, X-Request-Id, Idempotency-Key", async () => {
     await runBlock("query-auth", (ctx, ops) => [
       ...ops.flatMap((op) => queryMutations(op, ctx)),
       ...ops.filter((op) => op.auth === "bearer").flatMap((op) => authMutations(op, ctx, tenant.apiKey)),
+      ...ops.filter((_, i) => i % 3 === 0).flatMap((op) => requestIdMutations(op, ctx)),
       ...ops
         .filter((op) => op.params.some((p) => p.in === "header"))
         .flatMap((op) =>

@@ -57,6 +57,37 @@ export function validBody(op: Operation, ctx: BuildContext): Record<string, unkn
   return body;
 }
 
+/** Fields that name something of the tenant's: kept real so the request gets past the lookup. */
+const REFERENCES = new Set(["license_key", "policy_id", "application_id", "token", "license_token", "user_token", "url"]);
+
+/** 253 characters in 63-character labels: the longest name DNS allows. */
+const LONGEST_HOST_NAME = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
+
+/**
+ * Still schema-valid, at the edge: every field present, strings at maxLength (random, since
+ * Postgres compresses a repeated character and would store it easily), integers at maximum
+ * (references stay real). Where the schema's limits outrun the storage, this is what finds it.
+ */
+function boundaryBody(op: Operation, ctx: BuildContext): Record<string, unknown> {
+  const valid = validBody(op, ctx)!;
+  const schema = ctx.resolve(op.body!.schema);
+  const hints = hintsFor(ctx.fx);
+  for (const [name, raw] of Object.entries<Schema>(schema.properties ?? {})) {
+    const s = ctx.resolve(raw);
+    const types = typesOf(s);
+    const hint = hints[name];
+    if (REFERENCES.has(name) && hint) {
+      valid[name] = hint();
+      continue;
+    }
+    if (name === "domain") valid[name] = LONGEST_HOST_NAME.slice(0, s.maxLength ?? 253);
+    else if (types.includes("string") && s.maxLength !== undefined && !s.enum && !s.format) valid[name] = ctx.rng.string(Math.min(s.maxLength, 4096));
+    else if (types.includes("integer") && s.maximum !== undefined) valid[name] = s.maximum;
+    else if (valid[name] === undefined) valid[name] = generate(s, { rng: ctx.rng, resolve: ctx.resolve });
+  }
+  return valid;
+}
+
 const jsonBody = (value: unknown) => ({ text: JSON.stringify(value), contentType: "application/json" });
 
 /** A well-formed id of the right kind that exists nowhere. */
@@ -160,6 +191,7 @@ export function bodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
     push("empty-object", jsonBody({}));
   }
   push("unknown-field", jsonBody({ ...validBody(op, ctx), zz_unknown_field: 1 }));
+  push("max-boundary", jsonBody(boundaryBody(op, ctx)));
   setField("string-20000", field(stringy), "x".repeat(20_000));
   setField("string-5000", field(stringy), "y".repeat(5_000));
   for (const [label, value] of [["1e308", 1e308], ["-1", -1], ["1.5", 1.5], ["NaN-string", "NaN"]] as const) {
@@ -168,9 +200,17 @@ export function bodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
   setField("nul-byte", field(stringy), "a\u0000b");
   setField("emoji", field(stringy), "\u{1F600}\u{1F389}");
   setField("lone-surrogate", field(stringy), "x\ud800y");
-  setField("deep-array-50", field(), deep("array"));
-  setField("deep-object-50", field(), deep("object"));
+  setField("deep-array-50", field((t) => t.includes("array")), deep("array"));
+  setField("deep-object-50", field((t) => t.includes("object")), deep("object"));
   push("__proto__-key", { text: withLeadingKey(validBody(op, ctx)!, "__proto__", { polluted: true }), contentType: "application/json" });
+  // Inside a free-form record (metadata), where a parser builds the object key by key.
+  const record = props.find((p) => typesOf(p.s).includes("object") && !p.s.properties);
+  if (record) {
+    const { [record.name]: _, ...rest } = validBody(op, ctx)!;
+    const nested = withLeadingKey({ seat: "a" }, "__proto__", { polluted: true });
+    const text = JSON.stringify({ ...rest, [record.name]: "@" }).replace('"@"', nested);
+    push(`__proto__-nested:${record.name}`, { text, contentType: "application/json" });
+  }
   push("constructor-key", { text: withLeadingKey(validBody(op, ctx)!, "constructor", { prototype: { polluted: true } }), contentType: "application/json" });
   push("body-array", jsonBody([validBody(op, ctx)]));
   push("body-null", jsonBody(null));
@@ -215,7 +255,6 @@ const BAD_IDS: [string, (prefix: string) => string][] = [
   ["id-encoded-slash", (p) => `${p}_x%2Fy`],
   ["id-bad-utf8", (p) => `${p}_%ED%A0%80`],
   ["id-sql", () => encodeURIComponent("' OR '1'='1")],
-  ["id-space", () => "%20"],
   ["id-random", () => ""],
 ];
 
@@ -254,6 +293,20 @@ export function queryMutations(op: Operation, ctx: BuildContext): FuzzRequest[] 
 }
 
 /** Malformed or misplaced credentials (for `key`, the tenant's real key inside a wrong frame). */
+/** Client-chosen request ids: echoed when well-formed, replaced otherwise, always header == body. */
+export function requestIdMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
+  const variants: [string, string][] = [
+    ["x-request-id:plain", "fuzz-request-1"],
+    ["x-request-id:300-chars", "r".repeat(300)],
+    ["x-request-id:punctuation", "a b<c>\"d';--"],
+    ["x-request-id:empty", ""],
+  ];
+  const [label, value] = ctx.rng.pick(variants);
+  // Mostly failing requests (no credential), so the id lands in an error envelope.
+  const request = validRequest(op, ctx, { real: true, mutation: label, credential: ctx.rng.chance(0.7) ? "none" : "key" });
+  return [{ ...request, headers: { ...request.headers, "X-Request-Id": value } }];
+}
+
 export function authMutations(op: Operation, ctx: BuildContext, key: string): FuzzRequest[] {
   const variants: [string, string][] = [
     ["auth:Bearer-empty", "Bearer"],
