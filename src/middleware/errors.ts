@@ -9,9 +9,40 @@ import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { unavailable } from "../errors";
 import { payloadTooLarge } from "./security";
 
-/** Schema failures: 422 with the failing paths. */
+// Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The path of the first string (or key) holding a lone UTF-16 surrogate: Postgres would store it
+ * as U+FFFD, so two different values could collide and none would read back as sent. Walked with
+ * an explicit stack; the input is a parsed body of at most 16 KB.
+ */
+function loneSurrogateAt(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, ""]];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === "string") {
+      if (LONE_SURROGATE.test(node)) return path;
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        if (LONE_SURROGATE.test(key)) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Schema failures: 422 with the failing paths; then text that cannot be stored as sent. */
 export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
-  if (result.success) return;
+  if (result.success) {
+    const at = loneSurrogateAt(result.data);
+    if (at === undefined) return;
+    throw new AppError("VALIDATION_FAILED", "The request holds text that is not well-formed Unicode.", {
+      details: [{ path: at, message: "Contains a lone UTF-16 surrogate; send well-formed Unicode." }],
+    });
+  }
   const issues = (result.error as ZodError).issues.map((issue) => ({
     path: issue.path.join("."),
     message: issue.message,

@@ -5,8 +5,12 @@ import type { ApplicationRow, LicenseRow, PolicyRow } from "../db/queries/admin"
 import { effectiveStatus } from "../services/license-validation";
 import { Timestamp } from "./schemas";
 
+/** Ids are short and plain: anything else (over-long, NUL, `..`) is malformed (422), never queried. */
 const pathId = (name: string, prefix: string) =>
-  z.string().min(1).max(64).openapi({ param: { name, in: "path" }, example: `${prefix}_...` });
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "Not an id: at most 64 letters, digits, `_` and `-`.")
+    .openapi({ param: { name, in: "path" }, example: `${prefix}_...` });
 
 export const IdParam = (prefix: string) => z.object({ id: pathId("id", prefix) });
 

@@ -4,22 +4,15 @@
 // with different values is refused (422), and routes only ever see the canonical names.
 import { z } from "@hono/zod-openapi";
 
-// Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/**
- * Text Postgres stores as sent: a lone UTF-16 surrogate would become U+FFFD in a `text` column,
- * so two different fingerprints could collide on one device.
- */
-export const text = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .refine((s) => !LONE_SURROGATE.test(s), "Contains a lone UTF-16 surrogate; send well-formed Unicode.");
+/** Non-empty text up to `max` characters (lone surrogates are refused for every body: middleware/errors.ts). */
+export const text = (max: number) => z.string().min(1).max(max);
 
 export const LicenseKey = z.string().min(1).max(256);
-export const Fingerprint = text(4096);
+/**
+ * Fingerprints live in a unique index whose entries Postgres caps near 2.7 KB: 512 characters is
+ * at most 2 KB of UTF-8. Hash longer hardware descriptions first (LicenseChain sends a 64-char hex).
+ */
+export const Fingerprint = text(512);
 export const Domain = text(253);
 export const ApplicationIdField = z.string().min(1).max(64);
 
@@ -29,7 +22,7 @@ const KEY_FIELDS = {
 };
 
 const DEVICE_FIELDS = {
-  fingerprint: Fingerprint.optional().openapi({ description: "Stable device identifier (e.g. a hash of hardware ids), at most 4 KB" }),
+  fingerprint: Fingerprint.optional().openapi({ description: "Stable device identifier (e.g. a hash of hardware ids), at most 512 characters" }),
   hwuid: Fingerprint.optional().openapi({ description: "Alias of `fingerprint`: LicenseChain's hardware id (a SHA-256 hex of a device string)" }),
 };
 

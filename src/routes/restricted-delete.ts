@@ -35,7 +35,7 @@ export const registerRestrictedDelete = (app: App, spec: RestrictedDelete) => {
     request: { params: IdParam(spec.idPrefix) },
     responses: {
       204: { description: "Deleted" },
-      ...errorResponses(401, 403, 404, 409, 429, 503),
+      ...errorResponses(401, 403, 404, 409, 422, 429, 503),
     },
   });
   return app.openapi(route, async (c) => {

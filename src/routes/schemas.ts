@@ -45,9 +45,6 @@ export const Timestamp = z.string().datetime({ offset: true }).openapi({ example
 
 export const METADATA_LIMITS = { depth: 4, keys: 64, bytes: 16 * 1024 } as const;
 
-// Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /**
  * What is wrong with a metadata value, if anything. Walks it with an explicit stack and stops at
  * the first level past the depth limit, so a body of thousands of nested arrays costs no more
@@ -58,17 +55,12 @@ export function metadataProblem(value: Record<string, unknown>): string | undefi
   let keys = 0;
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
-    if (typeof node === "string") {
-      if (LONE_SURROGATE.test(node)) return "Metadata strings must be well-formed Unicode (no lone surrogates).";
-      continue;
-    }
     if (node === null || typeof node !== "object") continue;
     if (depth > METADATA_LIMITS.depth) return `Metadata may nest at most ${METADATA_LIMITS.depth} levels.`;
     const children = Array.isArray(node) ? node : Object.values(node);
     if (!Array.isArray(node)) {
       keys += children.length;
       if (keys > METADATA_LIMITS.keys) return `Metadata may hold at most ${METADATA_LIMITS.keys} keys.`;
-      if (Object.keys(node).some((key) => LONE_SURROGATE.test(key))) return "Metadata keys must be well-formed Unicode (no lone surrogates).";
     }
     for (const child of children) stack.push([child, depth + 1]);
   }

@@ -17,7 +17,7 @@ const route = createRoute({
   request: { params: IdParam("app") },
   responses: {
     200: { description: "The application", content: { "application/json": { schema: Application } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
 

@@ -22,7 +22,7 @@ const common = {
   middleware: [apiKeyAuth(), requirePermission("activations:write")],
   responses: {
     200: { description: "The released activations", content: { "application/json": { schema: Released } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 };
 

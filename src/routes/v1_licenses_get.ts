@@ -17,7 +17,7 @@ const route = createRoute({
   request: { params: IdParam("lic") },
   responses: {
     200: { description: "The license", content: { "application/json": { schema: License } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
 

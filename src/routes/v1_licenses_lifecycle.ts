@@ -38,7 +38,7 @@ const routeFor = (t: Transition) =>
     request: { params: IdParam("lic") },
     responses: {
       200: { description: "The license after the change", content: { "application/json": { schema: License } } },
-      ...errorResponses(401, 403, 404, 409, 429, 503),
+      ...errorResponses(401, 403, 404, 409, 422, 429, 503),
     },
   });
 

@@ -17,7 +17,7 @@ const route = createRoute({
   request: { params: IdParam("pol") },
   responses: {
     200: { description: "The policy", content: { "application/json": { schema: Policy } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
 

@@ -20,7 +20,7 @@ const route = createRoute({
   request: { params: IdParam("usr") },
   responses: {
     200: { description: "The new token value, shown once", content: { "application/json": { schema: UserTokenWithSecret } } },
-    ...errorResponses(401, 403, 404, 409, 429, 503),
+    ...errorResponses(401, 403, 404, 409, 422, 429, 503),
   },
 });
 

@@ -20,7 +20,7 @@ const route = createRoute({
   request: { params: IdParam("usr") },
   responses: {
     200: { description: "Revoked (or already revoked)", content: { "application/json": { schema: UserToken } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
 

@@ -17,7 +17,7 @@ const route = createRoute({
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
   request: { params: IdParam("whk") },
-  responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404, 429, 503) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses(401, 403, 404, 422, 429, 503) },
 });
 
 export const registerV1WebhooksDelete = (app: App) =>

@@ -18,7 +18,7 @@ const route = createRoute({
   request: { params: IdParam("whk") },
   responses: {
     200: { description: "The endpoint (no secret)", content: { "application/json": { schema: WebhookEndpoint } } },
-    ...errorResponses(401, 403, 404, 429, 503),
+    ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
 

@@ -23,7 +23,7 @@ const route = createRoute({
   request: { params: IdParam("dlv") },
   responses: {
     200: { description: "Queued again", content: { "application/json": { schema: WebhookDelivery } } },
-    ...errorResponses(401, 403, 404, 409, 429, 503),
+    ...errorResponses(401, 403, 404, 409, 422, 429, 503),
   },
 });
 
