@@ -8,8 +8,10 @@
 // Rotation is two runs of keys:rotate, at least the JWKS cache time (15 min) apart:
 //   1. stage:    adds a `next` key. It is published (JWKS) but signs nothing yet.
 //   2. promote:  `next` becomes `current`; the old current becomes `retired` (public part only) with
-//                a `retire_after` time = now + longest token lifetime (24 h) + JWKS cache time.
-// Every run also drops retired keys whose `retire_after` has passed.
+//                `retired_at` = now (the worker refuses tokens it signed later) and `retire_after`
+//                = now + longest token lifetime (24 h) + JWKS cache time.
+// Every run also drops retired keys whose `retire_after` has passed; the worker itself stops
+// publishing and trusting them at that moment.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -18,7 +20,7 @@ import { generateSigningJwk, publicJwk, type SigningAlg } from "./lib/secrets.ts
 import { readDevVars, writeDevVars } from "./lib/dev-vars.ts";
 
 type Status = "current" | "next" | "retired";
-type RingKey = JWK & { kid: string; alg: SigningAlg; status?: Status; retire_after?: number };
+type RingKey = JWK & { kid: string; alg: SigningAlg; status?: Status; retired_at?: number; retire_after?: number };
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DEV_VARS = join(ROOT, ".dev.vars");
@@ -53,7 +55,7 @@ export async function rotate(keys: RingKey[], alg: SigningAlg, now: number, reti
     return { keys: [...ring, fresh], step: `staged next key ${fresh.kid}; run keys:rotate again after >= 15 minutes to promote it` };
   }
   ring = ring.map((k) => {
-    if (k.status === "current") return { ...(publicJwk(k) as RingKey), status: "retired", retire_after: now + retireAfterS };
+    if (k.status === "current") return { ...(publicJwk(k) as RingKey), status: "retired", retired_at: now, retire_after: now + retireAfterS };
     if (k === next) return { ...k, status: "current" };
     return k;
   });

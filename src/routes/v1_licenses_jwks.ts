@@ -87,27 +87,31 @@ function isPlainJwksGet(request: Request): boolean {
 // One Headers per isolate: workerd copies it into each response natively, which cost less CPU and
 // varied less under load than building the headers from a JS object (itself ~30% cheaper than an
 // array of pairs) every time.
-let remembered: { source: string; body: string; headers: Headers } | undefined;
+let remembered: { source: string; body: string; headers: Headers; validUntilMs: number } | undefined;
 
 /** Per response, not copied: the request id is new and workerd sets the length itself. */
 const PER_RESPONSE = new Set(["x-request-id", "content-length"]);
 
+/** The remembered answer, when it is for this key set and no retired key in it has reached `retire_after`. */
+const rememberedFor = (env: Env) => (remembered?.source === env.SIGNING_KEYS && Date.now() < remembered.validUntilMs ? remembered : undefined);
+
 /** After the full stack answered a plain JWKS GET with 200: keep its headers for this key set. */
 export async function rememberJwksHeaders(request: Request, env: Env, res: Response): Promise<void> {
-  if (res.status !== 200 || remembered?.source === env.SIGNING_KEYS || !isPlainJwksGet(request)) return;
+  if (res.status !== 200 || rememberedFor(env) || !isPlainJwksGet(request)) return;
   const ring = await getKeyRing(env);
   const headers = new Headers([...res.headers].filter(([name]) => !PER_RESPONSE.has(name)));
-  remembered = { source: env.SIGNING_KEYS, body: ring.jwksBody, headers };
+  remembered = { source: env.SIGNING_KEYS, body: ring.jwksBody, headers, validUntilMs: ring.validUntilMs };
 }
 
 /** The key set without the middleware stack, once the full stack has answered it once. */
 export function answerJwksFast(request: Request, env: Env): Response | undefined {
-  if (remembered?.source !== env.SIGNING_KEYS || !isPlainJwksGet(request)) return undefined;
+  const answer = rememberedFor(env);
+  if (!answer || !isPlainJwksGet(request)) return undefined;
   const id = newId("req");
   if (logsRequests(env.LOG_LEVEL)) {
     logRequest(createLogger({ request_id: id }, env.LOG_LEVEL), { method: "GET", path: getPath(request), status: 200, duration_ms: 0 });
   }
-  const res = new Response(remembered.body, { status: 200, headers: remembered.headers });
+  const res = new Response(answer.body, { status: 200, headers: answer.headers });
   res.headers.set("x-request-id", id);
   return res;
 }

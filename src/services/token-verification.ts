@@ -1,5 +1,5 @@
 // Verifies license tokens against this deployment's own published keys (introspection, revoke).
-import { decodeJwt, errors, type JWTVerifyGetKey } from "jose";
+import { decodeJwt, decodeProtectedHeader, errors, type JWTVerifyGetKey } from "jose";
 import type { KeyRing } from "../crypto/keys";
 import { LicenseTokenError, type LicenseTokenErrorCode } from "../sdk/errors";
 import { CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES, verifyLicenseJwt, type LicenseTokenClaims } from "../sdk/verify";
@@ -36,6 +36,12 @@ export async function checkToken(
       clockTolerance: options.clockTolerance,
       currentDate: options.now,
     });
+    // A retired key signs nothing: a token it signed after its retirement began is a forgery
+    // (or a leaked key at work), however valid the signature.
+    const retiredAt = ring.verifiers.get(decodeProtectedHeader(token).kid ?? "")?.retiredAt;
+    if (retiredAt !== undefined && claims.iat > retiredAt) {
+      return { ok: false, code: "ERR_KEY_NOT_FOUND", unverified: unverifiedIds(token) };
+    }
     return { ok: true, claims };
   } catch (err) {
     if (!(err instanceof LicenseTokenError)) throw err;

@@ -2,7 +2,7 @@
 // removed and then verify nothing; a next key is published before it signs; only the current key
 // signs; each key verifies only its own algorithm.
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTenant, seedLicense, type SeededLicense, type TestTenant } from "../harness";
 import { LicenseTokenError } from "../../src/sdk";
 import { deployment, forge, ISSUER, JWKS_URI, keySet, makeKey, rejection, type Deployment, type TestKey } from "./forge";
@@ -109,5 +109,34 @@ describe("key sets with more than one algorithm", () => {
       expect((await site.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
       await expectKeyNotFound(site.verifier({ algorithms: ["RS256", "ES256"] }).verify(token));
     }
+  });
+});
+
+describe("retirement enforced by the worker (retired_at, retire_after)", () => {
+  afterEach(() => vi.useRealTimers());
+
+  const retiredSet = (retiredAt: number, retireAfter: number) =>
+    JSON.stringify({ keys: [{ ...k2.jwk, status: "current" }, { ...k1.publicJwk, status: "retired", retired_at: retiredAt, retire_after: retireAfter }] });
+
+  it("stops publishing and trusting a retired key at its retire_after, without another rotate run", async () => {
+    const token = await deployment(keySet({ key: k1, status: "current" })).issue(license.licenseKey);
+    const { iat } = decodeJwt(token) as { iat: number };
+    const site = deployment(retiredSet(iat, iat + 60));
+    expect(await publishedKids(site)).toEqual([k2.kid, k1.kid]);
+    expect((await site.introspect(tenant.apiKey, token)).body).toMatchObject({ active: true });
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime((iat + 60) * 1000);
+    expect(await publishedKids(site)).toEqual([k2.kid]);
+    expect((await site.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
+  });
+
+  it("refuses a token a retired key signed after its retirement began, however valid its signature", async () => {
+    const claims = decodeJwt(await deployment(keySet({ key: k1, status: "current" })).issue(license.licenseKey)) as Record<string, unknown>;
+    const iat = claims.iat as number;
+    const site = deployment(retiredSet(iat - 1, iat + 3600));
+    // Signed at the moment of retirement: fine. One second later: the key no longer signed anything.
+    expect((await site.introspect(tenant.apiKey, await forge(k1, { ...claims, iat: iat - 1, nbf: iat - 1 }))).body).toMatchObject({ active: true });
+    expect((await site.introspect(tenant.apiKey, await forge(k1, claims))).body).toEqual({ active: false, reason: "unknown_key" });
   });
 });
