@@ -1,11 +1,14 @@
 // Structured JSON logs, one object per line, always with the request id. Everything passes
 // through `redact` first: a log line must never carry a license key, API key, token or secret.
+import { SECRET_PREFIXES } from "./crypto/random";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\b(lk|sk|op|whsec)_[A-Za-z0-9+/=_-]{6,}/g, "$1_[REDACTED]"],
+  [new RegExp(`\\b(${Object.values(SECRET_PREFIXES).join("|")})_[A-Za-z0-9+/=_-]{6,}`, "g"), "$1_[REDACTED]"],
+  // User tokens are bare UUIDs (seed 003's format), so every UUID is masked, in paths and values alike.
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "[REDACTED_UUID]"],
   // Compact JWS/JWT: three base64url segments starting with a JSON header.
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g, "[REDACTED_JWT]"],
   [/\b(Bearer|Basic)\s+[^\s"',]+/gi, "$1 [REDACTED]"],
@@ -14,7 +17,7 @@ const SECRET_PATTERNS: [RegExp, string][] = [
 
 // Field names whose values are masked whatever they look like.
 const SECRET_FIELD =
-  /^(authorization|cookie|set-cookie|license_?key|api_?key|key|hwuid|fingerprint|signing_?keys|private_?key|operator_?token)$|secret|passw|token$/i;
+  /^(authorization|cookie|set-cookie|license_?key|api_?key|key|hwuid|fingerprint|signing_?keys|private_?key|operator_?token|user_?token|access_?token)$|secret|passw|token$/i;
 
 function redactString(value: string): string {
   let out = value;

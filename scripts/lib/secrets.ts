@@ -2,6 +2,7 @@
 // stored with `wrangler secret put`; none of these are ever committed.
 import { randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
+import { SECRET_PREFIXES } from "../../src/crypto/random.ts";
 
 export type SigningAlg = "RS256" | "ES256" | "EdDSA";
 
@@ -33,7 +34,7 @@ export interface DevSecrets {
 
 export async function generateDevSecrets(): Promise<DevSecrets> {
   return {
-    OPERATOR_TOKEN: randomToken("op_"),
+    OPERATOR_TOKEN: randomToken(`${SECRET_PREFIXES.operatorToken}_`),
     SIGNING_KEYS: JSON.stringify({ keys: [await generateSigningJwk("RS256")] }),
     WEBHOOK_SECRETS_KEY: randomBytes(32).toString("base64"),
   };

@@ -36,17 +36,29 @@ export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "
 /** ~128 bits of randomness behind a resource prefix, e.g. `lic_7Hq...`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase58(22)}`;
 
+/**
+ * The prefix of every secret this service makes or takes: the generators below use them, and the
+ * log redactor masks anything that starts with one (logging.ts), so the two lists cannot drift.
+ */
+export const SECRET_PREFIXES = {
+  licenseKey: "lk",
+  apiKey: "sk",
+  accessToken: "at",
+  operatorToken: "op",
+  webhookSecret: "whsec",
+} as const;
+
 /** License keys: `lk_` + ~234 bits. Shown once; stored as a SHA-256 hash. */
-export const newLicenseKey = () => `lk_${randomBase58(40)}`;
+export const newLicenseKey = () => `${SECRET_PREFIXES.licenseKey}_${randomBase58(40)}`;
 
 /** API keys: `sk_` + ~234 bits. Shown once; stored as a SHA-256 hash. */
-export const newApiKey = () => `sk_${randomBase58(40)}`;
+export const newApiKey = () => `${SECRET_PREFIXES.apiKey}_${randomBase58(40)}`;
 
 /** The visible part kept beside a hash: the prefix plus four characters. */
 export const visiblePrefix = (secret: string) => secret.slice(0, secret.indexOf("_") + 5);
 
 /** Access tokens (exchanged for user tokens): `at_` + ~234 bits, valid 24 h. */
-export const newAccessToken = () => `at_${randomBase58(40)}`;
+export const newAccessToken = () => `${SECRET_PREFIXES.accessToken}_${randomBase58(40)}`;
 
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */

@@ -4,12 +4,13 @@ import { and, eq } from "drizzle-orm";
 import type { Queryable } from "../db/client";
 import { webhookEndpoints } from "../db/schema";
 import { encryptSecret } from "../crypto/aes";
+import { SECRET_PREFIXES } from "../crypto/random";
 import { AppError } from "../errors";
 import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "./events";
 import type { Permission } from "./permissions";
 import { webhookUrlProblem } from "./ssrf";
 
-export const newWebhookSecret = () => `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
+export const newWebhookSecret = () => `${SECRET_PREFIXES.webhookSecret}_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;
 
 export const sealWebhookSecret = (env: Env, secret: string, endpointId: string) => encryptSecret(env, secret, endpointId);
 

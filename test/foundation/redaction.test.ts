@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callWithEnv, createTenant, UNREACHABLE_DATABASE_URL } from "../harness";
 import { redact } from "../../src/logging";
-import { newApiKey, newLicenseKey, randomBase58 } from "../../src/crypto/random";
+import { newAccessToken, newApiKey, newLicenseKey, randomBase58 } from "../../src/crypto/random";
 
 const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 const fakeJwt = () =>
@@ -56,6 +56,25 @@ describe("redact()", () => {
     const text = `validate ${licenseKey} with ${apiKey}, operator op_${randomBase58(30)}, hook whsec_${randomBase58(30)}`;
     const out = redact({ msg: text }) as { msg: string };
     expect(out.msg).toBe("validate lk_[REDACTED] with sk_[REDACTED], operator op_[REDACTED], hook whsec_[REDACTED]");
+  });
+
+  it("masks access tokens and user tokens (bare UUIDs) in free text, paths and fields", () => {
+    const accessToken = newAccessToken();
+    const userToken = crypto.randomUUID();
+    const out = redact({
+      msg: `exchanged ${userToken} for ${accessToken}`,
+      path: `/v1/user-tokens/${userToken.toUpperCase()}/refresh`,
+      user_token: userToken,
+      access_token: accessToken,
+      userToken: "anything",
+    });
+    expect(out).toEqual({
+      msg: "exchanged [REDACTED_UUID] for at_[REDACTED]",
+      path: "/v1/user-tokens/[REDACTED_UUID]/refresh",
+      user_token: "[REDACTED]",
+      access_token: "[REDACTED]",
+      userToken: "[REDACTED]",
+    });
   });
 
   it("masks JWTs and Bearer/Basic credentials inside free text", () => {
@@ -128,7 +147,9 @@ describe("request logs", () => {
     const jwt = fakeJwt();
     const dbPassword = `pw_${randomBase58(24)}`;
     const debug = { LOG_LEVEL: "debug" };
-    const secrets = { operator: env.OPERATOR_TOKEN, apiKey: tenant.apiKey, licenseKey, jwt, dbPassword };
+    const user = await (await callWithEnv({}, "/v1/user-tokens", { token: tenant.apiKey, body: { name: "logged", permissions: ["tenants:read"] } })).json<{ token: string }>();
+    const access = await (await callWithEnv({}, "/v1/auth/token", { body: { user_token: user.token } })).json<{ access_token: string }>();
+    const secrets = { operator: env.OPERATOR_TOKEN, apiKey: tenant.apiKey, licenseKey, jwt, dbPassword, userToken: user.token, accessToken: access.access_token };
 
     const lines = await captureLogs(async () => {
       // Created: logs "tenant created" and the request.
@@ -146,6 +167,10 @@ describe("request logs", () => {
       // Unknown paths made of secrets: the path is logged.
       await callWithEnv(debug, `/v1/licenses/${licenseKey}/tokens/${jwt}`);
       await callWithEnv(debug, `/v1/keys/${tenant.apiKey}/${env.OPERATOR_TOKEN}`);
+      // A user token in a path, and an access token in a path and a refused body.
+      await callWithEnv(debug, `/v1/user-tokens/${user.token}/refresh`, { token: access.access_token, method: "POST" });
+      await callWithEnv(debug, `/v1/tokens/${access.access_token}`, { token: access.access_token });
+      await callWithEnv(debug, "/v1/auth/token", { body: { user_token: user.token, access_token: access.access_token } });
       // A database failure, whose error is logged, with a password in the connection string.
       await callWithEnv(
         { ...debug, DATABASE_URL: UNREACHABLE_DATABASE_URL.replace(":postgres@", `:${dbPassword}@`) },
@@ -155,7 +180,9 @@ describe("request logs", () => {
     });
 
     // The capture saw the requests (at debug level, one line each at least) ...
-    expect(lines.filter((line) => line.includes('"msg":"request"'))).toHaveLength(6);
+    expect(lines.filter((line) => line.includes('"msg":"request"'))).toHaveLength(9);
+    expect(lines.join("\n")).toContain("[REDACTED_UUID]");
+    expect(lines.join("\n")).toContain("at_[REDACTED]");
     expect(lines.join("\n")).toContain("lk_[REDACTED]");
     expect(lines.join("\n")).toContain("[REDACTED_JWT]");
     expect(lines.some((line) => line.includes('"level":"error"'))).toBe(true);
