@@ -1,12 +1,15 @@
-// GET /v1/licenses/{id}/activations: the license's live activations (with `include_released`, all).
+// GET /v1/licenses/{id}/activations: the license's live activations (with `include_released`, all),
+// newest first, with the same cursor pagination as every other list.
 import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense, getPolicy } from "../db/queries/admin";
-import { listActivations } from "../db/queries/activations";
+import { listPage } from "../db/queries/pagination";
+import { activations } from "../db/schema";
 import { activationBody } from "../services/activations";
 import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { Activation } from "./activation-schemas";
 
@@ -15,14 +18,15 @@ const route = createRoute({
   path: "/v1/licenses/{id}/activations",
   tags: ["Activations"],
   summary: "List a license's activations",
+  description: "Needs `activations:read`. Live activations only, unless `include_released=true`.",
   security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("licenses:read")] as const,
+  middleware: [apiKeyAuth(), requirePermission("activations:read")] as const,
   request: {
     params: IdParam("lic"),
-    query: z.object({ include_released: z.enum(["true", "false"]).optional() }),
+    query: PageQuery.extend({ include_released: z.enum(["true", "false"]).optional() }),
   },
   responses: {
-    200: { description: "Activations, newest first", content: { "application/json": { schema: z.object({ data: z.array(Activation) }) } } },
+    200: { description: "A page of activations, newest first", content: { "application/json": { schema: pageOf(Activation).openapi("ActivationPage") } } },
     ...errorResponses(401, 403, 404, 422, 429, 503),
   },
 });
@@ -30,13 +34,15 @@ const route = createRoute({
 export const registerV1LicensesActivationsList = (app: App) =>
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
     const tenantId = c.var.auth.tenantId;
     const db = c.var.db();
     const license = await getLicense(db, tenantId, id);
     if (!license) throw notFound("License");
-    const [policy, rows] = await Promise.all([
+    const filter = and(eq(activations.licenseId, id), query.include_released === "true" ? undefined : isNull(activations.deactivatedAt));
+    const [policy, page] = await Promise.all([
       getPolicy(db, tenantId, license.policyId),
-      listActivations(db, tenantId, id, { includeReleased: c.req.valid("query").include_released === "true" }),
+      listPage(db, activations, tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter),
     ]);
-    return c.json({ data: rows.map((row) => activationBody(row, policy)) }, 200);
+    return c.json({ ...page, data: page.data.map((row) => activationBody(row, policy)) }, 200);
   });

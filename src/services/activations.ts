@@ -107,7 +107,13 @@ export async function activate(run: ChangeRunner, input: ActivateInput): Promise
         if (previous.requestHash !== requestHash) {
           throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
         }
-        return { status: previous.status as 200 | 201, body: previous.body as ActivateOutcome["body"] };
+        const replay = { status: previous.status as 200 | 201, body: previous.body as ActivateOutcome["body"] };
+        // A replay answers what is still true: the seat it reported may since have been released.
+        const live = await findLiveActivation(tx, license.id, input.fingerprint);
+        if (live?.id !== replay.body.activation.id) {
+          throw new AppError("CONFLICT", "The activation this Idempotency-Key answered has since been released; send a new Idempotency-Key to activate again.");
+        }
+        return replay;
       }
     }
     const domain = checkBinding(license.policy.bindingMode, license, input);

@@ -107,7 +107,7 @@ describe("permissions", () => {
     expect((await call(`/v1/licenses/${license.id}`, { token: key })).status).toBe(200);
   });
 
-  it("a key without activations:write cannot release activations (403); without licenses:read cannot list them (403)", async () => {
+  it("a key without activations:write cannot release activations (403); without activations:read cannot list them (403)", async () => {
     const readOnly = await keyWith(["licenses:read", "activations:read"]);
     const before = await seatState(victim.id);
     await expectError(await call(`/v1/licenses/${victim.id}/activations`, { token: readOnly, method: "DELETE" }), 403, "FORBIDDEN");
@@ -121,6 +121,9 @@ describe("permissions", () => {
 
     const writeOnly = await keyWith(["licenses:write"]);
     await expectError(await call(`/v1/licenses/${victim.id}/activations`, { token: writeOnly }), 403, "FORBIDDEN");
+    // licenses:read alone no longer lists devices: that is what activations:read is for.
+    const licenseReader = await keyWith(["licenses:read"]);
+    await expectError(await call(`/v1/licenses/${victim.id}/activations`, { token: licenseReader }), 403, "FORBIDDEN");
   });
 
   it("no credential answers 401", async () => {

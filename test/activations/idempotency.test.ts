@@ -1,7 +1,7 @@
 // `Idempotency-Key` on POST /v1/licenses/activate: a retried request replays the first answer
 // instead of taking a second seat, even when the retries race each other.
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTenant, expectError, json, type TestTenant } from "../harness";
+import { call, createTenant, expectError, json, type TestTenant } from "../harness";
 import { activate, newLicense, seatState, statusCounts } from "./helpers";
 
 let tenant: TestTenant;
@@ -108,5 +108,20 @@ describe("Idempotency-Key on activate", () => {
     const res = await activate(license.key, "device-1", {}, { "Idempotency-Key": "k".repeat(256) });
     await expectError(res, 422, "VALIDATION_FAILED");
     expect(await seatState(license.id)).toEqual({ stored: 0, live: 0, total: 0 });
+  });
+
+  it("answers 409 to a replay whose activation was released since, instead of a stale created: true", async () => {
+    const license = await newLicense(tenant, { max_activations: 5 });
+    const headers = key("released");
+    const first = await activate(license.key, "device-1", {}, headers);
+    expect(first.status).toBe(201);
+    const deactivated = await call("/v1/licenses/deactivate", { body: { license_key: license.key, fingerprint: "device-1" } });
+    expect(deactivated.status).toBe(200);
+    const replay = await activate(license.key, "device-1", {}, headers);
+    const error = await expectError(replay, 409, "CONFLICT");
+    expect(error.message).toContain("new Idempotency-Key");
+    expect(await seatState(license.id)).toEqual({ stored: 0, live: 0, total: 1 });
+    // A new key activates the device again.
+    expect((await activate(license.key, "device-1", {}, key("again"))).status).toBe(201);
   });
 });

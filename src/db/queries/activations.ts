@@ -1,8 +1,8 @@
 // Seat accounting. Every change to a license's activations runs in a transaction that first locks
 // the license row (SELECT ... FOR UPDATE), so concurrent activations of one license queue up and
 // each sees the previous one's seat: the limit is exact under any concurrency.
-import { and, count, desc, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import type { Database, Tx } from "../client";
+import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
+import type { Tx } from "../client";
 import { activations, idempotencyKeys, licenses, policies } from "../schema";
 import type { DeactivationReason } from "../schema";
 
@@ -100,21 +100,6 @@ export async function storeIdempotentResponse(
 ) {
   await tx.insert(idempotencyKeys).values(row).onConflictDoNothing();
 }
-
-export async function listActivations(db: Database, tenantId: string, licenseId: string, options: { includeReleased?: boolean } = {}) {
-  return db
-    .select()
-    .from(activations)
-    .where(
-      and(
-        eq(activations.tenantId, tenantId),
-        eq(activations.licenseId, licenseId),
-        options.includeReleased ? sql`true` : isNull(activations.deactivatedAt),
-      ),
-    )
-    .orderBy(desc(activations.createdAt), desc(activations.id));
-}
-
 
 /** Locks a tenant's license by id (admin changes to its activations). */
 export async function lockLicenseById(tx: Tx, tenantId: string, licenseId: string) {
