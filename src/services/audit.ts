@@ -34,11 +34,27 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-/** Every field but the hashes, in a fixed order. */
-export const canonicalRow = (row: Omit<AuditRow, "prevHash" | "hash">) =>
-  canonicalJson([row.tenantId, row.seq, row.id, row.actor, row.action, row.targetType, row.targetId, row.requestId ?? null, row.details, row.createdAt.toISOString()]);
+/**
+ * `created_at` as hashed: Postgres keeps microseconds, so the hash covers them. A time with whole
+ * milliseconds (every row this service writes) reads as JavaScript's ISO form, which keeps chains
+ * written before microseconds were hashed valid; any other microsecond value is part of the text.
+ */
+export function canonicalTime(createdAt: Date | string): string {
+  if (createdAt instanceof Date) return createdAt.toISOString();
+  // `YYYY-MM-DDTHH:MI:SS.uuuuuuZ` as read back by verifyChain.
+  return createdAt.endsWith("000Z") ? `${createdAt.slice(0, -4)}Z` : createdAt;
+}
 
-export const chainHash = (prevHash: string, row: Omit<AuditRow, "prevHash" | "hash">) => sha256Hex(prevHash + canonicalRow(row));
+type HashedRow = Omit<AuditRow, "prevHash" | "hash" | "createdAt"> & { createdAt: Date | string };
+
+/** Every field but the hashes, in a fixed order. */
+export const canonicalRow = (row: HashedRow) =>
+  canonicalJson([row.tenantId, row.seq, row.id, row.actor, row.action, row.targetType, row.targetId, row.requestId ?? null, row.details, canonicalTime(row.createdAt)]);
+
+export const chainHash = (prevHash: string, row: HashedRow) => sha256Hex(prevHash + canonicalRow(row));
+
+/** `created_at` to the microsecond, in UTC, as text: what the chain is checked against. */
+const STORED_CREATED_AT = sql<string>`to_char(${auditLog.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
  * Appends inside the caller's transaction, so the row commits with the change it records. A
@@ -80,7 +96,20 @@ export async function verifyChain(db: Database, tenantId: string, pageSize = 100
   let count = 0;
   for (;;) {
     const rows = await db
-      .select()
+      .select({
+        tenantId: auditLog.tenantId,
+        seq: auditLog.seq,
+        id: auditLog.id,
+        actor: auditLog.actor,
+        action: auditLog.action,
+        targetType: auditLog.targetType,
+        targetId: auditLog.targetId,
+        requestId: auditLog.requestId,
+        details: auditLog.details,
+        prevHash: auditLog.prevHash,
+        hash: auditLog.hash,
+        createdAt: STORED_CREATED_AT,
+      })
       .from(auditLog)
       .where(and(eq(auditLog.tenantId, tenantId), gt(auditLog.seq, expectedSeq - 1)))
       .orderBy(asc(auditLog.seq))

@@ -131,6 +131,15 @@ describe("tampering detected by /v1/audit-log/verify", () => {
     expect(await verifyAudit(t.apiKey)).toMatchObject({ ok: false, count: 3, broken_at: { seq: 4, reason: "hash_mismatch" } });
   });
 
+  it("a created_at moved by one microsecond (below JavaScript's millisecond): hash_mismatch at that row", async () => {
+    const { t, rows } = await tenantWithRows("audit tamper microseconds");
+    await tamper((tx) => tx.execute(sql`update audit_log set created_at = created_at + interval '1 microsecond' where tenant_id = ${t.tenantId} and seq = 2`));
+    // The row still reads back as the same millisecond, but what Postgres stores has changed.
+    const [moved] = await withDb((db) => db.select().from(auditLog).where(and(eq(auditLog.tenantId, t.tenantId), eq(auditLog.seq, 2))));
+    expect(moved!.createdAt.getTime()).toBe(rows[1]!.createdAt.getTime());
+    expect(await verifyAudit(t.apiKey)).toEqual({ ok: false, count: 1, broken_at: { seq: 2, id: rows[1]!.id, reason: "hash_mismatch" } });
+  });
+
   it("tampering with one tenant's chain leaves every other tenant's chain valid", async () => {
     const { t: victim } = await tenantWithRows("audit tamper victim", 2);
     const { t: bystander, rows } = await tenantWithRows("audit tamper bystander", 2);
