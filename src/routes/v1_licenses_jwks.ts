@@ -93,7 +93,7 @@ let remembered: { source: string; body: string; headers: Headers; validUntilMs: 
 const PER_RESPONSE = new Set(["x-request-id", "content-length"]);
 
 /** The remembered answer, when it is for this key set and no retired key in it has reached `retire_after`. */
-const rememberedFor = (env: Env) => (remembered?.source === env.SIGNING_KEYS && Date.now() < remembered.validUntilMs ? remembered : undefined);
+const rememberedFor = (env: Env) => (remembered && remembered.source === env.SIGNING_KEYS && Date.now() < remembered.validUntilMs ? remembered : undefined);
 
 /** After the full stack answered a plain JWKS GET with 200: keep its headers for this key set. */
 export async function rememberJwksHeaders(request: Request, env: Env, res: Response): Promise<void> {

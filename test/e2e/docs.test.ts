@@ -48,4 +48,20 @@ describe("GET /docs", () => {
     expect(paths).toContain("/v1/licenses/introspect");
     await page.close();
   });
+
+  it("serves its static assets with the same security headers as the API (public/_headers)", async () => {
+    for (const asset of ["/docs/assets/swagger-ui-dist/swagger-ui.css", "/docs/assets/swagger-ui-dist/swagger-ui-bundle.js"]) {
+      const res = await fetch(`${base}${asset}`);
+      await res.arrayBuffer();
+      expect(res.status, asset).toBe(200);
+      expect(res.headers.get("x-content-type-options"), asset).toBe("nosniff");
+      expect(res.headers.get("strict-transport-security"), asset).toBe("max-age=63072000; includeSubDomains; preload");
+      expect(res.headers.get("x-frame-options"), asset).toBe("DENY");
+      expect(res.headers.get("referrer-policy"), asset).toBe("no-referrer");
+    }
+    // The rules file itself is configuration, not an asset.
+    const rules = await fetch(`${base}/_headers`);
+    await rules.arrayBuffer();
+    expect(rules.status).toBe(404);
+  });
 });
