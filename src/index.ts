@@ -8,6 +8,7 @@ import { registerReadyz } from "./routes/readyz";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1TenantGet } from "./routes/v1_tenant_get";
 import { registerOpenApi } from "./routes/openapi";
+import { registerWebhookEvents } from "./routes/webhook-events";
 import { registerV1WebhooksCreate } from "./routes/v1_webhooks_create";
 import { registerV1WebhooksList } from "./routes/v1_webhooks_list";
 import { registerV1WebhooksGet } from "./routes/v1_webhooks_get";
@@ -140,6 +141,7 @@ registerV1AuditLogList(app);
 registerV1AuditLogVerify(app);
 
 // Documentation
+registerWebhookEvents(app);
 registerOpenApi(app);
 registerDocs(app);
 

@@ -5,6 +5,7 @@ import type { App } from "../app";
 const route = createRoute({
   method: "get",
   path: "/healthz",
+  operationId: "getHealth",
   tags: ["Health"],
   summary: "Liveness probe (no I/O)",
   responses: {

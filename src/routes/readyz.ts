@@ -8,6 +8,7 @@ import { errorResponses } from "./schemas";
 const route = createRoute({
   method: "get",
   path: "/readyz",
+  operationId: "getReadiness",
   tags: ["Health"],
   summary: "Readiness probe: Postgres and KV reachable",
   responses: {

@@ -13,6 +13,7 @@ import { IdParam } from "./admin-schemas";
 
 export interface RestrictedDelete {
   path: `/v1/${string}/{id}`;
+  operationId: string;
   tag: string;
   /** "Application": in the summary, the 404 and the audit action ("application.delete"). */
   noun: string;
@@ -28,6 +29,7 @@ export const registerRestrictedDelete = (app: App, spec: RestrictedDelete) => {
   const route = createRoute({
     method: "delete",
     path: spec.path,
+    operationId: spec.operationId,
     tags: [spec.tag],
     summary: `Delete ${/^[aeiou]/i.test(spec.noun) ? "an" : "a"} ${type}`,
     security: [{ bearerAuth: [] }],

@@ -19,6 +19,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/api-keys",
+  operationId: "createApiKey",
   tags: ["API keys"],
   summary: "Create an API key",
   description:

@@ -11,6 +11,7 @@ import { ApiKey, apiKeyBody } from "./credential-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/api-keys/{id}",
+  operationId: "getApiKey",
   tags: ["API keys"],
   summary: "Get an API key",
   security: [{ bearerAuth: [] }],

@@ -11,6 +11,7 @@ import { ApiKey, apiKeyBody } from "./credential-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/api-keys",
+  operationId: "listApiKeys",
   tags: ["API keys"],
   summary: "List API keys",
   security: [{ bearerAuth: [] }],

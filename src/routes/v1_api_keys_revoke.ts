@@ -11,6 +11,7 @@ import { ApiKey, apiKeyBody } from "./credential-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/api-keys/{id}/revoke",
+  operationId: "revokeApiKey",
   tags: ["API keys"],
   summary: "Revoke an API key",
   description: "The caller must hold every permission of the key (403 otherwise). Revoking twice keeps the first `revoked_at`.",

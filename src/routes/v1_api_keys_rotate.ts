@@ -18,6 +18,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/api-keys/{id}/rotate",
+  operationId: "rotateApiKey",
   tags: ["API keys"],
   summary: "Rotate an API key with an overlap window",
   description:

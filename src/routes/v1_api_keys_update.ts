@@ -15,11 +15,12 @@ const Body = z
     expires_at: z.string().datetime({ offset: true }).nullable().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
-  .openapi("UpdateApiKeyRequest");
+  .openapi("UpdateApiKeyRequest", { minProperties: 1 });
 
 const route = createRoute({
   method: "patch",
   path: "/v1/api-keys/{id}",
+  operationId: "updateApiKey",
   tags: ["API keys"],
   summary: "Rename an API key or change its expiry",
   description:

@@ -14,6 +14,7 @@ const Body = z.strictObject({ name: ApplicationFields.name }).openapi("CreateApp
 const route = createRoute({
   method: "post",
   path: "/v1/applications",
+  operationId: "createApplication",
   tags: ["Applications"],
   summary: "Create an application",
   security: [{ bearerAuth: [] }],

@@ -7,6 +7,7 @@ import { registerRestrictedDelete } from "./restricted-delete";
 export const registerV1ApplicationsDelete = (app: App) =>
   registerRestrictedDelete(app, {
     path: "/v1/applications/{id}",
+    operationId: "deleteApplication",
     tag: "Applications",
     noun: "Application",
     idPrefix: "app",

@@ -10,6 +10,7 @@ import { Application, applicationBody, IdParam } from "./admin-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/applications/{id}",
+  operationId: "getApplication",
   tags: ["Applications"],
   summary: "Get an application",
   security: [{ bearerAuth: [] }],

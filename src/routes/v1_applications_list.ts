@@ -10,6 +10,7 @@ import { Application, applicationBody } from "./admin-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/applications",
+  operationId: "listApplications",
   tags: ["Applications"],
   summary: "List applications",
   security: [{ bearerAuth: [] }],

@@ -12,11 +12,12 @@ import { ApplicationFields } from "./application-fields";
 const Body = z
   .strictObject({ name: ApplicationFields.name.optional() })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
-  .openapi("UpdateApplicationRequest");
+  .openapi("UpdateApplicationRequest", { minProperties: 1 });
 
 const route = createRoute({
   method: "patch",
   path: "/v1/applications/{id}",
+  operationId: "updateApplication",
   tags: ["Applications"],
   summary: "Update an application",
   security: [{ bearerAuth: [] }],

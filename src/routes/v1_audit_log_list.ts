@@ -25,6 +25,7 @@ const AuditEntry = z
 const route = createRoute({
   method: "get",
   path: "/v1/audit-log",
+  operationId: "listAuditLog",
   tags: ["Audit"],
   summary: "List audit log entries",
   security: [{ bearerAuth: [] }],

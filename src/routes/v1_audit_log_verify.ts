@@ -18,6 +18,7 @@ const Report = z
 const route = createRoute({
   method: "get",
   path: "/v1/audit-log/verify",
+  operationId: "verifyAuditLog",
   tags: ["Audit"],
   summary: "Verify the audit log's hash chain",
   security: [{ bearerAuth: [] }],

@@ -23,6 +23,7 @@ const Issued = z
 const route = createRoute({
   method: "post",
   path: "/v1/auth/token",
+  operationId: "exchangeUserToken",
   tags: ["User tokens"],
   summary: "Exchange a user token for an access token",
   description: "401 for an unknown, refreshed-away or revoked user token (failed attempts count toward the per-IP limit).",

@@ -21,6 +21,7 @@ const Body = publicLicenseBody(
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/activate",
+  operationId: "activateDevice",
   tags: ["Licenses (public)"],
   summary: "Activate a device",
   middleware: [publicRateLimit()] as const,

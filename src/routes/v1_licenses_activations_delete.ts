@@ -26,8 +26,8 @@ const common = {
   },
 };
 
-const one = createRoute({ ...common, path: "/v1/licenses/{id}/activations/{activation_id}", summary: "Release one activation", request: { params: ActivationParams } });
-const all = createRoute({ ...common, path: "/v1/licenses/{id}/activations", summary: "Release every activation of a license", request: { params: IdParam("lic") } });
+const one = createRoute({ ...common, path: "/v1/licenses/{id}/activations/{activation_id}", operationId: "releaseActivation", summary: "Release one activation", request: { params: ActivationParams } });
+const all = createRoute({ ...common, path: "/v1/licenses/{id}/activations", operationId: "releaseAllActivations", summary: "Release every activation of a license", request: { params: IdParam("lic") } });
 
 async function release(c: Context<AppEnv>, licenseId: string, activationId?: string) {
   const tenantId = c.var.auth.tenantId;

@@ -16,6 +16,7 @@ import { Activation } from "./activation-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/licenses/{id}/activations",
+  operationId: "listActivations",
   tags: ["Activations"],
   summary: "List a license's activations",
   description: "Needs `activations:read`. Live activations only, unless `include_released=true`.",

@@ -30,6 +30,7 @@ const Created = License.extend({ key: z.string().openapi({ description: "The lic
 const route = createRoute({
   method: "post",
   path: "/v1/licenses",
+  operationId: "createLicense",
   tags: ["Licenses (admin)"],
   summary: "Create a license",
   security: [{ bearerAuth: [] }],

@@ -10,6 +10,7 @@ import { Activation, deviceBody } from "./activation-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/deactivate",
+  operationId: "deactivateDevice",
   tags: ["Licenses (public)"],
   summary: "Deactivate a device",
   middleware: [publicRateLimit()] as const,

@@ -10,6 +10,7 @@ import { IdParam, License, licenseBody } from "./admin-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/licenses/{id}",
+  operationId: "getLicense",
   tags: ["Licenses (admin)"],
   summary: "Get a license",
   security: [{ bearerAuth: [] }],

@@ -10,6 +10,7 @@ import { Activation, deviceBody } from "./activation-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/heartbeat",
+  operationId: "sendHeartbeat",
   tags: ["Licenses (public)"],
   summary: "Heartbeat for an activated device",
   middleware: [publicRateLimit()] as const,

@@ -40,6 +40,7 @@ const routeFor = (path: string) =>
   createRoute({
     method: "get",
     path,
+    operationId: path === "/v1/licenses/jwks" ? "getJwks" : "getWellKnownJwks",
     tags: ["Keys"],
     summary: "Public license-token signing keys (JWKS)",
     description: "Current, next and retired public keys. Strong `ETag`; `If-None-Match` answers 304.",

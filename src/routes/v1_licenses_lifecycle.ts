@@ -30,6 +30,7 @@ const routeFor = (t: Transition) =>
   createRoute({
     method: "post",
     path: `/v1/licenses/{id}/${t.action}`,
+    operationId: `${t.action}License`,
     tags: ["Licenses (admin)"],
     summary: t.summary,
     description: "Idempotent. 409 CONFLICT when the license's current status does not allow it (a revoked license stays revoked).",

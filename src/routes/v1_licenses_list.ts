@@ -16,6 +16,7 @@ const Query = PageQuery.extend({
 const route = createRoute({
   method: "get",
   path: "/v1/licenses",
+  operationId: "listLicenses",
   tags: ["Licenses (admin)"],
   summary: "List licenses",
   security: [{ bearerAuth: [] }],

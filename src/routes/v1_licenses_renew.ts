@@ -21,6 +21,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/{id}/renew",
+  operationId: "renewLicense",
   tags: ["Licenses (admin)"],
   summary: "Renew or extend a license",
   security: [{ bearerAuth: [] }],

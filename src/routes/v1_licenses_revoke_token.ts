@@ -24,6 +24,7 @@ const Revoked = z
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/revoke-token",
+  operationId: "revokeLicenseToken",
   tags: ["Tokens (server)"],
   summary: "Revoke one license token",
   description:

@@ -21,11 +21,12 @@ const Body = z
     expires_at: LicenseFields.expires_at.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
-  .openapi("UpdateLicenseRequest");
+  .openapi("UpdateLicenseRequest", { minProperties: 1 });
 
 const route = createRoute({
   method: "patch",
   path: "/v1/licenses/{id}",
+  operationId: "updateLicense",
   tags: ["Licenses (admin)"],
   summary: "Update a license (including changing its policy)",
   security: [{ bearerAuth: [] }],

@@ -9,6 +9,7 @@ import { ValidateBody, ValidateResponse, validationBody } from "./license-schema
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/validate",
+  operationId: "validateLicense",
   tags: ["Licenses (public)"],
   summary: "Validate a license key",
   middleware: [publicRateLimit()] as const,

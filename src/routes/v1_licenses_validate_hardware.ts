@@ -16,6 +16,7 @@ const Body = publicLicenseBody(
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/validate-hardware",
+  operationId: "validateLicenseHardware",
   tags: ["Licenses (public)"],
   summary: "Verify a license for an activated device",
   middleware: [publicRateLimit()] as const,

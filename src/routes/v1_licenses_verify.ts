@@ -9,6 +9,7 @@ import { ValidateBody, VerifyResponse } from "./license-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/licenses/verify",
+  operationId: "verifyLicense",
   tags: ["Licenses (public)"],
   summary: "Validate a license key and issue a license token",
   middleware: [publicRateLimit()] as const,

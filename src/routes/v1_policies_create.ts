@@ -33,6 +33,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/policies",
+  operationId: "createPolicy",
   tags: ["Policies"],
   summary: "Create a policy",
   security: [{ bearerAuth: [] }],

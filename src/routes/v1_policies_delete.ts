@@ -6,6 +6,7 @@ import { registerRestrictedDelete } from "./restricted-delete";
 export const registerV1PoliciesDelete = (app: App) =>
   registerRestrictedDelete(app, {
     path: "/v1/policies/{id}",
+    operationId: "deletePolicy",
     tag: "Policies",
     noun: "Policy",
     idPrefix: "pol",

@@ -10,6 +10,7 @@ import { IdParam, Policy, policyBody } from "./admin-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/policies/{id}",
+  operationId: "getPolicy",
   tags: ["Policies"],
   summary: "Get a policy",
   security: [{ bearerAuth: [] }],

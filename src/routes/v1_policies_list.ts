@@ -15,6 +15,7 @@ const Query = PageQuery.extend({
 const route = createRoute({
   method: "get",
   path: "/v1/policies",
+  operationId: "listPolicies",
   tags: ["Policies"],
   summary: "List policies",
   security: [{ bearerAuth: [] }],

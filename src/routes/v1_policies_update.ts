@@ -30,11 +30,12 @@ const Body = z
     (b) => b.max_deactivations === undefined || b.deactivation_window_s === undefined || (b.max_deactivations === null) === (b.deactivation_window_s === null),
     { message: CHURN_PAIR, path: ["deactivation_window_s"] },
   )
-  .openapi("UpdatePolicyRequest");
+  .openapi("UpdatePolicyRequest", { minProperties: 1 });
 
 const route = createRoute({
   method: "patch",
   path: "/v1/policies/{id}",
+  operationId: "updatePolicy",
   tags: ["Policies"],
   summary: "Update a policy",
   security: [{ bearerAuth: [] }],

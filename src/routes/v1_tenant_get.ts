@@ -21,13 +21,14 @@ const Tenant = z
 const route = createRoute({
   method: "get",
   path: "/v1/tenant",
+  operationId: "getTenant",
   tags: ["Tenant"],
   summary: "The tenant of the calling API key",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("tenants:read")] as const,
   responses: {
     200: { description: "The tenant", content: { "application/json": { schema: Tenant } } },
-    ...errorResponses(401, 403, 503),
+    ...errorResponses(401, 403, 429, 503),
   },
 });
 

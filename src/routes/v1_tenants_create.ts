@@ -33,6 +33,7 @@ const Created = z
 const route = createRoute({
   method: "post",
   path: "/v1/tenants",
+  operationId: "createTenant",
   tags: ["Operator"],
   summary: "Create a tenant and its first API key (all permissions)",
   security: [{ operatorToken: [] }],
@@ -40,7 +41,7 @@ const route = createRoute({
   request: { body: jsonBody(Body) },
   responses: {
     201: { description: "Tenant created", content: { "application/json": { schema: Created } } },
-    ...errorResponses(400, 401, 413, 415, 422, 503),
+    ...errorResponses(400, 401, 413, 415, 422, 429, 503),
   },
 });
 

@@ -15,6 +15,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/user-tokens",
+  operationId: "createUserToken",
   tags: ["User tokens"],
   summary: "Create a user token",
   description: "With an API key only (an access token gets 403), and with a subset of its permissions.",

@@ -10,6 +10,7 @@ import { UserToken, userTokenBody } from "./credential-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/user-tokens",
+  operationId: "listUserTokens",
   tags: ["User tokens"],
   summary: "List user tokens",
   security: [{ bearerAuth: [] }],

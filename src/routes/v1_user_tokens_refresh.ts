@@ -12,6 +12,7 @@ import { UserTokenWithSecret, userTokenBody } from "./credential-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/user-tokens/{id}/refresh",
+  operationId: "refreshUserToken",
   tags: ["User tokens"],
   summary: "Refresh a user token (invalidates its access tokens)",
   description: "With an API key holding every permission of the user token. A revoked user token stays revoked (409).",

@@ -11,6 +11,7 @@ import { UserToken, userTokenBody } from "./credential-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/user-tokens/{id}/revoke",
+  operationId: "revokeUserToken",
   tags: ["User tokens"],
   summary: "Revoke a user token and its access tokens",
   description:

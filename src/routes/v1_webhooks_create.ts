@@ -21,6 +21,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/webhooks",
+  operationId: "createWebhook",
   tags: ["Webhooks"],
   summary: "Register a webhook endpoint",
   description:

@@ -12,6 +12,7 @@ import { IdParam } from "./admin-schemas";
 const route = createRoute({
   method: "delete",
   path: "/v1/webhooks/{id}",
+  operationId: "deleteWebhook",
   tags: ["Webhooks"],
   summary: "Delete a webhook endpoint",
   security: [{ bearerAuth: [] }],

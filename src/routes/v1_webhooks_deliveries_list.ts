@@ -14,6 +14,7 @@ import { WebhookDelivery, webhookDeliveryBody } from "./webhook-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/webhooks/{id}/deliveries",
+  operationId: "listWebhookDeliveries",
   tags: ["Webhooks"],
   summary: "List an endpoint's deliveries",
   security: [{ bearerAuth: [] }],

@@ -11,6 +11,7 @@ import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/webhooks/{id}",
+  operationId: "getWebhook",
   tags: ["Webhooks"],
   summary: "Get a webhook endpoint",
   security: [{ bearerAuth: [] }],

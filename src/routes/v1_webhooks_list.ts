@@ -10,6 +10,7 @@ import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
 const route = createRoute({
   method: "get",
   path: "/v1/webhooks",
+  operationId: "listWebhooks",
   tags: ["Webhooks"],
   summary: "List webhook endpoints",
   security: [{ bearerAuth: [] }],

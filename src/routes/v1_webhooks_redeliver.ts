@@ -15,6 +15,7 @@ import { WebhookDelivery, webhookDeliveryBody } from "./webhook-schemas";
 const route = createRoute({
   method: "post",
   path: "/v1/webhook-deliveries/{id}/redeliver",
+  operationId: "redeliverWebhookDelivery",
   tags: ["Webhooks"],
   summary: "Redeliver an event to an endpoint",
   description: "409 while the delivery is still pending (it is already being retried).",

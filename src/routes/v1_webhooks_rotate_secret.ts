@@ -22,6 +22,7 @@ const Body = z
 const route = createRoute({
   method: "post",
   path: "/v1/webhooks/{id}/rotate-secret",
+  operationId: "rotateWebhookSecret",
   tags: ["Webhooks"],
   summary: "Rotate a webhook signing secret",
   security: [{ bearerAuth: [] }],

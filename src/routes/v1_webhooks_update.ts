@@ -15,11 +15,12 @@ import { EventTypes, WebhookEndpoint, webhookEndpointBody } from "./webhook-sche
 const Body = z
   .strictObject({ url: z.string().min(1).max(2048).optional(), event_types: EventTypes.optional(), enabled: z.boolean().optional() })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
-  .openapi("UpdateWebhookRequest");
+  .openapi("UpdateWebhookRequest", { minProperties: 1 });
 
 const route = createRoute({
   method: "patch",
   path: "/v1/webhooks/{id}",
+  operationId: "updateWebhook",
   tags: ["Webhooks"],
   summary: "Update a webhook endpoint",
   description:

@@ -27,6 +27,7 @@ const Configuration = z
 const route = createRoute({
   method: "get",
   path: "/.well-known/license-configuration",
+  operationId: "getLicenseConfiguration",
   tags: ["Keys"],
   summary: "Discovery document",
   responses: {
