@@ -153,6 +153,7 @@ export interface SeedLicenseOptions {
   maxActivations?: number | null;
   heartbeatIntervalS?: number | null;
   heartbeatGraceS?: number;
+  bindOnVerify?: boolean;
   status?: "active" | "suspended" | "revoked";
   expiresAt?: Date | null;
   plan?: string | null;
@@ -187,6 +188,7 @@ export async function seedLicense(tenantId: string, options: SeedLicenseOptions 
       maxActivations: options.maxActivations === undefined ? 3 : options.maxActivations,
       heartbeatIntervalS: options.heartbeatIntervalS ?? null,
       heartbeatGraceS: options.heartbeatGraceS ?? 0,
+      bindOnVerify: options.bindOnVerify ?? false,
     });
     await db.insert(licenses).values({
       id: licenseId,

@@ -2,16 +2,9 @@
 import { z } from "@hono/zod-openapi";
 import { VALIDATION_CODES, effectiveStatus, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
 import { Timestamp } from "./schemas";
-import { ApplicationIdField, Domain, publicLicenseBody } from "./public-body";
+import { Domain, publicLicenseBody } from "./public-body";
 
-export const ValidateBody = publicLicenseBody(
-  "ValidateLicenseRequest",
-  {
-    application_id: ApplicationIdField.optional().openapi({ description: "Refuse licenses of other applications" }),
-    domain: Domain.optional(),
-  },
-  { fingerprint: false },
-);
+export const ValidateBody = publicLicenseBody("ValidateLicenseRequest", { domain: Domain.optional() }, { fingerprint: false, application: true });
 
 export const LicenseSummary = z
   .object({

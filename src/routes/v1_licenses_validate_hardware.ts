@@ -5,12 +5,12 @@ import { publicRateLimit } from "../middleware/rate-limit";
 import { verifyAndIssue } from "../services/token-issuance";
 import { errorResponses, jsonBody } from "./schemas";
 import { VerifyResponse } from "./license-schemas";
-import { ApplicationIdField, publicLicenseBody } from "./public-body";
+import { publicLicenseBody } from "./public-body";
 
 const Body = publicLicenseBody(
   "ValidateHardwareRequest",
-  { application_id: ApplicationIdField.optional() },
-  { fingerprint: true, description: "`hwuid` (or `fingerprint`) must be a live activation of the license" },
+  {},
+  { fingerprint: true, application: true, description: "`hwuid` (or `fingerprint`) must be a live activation of the license" },
 );
 
 const route = createRoute({
