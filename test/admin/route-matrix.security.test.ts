@@ -121,6 +121,39 @@ describe("every authenticated route", () => {
     }
   });
 
+  it("authenticates before it validates: no credentials with an invalid body is the same 401 everywhere", async () => {
+    const invalid = [
+      { body: { __unknown_field__: 1, name: 12345, permissions: "all" } },
+      { rawBody: "{not json", headers: { "Content-Type": "application/json" } },
+      { rawBody: "a=b", headers: { "Content-Type": "text/plain" } },
+      { rawBody: JSON.stringify({ padding: "x".repeat(20_000) }), headers: { "Content-Type": "application/json" } },
+    ];
+    const bodies = new Set<string>();
+    for (const op of operations) {
+      // GET requests cannot carry a body: their invalid part is the query string alone.
+      for (const request of op.method === "GET" ? [{}] : invalid) {
+        for (const token of [undefined, `sk_${"z".repeat(40)}`]) {
+          const res = await call(`${fill(op.path)}?limit=notanumber&starting_after=${"x".repeat(300)}`, { method: op.method, token, ...request });
+          const text = await res.text();
+          expect(res.status, `${op.method} ${op.path} ${JSON.stringify(request).slice(0, 60)}: ${text}`).toBe(401);
+          bodies.add(withoutRequestId(text));
+        }
+      }
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it("checks the permission before the body: a credential without it gets 403 whatever it sent", async () => {
+    const tenantReader = await insertApiKey(owner.tenantId, { permissions: ["tenants:read"] });
+    const licenseReader = await insertApiKey(owner.tenantId, { permissions: ["licenses:read"] });
+    for (const op of operations) {
+      const token = op.path === "/v1/tenant" ? licenseReader.secret : tenantReader.secret;
+      const invalid = op.method === "GET" ? {} : { rawBody: "{not json", headers: { "Content-Type": "application/json" } };
+      const res = await call(`${fill(op.path)}?limit=notanumber`, { method: op.method, token, ...invalid });
+      expect(res.status, `${op.method} ${op.path}: ${await res.clone().text()}`).toBe(403);
+    }
+  });
+
   it("still works for the owner (the matrix is not just refusing everything)", async () => {
     const { token } = await issueToken((await seedLicense(owner.tenantId)).licenseKey);
     const res = await call("/v1/licenses/introspect", { token: owner.apiKey, body: { token } });
