@@ -16,8 +16,8 @@
 // hot-path-report.ts and results-file.ts (the output), lifecycle.ts (cleanup on exit, signal or
 // deadline).
 import { cpus } from "node:os";
-import { apiKeyLastUsed } from "./lib/data.ts";
 import { buildArtifacts } from "./lib/artifacts.ts";
+import { apiKeyLastUsed } from "./lib/data.ts";
 import { runHotPath } from "./lib/hot-path.ts";
 import { cleanup, fail, guardRun } from "./lib/lifecycle.ts";
 import { say, secondsSinceStart, startClock } from "./lib/log.ts";
@@ -26,8 +26,8 @@ import { renderReport } from "./lib/report.ts";
 import { writeResultsFile } from "./lib/results-file.ts";
 import { measureStartups, runEddsa, runFloors, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
 import { CONNECTIONS, DEADLINE_S, DURATION_S, QUICK, WARMUP_S } from "./lib/settings.ts";
-import { scratchDir, startDatabase, startLoadGenerator, trackedWorkers, type Stack } from "./lib/stack.ts";
 import { nodeRs256SignCost } from "./lib/sign-cost.ts";
+import { type Stack, scratchDir, startDatabase, startLoadGenerator, trackedWorkers } from "./lib/stack.ts";
 import { buildTargets } from "./lib/targets.ts";
 
 startClock();

@@ -1,18 +1,18 @@
 // `npm run dev`: the whole service on this machine in one command. Embedded Postgres (data kept in
 // .data/ between runs), the WebSocket relay for the Neon driver, migrations, dev secrets in
 // .dev.vars, demo data, then `wrangler dev`. Ctrl-C stops everything it started.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { startPostgres, postgresUserCanReach, type LocalPostgres } from "./lib/postgres.ts";
-import { startRelay, type Relay } from "./lib/relay.ts";
-import { applyMigrations } from "./lib/migrate.ts";
-import { generateDevSecrets } from "./lib/secrets.ts";
 import { readDevVars, writeDevVars } from "./lib/dev-vars.ts";
+import { applyMigrations } from "./lib/migrate.ts";
+import { type LocalPostgres, postgresUserCanReach, startPostgres } from "./lib/postgres.ts";
+import { type Relay, startRelay } from "./lib/relay.ts";
+import { generateDevSecrets } from "./lib/secrets.ts";
 import { licenseExists, seedDemoLicense } from "./lib/seed.ts";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
@@ -115,9 +115,8 @@ async function main() {
 
     // Secrets are generated once and kept; the connection values change with each run's ports.
     const existing = readDevVars(DEV_VARS);
-    const secrets: Record<string, string> = existing.SIGNING_KEYS && existing.OPERATOR_TOKEN && existing.WEBHOOK_SECRETS_KEY
-      ? existing
-      : { ...(await generateDevSecrets()), ...existing };
+    const secrets: Record<string, string> =
+      existing.SIGNING_KEYS && existing.OPERATOR_TOKEN && existing.WEBHOOK_SECRETS_KEY ? existing : { ...(await generateDevSecrets()), ...existing };
     // Local receivers (http://127.0.0.1:...) are allowed as webhook endpoints in development only.
     // ISSUER is required (tokens never take their issuer from the Host header): the local URL here.
     const vars: Record<string, string> = {
@@ -135,9 +134,12 @@ async function main() {
       [
         join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
         "dev",
-        "--ip", "127.0.0.1",
-        "--port", String(PORT),
-        "--inspector-port", "0",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(PORT),
+        "--inspector-port",
+        "0",
         "--show-interactive-dev-session=false",
         "--test-scheduled",
       ],
@@ -162,7 +164,7 @@ async function main() {
       fetch(`${BASE_URL}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
     }, SCHEDULED_EVERY_MS);
     stops.push(async () => clearInterval(cron));
-    writeFileSync(DEMO_FILE, JSON.stringify(demo, null, 2) + "\n", { mode: 0o600 });
+    writeFileSync(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     console.log(
       [
         "",

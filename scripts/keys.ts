@@ -13,11 +13,11 @@
 // Every run also drops retired keys whose `retire_after` has passed; the worker itself stops
 // publishing and trusting them at that moment.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { JWK } from "jose";
-import { generateSigningJwk, publicJwk, type SigningAlg } from "./lib/secrets.ts";
 import { readDevVars, writeDevVars } from "./lib/dev-vars.ts";
+import { generateSigningJwk, publicJwk, type SigningAlg } from "./lib/secrets.ts";
 
 type Status = "current" | "next" | "retired";
 type RingKey = JWK & { kid: string; alg: SigningAlg; status?: Status; retired_at?: number; retire_after?: number };
@@ -74,7 +74,7 @@ function save(keys: RingKey[]): void {
     writeDevVars(DEV_VARS, { ...readDevVars(DEV_VARS), SIGNING_KEYS: value });
     console.error("updated SIGNING_KEYS in .dev.vars (restart npm run dev)");
   } else {
-    process.stdout.write(value + "\n");
+    process.stdout.write(`${value}\n`);
     console.error("store it with: npx wrangler secret put SIGNING_KEYS   (paste the line above)");
   }
 }

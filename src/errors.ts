@@ -46,11 +46,7 @@ export class AppError extends Error {
   /** Extra response headers, e.g. `Retry-After`. */
   readonly headers?: Record<string, string>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: unknown; internal?: unknown; headers?: Record<string, string> } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; internal?: unknown; headers?: Record<string, string> } = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;

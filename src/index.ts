@@ -3,63 +3,63 @@ import { createApp } from "./app";
 import { notFoundHandler, onError } from "./middleware/errors";
 import { scope } from "./middleware/scope";
 import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
-import { registerHealthz } from "./routes/healthz";
-import { registerReadyz } from "./routes/readyz";
-import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
-import { registerV1TenantGet } from "./routes/v1_tenant_get";
-import { registerOpenApi } from "./routes/openapi";
-import { registerWebhookEvents } from "./routes/webhook-events";
-import { registerV1WebhooksCreate } from "./routes/v1_webhooks_create";
-import { registerV1WebhooksList } from "./routes/v1_webhooks_list";
-import { registerV1WebhooksGet } from "./routes/v1_webhooks_get";
-import { registerV1WebhooksUpdate } from "./routes/v1_webhooks_update";
-import { registerV1WebhooksDelete } from "./routes/v1_webhooks_delete";
-import { registerV1WebhooksRotateSecret } from "./routes/v1_webhooks_rotate_secret";
-import { registerV1WebhooksDeliveriesList } from "./routes/v1_webhooks_deliveries_list";
-import { registerV1WebhooksRedeliver } from "./routes/v1_webhooks_redeliver";
-import { registerV1AuditLogList } from "./routes/v1_audit_log_list";
-import { registerV1AuditLogVerify } from "./routes/v1_audit_log_verify";
-import { runScheduled } from "./services/scheduled";
 import { registerDocs } from "./routes/docs";
+import { registerHealthz } from "./routes/healthz";
+import { registerOpenApi } from "./routes/openapi";
+import { registerReadyz } from "./routes/readyz";
 import { registerV1ApiKeysCreate } from "./routes/v1_api_keys_create";
-import { registerV1ApiKeysList } from "./routes/v1_api_keys_list";
 import { registerV1ApiKeysGet } from "./routes/v1_api_keys_get";
-import { registerV1ApiKeysUpdate } from "./routes/v1_api_keys_update";
+import { registerV1ApiKeysList } from "./routes/v1_api_keys_list";
 import { registerV1ApiKeysRevoke } from "./routes/v1_api_keys_revoke";
 import { registerV1ApiKeysRotate } from "./routes/v1_api_keys_rotate";
+import { registerV1ApiKeysUpdate } from "./routes/v1_api_keys_update";
+import { registerV1ApplicationsCreate } from "./routes/v1_applications_create";
+import { registerV1ApplicationsDelete } from "./routes/v1_applications_delete";
+import { registerV1ApplicationsGet } from "./routes/v1_applications_get";
+import { registerV1ApplicationsList } from "./routes/v1_applications_list";
+import { registerV1ApplicationsUpdate } from "./routes/v1_applications_update";
+import { registerV1AuditLogList } from "./routes/v1_audit_log_list";
+import { registerV1AuditLogVerify } from "./routes/v1_audit_log_verify";
+import { registerV1AuthToken } from "./routes/v1_auth_token";
+import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
+import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
+import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
+import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
+import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
+import { registerV1LicensesGet } from "./routes/v1_licenses_get";
+import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
+import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
+import { answerJwksFast, registerV1LicensesJwks, rememberJwksHeaders } from "./routes/v1_licenses_jwks";
+import { registerV1LicensesLifecycle } from "./routes/v1_licenses_lifecycle";
+import { registerV1LicensesList } from "./routes/v1_licenses_list";
+import { registerV1LicensesRenew } from "./routes/v1_licenses_renew";
+import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
+import { registerV1LicensesUpdate } from "./routes/v1_licenses_update";
+import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
+import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
+import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
+import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
+import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
+import { registerV1PoliciesGet } from "./routes/v1_policies_get";
+import { registerV1PoliciesList } from "./routes/v1_policies_list";
+import { registerV1PoliciesUpdate } from "./routes/v1_policies_update";
+import { registerV1TenantGet } from "./routes/v1_tenant_get";
+import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1UserTokensCreate } from "./routes/v1_user_tokens_create";
 import { registerV1UserTokensList } from "./routes/v1_user_tokens_list";
 import { registerV1UserTokensRefresh } from "./routes/v1_user_tokens_refresh";
 import { registerV1UserTokensRevoke } from "./routes/v1_user_tokens_revoke";
-import { registerV1AuthToken } from "./routes/v1_auth_token";
-import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
-import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
-import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
-import { answerJwksFast, registerV1LicensesJwks, rememberJwksHeaders } from "./routes/v1_licenses_jwks";
+import { registerV1WebhooksCreate } from "./routes/v1_webhooks_create";
+import { registerV1WebhooksDelete } from "./routes/v1_webhooks_delete";
+import { registerV1WebhooksDeliveriesList } from "./routes/v1_webhooks_deliveries_list";
+import { registerV1WebhooksGet } from "./routes/v1_webhooks_get";
+import { registerV1WebhooksList } from "./routes/v1_webhooks_list";
+import { registerV1WebhooksRedeliver } from "./routes/v1_webhooks_redeliver";
+import { registerV1WebhooksRotateSecret } from "./routes/v1_webhooks_rotate_secret";
+import { registerV1WebhooksUpdate } from "./routes/v1_webhooks_update";
+import { registerWebhookEvents } from "./routes/webhook-events";
 import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
-import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
-import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
-import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
-import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
-import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
-import { registerV1ApplicationsCreate } from "./routes/v1_applications_create";
-import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
-import { registerV1ApplicationsList } from "./routes/v1_applications_list";
-import { registerV1ApplicationsGet } from "./routes/v1_applications_get";
-import { registerV1ApplicationsUpdate } from "./routes/v1_applications_update";
-import { registerV1ApplicationsDelete } from "./routes/v1_applications_delete";
-import { registerV1PoliciesList } from "./routes/v1_policies_list";
-import { registerV1PoliciesGet } from "./routes/v1_policies_get";
-import { registerV1PoliciesUpdate } from "./routes/v1_policies_update";
-import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
-import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
-import { registerV1LicensesGet } from "./routes/v1_licenses_get";
-import { registerV1LicensesList } from "./routes/v1_licenses_list";
-import { registerV1LicensesUpdate } from "./routes/v1_licenses_update";
-import { registerV1LicensesLifecycle } from "./routes/v1_licenses_lifecycle";
-import { registerV1LicensesRenew } from "./routes/v1_licenses_renew";
-import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
-import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
+import { runScheduled } from "./services/scheduled";
 
 const app = createApp();
 
@@ -75,7 +75,14 @@ registerHealthz(app);
 registerReadyz(app);
 
 // Public: license keys only, no credential
-for (const path of ["/v1/licenses/validate", "/v1/licenses/verify", "/v1/licenses/validate-hardware", "/v1/licenses/activate", "/v1/licenses/deactivate", "/v1/licenses/heartbeat"]) {
+for (const path of [
+  "/v1/licenses/validate",
+  "/v1/licenses/verify",
+  "/v1/licenses/validate-hardware",
+  "/v1/licenses/activate",
+  "/v1/licenses/deactivate",
+  "/v1/licenses/heartbeat",
+]) {
   app.use(path, publicRoutesCors());
 }
 registerV1LicensesValidate(app);

@@ -5,9 +5,9 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { applyMigrations } from "../scripts/lib/migrate.ts";
 import { startPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
-import { applyMigrations } from "../scripts/lib/migrate.ts";
 import { generateDevSecrets } from "../scripts/lib/secrets.ts";
 import { startWebhookReceiver } from "../scripts/lib/webhook-receiver.ts";
 

@@ -1,17 +1,18 @@
 // Shared test harness: call the worker like a client would, and seed tenants and credentials
 // through the same Neon driver path the worker uses. Each test file creates its own tenants, so
 // files are independent and can run in parallel against one database.
-import { env, exports } from "cloudflare:workers";
-import { expect } from "vitest";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { app } from "../src/index";
-import { connectDb, type Database } from "../src/db/client";
+import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { activations, apiKeys, applications, licenses, policies } from "../src/db/schema";
-import { newApiKey, newId, newLicenseKey, visiblePrefix } from "../src/crypto/random";
+import { expect } from "vitest";
 import { sha256Hex } from "../src/crypto/hash";
-import { PERMISSIONS, type Permission } from "../src/services/permissions";
+import { newApiKey, newId, newLicenseKey, visiblePrefix } from "../src/crypto/random";
+import { connectDb, type Database } from "../src/db/client";
+import { activations, apiKeys, applications, licenses, policies } from "../src/db/schema";
 import type { ErrorBody, ErrorCode } from "../src/errors";
+import { app } from "../src/index";
+import { PERMISSIONS, type Permission } from "../src/services/permissions";
 
 export const BASE = "https://license.test";
 
@@ -83,16 +84,19 @@ export async function insertApiKey(
   const id = newId("key");
   const keyHash = await sha256Hex(secret);
   await withDb((db) =>
-    db.insert(apiKeys).values({
-      id,
-      tenantId,
-      name: "test key",
-      keyHash,
-      keyPrefix: visiblePrefix(secret),
-      permissions: [...(options.permissions ?? PERMISSIONS)],
-      expiresAt: options.expiresAt,
-      revokedAt: options.revokedAt,
-    }).then(() => undefined),
+    db
+      .insert(apiKeys)
+      .values({
+        id,
+        tenantId,
+        name: "test key",
+        keyHash,
+        keyPrefix: visiblePrefix(secret),
+        permissions: [...(options.permissions ?? PERMISSIONS)],
+        expiresAt: options.expiresAt,
+        revokedAt: options.revokedAt,
+      })
+      .then(() => undefined),
   );
   return { id, secret };
 }
@@ -102,11 +106,7 @@ export async function insertApiKey(
  * no operator token), then waits for its deferred work, so logs and writes after the response
  * are complete when it returns.
  */
-export async function callWithEnv(
-  overrides: Partial<Env>,
-  path: string,
-  options: CallOptions = {},
-): Promise<Response> {
+export async function callWithEnv(overrides: Partial<Env>, path: string, options: CallOptions = {}): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await app.fetch(buildRequest(path, options), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
@@ -174,7 +174,7 @@ export async function seedLicense(tenantId: string, options: SeedLicenseOptions 
   const policyId = newId("pol");
   const licenseId = newId("lic");
   return withDb(async (db) => {
-    let applicationId = options.applicationId === undefined ? newId("app") : options.applicationId;
+    const applicationId = options.applicationId === undefined ? newId("app") : options.applicationId;
     if (options.applicationId === undefined) {
       await db.insert(applications).values({ id: applicationId!, tenantId, name: "Test app" });
     }
@@ -232,7 +232,13 @@ export async function seedActivation(
 
 /** Sets a license's status (and optionally expiry) directly. */
 export async function setLicenseState(licenseId: string, state: { status?: "active" | "suspended" | "revoked"; expiresAt?: Date | null }) {
-  await withDb((db) => db.update(licenses).set(state).where(eq(licenses.id, licenseId)).then(() => undefined));
+  await withDb((db) =>
+    db
+      .update(licenses)
+      .set(state)
+      .where(eq(licenses.id, licenseId))
+      .then(() => undefined),
+  );
 }
 
 /** POST /v1/licenses/verify and return the body (throws unless the license is valid). */

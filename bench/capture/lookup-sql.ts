@@ -13,4 +13,4 @@ await findLicenseByKeyHash(async (text: string, values: unknown[]) => {
 }, KEY_HASH);
 if (!captured) throw new Error("findLicenseByKeyHash sent no query");
 if (!captured.values.includes(KEY_HASH)) throw new Error("the key hash is not a parameter of the lookup");
-process.stdout.write(JSON.stringify({ sql: captured.text, params: captured.values }) + "\n");
+process.stdout.write(`${JSON.stringify({ sql: captured.text, params: captured.values })}\n`);

@@ -24,5 +24,4 @@ export async function signLicenseToken(env: FloorEnv, subject: object): Promise<
   return token as string;
 }
 
-export const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+export const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });

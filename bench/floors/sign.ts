@@ -1,6 +1,6 @@
 // Floor "sign": only signs one license token (the service's own token code and key ring). No
 // database, no body parsing, no middleware.
-import { json, signLicenseToken, type FloorEnv } from "./shared.ts";
+import { type FloorEnv, json, signLicenseToken } from "./shared.ts";
 
 // Built per request: workerd's clock does not run at global scope.
 const subject = () => ({

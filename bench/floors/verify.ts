@@ -6,7 +6,7 @@
 import { sha256Hex } from "@service/crypto/hash";
 import { httpRows } from "@service/db/client";
 import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
-import { json, signLicenseToken, type FloorContext, type FloorEnv } from "./shared.ts";
+import { type FloorContext, type FloorEnv, json, signLicenseToken } from "./shared.ts";
 
 /** The floor's whole answer for one license key (the probe runs it too, on a replayed database). */
 export async function floorAnswer(env: FloorEnv, licenseKey: string, sign: boolean): Promise<Response> {

@@ -7,7 +7,7 @@ import { generateSigningJwk } from "../../scripts/lib/secrets.ts";
 import { say } from "./log.ts";
 import { runServiceScript } from "./service-node.ts";
 import { ROOT } from "./settings.ts";
-import { buildServiceBundle, bundleFloor, type BundleInfo } from "./workerd.ts";
+import { type BundleInfo, buildServiceBundle, bundleFloor } from "./workerd.ts";
 
 export interface Artifacts {
   /** The service, from `wrangler deploy --dry-run`. */

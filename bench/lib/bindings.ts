@@ -2,8 +2,8 @@
 // lookup and token code; the peer gets the lookup's SQL text and the same key set.
 import { randomBytes } from "node:crypto";
 import type { Artifacts } from "./artifacts.ts";
-import type { Stack } from "./stack.ts";
 import { CONNECTIONS, ISSUER, TOKEN_USE } from "./settings.ts";
+import type { Stack } from "./stack.ts";
 import type { WorkerOptions } from "./workerd.ts";
 
 const tokenEnv = (stack: Stack, signingKeys: string) => ({ DATABASE_URL: stack.pg.url, SIGNING_KEYS: signingKeys, ISSUER, TOKEN_USE });

@@ -102,9 +102,7 @@ export async function addLicenses(url: string, from: number, to: number): Promis
 
 /** Sanity check that the SQL and JS key derivations agree. */
 export async function checkKeyDerivation(url: string, i: number): Promise<void> {
-  const found = await withClient(url, (c) =>
-    c.query("SELECT id FROM licenses WHERE key_hash = $1", [sha256Hex(benchLicenseKey(i))]),
-  );
+  const found = await withClient(url, (c) => c.query("SELECT id FROM licenses WHERE key_hash = $1", [sha256Hex(benchLicenseKey(i))]));
   if (found.rowCount !== 1) throw new Error(`license key #${i} derived in JS does not match the seeded one`);
 }
 

@@ -7,9 +7,12 @@ export interface Column {
 
 export function table(columns: Column[], rows: string[][]): string {
   const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const cell = (text: string, i: number) =>
-    columns[i]!.align === "left" ? text.padEnd(widths[i]!) : text.padStart(widths[i]!);
-  const line = (cells: string[]) => cells.map((c, i) => cell(c, i)).join("  ").trimEnd();
+  const cell = (text: string, i: number) => (columns[i]!.align === "left" ? text.padEnd(widths[i]!) : text.padStart(widths[i]!));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => cell(c, i))
+      .join("  ")
+      .trimEnd();
   return [line(columns.map((c) => c.title)), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 

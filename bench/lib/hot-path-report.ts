@@ -112,9 +112,7 @@ function renderDerived(by: (id: string) => Measurement | undefined, probe: Probe
 function renderProfiles(profiles: Record<string, ProfileSummary>): string[] {
   const ids = Object.keys(profiles);
   if (ids.length === 0) return [];
-  const lines = [
-    "Where workerd's CPU goes (V8 sampling profiler on a separate, profiled instance: shares of the isolate's sampled time, per request in us):",
-  ];
+  const lines = ["Where workerd's CPU goes (V8 sampling profiler on a separate, profiled instance: shares of the isolate's sampled time, per request in us):"];
   for (const id of ids) {
     const p = profiles[id]!;
     lines.push("");

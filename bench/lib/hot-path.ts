@@ -4,8 +4,8 @@
 import { serviceBindings, serviceWorker } from "./bindings.ts";
 import type { LoadRequest } from "./load.ts";
 import { say } from "./log.ts";
-import { profileProbe, runProbe, type ProbeResult } from "./probe-runner.ts";
-import { profileWorker, type ProfileSummary } from "./profile.ts";
+import { type ProbeResult, profileProbe, runProbe } from "./probe-runner.ts";
+import { type ProfileSummary, profileWorker } from "./profile.ts";
 import { jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
 import type { Session } from "./scenarios.ts";
 import { CONNECTIONS, PROFILE, QUICK, SMALL } from "./settings.ts";

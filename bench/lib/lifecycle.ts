@@ -2,7 +2,8 @@
 // the run must end by itself and leave no process or temp dir behind, whatever happens.
 import { say } from "./log.ts";
 
-type Stop = () => Promise<unknown> | void;
+// A cleanup may be sync or async; whatever it returns is awaited.
+type Stop = () => unknown;
 
 const cleanups: { name: string; fn: Stop }[] = [];
 let cleaning: Promise<void> | undefined;

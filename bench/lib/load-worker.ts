@@ -24,10 +24,7 @@ interface AutocannonInstance {
   on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
   stop(): void;
 }
-type Autocannon = (
-  options: Record<string, unknown>,
-  done: (err: Error | null, result: AutocannonResult) => void,
-) => AutocannonInstance;
+type Autocannon = (options: Record<string, unknown>, done: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 
 const autocannon = require("autocannon") as Autocannon;
 

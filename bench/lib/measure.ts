@@ -2,10 +2,10 @@
 // this process read around it, and Postgres round trips counted by the relay. `Runs` collects
 // them; a broken endpoint is reported and skipped, not fatal.
 import type { Relay } from "../../scripts/lib/relay.ts";
+import { fmt } from "./format.ts";
 import type { LoadGenerator, LoadRequest, LoadResult } from "./load.ts";
 import { say } from "./log.ts";
 import { postgresCpuMs, processCpuMs } from "./proc.ts";
-import { fmt } from "./format.ts";
 import { CONNECTIONS, DURATION_S, SMALL, WARMUP_S } from "./settings.ts";
 
 export interface Measurement extends LoadResult {
@@ -84,7 +84,12 @@ export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measu
 }
 
 /** One bounded run on an already warm server, with the CPU and round trips read around it. */
-export async function sample(ctx: MeasureContext, spec: RunSpec, durationS: number, warmup: Measurement["warmup"] = { requests: 0, pgTrips: null }): Promise<Measurement> {
+export async function sample(
+  ctx: MeasureContext,
+  spec: RunSpec,
+  durationS: number,
+  warmup: Measurement["warmup"] = { requests: 0, pgTrips: null },
+): Promise<Measurement> {
   const { url, pid } = spec.target;
   const server = spec.server ?? "workerd";
   const viaRelay = server === "workerd";

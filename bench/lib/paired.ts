@@ -5,7 +5,7 @@
 // sides alike; each round gives one ratio, and the figure is their median, printed with the range.
 import { fmt } from "./format.ts";
 import { say } from "./log.ts";
-import { median, sample, type MeasureContext, type Measurement, type RunSpec } from "./measure.ts";
+import { type MeasureContext, type Measurement, median, type RunSpec, sample } from "./measure.ts";
 
 /** The ratio is a's figure over b's; the pair is named "<a id>/<b id>". */
 export interface PairSpec {

@@ -7,8 +7,9 @@
 // clients with a cleartext password over TLS (the driver's default `pipelineConnect: "password"`
 // relies on it). So the bench measures with `password` (cleartext) auth, as on Neon, and reports
 // one run with SCRAM separately.
-import { createRequire } from "node:module";
+
 import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
@@ -19,9 +20,7 @@ export type AuthMethod = "password" | "scram-sha-256";
 export async function setPasswordAuth(dataDir: string, url: string, method: AuthMethod): Promise<void> {
   const path = join(dataDir, "pg_hba.conf");
   const lines = readFileSync(path, "utf8").split("\n");
-  const rewritten = lines.map((line) =>
-    /^\s*(host|local)\s/.test(line) ? line.replace(/\b(scram-sha-256|md5|password)\s*$/, method) : line,
-  );
+  const rewritten = lines.map((line) => (/^\s*(host|local)\s/.test(line) ? line.replace(/\b(scram-sha-256|md5|password)\s*$/, method) : line));
   writeFileSync(path, rewritten.join("\n"));
   const admin = new Client({ connectionString: url });
   await admin.connect();

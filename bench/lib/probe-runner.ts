@@ -4,7 +4,7 @@
 import { apiKeyRecentlyUsed } from "./data.ts";
 import { median } from "./measure.ts";
 import { processCpuNs } from "./proc.ts";
-import { profileWorker, type ProfileSummary } from "./profile.ts";
+import { type ProfileSummary, profileWorker } from "./profile.ts";
 import type { RunningWorker, Workers } from "./workerd.ts";
 
 export interface ProbeResult {

@@ -1,7 +1,7 @@
 // CPU accounting from /proc (Linux): how much CPU a process (and, for Postgres, its backends)
 // spent between two points, independent of wall-clock time and of whoever else shares the cores.
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 let ticksPerSecond: number | undefined;
 

@@ -3,8 +3,8 @@
 // marks each module in the bundle with a `// path/to/module` comment line, so a sampled line
 // number maps back to its module without a source-map library.
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import type { RunningWorker } from "./workerd.ts";
 
 const require = createRequire(import.meta.url);
@@ -51,7 +51,11 @@ export interface ProfileSummary {
 function packageOf(module: string): string {
   if (module.startsWith("(")) return module;
   if (module.startsWith("node-internal:")) return "workerd node:* compat";
-  if (module.startsWith("src/")) return module.split("/").slice(0, module.split("/").length > 2 ? 2 : 1).join("/");
+  if (module.startsWith("src/"))
+    return module
+      .split("/")
+      .slice(0, module.split("/").length > 2 ? 2 : 1)
+      .join("/");
   if (module.startsWith("bench/")) return "bench harness";
   const parts = module.split("/");
   return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
@@ -73,7 +77,10 @@ function shortModule(path: string): string {
   if (nm < 0) return path;
   const rest = path.slice(nm + "node_modules/".length).split("/");
   const pkg = rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
-  const file = rest.slice(rest[0]!.startsWith("@") ? 2 : 1).join("/").replace(/^dist\//, "");
+  const file = rest
+    .slice(rest[0]!.startsWith("@") ? 2 : 1)
+    .join("/")
+    .replace(/^dist\//, "");
   return `${pkg}/${file}`;
 }
 
@@ -198,10 +205,7 @@ function summarize(profile: CpuProfile, modules: { line: number; module: string 
     if (frame.functionName === "(idle)") continue;
     busy += us;
     const module = moduleOf(frame);
-    const fn =
-      frame.functionName.startsWith("(") && !frame.url
-        ? module
-        : `${module} › ${frame.functionName || "(anonymous)"}`;
+    const fn = frame.functionName.startsWith("(") && !frame.url ? module : `${module} › ${frame.functionName || "(anonymous)"}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
     byModule.set(module, (byModule.get(module) ?? 0) + us);
     const pkg = packageOf(module);

@@ -2,14 +2,14 @@
 // the scale table, the issue's targets, then the hot-path sections.
 import { cpus, loadavg } from "node:os";
 import type { Artifacts } from "./artifacts.ts";
-import { fmt, table, type Column } from "./format.ts";
+import { type Column, fmt, table } from "./format.ts";
 import type { HotPath } from "./hot-path.ts";
 import { renderHotPath } from "./hot-path-report.ts";
 import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
+import type { PairedResult } from "./paired.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
 import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
-import type { PairedResult } from "./paired.ts";
 import type { NodeSignCost } from "./sign-cost.ts";
 import type { Target } from "./targets.ts";
 
@@ -92,7 +92,9 @@ export function renderReport(f: Findings): string {
   out.push(
     table(
       [{ ...ENDPOINT_COLUMNS[0]!, title: "references (same runtime, DB, driver, data, load)" }, ...ENDPOINT_COLUMNS.slice(1)],
-      present(["floor_hello", "floor_sign", "floor_lookup", "floor_verify", "floor_verify_eddsa", "peer_verify", "peer_verify_no_ifma", "verify_scram"]).map(endpointRow),
+      present(["floor_hello", "floor_sign", "floor_lookup", "floor_verify", "floor_verify_eddsa", "peer_verify", "peer_verify_no_ifma", "verify_scram"]).map(
+        endpointRow,
+      ),
     ),
   );
   out.push(
@@ -118,11 +120,19 @@ export function renderReport(f: Findings): string {
     out.push("");
     out.push(
       table(
-        [{ title: "one request at a time (1 connection)", align: "left" }, { title: "req/s" }, { title: "p50 ms" }, { title: "p99 ms" }, { title: "CPU ms/req" }],
+        [
+          { title: "one request at a time (1 connection)", align: "left" },
+          { title: "req/s" },
+          { title: "p50 ms" },
+          { title: "p99 ms" },
+          { title: "CPU ms/req" },
+        ],
         unloaded.map((m) => [m.label, fmt.int(m.rps), fmt.ms(m.p50), fmt.ms(m.p99), fmt.fixed(m.cpuMsPerReq, 3)]),
       ),
     );
-    out.push(`The latency a client sees when nothing queues; the tables above keep ${CONNECTIONS} requests in flight on 2 cores, so their p50 is mostly waiting.`);
+    out.push(
+      `The latency a client sees when nothing queues; the tables above keep ${CONNECTIONS} requests in flight on 2 cores, so their p50 is mostly waiting.`,
+    );
   }
   out.push("");
   out.push(renderRatios(by));
@@ -159,7 +169,7 @@ export function renderReport(f: Findings): string {
     for (const failure of f.failures) out.push(`  ${failure}`);
   }
   out.push("", `wall time ${f.wallS.toFixed(0)}s; results in bench/results/latest.json`);
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 /** Each service run against the reference that does the same work minus the service. */
@@ -192,7 +202,13 @@ function renderPaired(paired: PairedResult[]): string {
   const rounds = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(" ");
   return [
     table(
-      [{ title: `paired (${PAIRED_ROUNDS} rounds, ${PAIRED_SLICE_S}s slices, A B / B A ...)`, align: "left" }, { title: "CPU/req median" }, { title: "per round", align: "left" }, { title: "throughput median" }, { title: "per round", align: "left" }],
+      [
+        { title: `paired (${PAIRED_ROUNDS} rounds, ${PAIRED_SLICE_S}s slices, A B / B A ...)`, align: "left" },
+        { title: "CPU/req median" },
+        { title: "per round", align: "left" },
+        { title: "throughput median" },
+        { title: "per round", align: "left" },
+      ],
       paired.map((p) => [p.id.replace("/", " / "), fmt.ratio(p.cpu.median), rounds(p.cpuRatios), fmt.ratio(p.rps.median), rounds(p.rpsRatios)]),
     ),
     "Both servers warm and running; short slices alternate so drift over the run lands on both sides. The targets below use these medians.",
@@ -203,7 +219,14 @@ function renderPaired(paired: PairedResult[]): string {
 function renderScale(by: (id: string) => Measurement | undefined): string {
   const at = (n: number) => [{ title: `p50 ms @${fmt.int(n)}` }, { title: `p99 ms @${fmt.int(n)}` }];
   return table(
-    [{ title: "scale", align: "left" }, ...at(SMALL), ...at(LARGE), { title: `req/s @${fmt.int(SMALL)}` }, { title: `req/s @${fmt.int(LARGE)}` }, { title: "p50 change" }],
+    [
+      { title: "scale", align: "left" },
+      ...at(SMALL),
+      ...at(LARGE),
+      { title: `req/s @${fmt.int(SMALL)}` },
+      { title: `req/s @${fmt.int(LARGE)}` },
+      { title: "p50 change" },
+    ],
     ["validate", "verify"].map((id) => {
       const small = by(id);
       const large = by(`${id}_large`);

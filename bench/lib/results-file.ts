@@ -1,8 +1,8 @@
 // bench/results/latest.json (gitignored): the same figures as the report, with the settings,
 // the machine and the raw measurements, for comparing runs.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { cpus, loadavg } from "node:os";
+import { dirname } from "node:path";
 import { loadAverageAtStart } from "./log.ts";
 import type { Findings } from "./report.ts";
 import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, QUICK, RESULTS, SMALL, WARMUP_S } from "./settings.ts";
@@ -31,5 +31,5 @@ export function writeResultsFile(f: Findings): void {
     failures: f.failures,
     wallSeconds: f.wallS,
   };
-  writeFileSync(RESULTS, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }

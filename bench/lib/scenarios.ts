@@ -1,18 +1,19 @@
 // The measured runs, in the order bench/run.ts calls them: startup, the floors, the service with
 // RS256 and with EdDSA keys, the Node peer, SCRAM auth, and the service again on a large table.
-import { addLicenses, apiKeyLastUsed, benchLicenseKey, checkKeyDerivation, licensesTableSize } from "./data.ts";
+
 import type { Artifacts } from "./artifacts.ts";
 import { floorBindings, peerEnv, serviceBindings, serviceWorker } from "./bindings.ts";
+import { addLicenses, apiKeyLastUsed, benchLicenseKey, checkKeyDerivation, licensesTableSize } from "./data.ts";
 import { fmt } from "./format.ts";
 import type { LoadRequest } from "./load.ts";
 import { say } from "./log.ts";
-import { measure, median, sample, type RunSpec, type Runs } from "./measure.ts";
+import { measure, median, type RunSpec, type Runs, sample } from "./measure.ts";
 import { measurePair, type PairedResult, type PairSpec } from "./paired.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
 import { expectOk, jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
 import { LARGE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, UNLOADED_S } from "./settings.ts";
 import { cpuHasIfma, WITHOUT_IFMA } from "./sign-cost.ts";
-import { startPeer, type Stack } from "./stack.ts";
+import { type Stack, startPeer } from "./stack.ts";
 import type { RunningWorker } from "./workerd.ts";
 
 /** What every part of the run works with. */
@@ -111,8 +112,7 @@ export async function runFloors({ stack, art, runs }: Session): Promise<KeptRuns
 const unloaded = (runs: Runs, stack: Stack, spec: RunSpec) =>
   runs.attempt(`${spec.id}_c1`, () => sample(stack, { ...spec, id: `${spec.id}_c1`, connections: 1 }, UNLOADED_S));
 
-const isEddsa = (token: unknown) =>
-  typeof token === "string" && JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg === "EdDSA";
+const isEddsa = (token: unknown) => typeof token === "string" && JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg === "EdDSA";
 
 export interface ServiceRuns {
   /** The RS256 instance, kept running for the SCRAM and scale runs (stopped at cleanup). */
@@ -147,7 +147,12 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
     jwks: { id: "jwks", label: "GET /v1/licenses/jwks", target: svc, requests: [JWKS] },
     validate: { id: "validate", label: "POST /v1/licenses/validate", target: svc, requests: keyRequests("/v1/licenses/validate", SMALL) },
     verify: { id: "verify", label: "POST /v1/licenses/verify", target: svc, requests: keyRequests("/v1/licenses/verify", SMALL) },
-    introspect: { id: "introspect", label: "POST /v1/licenses/introspect", target: svc, requests: tokens.map((token) => jsonPost("/v1/licenses/introspect", { token }, auth)) },
+    introspect: {
+      id: "introspect",
+      label: "POST /v1/licenses/introspect",
+      target: svc,
+      requests: tokens.map((token) => jsonPost("/v1/licenses/introspect", { token }, auth)),
+    },
   } satisfies Record<string, RunSpec>;
   await runs.measure(spec.jwks, () => expectOk(svc.url, JWKS, (b) => Array.isArray(b.keys) && b.keys.length > 0, "jwks"));
   await runs.measure(spec.validate, () =>
@@ -181,11 +186,21 @@ export async function runEddsa({ stack, art, runs }: Session, cold: Record<strin
  * servers and requests as its main run. Stops the floors and the EdDSA instance afterwards; the
  * RS256 service stays for the scale runs.
  */
-export async function runPaired({ stack, runs }: Session, floors: KeptRuns, service: ServiceRuns, eddsa: { run: RunSpec; worker: RunningWorker }): Promise<PairedResult[]> {
+export async function runPaired(
+  { stack, runs }: Session,
+  floors: KeptRuns,
+  service: ServiceRuns,
+  eddsa: { run: RunSpec; worker: RunningWorker },
+): Promise<PairedResult[]> {
   const { jwks, verify } = service;
   const pairs: PairSpec[] = [
     ...(jwks ? [{ a: jwks, b: floors.hello }] : []),
-    ...(verify ? [{ a: verify, b: floors.floorVerify }, { a: eddsa.run, b: verify }] : []),
+    ...(verify
+      ? [
+          { a: verify, b: floors.floorVerify },
+          { a: eddsa.run, b: verify },
+        ]
+      : []),
   ];
   const out: PairedResult[] = [];
   try {
@@ -224,7 +239,12 @@ export async function runScram({ stack, runs }: Session, svc: RunningWorker): Pr
   await runs.attempt("verify_scram", async () => {
     await setPasswordAuth(stack.pgDir, stack.pg.url, "scram-sha-256");
     try {
-      return await measure(stack, { id: "verify_scram", label: "verify, SCRAM auth (local default)", target: svc, requests: keyRequests("/v1/licenses/verify", SMALL) });
+      return await measure(stack, {
+        id: "verify_scram",
+        label: "verify, SCRAM auth (local default)",
+        target: svc,
+        requests: keyRequests("/v1/licenses/verify", SMALL),
+      });
     } finally {
       await setPasswordAuth(stack.pgDir, stack.pg.url, "password");
     }
@@ -247,7 +267,13 @@ export async function runScale({ stack, runs }: Session, svc: RunningWorker): Pr
   const size = await licensesTableSize(stack.pg.url);
   say(`  ${size.rows.toLocaleString("en-US")} rows, ${fmt.kib(size.bytes)} with indexes, in ${seedSeconds.toFixed(1)}s`);
   for (const id of ["validate", "verify"]) {
-    await runs.measure({ id: `${id}_large`, label: `POST /v1/licenses/${id}`, target: svc, licenses: LARGE, requests: keyRequests(`/v1/licenses/${id}`, LARGE) });
+    await runs.measure({
+      id: `${id}_large`,
+      label: `POST /v1/licenses/${id}`,
+      target: svc,
+      licenses: LARGE,
+      requests: keyRequests(`/v1/licenses/${id}`, LARGE),
+    });
   }
   return { ...size, seedSeconds };
 }

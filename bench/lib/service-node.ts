@@ -11,7 +11,7 @@ export function servicePlugin(root: string): Plugin {
     name: "service-modules",
     setup(b) {
       b.onResolve({ filter: /^@service\// }, async (args) => {
-        const resolved = await b.resolve("./" + args.path.slice("@service/".length), {
+        const resolved = await b.resolve(`./${args.path.slice("@service/".length)}`, {
           resolveDir: join(root, "src"),
           kind: args.kind,
         });

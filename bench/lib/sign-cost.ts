@@ -6,7 +6,7 @@
 // so the same signature is measured a second time with that code masked (OPENSSL_ia32cap): the
 // cost Node pays on CPUs without it, and the like-for-like figure beside workerd's.
 import { spawnSync } from "node:child_process";
-import { createPrivateKey, sign, type JsonWebKey } from "node:crypto";
+import { createPrivateKey, type JsonWebKey, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 

@@ -2,22 +2,22 @@
 // (migrated, seeded, cleartext password auth), the relay that counts its round trips, the load
 // generator, one workerd process per worker, and the Node peer. Each one registers its stop with
 // lifecycle.ts as it starts, so nothing outlives the run.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgres, type LocalPostgres } from "../../scripts/lib/postgres.ts";
-import { startRelay } from "../../scripts/lib/relay.ts";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
-import { checkKeyDerivation, seedBase, type Seeded } from "./data.ts";
+import { type LocalPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
+import { startRelay } from "../../scripts/lib/relay.ts";
+import { checkKeyDerivation, type Seeded, seedBase } from "./data.ts";
 import { onCleanup, onExit } from "./lifecycle.ts";
 import { LoadGenerator } from "./load.ts";
 import { say } from "./log.ts";
-import { sleep, type MeasureContext } from "./measure.ts";
+import { type MeasureContext, sleep } from "./measure.ts";
+import { startWorkerInMiniflare } from "./miniflare.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
 import { MINIFLARE, ROOT, SMALL } from "./settings.ts";
-import { startWorkerInMiniflare } from "./miniflare.ts";
-import { startWorker, type RunningWorker, type Workers } from "./workerd.ts";
+import { type RunningWorker, startWorker, type Workers } from "./workerd.ts";
 
 export interface Database extends Omit<MeasureContext, "load"> {
   pg: LocalPostgres;
@@ -69,7 +69,10 @@ export function trackedWorkers(): Workers {
   return {
     async start(options) {
       const w = await (MINIFLARE ? startWorkerInMiniflare : startWorker)(options);
-      running.set(w, onCleanup(`workerd ${w.name}`, () => w.dispose()));
+      running.set(
+        w,
+        onCleanup(`workerd ${w.name}`, () => w.dispose()),
+      );
       // If the bench is cut short before cleanup runs, workerd must not outlive it.
       onExit(() => running.has(w) && process.kill(w.pid, "SIGKILL"));
       return w;

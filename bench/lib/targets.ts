@@ -44,12 +44,13 @@ function ratio(
   const target = "max" in bound ? `<= ${show(bound.max)}` : `>= ${show(bound.min)}`;
   const value = pair?.median ?? single;
   if (value === undefined || !Number.isFinite(value)) return { name, figure: "-", target, pass: null };
-  const figure = pair
-    ? `${show(pair.median)} (${show(pair.min)}-${show(pair.max)}` + (single !== undefined ? `; main run ${show(single)})` : ")")
-    : show(value);
+  const figure = pair ? `${show(pair.median)} (${show(pair.min)}-${show(pair.max)}${single !== undefined ? `; main run ${show(single)})` : ")"}` : show(value);
   // On a quiet machine the rounds agree within ~15%; when a neighbour is busy they do not, and
   // then neither the median nor the main runs settle the target.
-  const note = pair && pair.max / pair.min > 1 + NOISY_SPREAD ? `rounds differ by ${fmt.pct(pair.max / pair.min - 1)}: a noisy run, repeat it before trusting this verdict` : undefined;
+  const note =
+    pair && pair.max / pair.min > 1 + NOISY_SPREAD
+      ? `rounds differ by ${fmt.pct(pair.max / pair.min - 1)}: a noisy run, repeat it before trusting this verdict`
+      : undefined;
   return { name, figure, target, pass: "max" in bound ? value <= bound.max : value >= bound.min, note };
 }
 
@@ -78,7 +79,10 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       figure: m?.pgTrips != null ? `${fmt.fixed(m.pgTripsPerReq, 3)} (${m.pgTrips} for ${m.requests}+${inFlight})` : "-",
       target: "exactly 1",
       pass: m?.pgTrips != null ? m.pgTrips >= m.requests && m.pgTrips <= m.requests + inFlight : null,
-      note: m?.pgTrips != null && (m.pgTrips < m.requests || m.pgTrips > m.requests + inFlight) ? `${m.pgTrips} trips for ${m.requests} responses (+${inFlight} in flight at the stop)` : undefined,
+      note:
+        m?.pgTrips != null && (m.pgTrips < m.requests || m.pgTrips > m.requests + inFlight)
+          ? `${m.pgTrips} trips for ${m.requests} responses (+${inFlight} in flight at the stop)`
+          : undefined,
     });
   }
   t.push(
@@ -98,7 +102,14 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       (l, s) => `${fmt.ms(l.p50)} vs ${fmt.ms(s.p50)} ms (${((l.p50 / s.p50 - 1) * 100).toFixed(0)}%)`,
       (l, s) => Math.abs(l.p50 / s.p50 - 1) <= 0.2,
     ),
-    versus("verify throughput vs Node peer", ">= peer", verify, by("peer_verify"), (v, p) => `${fmt.int(v.rps)} vs ${fmt.int(p.rps)} req/s`, (v, p) => v.rps >= p.rps),
+    versus(
+      "verify throughput vs Node peer",
+      ">= peer",
+      verify,
+      by("peer_verify"),
+      (v, p) => `${fmt.int(v.rps)} vs ${fmt.int(p.rps)} req/s`,
+      (v, p) => v.rps >= p.rps,
+    ),
   );
   return t;
 }

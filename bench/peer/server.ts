@@ -7,7 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { importJWK, SignJWT, type CryptoKey, type JWK } from "jose";
+import { type CryptoKey, importJWK, type JWK, SignJWT } from "jose";
 
 const require = createRequire(import.meta.url);
 const { Pool } = require("pg") as typeof import("pg");
@@ -108,11 +108,15 @@ async function verify(req: IncomingMessage, res: ServerResponse): Promise<void> 
   };
   const applicationId = col("application_id") as string | null;
   const code =
-    status === "revoked" ? "REVOKED"
-    : status === "suspended" ? "SUSPENDED"
-    : status === "expired" ? "EXPIRED"
-    : input.application_id !== undefined && input.application_id !== applicationId ? "PRODUCT_MISMATCH"
-    : "VALID";
+    status === "revoked"
+      ? "REVOKED"
+      : status === "suspended"
+        ? "SUSPENDED"
+        : status === "expired"
+          ? "EXPIRED"
+          : input.application_id !== undefined && input.application_id !== applicationId
+            ? "PRODUCT_MISMATCH"
+            : "VALID";
   const body = { valid: code === "VALID", code, message: MESSAGES[code], license };
   if (code !== "VALID") return send(res, 200, body);
 

@@ -6,17 +6,17 @@
 //   GET /record            run validate, verify and introspect once for real, recording results
 //   GET /case?name=X&n=N   run case X N times (after /record); "empty" is the baseline
 import { Pool } from "@neondatabase/serverless";
-import { drizzle } from "drizzle-orm/neon-serverless";
-import service from "@service/index";
-import { connectDb, httpRows } from "@service/db/client";
-import * as schema from "@service/db/schema";
-import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
 import { sha256Hex } from "@service/crypto/hash";
 import { getKeyRing } from "@service/crypto/keys";
 import { issueLicenseToken } from "@service/crypto/license-token";
+import { connectDb, httpRows } from "@service/db/client";
+import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
+import * as schema from "@service/db/schema";
+import service from "@service/index";
 import { createLogger } from "@service/logging";
 import { ValidateBody } from "@service/routes/license-schemas";
-import { json, type FloorContext } from "../floors/shared.ts";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import { type FloorContext, json } from "../floors/shared.ts";
 import { floorAnswer } from "../floors/verify.ts";
 
 interface ProbeEnv {
@@ -74,11 +74,7 @@ const ctx = () => {
 
 async function call(env: ProbeEnv, path: string, init: RequestInit = {}): Promise<Response> {
   const c = ctx();
-  const res = await (service as { fetch: (r: Request, e: unknown, c: unknown) => Promise<Response> }).fetch(
-    new Request(`${env.ISSUER}${path}`, init),
-    env,
-    c,
-  );
+  const res = await (service as { fetch: (r: Request, e: unknown, c: unknown) => Promise<Response> }).fetch(new Request(`${env.ISSUER}${path}`, init), env, c);
   await res.arrayBuffer();
   await Promise.allSettled(c.pending);
   return res;
@@ -124,8 +120,7 @@ const CASES: Record<string, Case> = {
   app_jwks: (env) => call(env, "/v1/licenses/jwks"),
   app_validate: (env) => call(env, "/v1/licenses/validate", post({ license_key: env.PROBE_LICENSE_KEY })),
   app_verify: (env) => call(env, "/v1/licenses/verify", post({ license_key: env.PROBE_LICENSE_KEY })),
-  app_introspect: (env) =>
-    call(env, "/v1/licenses/introspect", post({ token: env.PROBE_TOKEN }, { Authorization: `Bearer ${env.PROBE_API_KEY}` })),
+  app_introspect: (env) => call(env, "/v1/licenses/introspect", post({ token: env.PROBE_TOKEN }, { Authorization: `Bearer ${env.PROBE_API_KEY}` })),
   app_validate_malformed_key: (env) => call(env, "/v1/licenses/validate", post({ license_key: "lk_not-a-key" })),
   // The floors' logic on the same replayed query: parse, hash, Pool, query, end (, sign).
   floor_lookup: (env) => floorLogic(env, false),

@@ -18,5 +18,5 @@ export function writeDevVars(path: string, vars: Record<string, string>): void {
   const lines = ["# Written by `npm run dev`. Local secrets: never commit this file."];
   // Single quotes keep JSON values (SIGNING_KEYS) intact.
   for (const [key, value] of Object.entries(vars)) lines.push(`${key}='${value}'`);
-  writeFileSync(path, lines.join("\n") + "\n", { mode: 0o600 });
+  writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
 }

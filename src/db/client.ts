@@ -1,9 +1,9 @@
 // Postgres through the Neon serverless driver in WebSocket mode (interactive transactions work,
 // unlike the HTTP mode). Workers cannot share I/O objects across requests, so each request gets
 // its own Pool, ended after the response (see middleware/scope.ts).
-import { Pool, neon, neonConfig } from "@neondatabase/serverless";
+import { neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
-import * as schema from "./schema";
+import type * as schema from "./schema";
 
 export type Database = NeonDatabase<typeof schema>;
 /** A transaction handle, as `db.transaction(async (tx) => ...)` passes it. */

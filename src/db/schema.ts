@@ -1,19 +1,7 @@
 // Drizzle schema: the source of truth for `migrations/` (run `npm run db:generate` after a change).
 // Every tenant-owned table carries `tenant_id`, and every query filters on it.
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -30,8 +18,7 @@ export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
 export const DEACTIVATION_REASONS = ["client", "admin", "heartbeat"] as const;
 export type DeactivationReason = (typeof DEACTIVATION_REASONS)[number];
 
-const oneOf = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(", ")})`);
+const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(", ")})`);
 
 export const tenants = pgTable(
   "tenants",
@@ -50,7 +37,9 @@ export const applications = pgTable(
   "applications",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -62,7 +51,9 @@ export const policies = pgTable(
   "policies",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     applicationId: text("application_id").references(() => applications.id, { onDelete: "restrict" }),
     name: text("name").notNull(),
     /** null = unlimited seats. */
@@ -94,9 +85,13 @@ export const licenses = pgTable(
   "licenses",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     applicationId: text("application_id").references(() => applications.id, { onDelete: "restrict" }),
-    policyId: text("policy_id").notNull().references(() => policies.id, { onDelete: "restrict" }),
+    policyId: text("policy_id")
+      .notNull()
+      .references(() => policies.id, { onDelete: "restrict" }),
     /** Hex SHA-256 of the full license key; the key itself is never stored. */
     keyHash: text("key_hash").notNull(),
     /** First characters of the key, enough for a human to recognise it. */
@@ -128,8 +123,12 @@ export const activations = pgTable(
   "activations",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    licenseId: text("license_id").notNull().references(() => licenses.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
     fingerprint: text("fingerprint").notNull(),
     name: text("name"),
     domain: text("domain"),
@@ -146,9 +145,7 @@ export const activations = pgTable(
     index("activations_license_released_idx").on(t.licenseId, t.deactivatedAt),
     check("activations_deactivation_reason_check", sql`deactivation_reason IS NULL OR ${oneOf("deactivation_reason", DEACTIVATION_REASONS)}`),
     // One live activation per fingerprint per license; released ones may repeat.
-    uniqueIndex("activations_live_fingerprint_idx")
-      .on(t.licenseId, t.fingerprint)
-      .where(sql`deactivated_at IS NULL`),
+    uniqueIndex("activations_live_fingerprint_idx").on(t.licenseId, t.fingerprint).where(sql`deactivated_at IS NULL`),
     index("activations_tenant_idx").on(t.tenantId, t.createdAt),
   ],
 );
@@ -165,7 +162,9 @@ export const userTokens = pgTable(
   "user_tokens",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull(),
     permissions: text("permissions").array().notNull().default(sql`'{}'::text[]`),
@@ -183,7 +182,9 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     kind: text("kind").$type<CredentialKind>().notNull().default("api_key"),
     name: text("name").notNull(),
     /** Hex SHA-256 of the full secret; the secret is shown once at creation. */
@@ -213,7 +214,9 @@ export const apiKeys = pgTable(
 export const revokedTokens = pgTable(
   "revoked_tokens",
   {
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     jti: text("jti").notNull(),
     licenseId: text("license_id"),
     /** When the token would have expired anyway; rows past it can be swept. */
@@ -231,7 +234,9 @@ export const revokedTokens = pgTable(
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    licenseId: text("license_id").notNull().references(() => licenses.id, { onDelete: "cascade" }),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
     key: text("key").notNull(),
     route: text("route").notNull(),
     /** SHA-256 of the request body: the same key with another body is refused. */
@@ -251,7 +256,9 @@ export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     url: text("url").notNull(),
     /** Subscribed event types; empty = every event. */
     eventTypes: text("event_types").array().notNull().default(sql`'{}'::text[]`),
@@ -272,7 +279,9 @@ export const webhookEvents = pgTable(
   {
     /** Also the `webhook-id` header: the same on every retry and every endpoint. */
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     type: text("type").notNull(),
     /** The exact JSON body sent: `{ type, timestamp, data }`. */
     payload: text("payload").notNull(),
@@ -286,9 +295,15 @@ export const webhookDeliveries = pgTable(
   "webhook_deliveries",
   {
     id: text("id").primaryKey(),
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
-    eventId: text("event_id").notNull().references(() => webhookEvents.id, { onDelete: "cascade" }),
-    endpointId: text("endpoint_id").notNull().references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
     status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     /** When the next attempt is due; while an attempt runs, the end of its lease. */
@@ -312,7 +327,9 @@ export const webhookDeliveries = pgTable(
 export const webhookAttempts = pgTable(
   "webhook_attempts",
   {
-    deliveryId: text("delivery_id").notNull().references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
@@ -329,7 +346,9 @@ export const webhookAttempts = pgTable(
 export const auditLog = pgTable(
   "audit_log",
   {
-    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
     seq: bigint("seq", { mode: "number" }).notNull(),
     id: text("id").notNull(),
     actor: text("actor").notNull(),

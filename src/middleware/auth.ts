@@ -5,13 +5,13 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
-import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
-import { sha256Hex } from "../crypto/hash";
 import { secretsEqual } from "../crypto/compare";
-import { credentialUsable, findApiKeyByHash, touchApiKey, type CredentialRow } from "../db/queries/api-keys";
+import { sha256Hex } from "../crypto/hash";
+import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
+import { type CredentialRow, credentialUsable, findApiKeyByHash, touchApiKey } from "../db/queries/api-keys";
+import type { PlanTier } from "../db/schema";
 import { AppError, unauthorized } from "../errors";
 import type { Permission } from "../services/permissions";
-import type { PlanTier } from "../db/schema";
 import { assertNotBlocked, authFailure, enforceTenantLimit } from "./rate-limit";
 
 export interface AuthContext {
@@ -44,7 +44,6 @@ export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
   if (!secret || !BEARER_CREDENTIAL_PATTERN.test(secret)) throw await authFailure(c, unauthorized());
   return sha256Hex(secret);
 }
-
 
 /**
  * Admits a looked-up key (401 unless it exists, is unrevoked and unexpired), puts its tenant and

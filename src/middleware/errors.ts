@@ -1,12 +1,13 @@
 // Turns every failure into the one JSON error envelope (errors.ts), in one place: validation
 // failures, malformed JSON, Hono's HTTP exceptions, database outages and unexpected throws.
+
+import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Hook } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
-import { AppError, type ErrorBody, type ErrorCode } from "../errors";
+import type { AppEnv } from "../app";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
-import { unavailable } from "../errors";
+import { AppError, type ErrorBody, type ErrorCode, unavailable } from "../errors";
 import { payloadTooLarge } from "./security";
 
 // Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
@@ -35,7 +36,7 @@ function loneSurrogateAt(value: unknown): string | undefined {
 }
 
 /** Schema failures: 422 with the failing paths; then text that cannot be stored as sent. */
-export const validationHook: Hook<unknown, any, any, any> = (result, c) => {
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) {
     const at = loneSurrogateAt(result.data);
     if (at === undefined) return;

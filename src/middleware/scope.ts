@@ -2,15 +2,15 @@
 // connects only when first used, and `defer` for work that must not delay the response.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
-import { connectDb, httpRows, type DbConnection } from "../db/client";
 import { newId } from "../crypto/random";
+import { connectDb, type DbConnection, httpRows } from "../db/client";
 import { createLogger, logRequest } from "../logging";
 
 /**
  * A caller's own correlation id, kept for the logs only. Request ids are always made here: one
  * taken from the request could name an earlier request, or smuggle text into the audit chain.
  */
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:=+\/-]{1,128}$/;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:=+/-]{1,128}$/;
 
 function clientRequestId(header: string | undefined): string | undefined {
   return header !== undefined && CLIENT_REQUEST_ID.test(header) ? header : undefined;
@@ -35,7 +35,10 @@ export const scope = () =>
     let connection: DbConnection | undefined;
     const deferred: Promise<unknown>[] = [];
     c.set("log", log);
-    c.set("db", () => (connection ??= connectDb(c.env)).db);
+    c.set("db", () => {
+      connection ??= connectDb(c.env);
+      return connection.db;
+    });
     c.set("rows", () => httpRows(c.env));
     c.set("defer", (work) => {
       deferred.push(work.catch((err) => log.error("deferred work failed", { error: err })));
@@ -47,7 +50,11 @@ export const scope = () =>
       if (connection || deferred.length > 0) {
         const pool = () => connection?.pool;
         c.executionCtx.waitUntil(
-          Promise.allSettled(deferred).then(() => pool()?.end().catch(() => {})),
+          Promise.allSettled(deferred).then(() =>
+            pool()
+              ?.end()
+              .catch(() => {}),
+          ),
         );
       }
     }

@@ -1,7 +1,8 @@
 // Response hardening shared by every route.
+
+import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
-import { cors } from "hono/cors";
 import type { AppEnv } from "../app";
 import { AppError } from "../errors";
 
@@ -46,8 +47,7 @@ const docsHeaders = secureHeaders({
  * HSTS (two years, preload-ready), nosniff, no framing, no referrer. API responses get a CSP that
  * allows nothing (they are never documents); only /docs may run scripts.
  */
-export const hardenedHeaders = () =>
-  createMiddleware<AppEnv>((c, next) => (c.req.path === "/docs" ? docsHeaders(c, next) : apiHeaders(c, next)));
+export const hardenedHeaders = () => createMiddleware<AppEnv>((c, next) => (c.req.path === "/docs" ? docsHeaders(c, next) : apiHeaders(c, next)));
 
 /**
  * Responses carry credentials, tokens and live status: nothing may be cached unless a route says
@@ -141,7 +141,10 @@ export const tlsFloor = () =>
 export const publicRoutesCors = () => {
   const corsMiddleware = cors({
     origin: (origin, c) => {
-      const allowed = (c.env as Env).CORS_ORIGINS?.split(",").map((o) => o.trim()).filter(Boolean) ?? [];
+      const allowed =
+        (c.env as Env).CORS_ORIGINS?.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean) ?? [];
       return allowed.includes(origin) ? origin : null;
     },
     allowMethods: ["POST"],

@@ -1,7 +1,7 @@
 // Activation shapes shared by the public activation routes and the admin API.
 import { z } from "@hono/zod-openapi";
-import { Timestamp } from "./schemas";
 import { publicLicenseBody } from "./public-body";
+import { Timestamp } from "./schemas";
 
 export const Activation = z
   .object({

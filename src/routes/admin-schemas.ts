@@ -1,7 +1,7 @@
 // Admin API resource shapes and their serialisers (database row -> wire JSON).
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES, TOKEN_TIERS } from "../db/schema";
 import type { ApplicationRow, LicenseRow, PolicyRow } from "../db/queries/admin";
+import { BINDING_MODES, TOKEN_TIERS } from "../db/schema";
 import { effectiveStatus } from "../services/license-validation";
 import { Timestamp } from "./schemas";
 
@@ -16,9 +16,7 @@ export const IdParam = (prefix: string) => z.object({ id: pathId("id", prefix) }
 
 export const ActivationParams = z.object({ id: pathId("id", "lic"), activation_id: pathId("activation_id", "act") });
 
-export const Application = z
-  .object({ id: z.string(), name: z.string(), created_at: Timestamp, updated_at: Timestamp })
-  .openapi("Application");
+export const Application = z.object({ id: z.string(), name: z.string(), created_at: Timestamp, updated_at: Timestamp }).openapi("Application");
 
 export const applicationBody = (row: ApplicationRow) => ({
   id: row.id,

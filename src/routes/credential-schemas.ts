@@ -4,7 +4,10 @@ import type { apiKeys, userTokens } from "../db/schema";
 import { PERMISSIONS } from "../services/permissions";
 import { Timestamp } from "./schemas";
 
-export const Permissions = z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length).openapi({ example: ["licenses:read"] });
+export const Permissions = z
+  .array(z.enum(PERMISSIONS))
+  .max(PERMISSIONS.length)
+  .openapi({ example: ["licenses:read"] });
 
 export const ApiKey = z
   .object({

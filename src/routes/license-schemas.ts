@@ -1,8 +1,8 @@
 // Request and response schemas shared by the public license routes (validate, verify, hardware).
 import { z } from "@hono/zod-openapi";
-import { VALIDATION_CODES, effectiveStatus, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
-import { Timestamp } from "./schemas";
+import { effectiveStatus, VALIDATION_CODES, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
 import { Domain, publicLicenseBody } from "./public-body";
+import { Timestamp } from "./schemas";
 
 export const ValidateBody = publicLicenseBody("ValidateLicenseRequest", { domain: Domain.optional() }, { fingerprint: false, application: true });
 

@@ -2,19 +2,28 @@
 import { z } from "@hono/zod-openapi";
 import { BINDING_MODES, TOKEN_TIERS } from "../db/schema";
 
-const Seconds = z.number().int().min(1).max(366 * 86400);
+const Seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(366 * 86400);
 
 export const PolicyFields = {
   name: z.string().trim().min(1).max(200),
   max_activations: z.number().int().min(0).max(100_000).nullable().openapi({ description: "null = unlimited" }),
   binding_mode: z.enum(BINDING_MODES),
   heartbeat_interval_s: Seconds.nullable().openapi({ description: "null = no heartbeat required" }),
-  heartbeat_grace_s: z.number().int().min(0).max(30 * 86400),
+  heartbeat_grace_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400),
   token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
   max_deactivations: z.number().int().min(0).max(100_000).nullable(),
   deactivation_window_s: Seconds.nullable(),
   bind_on_verify: z.boolean().openapi({
-    description: "LicenseChain's \"binds device on first verify\": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)",
+    description:
+      'LicenseChain\'s "binds device on first verify": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)',
   }),
 };
 

@@ -46,10 +46,7 @@ async function probe(work: () => Promise<unknown>): Promise<"ok" | "unavailable"
 
 export const registerReadyz = (app: App) =>
   app.openapi(route, async (c) => {
-    const [database, kv] = await Promise.all([
-      probe(() => c.var.db().execute(sql`select 1`)),
-      probe(() => c.env.REVOCATIONS.get("readyz")),
-    ]);
+    const [database, kv] = await Promise.all([probe(() => c.var.db().execute(sql`select 1`)), probe(() => c.env.REVOCATIONS.get("readyz"))]);
     if (database !== "ok" || kv !== "ok") {
       c.var.log.warn("not ready", { database, kv });
       throw new AppError("SERVICE_UNAVAILABLE", "A dependency is unavailable.", {

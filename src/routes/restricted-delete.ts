@@ -4,12 +4,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import type { Queryable } from "../db/client";
+import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
 import type { Permission } from "../services/permissions";
-import { AppError, notFound } from "../errors";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 export interface RestrictedDelete {
   path: `/v1/${string}/{id}`;

@@ -29,10 +29,7 @@ const DESCRIPTIONS: Record<number, string> = {
 /** OpenAPI `responses` entries for the given error statuses, all with the error envelope. */
 export function errorResponses(...statuses: (keyof typeof DESCRIPTIONS)[]) {
   return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      { description: DESCRIPTIONS[status]!, content: { "application/json": { schema: ErrorSchema } } },
-    ]),
+    statuses.map((status) => [status, { description: DESCRIPTIONS[status]!, content: { "application/json": { schema: ErrorSchema } } }]),
   );
 }
 
@@ -88,5 +85,4 @@ export const PageQuery = z.object({
 });
 
 /** A page of `item`s. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), has_more: z.boolean(), next_cursor: z.string().nullable() });

@@ -7,7 +7,10 @@ import { MAX_TOKEN_BYTES } from "../sdk/verify";
 import { checkAlias } from "./public-body";
 
 // Twice the verifier's limit, so an oversized token reaches the verifier and gets its own answer.
-const Token = z.string().min(1).max(MAX_TOKEN_BYTES * 2);
+const Token = z
+  .string()
+  .min(1)
+  .max(MAX_TOKEN_BYTES * 2);
 export const Jti = z.string().min(1).max(128);
 
 type WithToken<T, Jti extends boolean> = Omit<T, "license_token" | "token"> & (Jti extends true ? { token?: string } : { token: string });

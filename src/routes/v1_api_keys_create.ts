@@ -1,12 +1,12 @@
 // POST /v1/api-keys: a new API key (`sk_`), with at most the caller's own permissions.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { createApiKey } from "../services/credentials";
 import { AppError } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
+import { createApiKey } from "../services/credentials";
 import { ApiKeyWithSecret, apiKeyBody, Permissions } from "./credential-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({
@@ -43,7 +43,13 @@ export const registerV1ApiKeysCreate = (app: App) =>
     const { row, secret } = await withChanges(c, async (tx, record) => {
       const created = await createApiKey(tx, c.var.auth, { name: input.name, permissions: input.permissions, expiresAt });
       const body = apiKeyBody(created.row);
-      await record({ action: "api_key.create", targetType: "api_key", targetId: created.row.id, details: { permissions: body.permissions }, event: { type: "api_key.created", data: body } });
+      await record({
+        action: "api_key.create",
+        targetType: "api_key",
+        targetId: created.row.id,
+        details: { permissions: body.permissions },
+        event: { type: "api_key.created", data: body },
+      });
       return created;
     });
     return c.json({ ...apiKeyBody(row), key: secret }, 201);

@@ -1,12 +1,12 @@
 // GET /v1/api-keys/{id}
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getApiKey } from "../db/queries/admin";
 import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "get",

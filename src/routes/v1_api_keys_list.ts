@@ -2,11 +2,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { apiKeys } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { apiKeys } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const route = createRoute({
   method: "get",
@@ -26,6 +26,12 @@ const route = createRoute({
 export const registerV1ApiKeysList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(c.var.db(), apiKeys, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, eq(apiKeys.kind, "api_key"));
+    const page = await listPage(
+      c.var.db(),
+      apiKeys,
+      c.var.auth.tenantId,
+      { limit: query.limit, startingAfter: query.starting_after },
+      eq(apiKeys.kind, "api_key"),
+    );
     return c.json({ ...page, data: page.data.map(apiKeyBody) }, 200);
   });

@@ -1,12 +1,12 @@
 // POST /v1/api-keys/{id}/revoke: the key stops working on its next request. Idempotent.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { revokeApiKey } from "../services/credentials";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "post",

@@ -2,16 +2,22 @@
 // grace period so deployments can switch over, then stops.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { rotateApiKey } from "../services/credentials";
-import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, ApiKeyWithSecret, apiKeyBody } from "./credential-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({
-    grace_period_s: z.number().int().min(0).max(30 * 86400).default(3600).openapi({ description: "How long the old key keeps working (default 1 h, 0 = stop now)" }),
+    grace_period_s: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86400)
+      .default(3600)
+      .openapi({ description: "How long the old key keeps working (default 1 h, 0 = stop now)" }),
   })
   .openapi("RotateApiKeyRequest");
 
@@ -21,8 +27,7 @@ const route = createRoute({
   operationId: "rotateApiKey",
   tags: ["API keys"],
   summary: "Rotate an API key with an overlap window",
-  description:
-    "The caller must hold every permission of the key (403 otherwise). Only a live key that was not rotated yet can be rotated (409).",
+  description: "The caller must hold every permission of the key (403 otherwise). Only a live key that was not rotated yet can be rotated (409).",
   security: [{ bearerAuth: [] }],
   middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
   request: { params: IdParam("key"), body: jsonBody(Body) },

@@ -2,12 +2,12 @@
 // on a schedule). Permissions are fixed at creation: issue a new key to change them.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { updateApiKey } from "../services/credentials";
-import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { ApiKey, apiKeyBody } from "./credential-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({

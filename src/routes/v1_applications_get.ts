@@ -1,11 +1,11 @@
 // GET /v1/applications/{id}: one application of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getApplication } from "../db/queries/admin";
 import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { Application, applicationBody, IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "get",

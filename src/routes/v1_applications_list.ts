@@ -1,11 +1,11 @@
 // GET /v1/applications: the tenant's applications, newest first.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { applications } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { applications } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { Application, applicationBody } from "./admin-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const route = createRoute({
   method: "get",

@@ -1,13 +1,13 @@
 // PATCH /v1/applications/{id}: rename an application. Its id (the token `aud`) never changes.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { updateApplication } from "../db/queries/admin";
 import { notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { Application, applicationBody, IdParam } from "./admin-schemas";
 import { ApplicationFields } from "./application-fields";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({ name: ApplicationFields.name.optional() })

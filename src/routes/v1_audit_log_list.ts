@@ -1,9 +1,9 @@
 // GET /v1/audit-log: the tenant's audit trail, newest first, with each row's chain hashes.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { auditLog } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
+import { auditLog } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { errorResponses, PageQuery, pageOf, Timestamp } from "./schemas";
 
 const AuditEntry = z

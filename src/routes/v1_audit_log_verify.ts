@@ -9,9 +9,7 @@ const Report = z
   .object({
     ok: z.boolean(),
     count: z.number().int().openapi({ description: "Rows verified before the first break (all rows when ok)" }),
-    broken_at: z
-      .object({ seq: z.number().int(), id: z.string(), reason: z.enum(["sequence_gap", "prev_hash_mismatch", "hash_mismatch"]) })
-      .optional(),
+    broken_at: z.object({ seq: z.number().int(), id: z.string(), reason: z.enum(["sequence_gap", "prev_hash_mismatch", "hash_mismatch"]) }).optional(),
   })
   .openapi("AuditChainReport");
 
@@ -29,5 +27,4 @@ const route = createRoute({
   },
 });
 
-export const registerV1AuditLogVerify = (app: App) =>
-  app.openapi(route, async (c) => c.json(await verifyChain(c.var.db(), c.var.auth.tenantId), 200));
+export const registerV1AuditLogVerify = (app: App) => app.openapi(route, async (c) => c.json(await verifyChain(c.var.db(), c.var.auth.tenantId), 200));

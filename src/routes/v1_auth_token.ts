@@ -2,11 +2,11 @@
 // `Authorization: Bearer` wherever an API key is, with the user token's permissions.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { unauthorized } from "../errors";
 import { assertNotBlocked, authFailure } from "../middleware/rate-limit";
 import { ACCESS_TOKEN_TTL_S, exchangeUserToken } from "../services/credentials";
-import { unauthorized } from "../errors";
-import { errorResponses, jsonBody, Timestamp } from "./schemas";
 import { Permissions } from "./credential-schemas";
+import { errorResponses, jsonBody, Timestamp } from "./schemas";
 
 const Body = z.strictObject({ user_token: z.string().min(1).max(64) }).openapi("AccessTokenRequest");
 

@@ -1,12 +1,12 @@
 // POST /v1/licenses/activate: bind a device to a license, under its policy's seat limit.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { activate } from "../services/activations";
-import { errorResponses, jsonBody, Metadata } from "./schemas";
-import { Domain, publicLicenseBody, text } from "./public-body";
+import { withChanges } from "../services/changes";
 import { ActivationResponse } from "./activation-schemas";
+import { Domain, publicLicenseBody, text } from "./public-body";
+import { errorResponses, jsonBody, Metadata } from "./schemas";
 
 const Body = publicLicenseBody(
   "ActivateRequest",
@@ -53,4 +53,3 @@ export const registerV1LicensesActivate = (app: App) =>
     });
     return c.json(outcome.body, outcome.status);
   });
-

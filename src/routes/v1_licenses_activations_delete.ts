@@ -1,17 +1,16 @@
 // DELETE /v1/licenses/{id}/activations[/{activation_id}]: release one or every seat of a license.
 // The row stays as history (`deactivated_at`, reason `admin`); the seat is free at once.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import type { AppEnv } from "../app";
 import type { Context } from "hono";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import type { App, AppEnv } from "../app";
 import { lockLicenseById, releaseActivations, syncActivationCount } from "../db/queries/activations";
+import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { activationBody } from "../services/activations";
 import { withChanges } from "../services/changes";
-import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
-import { ActivationParams, IdParam } from "./admin-schemas";
 import { Activation } from "./activation-schemas";
+import { ActivationParams, IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 const Released = z.object({ data: z.array(Activation) }).openapi("ReleasedActivations");
 
@@ -26,8 +25,20 @@ const common = {
   },
 };
 
-const one = createRoute({ ...common, path: "/v1/licenses/{id}/activations/{activation_id}", operationId: "releaseActivation", summary: "Release one activation", request: { params: ActivationParams } });
-const all = createRoute({ ...common, path: "/v1/licenses/{id}/activations", operationId: "releaseAllActivations", summary: "Release every activation of a license", request: { params: IdParam("lic") } });
+const one = createRoute({
+  ...common,
+  path: "/v1/licenses/{id}/activations/{activation_id}",
+  operationId: "releaseActivation",
+  summary: "Release one activation",
+  request: { params: ActivationParams },
+});
+const all = createRoute({
+  ...common,
+  path: "/v1/licenses/{id}/activations",
+  operationId: "releaseAllActivations",
+  summary: "Release every activation of a license",
+  request: { params: IdParam("lic") },
+});
 
 async function release(c: Context<AppEnv>, licenseId: string, activationId?: string) {
   const tenantId = c.var.auth.tenantId;

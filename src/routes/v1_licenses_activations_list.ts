@@ -3,15 +3,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense, getPolicy } from "../db/queries/admin";
 import { listPage } from "../db/queries/pagination";
 import { activations } from "../db/schema";
-import { activationBody } from "../services/activations";
 import { notFound } from "../errors";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
-import { IdParam } from "./admin-schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { activationBody } from "../services/activations";
 import { Activation } from "./activation-schemas";
+import { IdParam } from "./admin-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const route = createRoute({
   method: "get",

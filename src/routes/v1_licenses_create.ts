@@ -2,16 +2,16 @@
 // only; Postgres keeps its SHA-256 hash and a short prefix.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { licenses } from "../db/schema";
-import { getApplication, getPolicy } from "../db/queries/admin";
-import { newId, newLicenseKey, visiblePrefix } from "../crypto/random";
 import { sha256Hex } from "../crypto/hash";
+import { newId, newLicenseKey, visiblePrefix } from "../crypto/random";
+import { getApplication, getPolicy } from "../db/queries/admin";
+import { licenses } from "../db/schema";
 import { AppError, notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
-import { License, licenseBody } from "./admin-schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
+import { License, licenseBody } from "./admin-schemas";
 import { LicenseFields } from "./license-fields";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({
@@ -51,7 +51,9 @@ export const registerV1LicensesCreate = (app: App) =>
     if (!policy) throw notFound("Policy");
     const applicationId = input.application_id ?? policy.applicationId;
     if (input.application_id && policy.applicationId && input.application_id !== policy.applicationId) {
-      throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", { details: [{ path: "application_id", message: "Does not match the policy" }] });
+      throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", {
+        details: [{ path: "application_id", message: "Does not match the policy" }],
+      });
     }
     if (applicationId && !(await getApplication(db, tenantId, applicationId))) throw notFound("Application");
     const key = newLicenseKey();
@@ -59,19 +61,19 @@ export const registerV1LicensesCreate = (app: App) =>
     const row = await withChanges(c, async (tx, record) => {
       const [created] = await tx
         .insert(licenses)
-      .values({
-        id: newId("lic"),
-        tenantId,
-        applicationId,
-        policyId: policy.id,
-        keyHash,
-        keyPrefix: visiblePrefix(key),
-        plan: input.plan ?? null,
-        features: input.features ?? [],
-        metadata: input.metadata ?? {},
-        allowedCidrs: input.allowed_cidrs ?? [],
-        expiresAt: input.expires_at ? new Date(input.expires_at) : null,
-      })
+        .values({
+          id: newId("lic"),
+          tenantId,
+          applicationId,
+          policyId: policy.id,
+          keyHash,
+          keyPrefix: visiblePrefix(key),
+          plan: input.plan ?? null,
+          features: input.features ?? [],
+          metadata: input.metadata ?? {},
+          allowedCidrs: input.allowed_cidrs ?? [],
+          expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+        })
         .returning();
       const body = licenseBody(created!);
       await record({ action: "license.create", targetType: "license", targetId: created!.id, event: { type: "license.created", data: body } });

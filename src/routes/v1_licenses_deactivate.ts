@@ -1,11 +1,11 @@
 // POST /v1/licenses/deactivate: free a device's seat (subject to the policy's churn budget).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { deactivate } from "../services/activations";
-import { errorResponses, jsonBody } from "./schemas";
+import { withChanges } from "../services/changes";
 import { Activation, deviceBody } from "./activation-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -14,8 +14,7 @@ const route = createRoute({
   tags: ["Licenses (public)"],
   summary: "Deactivate a device",
   middleware: [publicRateLimit()] as const,
-  description:
-    "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
+  description: "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
   request: { body: jsonBody(deviceBody("DeactivateRequest")) },
   responses: {
     200: { description: "Deactivated", content: { "application/json": { schema: z.object({ activation: Activation }) } } },

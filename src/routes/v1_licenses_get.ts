@@ -1,11 +1,11 @@
 // GET /v1/licenses/{id}: one license of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense } from "../db/queries/admin";
 import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { IdParam, License, licenseBody } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "get",

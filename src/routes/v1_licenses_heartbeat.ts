@@ -1,11 +1,11 @@
 // POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { heartbeat } from "../services/activations";
-import { errorResponses, jsonBody } from "./schemas";
+import { withChanges } from "../services/changes";
 import { Activation, deviceBody } from "./activation-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const route = createRoute({
   method: "post",
@@ -14,8 +14,7 @@ const route = createRoute({
   tags: ["Licenses (public)"],
   summary: "Heartbeat for an activated device",
   middleware: [publicRateLimit()] as const,
-  description:
-    "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
+  description: "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
   request: { body: jsonBody(deviceBody("HeartbeatRequest")) },
   responses: {
     200: {

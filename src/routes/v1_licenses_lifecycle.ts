@@ -2,14 +2,14 @@
 // next validate, verify or introspect (every one reads the status from Postgres; nothing caches it).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense } from "../db/queries/admin";
 import { updateLicense } from "../db/queries/license-updates";
 import type { LicenseStatus } from "../db/schema";
 import { AppError, notFound } from "../errors";
-import { errorResponses } from "./schemas";
-import { IdParam, License, licenseBody } from "./admin-schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
+import { IdParam, License, licenseBody } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 interface Transition {
   action: "suspend" | "reinstate" | "revoke";
@@ -50,7 +50,13 @@ export const registerV1LicensesLifecycle = (app: App) => {
       const tenantId = c.var.auth.tenantId;
       // Only a real change is recorded and announced; the conditional UPDATE decides it atomically.
       const changed = await withChanges(c, async (tx, record) => {
-        const updated = await updateLicense(tx, tenantId, id, { status: t.to }, t.from.filter((s) => s !== t.to));
+        const updated = await updateLicense(
+          tx,
+          tenantId,
+          id,
+          { status: t.to },
+          t.from.filter((s) => s !== t.to),
+        );
         if (updated) {
           await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, data: licenseBody(updated) } });
         }

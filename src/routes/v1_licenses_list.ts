@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { licenses } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { licenses } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { License, licenseBody } from "./admin-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const Query = PageQuery.extend({
   status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),
@@ -48,10 +48,7 @@ export const registerV1LicensesList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
     const now = new Date();
-    const filter = and(
-      statusFilter(query.status, now),
-      query.application_id ? eq(licenses.applicationId, query.application_id) : undefined,
-    );
+    const filter = and(statusFilter(query.status, now), query.application_id ? eq(licenses.applicationId, query.application_id) : undefined);
     const page = await listPage(c.var.db(), licenses, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
     return c.json({ ...page, data: page.data.map((row) => licenseBody(row, now)) }, 200);
   });

@@ -2,18 +2,23 @@
 // already passed).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense } from "../db/queries/admin";
 import { updateLicense } from "../db/queries/license-updates";
 import { AppError, notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
-import { IdParam, License, licenseBody } from "./admin-schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
+import { IdParam, License, licenseBody } from "./admin-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({
     expires_at: z.string().datetime({ offset: true }).optional(),
-    extend_by_s: z.number().int().min(1).max(10 * 366 * 86400).optional(),
+    extend_by_s: z
+      .number()
+      .int()
+      .min(1)
+      .max(10 * 366 * 86400)
+      .optional(),
   })
   .refine((b) => (b.expires_at === undefined) !== (b.extend_by_s === undefined), { message: "Send exactly one of expires_at or extend_by_s." })
   .openapi("RenewLicenseRequest");
@@ -45,7 +50,8 @@ export const registerV1LicensesRenew = (app: App) =>
     const now = Date.now();
     const base = Math.max(now, current.expiresAt?.getTime() ?? now);
     const expiresAt = input.expires_at ? new Date(input.expires_at) : new Date(base + input.extend_by_s! * 1000);
-    if (expiresAt.getTime() <= now) throw new AppError("VALIDATION_FAILED", "The new expiry must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
+    if (expiresAt.getTime() <= now)
+      throw new AppError("VALIDATION_FAILED", "The new expiry must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
     // Guarded on status: a license revoked in the meantime is not renewed.
     const row = await withChanges(c, async (tx, record) => {
       const renewed = await updateLicense(tx, tenantId, id, { expiresAt, expiryNotifiedAt: null }, ["active", "suspended"]);

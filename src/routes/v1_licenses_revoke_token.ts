@@ -3,23 +3,21 @@
 // TTL of the token's remaining life. Idempotent; another tenant's token is a silent no-op.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { getKeyRing } from "../crypto/keys";
 import { issuerOf, tokenUseOf } from "../config";
+import { getKeyRing } from "../crypto/keys";
 import { licenseBelongsTo, recordRevocation } from "../db/queries/revoked-tokens";
+import { AppError } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
+import { withChanges } from "../services/changes";
 import { cacheRevocation } from "../services/revocations";
 import { checkToken } from "../services/token-verification";
-import { AppError } from "../errors";
-import { MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
 import { errorResponses, Timestamp } from "./schemas";
 import { tokenBody, validBody } from "./token-body";
 
 const Body = tokenBody("RevokeTokenRequest", {}, { jti: true });
 
-const Revoked = z
-  .object({ revoked: z.literal(true), jti: z.string(), expires_at: Timestamp })
-  .openapi("RevokeTokenResponse");
+const Revoked = z.object({ revoked: z.literal(true), jti: z.string(), expires_at: Timestamp }).openapi("RevokeTokenResponse");
 
 const route = createRoute({
   method: "post",

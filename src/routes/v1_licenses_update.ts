@@ -2,14 +2,14 @@
 // Status and seat counts are not writable here (lifecycle actions and activations own them).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getLicense, getPolicy } from "../db/queries/admin";
 import { updateLicense } from "../db/queries/license-updates";
 import { AppError, notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { IdParam, License, licenseBody } from "./admin-schemas";
 import { LicenseFields } from "./license-fields";
-import { withChanges } from "../services/changes";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({
@@ -49,7 +49,9 @@ export const registerV1LicensesUpdate = (app: App) =>
       if (!license) throw notFound("License");
       if (!policy) throw notFound("Policy");
       if (policy.applicationId && policy.applicationId !== license.applicationId) {
-        throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", { details: [{ path: "policy_id", message: "Application mismatch" }] });
+        throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", {
+          details: [{ path: "policy_id", message: "Application mismatch" }],
+        });
       }
     }
     const row = await withChanges(c, async (tx, record) => {

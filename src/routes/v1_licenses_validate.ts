@@ -3,8 +3,8 @@ import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { checkLicenseKey } from "../services/license-check";
-import { errorResponses, jsonBody } from "./schemas";
 import { ValidateBody, ValidateResponse, validationBody } from "./license-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
 const route = createRoute({
   method: "post",

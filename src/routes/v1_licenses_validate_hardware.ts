@@ -3,9 +3,9 @@ import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { verifyAndIssue } from "../services/token-issuance";
-import { errorResponses, jsonBody } from "./schemas";
 import { VerifyResponse } from "./license-schemas";
 import { publicLicenseBody } from "./public-body";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = publicLicenseBody(
   "ValidateHardwareRequest",

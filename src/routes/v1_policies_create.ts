@@ -1,15 +1,15 @@
 // POST /v1/policies: the rules a license follows (seats, binding, heartbeats, token tier, churn).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { policies } from "../db/schema";
-import { PolicyFields, policyColumns } from "./policy-fields";
-import { getApplication } from "../db/queries/admin";
 import { newId } from "../crypto/random";
+import { getApplication } from "../db/queries/admin";
+import { policies } from "../db/schema";
 import { notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { Policy, policyBody } from "./admin-schemas";
+import { PolicyFields, policyColumns } from "./policy-fields";
+import { errorResponses, jsonBody } from "./schemas";
 
 const Body = z
   .strictObject({

@@ -1,11 +1,11 @@
 // GET /v1/policies/{id}: one policy of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getPolicy } from "../db/queries/admin";
 import { notFound } from "../errors";
-import { errorResponses } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { IdParam, Policy, policyBody } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "get",

@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { policies } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { policies } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { Policy, policyBody } from "./admin-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const Query = PageQuery.extend({
   application_id: z.string().min(1).max(64).optional(),

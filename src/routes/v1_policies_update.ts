@@ -2,13 +2,13 @@
 // from their next call. Its application is fixed (licenses carry the same one).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { updatePolicy } from "../db/queries/admin";
 import { AppError, notFound } from "../errors";
-import { errorResponses, jsonBody } from "./schemas";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { IdParam, Policy, policyBody } from "./admin-schemas";
 import { PolicyFields, policyColumns } from "./policy-fields";
+import { errorResponses, jsonBody } from "./schemas";
 
 const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
 

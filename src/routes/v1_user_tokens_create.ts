@@ -2,15 +2,13 @@
 // exchanged at POST /v1/auth/token for 24 h access tokens.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { createUserToken } from "../services/credentials";
-import { errorResponses, jsonBody } from "./schemas";
 import { Permissions, UserTokenWithSecret, userTokenBody } from "./credential-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 
-const Body = z
-  .strictObject({ name: z.string().trim().min(1).max(200), permissions: Permissions.min(1) })
-  .openapi("CreateUserTokenRequest");
+const Body = z.strictObject({ name: z.string().trim().min(1).max(200), permissions: Permissions.min(1) }).openapi("CreateUserTokenRequest");
 
 const route = createRoute({
   method: "post",

@@ -1,11 +1,11 @@
 // GET /v1/user-tokens: the tenant's user tokens (never the token values).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { userTokens } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { userTokens } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { UserToken, userTokenBody } from "./credential-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 
 const route = createRoute({
   method: "get",

@@ -2,12 +2,12 @@
 // working, and so does every access token issued from it.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { refreshUserToken } from "../services/credentials";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { UserTokenWithSecret, userTokenBody } from "./credential-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "post",

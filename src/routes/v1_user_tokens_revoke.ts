@@ -1,12 +1,12 @@
 // POST /v1/user-tokens/{id}/revoke: the user token and all its access tokens stop working.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { withChanges } from "../services/changes";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { withChanges } from "../services/changes";
 import { revokeUserToken } from "../services/credentials";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
 import { UserToken, userTokenBody } from "./credential-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "post",

@@ -2,9 +2,9 @@
 // signing secret is in this answer only; Postgres holds it AES-256-GCM encrypted.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { webhookEndpoints } from "../db/schema";
 import { newId } from "../crypto/random";
+import { webhookEndpoints } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
 import { assertCanSubscribe, assertWebhookUrl, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
 import { errorResponses, jsonBody } from "./schemas";

@@ -2,12 +2,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
 import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 
 const route = createRoute({
   method: "delete",

@@ -2,13 +2,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { webhookDeliveries } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
+import { webhookDeliveries } from "../db/schema";
 import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getWebhookEndpoint } from "../services/webhook-endpoints";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses, PageQuery, pageOf } from "./schemas";
 import { WebhookDelivery, webhookDeliveryBody } from "./webhook-schemas";
 
 const route = createRoute({

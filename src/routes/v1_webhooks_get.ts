@@ -1,11 +1,11 @@
 // GET /v1/webhooks/{id}
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { getWebhookEndpoint } from "../services/webhook-endpoints";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
 
 const route = createRoute({

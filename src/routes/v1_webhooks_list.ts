@@ -1,9 +1,9 @@
 // GET /v1/webhooks
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { webhookEndpoints } from "../db/schema";
 import { listPage } from "../db/queries/pagination";
+import { webhookEndpoints } from "../db/schema";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { errorResponses, PageQuery, pageOf } from "./schemas";
 import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
 

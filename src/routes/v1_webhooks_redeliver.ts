@@ -3,13 +3,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq, ne } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookDeliveries } from "../db/schema";
 import { AppError, notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
 import { deliverDue } from "../services/webhook-delivery";
-import { errorResponses } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses } from "./schemas";
 import { WebhookDelivery, webhookDeliveryBody } from "./webhook-schemas";
 
 const route = createRoute({
@@ -42,7 +42,11 @@ export const registerV1WebhooksRedeliver = (app: App) =>
       return queued;
     });
     if (!row) {
-      const [current] = await c.var.db().select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
+      const [current] = await c.var
+        .db()
+        .select({ id: webhookDeliveries.id })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)));
       if (!current) throw notFound("Delivery");
       throw new AppError("CONFLICT", "The delivery is still pending; it is being retried.");
     }

@@ -4,18 +4,24 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
 import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
 import { getWebhookEndpoint, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
-import { errorResponses, jsonBody } from "./schemas";
 import { IdParam } from "./admin-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 import { WebhookEndpointWithSecret, webhookEndpointBody } from "./webhook-schemas";
 
 const Body = z
   .strictObject({
-    overlap_s: z.number().int().min(0).max(7 * 86400).default(86400).openapi({ description: "How long the old secret keeps signing too (default 24 h)" }),
+    overlap_s: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .default(86400)
+      .openapi({ description: "How long the old secret keeps signing too (default 24 h)" }),
   })
   .openapi("RotateWebhookSecretRequest");
 

@@ -2,14 +2,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { webhookEndpoints } from "../db/schema";
 import { notFound } from "../errors";
+import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
-import { assertCanSubscribe, assertWebhookUrl, getWebhookEndpoint } from "../services/webhook-endpoints";
 import type { EventType } from "../services/events";
-import { errorResponses, jsonBody } from "./schemas";
+import { assertCanSubscribe, assertWebhookUrl, getWebhookEndpoint } from "../services/webhook-endpoints";
 import { IdParam } from "./admin-schemas";
+import { errorResponses, jsonBody } from "./schemas";
 import { EventTypes, WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
 
 const Body = z

@@ -9,9 +9,7 @@ import { License } from "./admin-schemas";
 import { ApiKey } from "./credential-schemas";
 import { Timestamp } from "./schemas";
 
-const RevokedToken = z
-  .object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp })
-  .openapi("RevokedTokenEventData");
+const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
 
 const DATA: Record<EventType, z.ZodType> = {
   "license.created": License,
@@ -24,7 +22,9 @@ const DATA: Record<EventType, z.ZodType> = {
   "activation.created": Activation,
   "activation.deleted": Activation.extend({ reason: z.enum(["client", "admin", "heartbeat"]) }).openapi("ReleasedActivationEventData"),
   "token.revoked": RevokedToken,
-  "api_key.created": ApiKey.extend({ rotated_from: z.string().optional().openapi({ description: "Set when the key replaces a rotated one" }) }).openapi("CreatedApiKeyEventData"),
+  "api_key.created": ApiKey.extend({ rotated_from: z.string().optional().openapi({ description: "Set when the key replaces a rotated one" }) }).openapi(
+    "CreatedApiKeyEventData",
+  ),
   "api_key.revoked": ApiKey,
 };
 
@@ -33,7 +33,7 @@ const SignatureHeaders = z.object({
   "webhook-timestamp": z.string().openapi({ description: "Unix seconds when this attempt was signed; refuse ones more than 5 minutes away" }),
   "webhook-signature": z.string().openapi({
     description:
-      "Space-separated `v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">` under the endpoint's `whsec_` secret; two while a rotated-out secret still signs",
+      'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the endpoint\'s `whsec_` secret; two while a rotated-out secret still signs',
   }),
 });
 

@@ -27,8 +27,7 @@ export const webhookEndpointBody = (row: typeof webhookEndpoints.$inferSelect) =
   url: row.url,
   event_types: row.eventTypes as (typeof EVENT_TYPES)[number][],
   enabled: row.enabled,
-  secret_rotation_ends_at:
-    row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now() ? row.previousSecretExpiresAt.toISOString() : null,
+  secret_rotation_ends_at: row.previousSecretExpiresAt && row.previousSecretExpiresAt.getTime() > Date.now() ? row.previousSecretExpiresAt.toISOString() : null,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

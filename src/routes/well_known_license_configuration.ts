@@ -2,9 +2,9 @@
 // RFC 8414 authorization server metadata).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { getKeyRing } from "../crypto/keys";
 import { TOKEN_LIFETIME_S } from "../crypto/license-token";
-import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP } from "../sdk/verify";
 import { publicCors } from "./v1_licenses_jwks";
 

@@ -1,13 +1,14 @@
 // Public SDK for integrators (package subpath `edge-license-service/sdk`).
+
+export { LICENSE_TOKEN_ERROR_CODES, LicenseTokenError, type LicenseTokenErrorCode } from "./errors";
 export { createLicenseVerifier, type LicenseVerifier, type LicenseVerifierOptions } from "./verifier";
-export { LicenseTokenError, LICENSE_TOKEN_ERROR_CODES, type LicenseTokenErrorCode } from "./errors";
 export {
-  verifyLicenseJwt,
-  LICENSE_TOKEN_TYP,
   DEFAULT_TOKEN_USE,
-  MAX_TOKEN_BYTES,
+  LICENSE_TOKEN_TYP,
   type LicenseTokenClaims,
+  MAX_TOKEN_BYTES,
   type SigningAlgorithm,
   type VerifyOptions,
+  verifyLicenseJwt,
 } from "./verify";
-export { verifyWebhook, WebhookVerificationError, WEBHOOK_TOLERANCE_S, type WebhookErrorCode } from "./webhooks";
+export { verifyWebhook, WEBHOOK_TOLERANCE_S, type WebhookErrorCode, WebhookVerificationError } from "./webhooks";

@@ -2,7 +2,7 @@
 // (Node 18+, browsers, Deno, Bun, Workers). Depends on jose only.
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from "jose";
 import { LicenseTokenError } from "./errors";
-import { DEFAULT_TOKEN_USE, verifyLicenseJwt, type LicenseTokenClaims, type SigningAlgorithm } from "./verify";
+import { DEFAULT_TOKEN_USE, type LicenseTokenClaims, type SigningAlgorithm, verifyLicenseJwt } from "./verify";
 
 export interface LicenseVerifierOptions {
   /** The service's base URL, exactly as in the tokens' `iss` (see /.well-known/license-configuration). */

@@ -1,7 +1,7 @@
 // The one implementation of license-token verification, shared by the offline SDK verifier
 // (remote JWKS) and the service's own introspection (local keys). Follows RFC 8725 (JWT BCP):
 // explicit algorithm allowlist, explicit `typ`, keys only from the verifier's own key set.
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { LicenseTokenError } from "./errors";
 
 /** `typ` header of license tokens (RFC 8725 section 3.11 explicit typing). */
@@ -62,11 +62,16 @@ function mapJoseError(err: unknown): LicenseTokenError {
     if (err.claim === "typ") return new LicenseTokenError("ERR_TYP_INVALID", "The token has the wrong `typ`.", { claim: "typ", cause: err });
     return new LicenseTokenError("ERR_CLAIM_INVALID", `The "${err.claim}" claim is invalid.`, { claim: err.claim, cause: err });
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed) return new LicenseTokenError("ERR_SIGNATURE_INVALID", "The token signature is invalid.", { cause: err });
-  if (err instanceof errors.JOSEAlgNotAllowed) return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token algorithm is not allowed.", { claim: "alg", cause: err });
-  if (err instanceof errors.JWKSNoMatchingKey) return new LicenseTokenError("ERR_KEY_NOT_FOUND", "No published key matches the token.", { claim: "kid", cause: err });
-  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The key set could not be loaded.", { cause: err });
-  if (err instanceof errors.JOSENotSupported) return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token uses an unsupported algorithm or key.", { cause: err });
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return new LicenseTokenError("ERR_SIGNATURE_INVALID", "The token signature is invalid.", { cause: err });
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token algorithm is not allowed.", { claim: "alg", cause: err });
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return new LicenseTokenError("ERR_KEY_NOT_FOUND", "No published key matches the token.", { claim: "kid", cause: err });
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid)
+    return new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The key set could not be loaded.", { cause: err });
+  if (err instanceof errors.JOSENotSupported)
+    return new LicenseTokenError("ERR_ALG_NOT_ALLOWED", "The token uses an unsupported algorithm or key.", { cause: err });
   if (err instanceof errors.JOSEError) return new LicenseTokenError("ERR_TOKEN_MALFORMED", "The token is malformed.", { cause: err });
   return new LicenseTokenError("ERR_JWKS_UNAVAILABLE", "The token could not be verified.", { cause: err });
 }
@@ -102,11 +107,7 @@ function preflight(token: unknown, algorithms: readonly string[]) {
  *
  * @throws {LicenseTokenError} with a stable `code`.
  */
-export async function verifyLicenseJwt(
-  token: string,
-  getKey: JWTVerifyGetKey,
-  options: VerifyOptions,
-): Promise<LicenseTokenClaims> {
+export async function verifyLicenseJwt(token: string, getKey: JWTVerifyGetKey, options: VerifyOptions): Promise<LicenseTokenClaims> {
   const algorithms = options.algorithms ?? DEFAULT_ALGORITHMS;
   const tolerance = options.clockTolerance ?? CLOCK_TOLERANCE_S;
   try {

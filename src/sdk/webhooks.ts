@@ -17,7 +17,7 @@ export class WebhookVerificationError extends Error {
 export const WEBHOOK_TOLERANCE_S = 5 * 60;
 
 const header = (headers: Headers | Record<string, string | undefined>, name: string) =>
-  headers instanceof Headers ? headers.get(name) ?? undefined : Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  headers instanceof Headers ? (headers.get(name) ?? undefined) : Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
 
 function decodeSecret(secret: string): Uint8Array<ArrayBuffer> {
   try {
@@ -58,7 +58,8 @@ export async function verifyWebhook<T = { type: string; timestamp: string; data:
   const id = header(headers, "webhook-id");
   const timestamp = header(headers, "webhook-timestamp");
   const signatures = header(headers, "webhook-signature");
-  if (!id || !timestamp || !signatures) throw new WebhookVerificationError("ERR_WEBHOOK_HEADERS", "Missing webhook-id, webhook-timestamp or webhook-signature.");
+  if (!id || !timestamp || !signatures)
+    throw new WebhookVerificationError("ERR_WEBHOOK_HEADERS", "Missing webhook-id, webhook-timestamp or webhook-signature.");
   if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookVerificationError("ERR_WEBHOOK_TIMESTAMP", "The timestamp is not Unix seconds.");
   const now = Math.floor((options.now?.getTime() ?? Date.now()) / 1000);
   if (Math.abs(now - Number(timestamp)) > (options.toleranceS ?? WEBHOOK_TOLERANCE_S)) {

@@ -1,26 +1,27 @@
 // Activate, deactivate and heartbeat: device seats on a license. Each runs in one transaction that
 // starts by locking the license row, so seat counts stay exact however many requests race, and an
 // `Idempotency-Key` retry replays the stored answer instead of taking a second seat.
-import type { ChangeRunner, RecordChange } from "./changes";
+
 import { and, eq } from "drizzle-orm";
-import { activations, type BindingMode } from "../db/schema";
+import { sha256Hex } from "../crypto/hash";
+import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import {
   countLiveActivations,
   findIdempotentResponse,
   findLiveActivation,
+  type LockedLicense,
   lockLicenseByKeyHash,
   recentClientDeactivations,
   releaseActivation,
   releaseDeadActivations,
   storeIdempotentResponse,
   syncActivationCount,
-  type LockedLicense,
   type Tx,
 } from "../db/queries/activations";
-import { sha256Hex } from "../crypto/hash";
-import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
+import { activations, type BindingMode } from "../db/schema";
 import { AppError, type ErrorCode } from "../errors";
 import { canonicalDomain, ipAllowed } from "./binding";
+import type { ChangeRunner, RecordChange } from "./changes";
 import { effectiveStatus, heartbeatDead } from "./license-validation";
 
 export type ActivationRow = typeof activations.$inferSelect;
@@ -46,10 +47,7 @@ export function activationBody(row: ActivationRow, policy?: { heartbeatIntervalS
     domain: row.domain,
     metadata: row.metadata,
     last_heartbeat_at: row.lastHeartbeatAt.toISOString(),
-    next_heartbeat_after:
-      policy?.heartbeatIntervalS != null
-        ? new Date(row.lastHeartbeatAt.getTime() + policy.heartbeatIntervalS * 1000).toISOString()
-        : null,
+    next_heartbeat_after: policy?.heartbeatIntervalS != null ? new Date(row.lastHeartbeatAt.getTime() + policy.heartbeatIntervalS * 1000).toISOString() : null,
     deactivated_at: row.deactivatedAt?.toISOString() ?? null,
     created_at: row.createdAt.toISOString(),
   };
@@ -73,7 +71,8 @@ function checkBinding(mode: BindingMode, license: LockedLicense, input: Activate
     throw licenseError("IP_NOT_ALLOWED", "The license may not be used from this IP address.");
   }
   if (input.domain === undefined) {
-    if (mode === "domain") throw new AppError("VALIDATION_FAILED", "This license is domain-bound: send `domain`.", { details: [{ path: "domain", message: "Required" }] });
+    if (mode === "domain")
+      throw new AppError("VALIDATION_FAILED", "This license is domain-bound: send `domain`.", { details: [{ path: "domain", message: "Required" }] });
     return null;
   }
   const domain = canonicalDomain(input.domain);

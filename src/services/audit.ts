@@ -2,11 +2,11 @@
 // SHA-256(prev_hash || canonical row), so editing, deleting or reordering any row breaks the chain
 // from that row on; GET /v1/audit-log/verify recomputes it.
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { sha256Hex } from "../crypto/hash";
+import { randomBase58 } from "../crypto/random";
 import type { Database } from "../db/client";
 import type { Tx } from "../db/queries/activations";
 import { auditLog } from "../db/schema";
-import { sha256Hex } from "../crypto/hash";
-import { randomBase58 } from "../crypto/random";
 import { redact } from "../logging";
 
 /** The chain's first `prev_hash`. */
@@ -49,7 +49,18 @@ type HashedRow = Omit<AuditRow, "prevHash" | "hash" | "createdAt"> & { createdAt
 
 /** Every field but the hashes, in a fixed order. */
 export const canonicalRow = (row: HashedRow) =>
-  canonicalJson([row.tenantId, row.seq, row.id, row.actor, row.action, row.targetType, row.targetId, row.requestId ?? null, row.details, canonicalTime(row.createdAt)]);
+  canonicalJson([
+    row.tenantId,
+    row.seq,
+    row.id,
+    row.actor,
+    row.action,
+    row.targetType,
+    row.targetId,
+    row.requestId ?? null,
+    row.details,
+    canonicalTime(row.createdAt),
+  ]);
 
 export const chainHash = (prevHash: string, row: HashedRow) => sha256Hex(prevHash + canonicalRow(row));
 

@@ -36,7 +36,7 @@ function parseIp(text: string): [32 | 128, bigint] | undefined {
   if (v4) {
     const parsed = parseIp(v4[1]!);
     if (!parsed) return undefined;
-    head = text.slice(0, -v4[1]!.length) + "0:0";
+    head = `${text.slice(0, -v4[1]!.length)}0:0`;
     tail = [parsed[1] >> 16n, parsed[1] & 0xffffn];
   }
   const halves = head.split("::");
@@ -72,5 +72,4 @@ export const isValidCidr = (cidr: string) => {
   return !!parsed && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= parsed[0]));
 };
 
-export const ipAllowed = (ip: string | undefined, cidrs: readonly string[]) =>
-  ip !== undefined && cidrs.some((cidr) => ipInCidr(ip, cidr));
+export const ipAllowed = (ip: string | undefined, cidrs: readonly string[]) => ip !== undefined && cidrs.some((cidr) => ipInCidr(ip, cidr));

@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import type { Tx } from "../db/client";
 import { appendAudit } from "./audit";
-import { recordEvent, type EventType } from "./events";
+import { type EventType, recordEvent } from "./events";
 import { deliverDue } from "./webhook-delivery";
 
 export interface Change {

@@ -8,20 +8,20 @@
 //   no later than it and stops with its user token (revoked or refreshed); user tokens are only
 //   created and refreshed with API keys.
 import { sql } from "drizzle-orm";
+import { sha256Hex } from "../crypto/hash";
+import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/random";
 import type { Queryable, Tx } from "../db/client";
 import {
+  type ApiKeyRow,
   findLiveUserTokenByHash,
   insertApiKey,
   insertUserToken,
   lockApiKey,
   lockUserToken,
+  type UserTokenRow,
   updateApiKeyRow,
   updateUserTokenRow,
-  type ApiKeyRow,
-  type UserTokenRow,
 } from "../db/queries/api-keys";
-import { sha256Hex } from "../crypto/hash";
-import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/random";
 import { AppError, notFound } from "../errors";
 import type { Permission } from "./permissions";
 

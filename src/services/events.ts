@@ -1,9 +1,9 @@
 // Webhook events: written to the outbox (with one delivery per subscribed endpoint) inside the
 // transaction of the change they report, so an event exists exactly when its change committed.
 import { and, eq, or, sql } from "drizzle-orm";
+import { randomBase58 } from "../crypto/random";
 import type { Tx } from "../db/queries/activations";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
-import { randomBase58 } from "../crypto/random";
 import type { Permission } from "./permissions";
 
 export const EVENT_TYPES = [

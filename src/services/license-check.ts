@@ -1,8 +1,9 @@
 // Looks a license key up and evaluates it: the shared core of validate, verify and validate-hardware.
+
+import { sha256Hex } from "../crypto/hash";
+import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/queries/license-lookup";
-import { LICENSE_KEY_PATTERN } from "../crypto/random";
-import { sha256Hex } from "../crypto/hash";
 import { canonicalDomain } from "./binding";
 import { evaluateLicense, type Validation } from "./license-validation";
 

@@ -11,9 +11,24 @@ import { ipInCidr } from "./binding";
  * (192.0.0.9, AS112, AMT): none of them is a webhook receiver.
  */
 const SPECIAL_V4 = [
-  "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-  "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16",
-  "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+  "0.0.0.0/8",
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.0.0.0/24",
+  "192.0.2.0/24",
+  "192.31.196.0/24",
+  "192.52.193.0/24",
+  "192.88.99.0/24",
+  "192.168.0.0/16",
+  "192.175.48.0/24",
+  "198.18.0.0/15",
+  "198.51.100.0/24",
+  "203.0.113.0/24",
+  "224.0.0.0/4",
+  "240.0.0.0/4",
   "255.255.255.255/32",
 ];
 
@@ -64,12 +79,15 @@ export function webhookUrlProblem(raw: string, policy: UrlPolicy = {}): string |
   }
   if (url.username || url.password) return "credentials in the URL are not allowed";
   // A trailing dot names the same host (`localhost.` is localhost).
-  const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "").toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.+$/, "")
+    .toLowerCase();
   const loopbackHost = host === "127.0.0.1" || host === "localhost" || host === "::1";
   if (policy.allowLoopback && loopbackHost && (url.protocol === "http:" || url.protocol === "https:")) return undefined;
   if (url.protocol !== "https:") return "the URL must use https";
   if (url.port !== "" && url.port !== "443") return "only the default https port (443) is allowed";
-  if (BLOCKED_NAMES.test(host) || !host.includes(".") && !host.includes(":")) return "the host is not a public name";
+  if (BLOCKED_NAMES.test(host) || (!host.includes(".") && !host.includes(":"))) return "the host is not a public name";
   const isIpLiteral = /^[\d.]+$/.test(host) || host.includes(":");
   if (isIpLiteral) {
     // The URL parser already rewrites decimal, hex and octal IPv4 forms to dotted quads; these

@@ -1,12 +1,12 @@
 // Verify and validate-hardware: check the license, and when it is valid sign a license token.
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
+import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
+import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { issueLicenseToken } from "../crypto/license-token";
-import { sha256Hex } from "../crypto/hash";
-import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
-import { validationBody } from "../routes/license-schemas";
 import { AppError, type ErrorCode } from "../errors";
+import { validationBody } from "../routes/license-schemas";
 import { activate } from "./activations";
 import { canonicalDomain } from "./binding";
 import { withChanges } from "./changes";

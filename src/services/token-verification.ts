@@ -2,7 +2,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, type JWTVerifyGetKey } from "jose";
 import type { KeyRing } from "../crypto/keys";
 import { LicenseTokenError, type LicenseTokenErrorCode } from "../sdk/errors";
-import { CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES, verifyLicenseJwt, type LicenseTokenClaims } from "../sdk/verify";
+import { CLOCK_TOLERANCE_S, type LicenseTokenClaims, MAX_TOKEN_BYTES, verifyLicenseJwt } from "../sdk/verify";
 
 /**
  * Introspection's own allowance for clock skew on `exp`, `nbf` and `iat`, stated rather than
@@ -12,15 +12,15 @@ import { CLOCK_TOLERANCE_S, MAX_TOKEN_BYTES, verifyLicenseJwt, type LicenseToken
 export const INTROSPECTION_CLOCK_TOLERANCE_S = CLOCK_TOLERANCE_S;
 
 /** Resolves `kid` to one of the ring's public keys, and only for the algorithm that key is for. */
-const ringKeys = (ring: KeyRing): JWTVerifyGetKey => (header) => {
-  const entry = header.kid ? ring.verifiers.get(header.kid) : undefined;
-  if (!entry || entry.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
-  return entry.key;
-};
+const ringKeys =
+  (ring: KeyRing): JWTVerifyGetKey =>
+  (header) => {
+    const entry = header.kid ? ring.verifiers.get(header.kid) : undefined;
+    if (!entry || entry.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
+    return entry.key;
+  };
 
-export type TokenCheck =
-  | { ok: true; claims: LicenseTokenClaims }
-  | { ok: false; code: LicenseTokenErrorCode; unverified: { sub?: string; jti?: string } };
+export type TokenCheck = { ok: true; claims: LicenseTokenClaims } | { ok: false; code: LicenseTokenErrorCode; unverified: { sub?: string; jti?: string } };
 
 /** Never throws for a bad token: the failure is a value, with the unverified ids for attribution. */
 export async function checkToken(

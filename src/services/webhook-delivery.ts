@@ -3,9 +3,9 @@
 // every attempt, and reschedule failures with exponential backoff and jitter over about three days.
 import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
+import { decryptSecret } from "../crypto/aes";
 import type { Database } from "../db/client";
 import { webhookAttempts, webhookDeliveries } from "../db/schema";
-import { decryptSecret } from "../crypto/aes";
 import { webhookUrlProblem } from "./ssrf";
 
 /**
@@ -36,7 +36,12 @@ interface Claimed {
 /** Claims up to `limit` due deliveries (optionally only those of some events) in one statement. */
 async function claimDue(db: Database, options: { eventIds?: string[]; limit?: number }): Promise<Claimed[]> {
   if (options.eventIds?.length === 0) return [];
-  const onlyEvents = options.eventIds ? sql`and event_id in (${sql.join(options.eventIds.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  const onlyEvents = options.eventIds
+    ? sql`and event_id in (${sql.join(
+        options.eventIds.map((id) => sql`${id}`),
+        sql`, `,
+      )})`
+    : sql``;
   const result = await db.execute(sql`
     with claimed as (
       update webhook_deliveries d
@@ -64,7 +69,6 @@ export async function signatureHeader(env: Env, delivery: Claimed, msgId: string
   }
   return secrets.map((secret) => new Webhook(secret).sign(msgId, timestamp, delivery.payload)).join(" ");
 }
-
 
 interface AttemptResult {
   statusCode: number | null;
@@ -98,7 +102,10 @@ async function attempt(env: Env, delivery: Claimed): Promise<AttemptResult> {
     return done(res.status, res.ok ? null : `HTTP ${res.status}`);
   } catch (err) {
     const name = (err as Error)?.name;
-    return done(null, name === "TimeoutError" || name === "AbortError" ? `timed out after ${ATTEMPT_TIMEOUT_MS} ms` : String((err as Error)?.message ?? err).slice(0, 200));
+    return done(
+      null,
+      name === "TimeoutError" || name === "AbortError" ? `timed out after ${ATTEMPT_TIMEOUT_MS} ms` : String((err as Error)?.message ?? err).slice(0, 200),
+    );
   }
 }
 

@@ -1,12 +1,13 @@
 // Admin API security for licenses and activations: tenant isolation, permissions, no mass
 // assignment, and the license key shown once.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { count, eq } from "drizzle-orm";
-import { call, createTenant, expectError, insertApiKey, json, withDb, type TestTenant } from "../harness";
-import { licenses } from "../../src/db/schema";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/crypto/hash";
+import { licenses } from "../../src/db/schema";
 import type { Permission } from "../../src/services/permissions";
-import { activate, activationRows, createPolicy, licenseRow, newLicense, seatState, type AdminLicense } from "./helpers";
+import { call, createTenant, expectError, insertApiKey, json, type TestTenant, withDb } from "../harness";
+import { type AdminLicense, activate, activationRows, createPolicy, licenseRow, newLicense, seatState } from "./helpers";
 
 let owner: TestTenant;
 let intruder: TestTenant;
@@ -22,8 +23,7 @@ beforeAll(async () => {
   expect((await activate(victim.key, "victim-device-2")).status).toBe(201);
 });
 
-const licenseCount = (tenantId: string) =>
-  withDb(async (db) => (await db.select({ n: count() }).from(licenses).where(eq(licenses.tenantId, tenantId)))[0]!.n);
+const licenseCount = (tenantId: string) => withDb(async (db) => (await db.select({ n: count() }).from(licenses).where(eq(licenses.tenantId, tenantId)))[0]!.n);
 
 describe("tenant isolation", () => {
   it("GET and DELETE of another tenant's activations answer 404, exactly like an unknown license, and release nothing", async () => {
@@ -111,11 +111,7 @@ describe("permissions", () => {
     const readOnly = await keyWith(["licenses:read", "activations:read"]);
     const before = await seatState(victim.id);
     await expectError(await call(`/v1/licenses/${victim.id}/activations`, { token: readOnly, method: "DELETE" }), 403, "FORBIDDEN");
-    await expectError(
-      await call(`/v1/licenses/${victim.id}/activations/${victimActivationId}`, { token: readOnly, method: "DELETE" }),
-      403,
-      "FORBIDDEN",
-    );
+    await expectError(await call(`/v1/licenses/${victim.id}/activations/${victimActivationId}`, { token: readOnly, method: "DELETE" }), 403, "FORBIDDEN");
     expect(await seatState(victim.id)).toEqual(before);
     expect((await call(`/v1/licenses/${victim.id}/activations`, { token: readOnly })).status).toBe(200);
 

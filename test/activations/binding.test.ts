@@ -2,7 +2,7 @@
 // hosts refused at activation, and CIDR allowlists on CF-Connecting-IP.
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { activate, newLicense, seatState, validate, verify, type AdminLicense } from "./helpers";
+import { type AdminLicense, activate, newLicense, seatState, validate, verify } from "./helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {
@@ -30,7 +30,10 @@ describe("domain binding", () => {
 
   it("answers NOT_ACTIVATED for a domain-bound license with no activation", async () => {
     const license = await newLicense(tenant, { binding_mode: "domain", max_activations: 10 });
-    expect(await validate({ license_key: license.key, domain: "example.com" })).toMatchObject({ valid: false, code: expect.stringMatching(/^(NOT_ACTIVATED|DOMAIN_MISMATCH)$/) });
+    expect(await validate({ license_key: license.key, domain: "example.com" })).toMatchObject({
+      valid: false,
+      code: expect.stringMatching(/^(NOT_ACTIVATED|DOMAIN_MISMATCH)$/),
+    });
     expect(await validate({ license_key: license.key })).toMatchObject({ valid: false, code: "NOT_ACTIVATED" });
   });
 
@@ -60,16 +63,13 @@ describe("domain binding", () => {
     "ample.com",
     "xn--exmple-cua.com",
     "\u0435xample.com", // Cyrillic е: a homograph, punycoded to something else
-  ])(
-    "look-alike %j answers DOMAIN_MISMATCH",
-    async (domain) => {
-      const body = await validate({ license_key: site.key, domain });
-      expect(body).toMatchObject({ valid: false, code: "DOMAIN_MISMATCH" });
-      const verified = await verify({ license_key: site.key, domain });
-      expect(verified).toMatchObject({ valid: false, code: "DOMAIN_MISMATCH" });
-      expect(verified).not.toHaveProperty("license_token");
-    },
-  );
+  ])("look-alike %j answers DOMAIN_MISMATCH", async (domain) => {
+    const body = await validate({ license_key: site.key, domain });
+    expect(body).toMatchObject({ valid: false, code: "DOMAIN_MISMATCH" });
+    const verified = await verify({ license_key: site.key, domain });
+    expect(verified).toMatchObject({ valid: false, code: "DOMAIN_MISMATCH" });
+    expect(verified).not.toHaveProperty("license_token");
+  });
 
   it("answers DOMAIN_MISMATCH, not NOT_ACTIVATED, when an activated site license is validated without a (valid) domain", async () => {
     // The license does have a live activation (example.com): "The license has no activated device"

@@ -2,7 +2,7 @@
 // worker's own clock (fake Date in this isolate), never by sleeping.
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { activate, activationRows, deactivate, fakeClock, newLicense, seatState, type AdminLicense } from "./helpers";
+import { type AdminLicense, activate, activationRows, deactivate, fakeClock, newLicense, seatState } from "./helpers";
 
 const WINDOW = 3600;
 

@@ -1,10 +1,11 @@
 // Seat limits under real concurrency: many activations of one license race through the worker
 // into Postgres at once, and the limit must hold exactly.
-import { beforeAll, describe, expect, it } from "vitest";
-import { call, createTenant, expectError, json, withDb, type TestTenant } from "../harness";
-import { activate, deactivate, newLicense, seatState, statusCounts, type SeatState } from "./helpers";
-import { licenses } from "../../src/db/schema";
+
 import { eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { licenses } from "../../src/db/schema";
+import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
+import { activate, deactivate, newLicense, type SeatState, seatState, statusCounts } from "./helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 // Heartbeats. Time is moved through the code's own clock: the worker runs in this isolate, so
 // faking `Date` here moves its `new Date()` / `Date.now()` too (checked by the first test).
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { decodeJwt } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
 import { activate, activationRows, fakeClock, heartbeat, newLicense, seatState, validate, validateHardware, verify } from "./helpers";
 

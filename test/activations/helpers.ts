@@ -1,10 +1,11 @@
 // Helpers for the activation and lifecycle suites: everything is set up through the admin API
 // (as a seller would) and exercised through the public routes; Postgres is read directly only to
 // check what was stored.
-import { afterEach, beforeEach, expect, vi } from "vitest";
+
 import { and, count, eq, isNull, sql } from "drizzle-orm";
-import { call, json, withDb, type TestTenant } from "../harness";
+import { afterEach, beforeEach, expect, vi } from "vitest";
 import { activations, licenses } from "../../src/db/schema";
+import { call, json, type TestTenant, withDb } from "../harness";
 
 export interface PolicyInput {
   application_id?: string;
@@ -61,11 +62,9 @@ type Extra = Record<string, unknown>;
 export const activate = (licenseKey: string, fingerprint: string, extra: Extra = {}, headers?: Record<string, string>) =>
   call("/v1/licenses/activate", { body: { license_key: licenseKey, fingerprint, ...extra }, headers });
 
-export const deactivate = (licenseKey: string, fingerprint: string) =>
-  call("/v1/licenses/deactivate", { body: { license_key: licenseKey, fingerprint } });
+export const deactivate = (licenseKey: string, fingerprint: string) => call("/v1/licenses/deactivate", { body: { license_key: licenseKey, fingerprint } });
 
-export const heartbeat = (licenseKey: string, fingerprint: string) =>
-  call("/v1/licenses/heartbeat", { body: { license_key: licenseKey, fingerprint } });
+export const heartbeat = (licenseKey: string, fingerprint: string) => call("/v1/licenses/heartbeat", { body: { license_key: licenseKey, fingerprint } });
 
 export async function validate(body: Extra, headers?: Record<string, string>): Promise<any> {
   const res = await call("/v1/licenses/validate", { body, headers });

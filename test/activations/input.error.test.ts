@@ -1,10 +1,11 @@
 // Bad input on the activation routes and license metadata: refused with the error envelope, and
 // nothing written (activation rows counted in Postgres before and after).
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+
 import { count, eq } from "drizzle-orm";
-import { call, createTenant, expectError, json, withDb, type TestTenant } from "../harness";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { licenses } from "../../src/db/schema";
-import { activate, createPolicy, licenseRow, newLicense, seatState, type AdminLicense, type SeatState } from "./helpers";
+import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
+import { type AdminLicense, activate, createPolicy, licenseRow, newLicense, type SeatState, seatState } from "./helpers";
 
 let tenant: TestTenant;
 let license: AdminLicense;
@@ -104,8 +105,7 @@ describe("metadata limits", () => {
 
   it("applies the same limits to license metadata on create and PATCH", async () => {
     const policy = await createPolicy(tenant);
-    const countLicenses = () =>
-      withDb(async (db) => (await db.select({ n: count() }).from(licenses).where(eq(licenses.tenantId, tenant.tenantId)))[0]!.n);
+    const countLicenses = () => withDb(async (db) => (await db.select({ n: count() }).from(licenses).where(eq(licenses.tenantId, tenant.tenantId)))[0]!.n);
     const licensesBefore = await countLicenses();
     for (const metadata of [nested(5), manyKeys(65)]) {
       await expectError(await call("/v1/licenses", { token: tenant.apiKey, body: { policy_id: policy.id, metadata } }), 422, "VALIDATION_FAILED");
@@ -114,11 +114,7 @@ describe("metadata limits", () => {
 
     const row = await licenseRow(license.id);
     for (const metadata of [nested(5), manyKeys(65), [1, 2], "text"]) {
-      await expectError(
-        await call(`/v1/licenses/${license.id}`, { token: tenant.apiKey, method: "PATCH", body: { metadata } }),
-        422,
-        "VALIDATION_FAILED",
-      );
+      await expectError(await call(`/v1/licenses/${license.id}`, { token: tenant.apiKey, method: "PATCH", body: { metadata } }), 422, "VALIDATION_FAILED");
     }
     expect(await licenseRow(license.id)).toEqual(row);
   });
@@ -160,7 +156,11 @@ describe("wrong types and shapes", () => {
 
   it("malformed JSON answers 400 INVALID_JSON; a non-JSON content type answers 415", async () => {
     await expectError(
-      await call("/v1/licenses/activate", { method: "POST", rawBody: `{"license_key": "${license.key}", "fingerprint": `, headers: { "Content-Type": "application/json" } }),
+      await call("/v1/licenses/activate", {
+        method: "POST",
+        rawBody: `{"license_key": "${license.key}", "fingerprint": `,
+        headers: { "Content-Type": "application/json" },
+      }),
       400,
       "INVALID_JSON",
     );

@@ -1,7 +1,8 @@
 // License lifecycle through the admin API: suspend, reinstate, revoke, renew, policy change. Each
 // change must show on the very next public request and in introspection of earlier tokens.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
 import { decodeJwt } from "jose";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { call, createTenant, expectError, introspect, issueToken, json, type TestTenant } from "../harness";
 import { activate, createPolicy, deactivate, heartbeat, licenseRow, newLicense, seatState, validate, verify } from "./helpers";
 
@@ -186,11 +187,7 @@ describe("PATCH policy_id", () => {
     const foreign = await createPolicy(other, { token_tier: "custom" });
     const license = await newLicense(tenant);
     const before = await licenseRow(license.id);
-    await expectError(
-      await call(`/v1/licenses/${license.id}`, { token: tenant.apiKey, method: "PATCH", body: { policy_id: foreign.id } }),
-      404,
-      "NOT_FOUND",
-    );
+    await expectError(await call(`/v1/licenses/${license.id}`, { token: tenant.apiKey, method: "PATCH", body: { policy_id: foreign.id } }), 404, "NOT_FOUND");
     expect(await licenseRow(license.id)).toEqual(before);
   });
 });

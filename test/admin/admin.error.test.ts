@@ -1,7 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
-import { call, createTenant, expectError, insertApiKey, withDb, type TestTenant } from "../harness";
+import { beforeAll, describe, expect, it } from "vitest";
 import { applications, licenses, policies } from "../../src/db/schema";
+import { call, createTenant, expectError, insertApiKey, type TestTenant, withDb } from "../harness";
 import { createApplication, createLicense, createPolicy, storedApplication, storedPolicy } from "./helpers";
 
 let t: TestTenant;
@@ -82,7 +82,11 @@ describe("admin API: request validation", () => {
     for (const [path, body] of bad) {
       await expectError(await call(path, { token: t.apiKey, method: "PATCH", body }), 422, "VALIDATION_FAILED");
     }
-    await expectError(await call(`/v1/policies/${pol.id}`, { token: t.apiKey, method: "PATCH", rawBody: "{", headers: { "Content-Type": "application/json" } }), 400, "INVALID_JSON");
+    await expectError(
+      await call(`/v1/policies/${pol.id}`, { token: t.apiKey, method: "PATCH", rawBody: "{", headers: { "Content-Type": "application/json" } }),
+      400,
+      "INVALID_JSON",
+    );
   });
 
   it("refuses bad list queries", async () => {
@@ -123,7 +127,12 @@ describe("admin API: delete conflicts", () => {
     const lic = await createLicense(t, { policy_id: pol.id, application_id: app.id });
     await expectError(await call(`/v1/applications/${app.id}`, { token: t.apiKey, method: "DELETE" }), 409, "CONFLICT");
     expect(await storedApplication(app.id)).toBeDefined();
-    await withDb((db) => db.delete(licenses).where(eq(licenses.id, lic.id)).then(() => undefined));
+    await withDb((db) =>
+      db
+        .delete(licenses)
+        .where(eq(licenses.id, lic.id))
+        .then(() => undefined),
+    );
     expect((await call(`/v1/applications/${app.id}`, { token: t.apiKey, method: "DELETE" })).status).toBe(204);
   });
 
@@ -135,7 +144,12 @@ describe("admin API: delete conflicts", () => {
     expect(await storedPolicy(pol.id)).toBeDefined();
     // The license still works: nothing was half-deleted.
     expect((await call(`/v1/licenses/${lic.id}`, { token: t.apiKey })).status).toBe(200);
-    await withDb((db) => db.delete(licenses).where(eq(licenses.id, lic.id)).then(() => undefined));
+    await withDb((db) =>
+      db
+        .delete(licenses)
+        .where(eq(licenses.id, lic.id))
+        .then(() => undefined),
+    );
     expect((await call(`/v1/policies/${pol.id}`, { token: t.apiKey, method: "DELETE" })).status).toBe(204);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, createTenant, json } from "../harness";
 import { applications } from "../../src/db/schema";
+import { call, createTenant, json } from "../harness";
 import { backdate, collectPages, createApplication, storedApplication } from "./helpers";
 
 describe("applications (admin API)", () => {

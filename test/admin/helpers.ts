@@ -1,9 +1,10 @@
 // Helpers for the admin API suites: resources are created through the API (as a seller would);
 // Postgres is read directly only to check what was stored.
-import { expect } from "vitest";
+
 import { eq } from "drizzle-orm";
-import { call, json, withDb, type TestTenant } from "../harness";
+import { expect } from "vitest";
 import { applications, policies } from "../../src/db/schema";
+import { call, json, type TestTenant, withDb } from "../harness";
 
 /** POST /v1/applications; fails the test unless it answers 201. */
 export async function createApplication(t: TestTenant, name = "Test app"): Promise<any> {
@@ -55,14 +56,19 @@ export async function collectPages(path: string, token: string, limit: number): 
   return { pages, ids: pages.flatMap((p) => p.data.map((item: { id: string }) => item.id)) };
 }
 
-export const storedApplication = (id: string) =>
-  withDb(async (db) => (await db.select().from(applications).where(eq(applications.id, id)))[0]);
+export const storedApplication = (id: string) => withDb(async (db) => (await db.select().from(applications).where(eq(applications.id, id)))[0]);
 
 export const storedPolicy = (id: string) => withDb(async (db) => (await db.select().from(policies).where(eq(policies.id, id)))[0]);
 
 /** Moves `updated_at` into the past, so a later update is visible whatever the clock resolution. */
 export async function backdate(table: typeof applications | typeof policies, id: string): Promise<Date> {
   const past = new Date("2020-01-01T00:00:00.000Z");
-  await withDb((db) => db.update(table).set({ updatedAt: past }).where(eq(table.id, id)).then(() => undefined));
+  await withDb((db) =>
+    db
+      .update(table)
+      .set({ updatedAt: past })
+      .where(eq(table.id, id))
+      .then(() => undefined),
+  );
   return past;
 }

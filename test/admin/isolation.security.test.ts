@@ -24,7 +24,11 @@ beforeAll(async () => {
 describe("admin API tenant isolation", () => {
   it("B's key gets 404 NOT_FOUND on A's application for GET, PATCH and DELETE; A's row is unchanged", async () => {
     const before = await storedApplication(appA.id);
-    for (const [method, body] of [["GET", undefined], ["PATCH", { name: "pwned" }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PATCH", { name: "pwned" }],
+      ["DELETE", undefined],
+    ] as const) {
       await expectError(await call(`/v1/applications/${appA.id}`, { token: b.apiKey, method, body }), 404, "NOT_FOUND");
     }
     expect(await storedApplication(appA.id)).toEqual(before);
@@ -34,7 +38,12 @@ describe("admin API tenant isolation", () => {
     for (const pol of [polA, usedPolA]) {
       const before = await storedPolicy(pol.id);
       // One half of the churn pair too: the answer must not reveal the stored other half (422 vs 404).
-      for (const [method, body] of [["GET", undefined], ["PATCH", { name: "pwned" }], ["PATCH", { max_deactivations: null }], ["DELETE", undefined]] as const) {
+      for (const [method, body] of [
+        ["GET", undefined],
+        ["PATCH", { name: "pwned" }],
+        ["PATCH", { max_deactivations: null }],
+        ["DELETE", undefined],
+      ] as const) {
         await expectError(await call(`/v1/policies/${pol.id}`, { token: b.apiKey, method, body }), 404, "NOT_FOUND");
       }
       expect(await storedPolicy(pol.id)).toEqual(before);
@@ -59,7 +68,10 @@ describe("admin API tenant isolation", () => {
   });
 
   it("A's id as starting_after gives B an empty page, never A's data", async () => {
-    for (const [path, cursor] of [["/v1/applications", appA.id], ["/v1/policies", polA.id]] as const) {
+    for (const [path, cursor] of [
+      ["/v1/applications", appA.id],
+      ["/v1/policies", polA.id],
+    ] as const) {
       const res = await call(`${path}?starting_after=${cursor}`, { token: b.apiKey });
       const page = await json(res);
       expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, createTenant, json } from "../harness";
 import { policies } from "../../src/db/schema";
+import { call, createTenant, json } from "../harness";
 import { backdate, collectPages, createApplication, createPolicy, storedPolicy } from "./helpers";
 
 const patch = (token: string, id: string, body: unknown) => call(`/v1/policies/${id}`, { token, method: "PATCH", body });

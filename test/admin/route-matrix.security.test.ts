@@ -2,7 +2,7 @@
 // are 404 (never 403 or data), a credential without the route's permission is 403, and a
 // rotated-out key is 401 with the same body as an unknown key.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createTenant, insertApiKey, issueToken, json, seedActivation, seedLicense, withoutRequestId, type TestTenant } from "../harness";
+import { call, createTenant, insertApiKey, issueToken, json, seedActivation, seedLicense, type TestTenant, withoutRequestId } from "../harness";
 
 interface Operation {
   method: string;
@@ -70,8 +70,7 @@ beforeAll(async () => {
   );
 });
 
-const send = (op: Operation, token: string, path = fill(op.path)) =>
-  call(path, { token, method: op.method, body: BODIES[`${op.method} ${op.path}`] });
+const send = (op: Operation, token: string, path = fill(op.path)) => call(path, { token, method: op.method, body: BODIES[`${op.method} ${op.path}`] });
 
 describe("every authenticated route", () => {
   it("is covered: the document lists the server API", () => {

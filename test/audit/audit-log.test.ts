@@ -2,10 +2,10 @@
 // the request's X-Request-Id), in one hash chain per tenant that /v1/audit-log/verify recomputes.
 // Reading needs audit:read; another tenant's log is invisible.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createTenant, expectError, insertApiKey, json, type TestTenant } from "../harness";
 import { GENESIS_HASH } from "../../src/services/audit";
 import { PERMISSIONS } from "../../src/services/permissions";
-import { act, auditRows, dropEndpoints, receiverUrl, runScenario, uniqueName, verifyAudit, type Scenario, type Step } from "../webhooks/helpers";
+import { call, createTenant, expectError, insertApiKey, json, type TestTenant } from "../harness";
+import { act, auditRows, dropEndpoints, receiverUrl, runScenario, type Scenario, type Step, uniqueName, verifyAudit } from "../webhooks/helpers";
 
 describe("audit log of admin actions", () => {
   let t: TestTenant;
@@ -21,7 +21,11 @@ describe("audit log of admin actions", () => {
     const created = await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl(uniqueName("audit")) } });
     const ep = await json(created);
     expect(created.status, JSON.stringify(ep)).toBe(201);
-    webhookSteps.push({ label: "webhook.create", requestId: created.headers.get("X-Request-Id")!, audit: { action: "webhook.create", target_type: "webhook_endpoint", target_id: ep.id } });
+    webhookSteps.push({
+      label: "webhook.create",
+      requestId: created.headers.get("X-Request-Id")!,
+      audit: { action: "webhook.create", target_type: "webhook_endpoint", target_id: ep.id },
+    });
     for (const [action, method, path, body] of [
       ["webhook.update", "PATCH", `/v1/webhooks/${ep.id}`, { event_types: ["license.revoked"] }],
       ["webhook.rotate_secret", "POST", `/v1/webhooks/${ep.id}/rotate-secret`, { overlap_s: 60 }],
@@ -83,7 +87,12 @@ describe("audit log of admin actions", () => {
     const res = await act("/v1/applications", { token: other.secret, body: { name: "by the other key" } });
     expect(res.status).toBe(201);
     const [newest] = (await json(await call("/v1/audit-log?limit=1", { token: other.secret }))).data;
-    expect(newest).toMatchObject({ actor: other.id, action: "application.create", request_id: res.headers.get("X-Request-Id"), target_id: (await json(res)).id });
+    expect(newest).toMatchObject({
+      actor: other.id,
+      action: "application.create",
+      request_id: res.headers.get("X-Request-Id"),
+      target_id: (await json(res)).id,
+    });
   });
 
   it("records the server's request id, never one the caller chose", async () => {

@@ -5,12 +5,13 @@
 // The trigger is disabled only inside the transaction that edits the rows (ALTER TABLE takes an
 // ACCESS EXCLUSIVE lock until commit), and re-enabled before that commit: no other session, in
 // this file or any other, ever sees the table without its trigger.
-import { describe, expect, it } from "vitest";
+
 import { and, asc, eq, sql } from "drizzle-orm";
-import { createTenant, withDb, type TestTenant } from "../harness";
+import { describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/client";
 import { auditLog } from "../../src/db/schema";
 import { chainHash } from "../../src/services/audit";
+import { createTenant, type TestTenant, withDb } from "../harness";
 import { act, auditRows, verifyAudit } from "../webhooks/helpers";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
@@ -58,7 +59,9 @@ describe("append-only trigger", () => {
     const { t, rows } = await tenantWithRows("audit trigger");
     const where = and(eq(auditLog.tenantId, t.tenantId), eq(auditLog.seq, 2));
     expect(await refusal(() => withDb((db) => db.update(auditLog).set({ action: "nothing.happened" }).where(where)))).toMatch(/append-only/);
-    expect(await refusal(() => withDb((db) => db.execute(sql`update audit_log set details = '{}'::jsonb where tenant_id = ${t.tenantId}`)))).toMatch(/append-only/);
+    expect(await refusal(() => withDb((db) => db.execute(sql`update audit_log set details = '{}'::jsonb where tenant_id = ${t.tenantId}`)))).toMatch(
+      /append-only/,
+    );
     expect(await refusal(() => withDb((db) => db.delete(auditLog).where(where)))).toMatch(/append-only/);
     expect(await refusal(() => withDb((db) => db.execute(sql`delete from audit_log where tenant_id = ${t.tenantId}`)))).toMatch(/append-only/);
     // TRUNCATE inside a transaction that is always rolled back: even if the trigger failed to
@@ -126,7 +129,14 @@ describe("tampering detected by /v1/audit-log/verify", () => {
     const last = rows.at(-1)!;
     // No trigger stands in the way of an INSERT; the chain does.
     await withDb((db) =>
-      db.insert(auditLog).values({ ...last, seq: last.seq + 1, id: `aud_forged${crypto.randomUUID().slice(0, 8)}`, action: "license.create", prevHash: last.hash, hash: "f".repeat(64) }),
+      db.insert(auditLog).values({
+        ...last,
+        seq: last.seq + 1,
+        id: `aud_forged${crypto.randomUUID().slice(0, 8)}`,
+        action: "license.create",
+        prevHash: last.hash,
+        hash: "f".repeat(64),
+      }),
     );
     expect(await verifyAudit(t.apiKey)).toMatchObject({ ok: false, count: 3, broken_at: { seq: 4, reason: "hash_mismatch" } });
   });
@@ -135,7 +145,12 @@ describe("tampering detected by /v1/audit-log/verify", () => {
     const { t, rows } = await tenantWithRows("audit tamper microseconds");
     await tamper((tx) => tx.execute(sql`update audit_log set created_at = created_at + interval '1 microsecond' where tenant_id = ${t.tenantId} and seq = 2`));
     // The row still reads back as the same millisecond, but what Postgres stores has changed.
-    const [moved] = await withDb((db) => db.select().from(auditLog).where(and(eq(auditLog.tenantId, t.tenantId), eq(auditLog.seq, 2))));
+    const [moved] = await withDb((db) =>
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.tenantId, t.tenantId), eq(auditLog.seq, 2))),
+    );
     expect(moved!.createdAt.getTime()).toBe(rows[1]!.createdAt.getTime());
     expect(await verifyAudit(t.apiKey)).toEqual({ ok: false, count: 1, broken_at: { seq: 2, id: rows[1]!.id, reason: "hash_mismatch" } });
   });

@@ -6,9 +6,9 @@
 import { and, eq } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { activations, webhookEvents } from "../../src/db/schema";
 import { sha256Hex } from "../../src/crypto/hash";
-import { call, createTenant, expectError, insertApiKey, introspect, json, seedLicense, withDb, type TestTenant } from "../harness";
+import { activations, webhookEvents } from "../../src/db/schema";
+import { call, createTenant, expectError, insertApiKey, introspect, json, seedLicense, type TestTenant, withDb } from "../harness";
 
 let tenant: TestTenant;
 let other: TestTenant;
@@ -41,7 +41,14 @@ async function licenseChainAssertion(token: string, jwksUri: string, expectedApp
 }
 
 const liveSeats = (licenseId: string) =>
-  withDb(async (db) => (await db.select().from(activations).where(and(eq(activations.licenseId, licenseId)))).filter((a) => a.deactivatedAt === null));
+  withDb(async (db) =>
+    (
+      await db
+        .select()
+        .from(activations)
+        .where(and(eq(activations.licenseId, licenseId)))
+    ).filter((a) => a.deactivatedAt === null),
+  );
 
 describe("POST /v1/licenses/verify as LicenseChain's SDKs send it", () => {
   it("answers the Node.js SDK's { key, hwuid } with valid, license_token and license_jwks_uri", async () => {
@@ -91,7 +98,11 @@ describe("POST /v1/licenses/verify as LicenseChain's SDKs send it", () => {
 
   it("refuses a body naming the key twice with different values (422), and accepts it twice alike", async () => {
     const license = await seedLicense(tenant.tenantId);
-    const error = await expectError(await call("/v1/licenses/verify", { body: { key: license.licenseKey, license_key: `lk_${"B".repeat(40)}` } }), 422, "VALIDATION_FAILED");
+    const error = await expectError(
+      await call("/v1/licenses/verify", { body: { key: license.licenseKey, license_key: `lk_${"B".repeat(40)}` } }),
+      422,
+      "VALIDATION_FAILED",
+    );
     expect(error.details).toEqual([{ path: "key", message: "`key` is an alias of `license_key`; they differ. Send one of them." }]);
     const differentDevice = await call("/v1/licenses/verify", { body: { key: license.licenseKey, hwuid: "a", fingerprint: "b" } });
     await expectError(differentDevice, 422, "VALIDATION_FAILED");
@@ -124,7 +135,12 @@ describe("binding a device on its first verify (policy bind_on_verify)", () => {
     expect((await json(await nodeSdkVerify({ key: license.licenseKey, hwuid: device }))).valid).toBe(true);
     expect(await liveSeats(license.licenseId)).toHaveLength(1);
     // The activation was announced as activate announces it.
-    const events = await withDb((db) => db.select().from(webhookEvents).where(and(eq(webhookEvents.tenantId, tenant.tenantId), eq(webhookEvents.type, "activation.created"))));
+    const events = await withDb((db) =>
+      db
+        .select()
+        .from(webhookEvents)
+        .where(and(eq(webhookEvents.tenantId, tenant.tenantId), eq(webhookEvents.type, "activation.created"))),
+    );
     expect(events.filter((e) => JSON.parse(e.payload).data.id === seats[0]!.id)).toHaveLength(1);
   });
 
@@ -179,7 +195,10 @@ describe("the other public routes under LicenseChain's names", () => {
 });
 
 describe("introspect and revoke-token with license_token", () => {
-  const form = (fields: Record<string, string>) => ({ rawBody: new URLSearchParams(fields).toString(), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  const form = (fields: Record<string, string>) => ({
+    rawBody: new URLSearchParams(fields).toString(),
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
 
   async function token() {
     const license = await seedLicense(tenant.tenantId);
@@ -197,11 +216,7 @@ describe("introspect and revoke-token with license_token", () => {
   });
 
   it("revokes by license_token in JSON, and by license_token or token in form encoding", async () => {
-    for (const send of [
-      (t: string) => ({ body: { license_token: t } }),
-      (t: string) => form({ license_token: t }),
-      (t: string) => form({ token: t }),
-    ]) {
+    for (const send of [(t: string) => ({ body: { license_token: t } }), (t: string) => form({ license_token: t }), (t: string) => form({ token: t })]) {
       const t = await token();
       const res = await call("/v1/licenses/revoke-token", { token: tenant.apiKey, ...send(t) });
       expect(res.status, await res.clone().text()).toBe(200);

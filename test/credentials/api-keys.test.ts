@@ -1,7 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, createTenant, insertApiKey, json, withDb, type TestTenant } from "../harness";
-import { apiKeys } from "../../src/db/schema";
 import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { apiKeys } from "../../src/db/schema";
+import { call, createTenant, insertApiKey, json, type TestTenant, withDb } from "../harness";
 
 const createKey = async (token: string, body: Record<string, unknown>) => {
   const res = await call("/v1/api-keys", { token, body });
@@ -26,7 +26,11 @@ describe("API keys", () => {
     expect(got).not.toHaveProperty("key");
     expect(JSON.stringify(got)).not.toContain(body.key);
     const [row] = await withDb((db) => db.select().from(apiKeys).where(eq(apiKeys.id, body.id)));
-    expect(Object.values(row!).map(String).some((v) => v.includes(body.key.slice(3)))).toBe(false);
+    expect(
+      Object.values(row!)
+        .map(String)
+        .some((v) => v.includes(body.key.slice(3))),
+    ).toBe(false);
   });
 
   it("lists keys with prefix and metadata only, paginated", async () => {

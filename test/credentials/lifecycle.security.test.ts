@@ -2,10 +2,11 @@
 // change expiry) needs the target's permissions to be a subset of the caller's, access tokens
 // included; expired, revoked and rotated-out credentials stay dead; and nothing an access token
 // creates outlives it or its user token.
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { call, createTenant, expectError, insertApiKey, json, withDb, type TestTenant } from "../harness";
-import { apiKeys, userTokens } from "../../src/db/schema";
+
 import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { apiKeys, userTokens } from "../../src/db/schema";
+import { call, createTenant, expectError, insertApiKey, json, type TestTenant, withDb } from "../harness";
 
 let tenant: TestTenant;
 
@@ -91,7 +92,11 @@ describe("dead credentials stay dead", () => {
   it("answers 409 to re-dating an expired key, which keeps answering 401", async () => {
     const expired = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"], expiresAt: new Date(Date.now() - 1000) });
     await expectError(await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
-    await expectError(await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: new Date(Date.now() + 86_400_000).toISOString() }), 409, "CONFLICT");
+    await expectError(
+      await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: new Date(Date.now() + 86_400_000).toISOString() }),
+      409,
+      "CONFLICT",
+    );
     expect((await whoAmI(expired.secret)).status).toBe(401);
   });
 

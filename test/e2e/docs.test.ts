@@ -2,8 +2,8 @@
 // the page from the worker running in workerd, with the Swagger UI assets served as static assets,
 // and must render the operation list from /openapi.json. Runs in Node (vitest project "e2e").
 import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
 import { unstable_startWorker } from "wrangler";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -23,7 +23,16 @@ beforeAll(async () => {
   base = (await worker.url).origin;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 

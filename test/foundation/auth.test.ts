@@ -3,9 +3,9 @@
 // without the permission gets 403; each key sees only its own tenant.
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, callWithEnv, createTenant, expectError, insertApiKey, json, withDb, withoutRequestId, type TestTenant } from "../harness";
-import { apiKeys } from "../../src/db/schema";
 import { newApiKey, newLicenseKey } from "../../src/crypto/random";
+import { apiKeys } from "../../src/db/schema";
+import { call, callWithEnv, createTenant, expectError, insertApiKey, json, type TestTenant, withDb, withoutRequestId } from "../harness";
 
 const HOUR = 3_600_000;
 
@@ -76,8 +76,7 @@ describe("GET /v1/tenant authentication", () => {
 
   it("records when a key was last used", async () => {
     const key = await insertApiKey(tenant.tenantId);
-    const lastUsed = () =>
-      withDb(async (db) => (await db.select().from(apiKeys).where(eq(apiKeys.id, key.id)))[0]!.lastUsedAt);
+    const lastUsed = () => withDb(async (db) => (await db.select().from(apiKeys).where(eq(apiKeys.id, key.id)))[0]!.lastUsedAt);
     expect(await lastUsed()).toBeNull();
     // callWithEnv waits for the work deferred past the response.
     expect((await callWithEnv({}, "/v1/tenant", { token: key.secret })).status).toBe(200);

@@ -3,20 +3,19 @@
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { call, expectError, withDb } from "../harness";
 import { tenants } from "../../src/db/schema";
 import { MAX_BODY_BYTES } from "../../src/middleware/security";
+import { call, expectError, withDb } from "../harness";
 
 const operator = env.OPERATOR_TOKEN;
 const uniqueName = (what: string) => `${what} ${crypto.randomUUID()}`;
 
-const tenantsNamed = (name: string) =>
-  withDb(async (db) => (await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, name))).length);
+const tenantsNamed = (name: string) => withDb(async (db) => (await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, name))).length);
 
 /** `{"name":"..."}` padded with JSON whitespace to `size` bytes: valid, and valid for the schema. */
 const paddedBody = (name: string, size: number) => {
   const head = JSON.stringify({ name }).slice(0, -1);
-  return head + " ".repeat(size - head.length - 1) + "}";
+  return `${head + " ".repeat(size - head.length - 1)}}`;
 };
 
 describe("routing errors", () => {

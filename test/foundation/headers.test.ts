@@ -51,7 +51,14 @@ describe.each(responses)("%s", (_, send, status) => {
 
 // API answers are JSON, never documents: the headers that only act on HTML pages stay on /docs.
 describe("document-only headers", () => {
-  const DOCUMENT_ONLY = ["Cross-Origin-Opener-Policy", "Origin-Agent-Cluster", "X-DNS-Prefetch-Control", "X-Download-Options", "X-Permitted-Cross-Domain-Policies", "X-XSS-Protection"];
+  const DOCUMENT_ONLY = [
+    "Cross-Origin-Opener-Policy",
+    "Origin-Agent-Cluster",
+    "X-DNS-Prefetch-Control",
+    "X-Download-Options",
+    "X-Permitted-Cross-Domain-Policies",
+    "X-XSS-Protection",
+  ];
 
   it("are sent with the /docs page", async () => {
     const res = await call("/docs");

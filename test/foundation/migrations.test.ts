@@ -3,11 +3,11 @@
 import { is, sql } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTenant, withDb } from "../harness";
+import journal from "../../migrations/meta/_journal.json";
+import { newId, randomBase58 } from "../../src/crypto/random";
 import * as schema from "../../src/db/schema";
 import { licenses, policies } from "../../src/db/schema";
-import { newId, randomBase58 } from "../../src/crypto/random";
-import journal from "../../migrations/meta/_journal.json";
+import { createTenant, withDb } from "../harness";
 
 const tables = (Object.values(schema) as unknown[]).filter((value): value is PgTable => is(value, PgTable));
 
@@ -25,12 +25,13 @@ async function sqlstate(work: Promise<unknown>): Promise<string | undefined> {
 describe("migrations", () => {
   it("create every table of the schema, with every column", async () => {
     expect(tables.length).toBeGreaterThanOrEqual(7);
-    const rows = await withDb(async (db) =>
-      (
-        await db.execute<{ table_name: string; column_name: string }>(
-          sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`,
-        )
-      ).rows,
+    const rows = await withDb(
+      async (db) =>
+        (
+          await db.execute<{ table_name: string; column_name: string }>(
+            sql`select table_name, column_name from information_schema.columns where table_schema = 'public'`,
+          )
+        ).rows,
     );
     const existing = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
     for (const table of tables) {
@@ -40,8 +41,8 @@ describe("migrations", () => {
   });
 
   it("are all recorded in drizzle.__drizzle_migrations, one row per journal entry", async () => {
-    const rows = await withDb(async (db) =>
-      (await db.execute<{ created_at: string }>(sql`select created_at from drizzle.__drizzle_migrations order by created_at`)).rows,
+    const rows = await withDb(
+      async (db) => (await db.execute<{ created_at: string }>(sql`select created_at from drizzle.__drizzle_migrations order by created_at`)).rows,
     );
     expect(rows).toHaveLength(journal.entries.length);
     expect(rows.map((r) => Number(r.created_at))).toEqual(journal.entries.map((e) => e.when));

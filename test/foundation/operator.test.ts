@@ -3,10 +3,10 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { call, callWithEnv, expectError, json, withDb } from "../harness";
-import { apiKeys } from "../../src/db/schema";
 import { sha256Hex } from "../../src/crypto/hash";
+import { apiKeys } from "../../src/db/schema";
 import { PERMISSIONS } from "../../src/services/permissions";
+import { call, callWithEnv, expectError, json, withDb } from "../harness";
 
 const operator = env.OPERATOR_TOKEN;
 const body = { name: "Operator tenant" };
@@ -71,7 +71,10 @@ describe("POST /v1/tenants", () => {
     const created = await json(await call("/v1/tenants", { token: operator, body: { name: "Hash check" } }));
     const key: string = created.api_key.key;
     const [row] = await withDb((db) =>
-      db.select({ all: sql<Record<string, unknown>>`to_jsonb(${apiKeys})` }).from(apiKeys).where(eq(apiKeys.id, created.api_key.id)),
+      db
+        .select({ all: sql<Record<string, unknown>>`to_jsonb(${apiKeys})` })
+        .from(apiKeys)
+        .where(eq(apiKeys.id, created.api_key.id)),
     );
     const columns = row!.all;
     expect(columns.key_hash).toBe(await sha256Hex(key));

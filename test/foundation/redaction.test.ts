@@ -3,13 +3,12 @@
 // leaves none of them in any log line.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { callWithEnv, createTenant, UNREACHABLE_DATABASE_URL } from "../harness";
-import { redact } from "../../src/logging";
 import { newAccessToken, newApiKey, newLicenseKey, randomBase58 } from "../../src/crypto/random";
+import { redact } from "../../src/logging";
+import { callWithEnv, createTenant, UNREACHABLE_DATABASE_URL } from "../harness";
 
 const b64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
-const fakeJwt = () =>
-  `${b64url({ alg: "RS256", typ: "JWT", kid: "k1" })}.${b64url({ sub: "lic_1", exp: 2_000_000_000 })}.${randomBase58(43)}`;
+const fakeJwt = () => `${b64url({ alg: "RS256", typ: "JWT", kid: "k1" })}.${b64url({ sub: "lic_1", exp: 2_000_000_000 })}.${randomBase58(43)}`;
 
 describe("redact()", () => {
   const licenseKey = newLicenseKey();
@@ -147,9 +146,19 @@ describe("request logs", () => {
     const jwt = fakeJwt();
     const dbPassword = `pw_${randomBase58(24)}`;
     const debug = { LOG_LEVEL: "debug" };
-    const user = await (await callWithEnv({}, "/v1/user-tokens", { token: tenant.apiKey, body: { name: "logged", permissions: ["tenants:read"] } })).json<{ token: string }>();
+    const user = await (await callWithEnv({}, "/v1/user-tokens", { token: tenant.apiKey, body: { name: "logged", permissions: ["tenants:read"] } })).json<{
+      token: string;
+    }>();
     const access = await (await callWithEnv({}, "/v1/auth/token", { body: { user_token: user.token } })).json<{ access_token: string }>();
-    const secrets = { operator: env.OPERATOR_TOKEN, apiKey: tenant.apiKey, licenseKey, jwt, dbPassword, userToken: user.token, accessToken: access.access_token };
+    const secrets = {
+      operator: env.OPERATOR_TOKEN,
+      apiKey: tenant.apiKey,
+      licenseKey,
+      jwt,
+      dbPassword,
+      userToken: user.token,
+      accessToken: access.access_token,
+    };
 
     const lines = await captureLogs(async () => {
       // Created: logs "tenant created" and the request.
@@ -172,11 +181,7 @@ describe("request logs", () => {
       await callWithEnv(debug, `/v1/tokens/${access.access_token}`, { token: access.access_token });
       await callWithEnv(debug, "/v1/auth/token", { body: { user_token: user.token, access_token: access.access_token } });
       // A database failure, whose error is logged, with a password in the connection string.
-      await callWithEnv(
-        { ...debug, DATABASE_URL: UNREACHABLE_DATABASE_URL.replace(":postgres@", `:${dbPassword}@`) },
-        "/v1/tenant",
-        { token: tenant.apiKey },
-      );
+      await callWithEnv({ ...debug, DATABASE_URL: UNREACHABLE_DATABASE_URL.replace(":postgres@", `:${dbPassword}@`) }, "/v1/tenant", { token: tenant.apiKey });
     });
 
     // The capture saw the requests (at debug level, one line each at least) ...

@@ -2,7 +2,7 @@
 // license token, user token) for request fields, so schema-valid requests reach success paths.
 // Each block makes a fresh set, since the fuzz itself deletes, revokes and rotates them.
 import { env } from "cloudflare:workers";
-import { callWithEnv, call, json, type TestTenant } from "../harness";
+import { call, callWithEnv, json, type TestTenant } from "../harness";
 
 /** The local webhook receiver (test/global-setup.ts): deliveries never leave the machine. */
 export const RECEIVER = `${(env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL}/fuzz`;

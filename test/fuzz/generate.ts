@@ -2,8 +2,9 @@
 // Covers what the document uses: $ref, type (and type arrays / nullable), properties, required,
 // additionalProperties, enum, const, anyOf/oneOf/allOf, items with minItems/maxItems,
 // minLength/maxLength, minimum/maximum, the date-time/uri/uuid formats and defaults.
-import type { Rng } from "./prng";
+
 import type { Schema } from "./openapi";
+import type { Rng } from "./prng";
 
 export interface GenerateOptions {
   rng: Rng;

@@ -2,7 +2,7 @@
 // keeps it, so a green fuzz run means the service held, not that the checker looked away.
 import { describe, expect, it } from "vitest";
 import { checkResponse, type Invariant } from "./invariants";
-import { operationsOf, responseValidators, type OpenApiDocument } from "./openapi";
+import { type OpenApiDocument, operationsOf, responseValidators } from "./openapi";
 
 const doc: OpenApiDocument = {
   paths: {
@@ -62,7 +62,13 @@ describe("fuzz invariants", () => {
 
   it("flag stack frames, SQL and library error names in any body", () => {
     for (const leak of ["at handler (src/x.ts:12:3)", "select id from licenses", "update licenses set status", "ZodError: bad", "NeonDbError"]) {
-      expect(invariants(get, 404, JSON.stringify({ error: { code: "X", message: leak, request_id: "r" } }), { "Content-Type": "application/json", "X-Request-Id": "r" }), leak).toContain("no-leak");
+      expect(
+        invariants(get, 404, JSON.stringify({ error: { code: "X", message: leak, request_id: "r" } }), {
+          "Content-Type": "application/json",
+          "X-Request-Id": "r",
+        }),
+        leak,
+      ).toContain("no-leak");
     }
   });
 });

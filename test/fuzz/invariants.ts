@@ -1,7 +1,8 @@
 // The invariants every response must hold, whatever was sent, and the collector that gathers
 // violations across a whole block of requests so one run reports all of them at once.
-import type { Operation, Schema } from "./openapi";
+
 import type { Validator } from "@cfworker/json-schema";
+import type { Operation, Schema } from "./openapi";
 
 export type Invariant = "no-5xx" | "error-envelope" | "2xx-schema" | "declared-status" | "no-leak";
 
@@ -30,7 +31,10 @@ const LEAKS: [string, RegExp][] = [
   ["source path", /\.(ts|js|mjs):\d+/],
   ["node_modules", /node_modules/],
   ["SQL", /\bselect\s+[\w"*]|\binsert into\b|\bupdate\s+"?\w+"?\s+set\b|\bdelete from\b/i],
-  ["library error", /\b(ZodError|NeonDbError|DrizzleQueryError|DrizzleError|TypeError|SyntaxError|RangeError|ReferenceError|JOSEError|JWSInvalid|HTTPException)\b/],
+  [
+    "library error",
+    /\b(ZodError|NeonDbError|DrizzleQueryError|DrizzleError|TypeError|SyntaxError|RangeError|ReferenceError|JOSEError|JWSInvalid|HTTPException)\b/,
+  ],
 ];
 
 export interface ResponseCheck {
@@ -132,7 +136,10 @@ export class Findings {
 
   /** `200x41 201x9 404x30 ...`. */
   histogram(): string {
-    return [...this.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}x${n}`).join(" ");
+    return [...this.statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([s, n]) => `${s}x${n}`)
+      .join(" ");
   }
 
   summary(): string {

@@ -12,18 +12,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BASE, call, createTenant, json, type TestTenant } from "../harness";
 import { createDeliveryEndpoint, createFixtures } from "./fixtures";
 import { checkResponse, Findings } from "./invariants";
-import { operationsOf, resolver, responseValidators, type OpenApiDocument, type Operation } from "./openapi";
+import { type OpenApiDocument, type Operation, operationsOf, resolver, responseValidators } from "./openapi";
 import { deriveSeed, mulberry32 } from "./prng";
 import {
   authMutations,
+  type BuildContext,
   bodyMutations,
+  type FuzzRequest,
   pathMutations,
   queryMutations,
   rawBodyMutations,
   requestIdMutations,
   validRequest,
-  type BuildContext,
-  type FuzzRequest,
 } from "./requests";
 
 /** Change to explore other inputs; a failing seed reproduces its findings. */
@@ -127,7 +127,10 @@ describe("OpenAPI fuzz", { timeout: 60_000 }, () => {
       ...ops
         .filter((op) => op.params.some((p) => p.in === "header"))
         .flatMap((op) =>
-          [["idempotency-key:300-chars", "k".repeat(300)], ["idempotency-key:empty", ""]].map(([mutation, value]) => {
+          [
+            ["idempotency-key:300-chars", "k".repeat(300)],
+            ["idempotency-key:empty", ""],
+          ].map(([mutation, value]) => {
             const request = validRequest(op, ctx, { real: true, mutation });
             return { ...request, headers: { ...request.headers, "Idempotency-Key": value! } };
           }),

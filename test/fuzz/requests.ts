@@ -1,8 +1,9 @@
 // The requests the fuzz sends: schema-valid ones and their mutations (body fields, raw body text
 // and content types, path ids, query parameters, Authorization headers). Building is separate
 // from sending and draws only from the seeded PRNG, so a seed always yields the same list.
+
+import { type Fixtures, RECEIVER } from "./fixtures";
 import { generate } from "./generate";
-import { RECEIVER, type Fixtures } from "./fixtures";
 import type { Operation, Schema } from "./openapi";
 import type { Rng } from "./prng";
 
@@ -171,8 +172,7 @@ export function bodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
   const numeric = (t: string[]) => t.includes("integer") || t.includes("number");
   const stringy = (t: string[]) => t.includes("string");
   const out: FuzzRequest[] = [];
-  const push = (mutation: string, body: { text: string; contentType: string | null }) =>
-    out.push({ ...validRequest(op, ctx, { real: true, mutation }), body });
+  const push = (mutation: string, body: { text: string; contentType: string | null }) => out.push({ ...validRequest(op, ctx, { real: true, mutation }), body });
   const setField = (mutation: string, name: string, value: unknown) => {
     const valid = validBody(op, ctx)!;
     push(`${mutation}:${name}`, jsonBody({ ...valid, [name]: value }));
@@ -180,7 +180,9 @@ export function bodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
 
   const wrongField = field();
   const declared = typesOf(props.find((p) => p.name === wrongField)?.s ?? {});
-  const wrong = [42, true, "text", [1], { a: 1 }, null].filter((v) => !declared.includes(jsonType(v)) && !(jsonType(v) === "integer" && declared.includes("number")));
+  const wrong = [42, true, "text", [1], { a: 1 }, null].filter(
+    (v) => !declared.includes(jsonType(v)) && !(jsonType(v) === "integer" && declared.includes("number")),
+  );
   setField("wrong-type", wrongField, rng.pick(wrong));
   if (required.length > 0) {
     const missing = rng.pick(required);
@@ -194,14 +196,27 @@ export function bodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[] {
   push("max-boundary", jsonBody(boundaryBody(op, ctx)));
   setField("string-20000", field(stringy), "x".repeat(20_000));
   setField("string-5000", field(stringy), "y".repeat(5_000));
-  for (const [label, value] of [["1e308", 1e308], ["-1", -1], ["1.5", 1.5], ["NaN-string", "NaN"]] as const) {
+  for (const [label, value] of [
+    ["1e308", 1e308],
+    ["-1", -1],
+    ["1.5", 1.5],
+    ["NaN-string", "NaN"],
+  ] as const) {
     setField(`number-${label}`, field(numeric), value);
   }
   setField("nul-byte", field(stringy), "a\u0000b");
   setField("emoji", field(stringy), "\u{1F600}\u{1F389}");
   setField("lone-surrogate", field(stringy), "x\ud800y");
-  setField("deep-array-50", field((t) => t.includes("array")), deep("array"));
-  setField("deep-object-50", field((t) => t.includes("object")), deep("object"));
+  setField(
+    "deep-array-50",
+    field((t) => t.includes("array")),
+    deep("array"),
+  );
+  setField(
+    "deep-object-50",
+    field((t) => t.includes("object")),
+    deep("object"),
+  );
   push("__proto__-key", { text: withLeadingKey(validBody(op, ctx)!, "__proto__", { polluted: true }), contentType: "application/json" });
   // Inside a free-form record (metadata), where a parser builds the object key by key.
   const record = props.find((p) => typesOf(p.s).includes("object") && !p.s.properties);
@@ -225,10 +240,7 @@ export function rawBodyMutations(op: Operation, ctx: BuildContext): FuzzRequest[
   });
   if (!op.body) {
     if (op.method === "GET") return [];
-    return [
-      base("unexpected-body", jsonBody({ unexpected: 1 })),
-      base("unexpected-body-20000", jsonBody({ unexpected: "x".repeat(20_000) })),
-    ];
+    return [base("unexpected-body", jsonBody({ unexpected: 1 })), base("unexpected-body-20000", jsonBody({ unexpected: "x".repeat(20_000) }))];
   }
   const text = JSON.stringify(validBody(op, ctx));
   const json = "application/json";
@@ -279,7 +291,8 @@ export function queryMutations(op: Operation, ctx: BuildContext): FuzzRequest[] 
   for (const p of query) {
     const s = ctx.resolve(p.schema);
     if (typesOf(s).includes("integer")) {
-      for (const v of ["0", "-1", "101", "1e308", "abc", "1.5", "99999999999999999999999", "", "NaN"]) cases.push([`${p.name}=${v || "(empty)"}`, `${p.name}=${v}`]);
+      for (const v of ["0", "-1", "101", "1e308", "abc", "1.5", "99999999999999999999999", "", "NaN"])
+        cases.push([`${p.name}=${v || "(empty)"}`, `${p.name}=${v}`]);
       cases.push([`${p.name} twice`, `${p.name}=1&${p.name}=2`]);
     } else if (s.enum) {
       cases.push([`${p.name}=bogus`, `${p.name}=bogus`]);

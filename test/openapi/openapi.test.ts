@@ -11,10 +11,18 @@ const UNDOCUMENTED = new Set(["GET /openapi.json", "GET /docs"]);
 
 const document = async () => json(await call("/openapi.json"));
 
-type Operation = { operationId?: string; security?: Record<string, unknown>[]; parameters?: { in: string; name: string }[]; responses: Record<string, any>; requestBody?: any };
+type Operation = {
+  operationId?: string;
+  security?: Record<string, unknown>[];
+  parameters?: { in: string; name: string }[];
+  responses: Record<string, any>;
+  requestBody?: any;
+};
 
 function operations(doc: { paths: Record<string, Record<string, Operation>> }) {
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, path, method, op })));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, path, method, op })),
+  );
 }
 
 describe("GET /openapi.json", () => {
@@ -41,7 +49,10 @@ describe("GET /openapi.json", () => {
   it("gives every operation a success response and error responses with the envelope", async () => {
     for (const { id, path, op } of operations(await document())) {
       const statuses = Object.keys(op.responses);
-      expect(statuses.some((s) => s.startsWith("2") || s === "304"), id).toBe(true);
+      expect(
+        statuses.some((s) => s.startsWith("2") || s === "304"),
+        id,
+      ).toBe(true);
       if (op.requestBody) expect(Object.keys(op.requestBody.content).length, id).toBeGreaterThan(0);
       if (path.startsWith("/v1/") && !path.includes("jwks")) {
         const errors = statuses.filter((s) => /^[45]/.test(s));
@@ -79,7 +90,9 @@ describe("GET /openapi.json", () => {
       expect(body.required).toEqual(["type", "timestamp", "data"]);
       expect(body.properties.type).toEqual({ type: "string", enum: [type] });
     }
-    expect(doc.webhooks["license.suspended"].post.requestBody.content["application/json"].schema.properties.data).toEqual({ $ref: "#/components/schemas/License" });
+    expect(doc.webhooks["license.suspended"].post.requestBody.content["application/json"].schema.properties.data).toEqual({
+      $ref: "#/components/schemas/License",
+    });
   });
 
   it("states limits as schema keywords: metadata size, fingerprint length, PATCH needing a field", async () => {

@@ -42,7 +42,8 @@ describe("webhook subscriptions read past permissions", () => {
   it("refuses a webhooks:write-only key every event, and each event type whose data it may not read", async () => {
     const t = await createTenant("webhook reader");
     const writer = await insertApiKey(t.tenantId, { permissions: ["webhooks:write"] });
-    const create = (token: string, event_types?: string[]) => call("/v1/webhooks", { token, body: { url: "https://example.com/hook", ...(event_types ? { event_types } : {}) } });
+    const create = (token: string, event_types?: string[]) =>
+      call("/v1/webhooks", { token, body: { url: "https://example.com/hook", ...(event_types ? { event_types } : {}) } });
     const all = await expectError(await create(writer.secret), 403, "FORBIDDEN");
     expect(all.details).toEqual({ missing_permissions: ["licenses:read", "activations:read", "api_keys:read"] });
     await expectError(await create(writer.secret, ["license.created"]), 403, "FORBIDDEN");
@@ -57,7 +58,11 @@ describe("webhook subscriptions read past permissions", () => {
     const t = await createTenant("webhook redirect");
     const endpoint = await json(await call("/v1/webhooks", { token: t.apiKey, body: { url: "https://example.com/hook" } }));
     const writer = await insertApiKey(t.tenantId, { permissions: ["webhooks:write", "webhooks:read"] });
-    await expectError(await call(`/v1/webhooks/${endpoint.id}`, { token: writer.secret, method: "PATCH", body: { url: "https://attacker.example/steal" } }), 403, "FORBIDDEN");
+    await expectError(
+      await call(`/v1/webhooks/${endpoint.id}`, { token: writer.secret, method: "PATCH", body: { url: "https://attacker.example/steal" } }),
+      403,
+      "FORBIDDEN",
+    );
     expect((await json(await call(`/v1/webhooks/${endpoint.id}`, { token: t.apiKey }))).url).toBe("https://example.com/hook");
     // Turning it off needs no read permission.
     expect((await call(`/v1/webhooks/${endpoint.id}`, { token: writer.secret, method: "PATCH", body: { enabled: false } })).status).toBe(200);
@@ -91,7 +96,11 @@ describe("the issuer never comes from the Host header", () => {
     const t = await createTenant("no issuer");
     const license = await seedLicense(t.tenantId);
     const unconfigured = { ISSUER: "" };
-    const error = await expectError(await callWithEnv(unconfigured, "/v1/licenses/verify", { body: { license_key: license.licenseKey } }), 503, "SERVICE_UNAVAILABLE");
+    const error = await expectError(
+      await callWithEnv(unconfigured, "/v1/licenses/verify", { body: { license_key: license.licenseKey } }),
+      503,
+      "SERVICE_UNAVAILABLE",
+    );
     expect(error.message).toContain("ISSUER");
     await expectError(await callWithEnv(unconfigured, "/.well-known/license-configuration"), 503, "SERVICE_UNAVAILABLE");
     // What needs no issuer keeps working: the key set and plain validation.
@@ -120,7 +129,10 @@ describe("one IP cycling through license keys", () => {
     const overrides = { RL_PUBLIC_IP: limiters.RL_TEST_PUBLIC_IP };
     const ip = `198.51.100.${Math.floor(Math.random() * 200) + 20}`;
     const guess = (from: string) =>
-      callWithEnv(overrides, "/v1/licenses/validate", { body: { license_key: `lk_${crypto.randomUUID().replaceAll("-", "").slice(0, 40)}` }, headers: { "CF-Connecting-IP": from } });
+      callWithEnv(overrides, "/v1/licenses/validate", {
+        body: { license_key: `lk_${crypto.randomUUID().replaceAll("-", "").slice(0, 40)}` },
+        headers: { "CF-Connecting-IP": from },
+      });
     let limited: Response | undefined;
     // Windows are fixed and clock-aligned: one roll-over may reset the count once.
     for (let i = 0; i < 17 && !limited; i++) {

@@ -1,12 +1,13 @@
 // Token-forging helpers for the adversarial token suite: keys the test controls, raw JWS assembly
 // (any header, any payload, any algorithm, no library guard rails), a worker that trusts a key set
 // of the test's choosing, and the shared table of attacks every verifier must refuse.
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import { app } from "../../src/index";
 import { createLicenseVerifier, type LicenseTokenErrorCode, type LicenseVerifier, type LicenseVerifierOptions } from "../../src/sdk";
-import { callWithEnv, json, type CallOptions } from "../harness";
+import { type CallOptions, callWithEnv, json } from "../harness";
 
 export const ISSUER = "https://license.test";
 export const JWKS_URI = `${ISSUER}/v1/licenses/jwks`;
@@ -275,8 +276,7 @@ export const ATTACKS: Attack[] = [
     name: "HS256 keyed with the RSA modulus bytes (n)",
     code: "ERR_ALG_NOT_ALLOWED",
     reason: "algorithm_not_allowed",
-    token: ({ trusted, claims }) =>
-      signJws({ alg: "HS256", kid: trusted.kid, typ: TYP }, claims, { alg: "HS256", secret: fromB64url(trusted.publicJwk.n!) }),
+    token: ({ trusted, claims }) => signJws({ alg: "HS256", kid: trusted.kid, typ: TYP }, claims, { alg: "HS256", secret: fromB64url(trusted.publicJwk.n!) }),
   },
   {
     name: "HS256 keyed with the modulus text (base64url n)",
@@ -345,7 +345,12 @@ export const ATTACKS: Attack[] = [
   { name: "a numeric kid", code: "ERR_KEY_NOT_FOUND", reason: "unknown_key", token: headerFlaw({ kid: 12345 }) },
   { name: "a null kid", code: "ERR_KEY_NOT_FOUND", reason: "unknown_key", token: headerFlaw({ kid: null }) },
   { name: "an object kid", code: "ERR_KEY_NOT_FOUND", reason: "unknown_key", token: headerFlaw({ kid: { $ne: null } }) },
-  { name: "an array kid holding our kid", code: "ERR_KEY_NOT_FOUND", reason: "unknown_key", token: (ctx) => forge(ctx.trusted, ctx.claims, { kid: [ctx.trusted.kid] }) },
+  {
+    name: "an array kid holding our kid",
+    code: "ERR_KEY_NOT_FOUND",
+    reason: "unknown_key",
+    token: (ctx) => forge(ctx.trusted, ctx.claims, { kid: [ctx.trusted.kid] }),
+  },
   { name: "no kid at all", code: "ERR_KEY_NOT_FOUND", reason: "unknown_key", token: headerFlaw({ kid: undefined }) },
 
   // Keys we never published

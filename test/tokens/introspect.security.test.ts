@@ -3,6 +3,7 @@
 // Credentials are checked (401/403), tenants are isolated, and an outage is a 503, never active.
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { newApiKey } from "../../src/crypto/random";
 import {
   call,
   callWithEnv,
@@ -14,11 +15,10 @@ import {
   json,
   seedLicense,
   setLicenseState,
-  UNREACHABLE_DATABASE_URL,
   type TestTenant,
+  UNREACHABLE_DATABASE_URL,
 } from "../harness";
-import { newApiKey } from "../../src/crypto/random";
-import { ATTACKS, deployment, flipSignatureBit, forge, keySet, makeKey, nowS, segment, TYP, type AttackContext, type Deployment } from "./forge";
+import { ATTACKS, type AttackContext, type Deployment, deployment, flipSignatureBit, forge, keySet, makeKey, nowS, segment, TYP } from "./forge";
 
 const HOUR = 3_600_000;
 
@@ -59,20 +59,17 @@ describe("POST /v1/licenses/introspect with forged and tampered tokens", () => {
     expect(resigned.body).toMatchObject({ active: true, jti: ctx.claims.jti });
   });
 
-  it.each(ATTACKS.map((attack) => [attack.name, attack] as const))(
-    "answers 200 { active: false } with no claims for %s",
-    async (_name, attack) => {
-      const token = await attack.token(ctx);
-      const res = await site.introspect(owner.apiKey, token);
-      expect(res.status).toBe(200);
-      expectInactive(res.body, attack.reason);
+  it.each(ATTACKS.map((attack) => [attack.name, attack] as const))("answers 200 { active: false } with no claims for %s", async (_name, attack) => {
+    const token = await attack.token(ctx);
+    const res = await site.introspect(owner.apiKey, token);
+    expect(res.status).toBe(200);
+    expectInactive(res.body, attack.reason);
 
-      // Another tenant learns nothing at all, not even the reason.
-      const stranger = await site.introspect(other.apiKey, token);
-      expect(stranger.status).toBe(200);
-      expect(stranger.body).toEqual({ active: false });
-    },
-  );
+    // Another tenant learns nothing at all, not even the reason.
+    const stranger = await site.introspect(other.apiKey, token);
+    expect(stranger.status).toBe(200);
+    expect(stranger.body).toEqual({ active: false });
+  });
 
   it("tells the owning tenant why, and nothing more", async () => {
     const expired = await forge(ctx.trusted, { ...ctx.claims, iat: nowS() - 7200, nbf: nowS() - 7200, exp: nowS() - 3600 });

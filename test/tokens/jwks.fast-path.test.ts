@@ -2,8 +2,9 @@
 // the worker answers without the middleware stack. It must be indistinguishable from the full
 // stack except for a fresh request id, and everything that is not a plain GET must still get the
 // full stack's answer.
-import { env, exports } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker, { app } from "../../src/index";
 import { BASE, buildRequest, call, json } from "../harness";

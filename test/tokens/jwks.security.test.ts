@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, UNREACHABLE_DATABASE_URL } from "../harness";
-import { deployment, keySet, makeKey, PRIVATE_MEMBERS, type Deployment, type TestKey } from "./forge";
+import { type Deployment, deployment, keySet, makeKey, PRIVATE_MEMBERS, type TestKey } from "./forge";
 
 const PATHS = ["/v1/licenses/jwks", "/.well-known/jwks.json"] as const;
 const PUBLIC_MEMBERS = ["kty", "kid", "alg", "use", "n", "e", "crv", "x", "y"];

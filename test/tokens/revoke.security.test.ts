@@ -5,23 +5,11 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { revokedTokens } from "../../src/db/schema";
 import { REVOCATION_RETENTION_S } from "../../src/services/revocations";
 import { sweepRevocations } from "../../src/services/scheduled";
 import { INTROSPECTION_CLOCK_TOLERANCE_S } from "../../src/services/token-verification";
-import {
-  call,
-  callWithEnv,
-  createTenant,
-  expectError,
-  insertApiKey,
-  introspect,
-  issueToken,
-  json,
-  seedLicense,
-  withDb,
-  type TestTenant,
-} from "../harness";
-import { revokedTokens } from "../../src/db/schema";
+import { call, callWithEnv, createTenant, expectError, insertApiKey, introspect, issueToken, json, seedLicense, type TestTenant, withDb } from "../harness";
 import { forge, makeKey } from "./forge";
 
 let owner: TestTenant;
@@ -43,7 +31,12 @@ async function freshToken(tenant: TestTenant = owner): Promise<{ token: string; 
 const revoke = (apiKey: string, body: Record<string, unknown>) => callWithEnv({}, "/v1/licenses/revoke-token", { token: apiKey, body });
 
 const revocationRows = (tenantId: string, jti: string) =>
-  withDb((db) => db.select().from(revokedTokens).where(and(eq(revokedTokens.tenantId, tenantId), eq(revokedTokens.jti, jti))));
+  withDb((db) =>
+    db
+      .select()
+      .from(revokedTokens)
+      .where(and(eq(revokedTokens.tenantId, tenantId), eq(revokedTokens.jti, jti))),
+  );
 
 const kvKey = (tenantId: string, jti: string) => `revoked:${tenantId}:${jti}`;
 

@@ -3,10 +3,9 @@
 // signs; each key verifies only its own algorithm.
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createTenant, seedLicense, type SeededLicense, type TestTenant } from "../harness";
-import { LicenseTokenError } from "../../src/sdk";
-import { deployment, forge, ISSUER, JWKS_URI, keySet, makeKey, rejection, type Deployment, type TestKey } from "./forge";
-import { createLicenseVerifier } from "../../src/sdk";
+import { createLicenseVerifier, LicenseTokenError } from "../../src/sdk";
+import { createTenant, type SeededLicense, seedLicense, type TestTenant } from "../harness";
+import { type Deployment, deployment, forge, ISSUER, JWKS_URI, keySet, makeKey, rejection, type TestKey } from "./forge";
 
 let tenant: TestTenant;
 let license: SeededLicense;
@@ -116,7 +115,12 @@ describe("retirement enforced by the worker (retired_at, retire_after)", () => {
   afterEach(() => vi.useRealTimers());
 
   const retiredSet = (retiredAt: number, retireAfter: number) =>
-    JSON.stringify({ keys: [{ ...k2.jwk, status: "current" }, { ...k1.publicJwk, status: "retired", retired_at: retiredAt, retire_after: retireAfter }] });
+    JSON.stringify({
+      keys: [
+        { ...k2.jwk, status: "current" },
+        { ...k1.publicJwk, status: "retired", retired_at: retiredAt, retire_after: retireAfter },
+      ],
+    });
 
   it("stops publishing and trusting a retired key at its retire_after, without another rotate run", async () => {
     const token = await deployment(keySet({ key: k1, status: "current" })).issue(license.licenseKey);

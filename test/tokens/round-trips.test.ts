@@ -2,12 +2,13 @@
 // make exactly one query, JWKS none, deferred work included. Counted at the driver: Neon's HTTP
 // query function asks `neonConfig.fetchEndpoint` for its URL once per query, and the WebSocket
 // Pool asks `neonConfig.wsProxy` once per connection (which would carry at least one more).
-import { neonConfig } from "@neondatabase/serverless";
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { neonConfig } from "@neondatabase/serverless";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { buildRequest, createTenant, introspect, issueToken, json, seedLicense, type CallOptions, type TestTenant } from "../harness";
+import { buildRequest, type CallOptions, createTenant, introspect, issueToken, json, seedLicense, type TestTenant } from "../harness";
 
 const traffic = { queries: 0, connections: 0 };
 

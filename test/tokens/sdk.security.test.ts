@@ -3,11 +3,13 @@
 // configured JWKS, only for the configured algorithms; an unusable JWKS fails closed.
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTenant, seedLicense, type SeededLicense } from "../harness";
-import { LICENSE_TOKEN_ERROR_CODES, LicenseTokenError, type LicenseTokenErrorCode, type LicenseVerifier } from "../../src/sdk";
+import { createLicenseVerifier, LICENSE_TOKEN_ERROR_CODES, LicenseTokenError, type LicenseTokenErrorCode, type LicenseVerifier } from "../../src/sdk";
+import { createTenant, type SeededLicense, seedLicense } from "../harness";
 import {
   ATTACKS,
+  type AttackContext,
   b64url,
+  type Deployment,
   deployment,
   forge,
   ISSUER,
@@ -18,10 +20,7 @@ import {
   signJws,
   TYP,
   withChanges,
-  type AttackContext,
-  type Deployment,
 } from "./forge";
-import { createLicenseVerifier } from "../../src/sdk";
 
 let license: SeededLicense;
 let site: Deployment;
@@ -48,8 +47,7 @@ async function expectRefused(promise: Promise<unknown>, code: LicenseTokenErrorC
   return err;
 }
 
-const verifierWith = (fetchImpl: typeof fetch) =>
-  createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, fetch: fetchImpl, cooldownDuration: 0 });
+const verifierWith = (fetchImpl: typeof fetch) => createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, fetch: fetchImpl, cooldownDuration: 0 });
 
 describe("createLicenseVerifier().verify with forged and tampered tokens", () => {
   it("returns the claims of a genuine token and of its claims re-signed by the trusted key (control)", async () => {

@@ -1,11 +1,25 @@
+import { exports } from "cloudflare:workers";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exports } from "cloudflare:workers";
-import { BASE, call, createTenant, issueToken, json, seedLicense, type TestTenant } from "../harness";
 import { createLicenseVerifier } from "../../src/sdk";
+import { BASE, call, createTenant, issueToken, json, seedLicense, type TestTenant } from "../harness";
 
 const SPEC_CLAIMS = [
-  "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "token_use", "lc_vt", "seller_tier", "status", "hw_bound", "plan", "features", "license_exp",
+  "iss",
+  "sub",
+  "aud",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "token_use",
+  "lc_vt",
+  "seller_tier",
+  "status",
+  "hw_bound",
+  "plan",
+  "features",
+  "license_exp",
 ].sort();
 
 describe("POST /v1/licenses/verify", () => {

@@ -8,22 +8,21 @@
 // that runs the scheduled handler lives in this one file, so those runs never overlap each other
 // by accident (tests in a file run one after another).
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { Webhook } from "standardwebhooks";
 import { and, count, eq } from "drizzle-orm";
-import { expectError, insertApiKey, json, seedLicense, setLicenseState, withDb } from "../harness";
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { licenses, webhookAttempts, webhookDeliveries, webhookEvents } from "../../src/db/schema";
 import { verifyWebhook } from "../../src/sdk/webhooks";
 import { recordEvent } from "../../src/services/events";
-import { MAX_ATTEMPTS, RETRY_SCHEDULE_S } from "../../src/services/webhook-delivery";
 import { runScheduled } from "../../src/services/scheduled";
-import { licenses, webhookAttempts, webhookDeliveries, webhookEvents } from "../../src/db/schema";
+import { MAX_ATTEMPTS, RETRY_SCHEDULE_S } from "../../src/services/webhook-delivery";
+import { expectError, insertApiKey, json, seedLicense, setLicenseState, withDb } from "../harness";
 import {
   act,
   attemptsOf,
   createEndpoint,
   deliveriesOf,
   deliveryById,
-  trackedTenants,
   emitApiKeyCreated,
   makeDue,
   parseBody,
@@ -32,6 +31,7 @@ import {
   retryDelayS,
   runCron,
   settle,
+  trackedTenants,
   uniqueName,
 } from "./helpers";
 
@@ -194,7 +194,11 @@ describe("overlapping scheduled runs", () => {
     expect(calls).toHaveLength(20);
     expect(new Set(calls.map((c) => c.headers["webhook-id"])).size).toBe(20);
     const attempts = await withDb((db) =>
-      db.select({ n: count() }).from(webhookAttempts).innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId)).where(eq(webhookDeliveries.endpointId, ep.id)),
+      db
+        .select({ n: count() })
+        .from(webhookAttempts)
+        .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookAttempts.deliveryId))
+        .where(eq(webhookDeliveries.endpointId, ep.id)),
     );
     expect(attempts[0]!.n).toBe(20);
   });
@@ -352,7 +356,12 @@ describe("license.expired", () => {
   }
 
   const expiredEvents = async (tenantId: string) =>
-    withDb((db) => db.select().from(webhookEvents).where(and(eq(webhookEvents.tenantId, tenantId), eq(webhookEvents.type, "license.expired"))));
+    withDb((db) =>
+      db
+        .select()
+        .from(webhookEvents)
+        .where(and(eq(webhookEvents.tenantId, tenantId), eq(webhookEvents.type, "license.expired"))),
+    );
 
   it("is emitted once by the scheduled run for an active license past its expiry", async () => {
     const t = await tenant("wh expired");

@@ -1,12 +1,12 @@
 // Webhook endpoints: the signing secret is shown once and stored only AES-256-GCM encrypted;
 // endpoints are tenant-scoped and permission-guarded.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { expectError, insertApiKey, json, withDb } from "../harness";
+import { describe, expect, it } from "vitest";
 import { decryptSecret } from "../../src/crypto/aes";
 import { webhookEndpoints } from "../../src/db/schema";
-import { act, createEndpoint, deliveriesOf, trackedTenants, emitApiKeyCreated, received, receiverUrl, uniqueName } from "./helpers";
+import { expectError, insertApiKey, json, withDb } from "../harness";
+import { act, createEndpoint, deliveriesOf, emitApiKeyCreated, received, receiverUrl, trackedTenants, uniqueName } from "./helpers";
 
 const tenant = trackedTenants();
 
@@ -14,7 +14,12 @@ const tenant = trackedTenants();
 async function storedRow(id: string): Promise<Record<string, string | null>> {
   const result = await withDb((db) => db.execute(sql`select * from webhook_endpoints where id = ${id}`));
   expect(result.rows).toHaveLength(1);
-  return Object.fromEntries(Object.entries(result.rows[0] as Record<string, unknown>).map(([k, v]) => [k, v === null ? null : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v)]));
+  return Object.fromEntries(
+    Object.entries(result.rows[0] as Record<string, unknown>).map(([k, v]) => [
+      k,
+      v === null ? null : v instanceof Date ? v.toISOString() : typeof v === "object" ? JSON.stringify(v) : String(v),
+    ]),
+  );
 }
 
 /** The secret in every form it could leak: whole, its base64 part, and that part as hex. */
@@ -146,7 +151,11 @@ describe("webhook endpoints API", () => {
 
   it("refuses unknown event types and unknown fields", async () => {
     const t = await tenant("wh create invalid");
-    await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), event_types: ["license.exploded"] } }), 422, "VALIDATION_FAILED");
+    await expectError(
+      await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), event_types: ["license.exploded"] } }),
+      422,
+      "VALIDATION_FAILED",
+    );
     await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), secret: "whsec_chosenbyme" } }), 422, "VALIDATION_FAILED");
     await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), tenant_id: "ten_other" } }), 422, "VALIDATION_FAILED");
     expect((await json(await act("/v1/webhooks", { token: t.apiKey }))).data).toEqual([]);

@@ -1,13 +1,14 @@
 // Every announced change emits its event when it happens, to every endpoint subscribed to it and
 // to no other; each event verifies and carries no key or secret. (license.expired, emitted by the
 // scheduled run, is covered in delivery.test.ts.)
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Webhook } from "standardwebhooks";
+
 import { eq } from "drizzle-orm";
-import { createTenant, withDb, type TestTenant } from "../harness";
-import { verifyWebhook } from "../../src/sdk/webhooks";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookDeliveries } from "../../src/db/schema";
-import { createEndpoint, dropEndpoints, parseBody, received, runScenario, settle, uniqueName, type Endpoint, type Received, type Scenario } from "./helpers";
+import { verifyWebhook } from "../../src/sdk/webhooks";
+import { createTenant, type TestTenant, withDb } from "../harness";
+import { createEndpoint, dropEndpoints, type Endpoint, parseBody, type Received, received, runScenario, type Scenario, settle, uniqueName } from "./helpers";
 
 /** Calls in the order their events happened (the body's timestamp is the change's time). */
 const byEventTime = (calls: Received[]) => [...calls].sort((a, b) => Date.parse(parseBody(a).timestamp) - Date.parse(parseBody(b).timestamp));

@@ -3,12 +3,12 @@
 // finished (and been recorded). The local receiver (scripts/lib/webhook-receiver.ts, started by
 // test/global-setup.ts) records every call per path name and answers as programmed.
 import { env } from "cloudflare:workers";
-import { afterAll, expect } from "vitest";
 import { asc, eq, inArray, sql } from "drizzle-orm";
-import { call, callWithEnv, createTenant, issueToken, json, withDb, type CallOptions, type TestTenant } from "../harness";
+import { afterAll, expect } from "vitest";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
-import { runScheduled } from "../../src/services/scheduled";
 import type { EventType } from "../../src/services/events";
+import { runScheduled } from "../../src/services/scheduled";
+import { type CallOptions, call, callWithEnv, createTenant, issueToken, json, type TestTenant, withDb } from "../harness";
 
 export const RECEIVER = (env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL;
 
@@ -47,11 +47,7 @@ export interface Endpoint {
 }
 
 /** POST /v1/webhooks for the receiver path `name`; fails the test unless it answers 201. */
-export async function createEndpoint(
-  t: TestTenant,
-  name: string,
-  options: { event_types?: EventType[]; enabled?: boolean } = {},
-): Promise<Endpoint> {
+export async function createEndpoint(t: TestTenant, name: string, options: { event_types?: EventType[]; enabled?: boolean } = {}): Promise<Endpoint> {
   const res = await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl(name), ...options } });
   const body = await json(res);
   expect(res.status, JSON.stringify(body)).toBe(201);
@@ -72,7 +68,13 @@ export type AttemptRow = typeof webhookAttempts.$inferSelect;
 
 /** The endpoint's deliveries as stored, oldest first. */
 export const deliveriesOf = (endpointId: string): Promise<DeliveryRow[]> =>
-  withDb((db) => db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id)));
+  withDb((db) =>
+    db
+      .select()
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.endpointId, endpointId))
+      .orderBy(asc(webhookDeliveries.createdAt), asc(webhookDeliveries.id)),
+  );
 
 export const deliveryById = async (id: string): Promise<DeliveryRow> =>
   (await withDb((db) => db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id))))[0]!;
@@ -107,7 +109,10 @@ async function inFlight(deliveryIds: string[]): Promise<number> {
   const result = await withDb((db) =>
     db.execute(sql`
       select count(*)::int as n from webhook_deliveries d
-       where d.id in (${sql.join(deliveryIds.map((id) => sql`${id}`), sql`, `)})
+       where d.id in (${sql.join(
+         deliveryIds.map((id) => sql`${id}`),
+         sql`, `,
+       )})
          and d.attempts > 0
          and not exists (select 1 from webhook_attempts a where a.delivery_id = d.id and a.attempt = d.attempts)`),
   );
@@ -127,7 +132,12 @@ export async function settle(deliveryIds: string[]): Promise<void> {
 /** Removes the tenants' endpoints (and so their deliveries), so nothing of ours is retried later. */
 export async function dropEndpoints(tenantIds: string[]): Promise<void> {
   if (tenantIds.length === 0) return;
-  await withDb((db) => db.delete(webhookEndpoints).where(inArray(webhookEndpoints.tenantId, tenantIds)).then(() => undefined));
+  await withDb((db) =>
+    db
+      .delete(webhookEndpoints)
+      .where(inArray(webhookEndpoints.tenantId, tenantIds))
+      .then(() => undefined),
+  );
 }
 
 /**
@@ -191,9 +201,17 @@ export async function runScenario(t: TestTenant): Promise<Scenario> {
   const steps: Step[] = [];
 
   const app = await step(await act("/v1/applications", { token, body: { name: "Scenario app" } }), 201, "application");
-  steps.push({ label: "application.create", requestId: app.requestId, audit: { action: "application.create", target_type: "application", target_id: app.body.id } });
+  steps.push({
+    label: "application.create",
+    requestId: app.requestId,
+    audit: { action: "application.create", target_type: "application", target_id: app.body.id },
+  });
 
-  const pol = await step(await act("/v1/policies", { token, body: { name: "Scenario policy", application_id: app.body.id, max_activations: 5 } }), 201, "policy");
+  const pol = await step(
+    await act("/v1/policies", { token, body: { name: "Scenario policy", application_id: app.body.id, max_activations: 5 } }),
+    201,
+    "policy",
+  );
   steps.push({ label: "policy.create", requestId: pol.requestId, audit: { action: "policy.create", target_type: "policy", target_id: pol.body.id } });
 
   const lic = await step(
@@ -208,7 +226,13 @@ export async function runScenario(t: TestTenant): Promise<Scenario> {
     expect(data.id).toBe(licenseId);
     expect(data.status).toBe(status);
   };
-  steps.push({ label: "license create", requestId: lic.requestId, event: "license.created", audit: { action: "license.create", target_type: "license", target_id: licenseId }, data: isLicense("active") });
+  steps.push({
+    label: "license create",
+    requestId: lic.requestId,
+    event: "license.created",
+    audit: { action: "license.create", target_type: "license", target_id: licenseId },
+    data: isLicense("active"),
+  });
 
   const upd = await step(await act(`/v1/licenses/${licenseId}`, { method: "PATCH", token, body: { plan: "enterprise" } }), 200, "license update");
   steps.push({
@@ -235,12 +259,27 @@ export async function runScenario(t: TestTenant): Promise<Scenario> {
   });
 
   const act1 = await step(await act("/v1/licenses/activate", { body: { license_key: licenseKey, fingerprint: "device-one" } }), 201, "activate 1");
-  steps.push({ label: "activate 1", requestId: act1.requestId, event: "activation.created", data: (d) => expect([d.id, d.license_id, d.fingerprint]).toEqual([act1.body.activation.id, licenseId, "device-one"]) });
+  steps.push({
+    label: "activate 1",
+    requestId: act1.requestId,
+    event: "activation.created",
+    data: (d) => expect([d.id, d.license_id, d.fingerprint]).toEqual([act1.body.activation.id, licenseId, "device-one"]),
+  });
   const act2 = await step(await act("/v1/licenses/activate", { body: { license_key: licenseKey, fingerprint: "device-two" } }), 201, "activate 2");
-  steps.push({ label: "activate 2", requestId: act2.requestId, event: "activation.created", data: (d) => expect([d.id, d.license_id, d.fingerprint]).toEqual([act2.body.activation.id, licenseId, "device-two"]) });
+  steps.push({
+    label: "activate 2",
+    requestId: act2.requestId,
+    event: "activation.created",
+    data: (d) => expect([d.id, d.license_id, d.fingerprint]).toEqual([act2.body.activation.id, licenseId, "device-two"]),
+  });
 
   const deact = await step(await act("/v1/licenses/deactivate", { body: { license_key: licenseKey, fingerprint: "device-one" } }), 200, "deactivate");
-  steps.push({ label: "deactivate (client)", requestId: deact.requestId, event: "activation.deleted", data: (d) => expect([d.id, d.reason]).toEqual([act1.body.activation.id, "client"]) });
+  steps.push({
+    label: "deactivate (client)",
+    requestId: deact.requestId,
+    event: "activation.deleted",
+    data: (d) => expect([d.id, d.reason]).toEqual([act1.body.activation.id, "client"]),
+  });
 
   const act2Id: string = act2.body.activation.id;
   const rel = await step(await act(`/v1/licenses/${licenseId}/activations/${act2Id}`, { method: "DELETE", token }), 200, "release");
@@ -271,7 +310,13 @@ export async function runScenario(t: TestTenant): Promise<Scenario> {
     ["revoke", "license.revoked", "revoked"],
   ] as const) {
     const r = await step(await act(`/v1/licenses/${licenseId}/${action}`, { method: "POST", token }), 200, action);
-    steps.push({ label: action, requestId: r.requestId, event, audit: { action: `license.${action}`, target_type: "license", target_id: licenseId }, data: isLicense(status) });
+    steps.push({
+      label: action,
+      requestId: r.requestId,
+      event,
+      audit: { action: `license.${action}`, target_type: "license", target_id: licenseId },
+      data: isLicense(status),
+    });
   }
 
   const key = await step(await act("/v1/api-keys", { token, body: { name: "scenario key", permissions: ["licenses:read"] } }), 201, "api key create");

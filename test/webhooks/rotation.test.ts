@@ -1,10 +1,11 @@
 // Secret rotation: during the overlap window every delivery carries two signatures (new and old),
 // so a receiver holding either secret verifies it; after the window only the new secret signs.
-import { afterEach, describe, expect, it, vi } from "vitest";
+
 import { Webhook } from "standardwebhooks";
-import { expectError, insertApiKey, json, type TestTenant } from "../harness";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { verifyWebhook } from "../../src/sdk/webhooks";
-import { act, createEndpoint, emitApiKeyCreated, received, trackedTenants, uniqueName, type Received } from "./helpers";
+import { expectError, insertApiKey, json, type TestTenant } from "../harness";
+import { act, createEndpoint, emitApiKeyCreated, type Received, received, trackedTenants, uniqueName } from "./helpers";
 
 const tenant = trackedTenants();
 
@@ -114,7 +115,11 @@ describe("webhook secret rotation", () => {
     const readOnly = await insertApiKey(t.tenantId, { permissions: ["webhooks:read"] });
     await expectError(await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: readOnly.secret, body: {} }), 403, "FORBIDDEN");
     await expectError(await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: other.apiKey, body: {} }), 404, "NOT_FOUND");
-    await expectError(await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: t.apiKey, body: { overlap_s: 60, secret: "whsec_mine" } }), 422, "VALIDATION_FAILED");
+    await expectError(
+      await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: t.apiKey, body: { overlap_s: 60, secret: "whsec_mine" } }),
+      422,
+      "VALIDATION_FAILED",
+    );
     await expectError(await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: t.apiKey, body: { overlap_s: -1 } }), 422, "VALIDATION_FAILED");
     // None of those changed the secret.
     await emitApiKeyCreated(t);

@@ -1,11 +1,12 @@
 // Standard Webhooks compatibility: what reaches a receiver verifies with the official
 // `standardwebhooks` library and with the SDK's `verifyWebhook`, and both refuse a tampered body,
 // a wrong secret and a stale (or future) timestamp. Also the exact header and body format.
+
+import { WebhookVerificationError as StdVerificationError, Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { Webhook, WebhookVerificationError as StdVerificationError } from "standardwebhooks";
-import { createTenant, type TestTenant } from "../harness";
 import { verifyWebhook, WebhookVerificationError } from "../../src/sdk/webhooks";
-import { act, createEndpoint, deliveriesOf, dropEndpoints, emitApiKeyCreated, received, uniqueName, type Endpoint, type Received } from "./helpers";
+import { createTenant, type TestTenant } from "../harness";
+import { act, createEndpoint, deliveriesOf, dropEndpoints, type Endpoint, emitApiKeyCreated, type Received, received, uniqueName } from "./helpers";
 
 /** A random secret in the same format: the wrong secret for every delivery here. */
 const otherSecret = () => `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;

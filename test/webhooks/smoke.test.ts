@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
 import { Webhook } from "standardwebhooks";
-import { callWithEnv, createTenant, json } from "../harness";
+import { describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../src/sdk";
+import { callWithEnv, createTenant, json } from "../harness";
 
 const receiver = (env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL;
 

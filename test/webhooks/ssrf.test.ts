@@ -4,12 +4,13 @@
 // The test worker runs with WEBHOOK_ALLOW_LOOPBACK "true" (the local receiver is on 127.0.0.1),
 // which admits http(s)://127.0.0.1 | localhost | [::1] on any port and nothing else: the loopback
 // cases are therefore checked with WEBHOOK_ALLOW_LOOPBACK "false", as in production.
-import { describe, expect, it } from "vitest";
+
 import { eq } from "drizzle-orm";
-import { callWithEnv, expectError, json, withDb } from "../harness";
+import { describe, expect, it } from "vitest";
 import { webhookEndpoints } from "../../src/db/schema";
 import { webhookUrlProblem } from "../../src/services/ssrf";
-import { act, attemptsOf, createEndpoint, deliveriesOf, trackedTenants, emitApiKeyCreated, program, received, receiverUrl, uniqueName } from "./helpers";
+import { callWithEnv, expectError, json, withDb } from "../harness";
+import { act, attemptsOf, createEndpoint, deliveriesOf, emitApiKeyCreated, program, received, receiverUrl, trackedTenants, uniqueName } from "./helpers";
 
 const PRODUCTION = { WEBHOOK_ALLOW_LOOPBACK: "false" } as const;
 
@@ -163,7 +164,11 @@ describe("webhook URL guard at registration", () => {
     for (const url of ["https://169.254.169.254/latest/meta-data", "https://10.0.0.1/", "ftp://example.com/"]) {
       await expectError(await act(`/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { url } }), 422, "VALIDATION_FAILED");
     }
-    await expectError(await callWithEnv(PRODUCTION, `/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { url: "https://127.0.0.1/" } }), 422, "VALIDATION_FAILED");
+    await expectError(
+      await callWithEnv(PRODUCTION, `/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { url: "https://127.0.0.1/" } }),
+      422,
+      "VALIDATION_FAILED",
+    );
     const shown = await json(await act(`/v1/webhooks/${ep.id}`, { token: t.apiKey }));
     expect(shown.url).toBe(receiverUrl(ep.name));
   });
@@ -209,7 +214,13 @@ describe("webhook URL guard at send time", () => {
     async (url) => {
       const t = await tenant("wh send guard v6");
       const ep = await createEndpoint(t, uniqueName("send-guard-v6"));
-      await withDb((db) => db.update(webhookEndpoints).set({ url }).where(eq(webhookEndpoints.id, ep.id)).then(() => undefined));
+      await withDb((db) =>
+        db
+          .update(webhookEndpoints)
+          .set({ url })
+          .where(eq(webhookEndpoints.id, ep.id))
+          .then(() => undefined),
+      );
       await emitApiKeyCreated(t);
       expect(await received(ep.name)).toHaveLength(0);
       const [d] = await deliveriesOf(ep.id);

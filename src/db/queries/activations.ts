@@ -3,8 +3,8 @@
 // each sees the previous one's seat: the limit is exact under any concurrency.
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Tx } from "../client";
-import { activations, idempotencyKeys, licenses, policies } from "../schema";
 import type { DeactivationReason } from "../schema";
+import { activations, idempotencyKeys, licenses, policies } from "../schema";
 
 export type { Tx } from "../client";
 
@@ -116,12 +116,6 @@ export async function releaseActivations(tx: Tx, licenseId: string, now: Date, a
   return tx
     .update(activations)
     .set({ deactivatedAt: now, deactivationReason: "admin" })
-    .where(
-      and(
-        eq(activations.licenseId, licenseId),
-        isNull(activations.deactivatedAt),
-        activationId ? eq(activations.id, activationId) : undefined,
-      ),
-    )
+    .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), activationId ? eq(activations.id, activationId) : undefined))
     .returning();
 }

@@ -1,21 +1,30 @@
 // Tenant-scoped reads and writes for the admin API. Every function takes the tenant id and filters
 // on it: another tenant's id simply finds nothing (404 upstream).
-import { and, eq, isNotNull, isNull, type Column, type SQL } from "drizzle-orm";
+import { and, type Column, eq, isNotNull, isNull, type SQL } from "drizzle-orm";
 import { postgresCode, type Queryable } from "../client";
 import { apiKeys, applications, licenses, policies } from "../schema";
 
 export async function getApplication(db: Queryable, tenantId: string, id: string) {
-  const [row] = await db.select().from(applications).where(and(eq(applications.tenantId, tenantId), eq(applications.id, id)));
+  const [row] = await db
+    .select()
+    .from(applications)
+    .where(and(eq(applications.tenantId, tenantId), eq(applications.id, id)));
   return row;
 }
 
 export async function getPolicy(db: Queryable, tenantId: string, id: string) {
-  const [row] = await db.select().from(policies).where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)));
+  const [row] = await db
+    .select()
+    .from(policies)
+    .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id)));
   return row;
 }
 
 export async function getLicense(db: Queryable, tenantId: string, id: string) {
-  const [row] = await db.select().from(licenses).where(and(eq(licenses.tenantId, tenantId), eq(licenses.id, id)));
+  const [row] = await db
+    .select()
+    .from(licenses)
+    .where(and(eq(licenses.tenantId, tenantId), eq(licenses.id, id)));
   return row;
 }
 
@@ -91,8 +100,7 @@ export type PolicyChanges = Partial<
  * condition sits in the UPDATE itself so a concurrent change to the other half cannot slip between.
  */
 function churnPairGuard(changes: PolicyChanges): SQL | undefined {
-  const half = (value: number | null | undefined, other: Column) =>
-    value === null ? isNull(other) : isNotNull(other);
+  const half = (value: number | null | undefined, other: Column) => (value === null ? isNull(other) : isNotNull(other));
   const setsMax = changes.maxDeactivations !== undefined;
   const setsWindow = changes.deactivationWindowS !== undefined;
   if (setsMax && !setsWindow) return half(changes.maxDeactivations, policies.deactivationWindowS);

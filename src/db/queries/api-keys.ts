@@ -1,7 +1,7 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { Permission } from "../../services/permissions";
 import type { Database, Queryable, RowsFn, Tx } from "../client";
 import { apiKeys, userTokens } from "../schema";
-import type { Permission } from "../../services/permissions";
 
 /**
  * What authentication needs of a bearer credential: the key, its tenant's plan tier and, for access
@@ -115,11 +115,7 @@ export async function updateUserTokenRow(
   id: string,
   values: Partial<typeof userTokens.$inferInsert> | { tokenHash: string; generation: SQL; updatedAt: Date },
 ): Promise<UserTokenRow> {
-  const [row] = await tx
-    .update(userTokens)
-    .set(values)
-    .where(eq(userTokens.id, id))
-    .returning();
+  const [row] = await tx.update(userTokens).set(values).where(eq(userTokens.id, id)).returning();
   return row!;
 }
 

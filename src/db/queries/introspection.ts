@@ -2,7 +2,7 @@
 // belongs to the caller's tenant) and the token's revocation record, in one statement.
 import type { RowsFn } from "../client";
 import type { LicenseStatus } from "../schema";
-import { CREDENTIAL_COLUMNS, CREDENTIAL_COLUMN_COUNT, CREDENTIAL_FROM, credentialFrom, type CredentialRow } from "./api-keys";
+import { CREDENTIAL_COLUMN_COUNT, CREDENTIAL_COLUMNS, CREDENTIAL_FROM, type CredentialRow, credentialFrom } from "./api-keys";
 import { compact } from "./raw";
 
 // Tenant isolation in the join itself: another tenant's license is simply absent.

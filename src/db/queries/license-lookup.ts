@@ -54,7 +54,27 @@ const LOOKUP = compact(`
 export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
   const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
   if (!row) return undefined;
-  const r = row as [string, string, string | null, LicenseStatus, Date | null, string | null, string[], string[], PlanTier, TokenTier, BindingMode, number | null, number, string | null, Date | null, string | null, Date | null, number, boolean];
+  const r = row as [
+    string,
+    string,
+    string | null,
+    LicenseStatus,
+    Date | null,
+    string | null,
+    string[],
+    string[],
+    PlanTier,
+    TokenTier,
+    BindingMode,
+    number | null,
+    number,
+    string | null,
+    Date | null,
+    string | null,
+    Date | null,
+    number,
+    boolean,
+  ];
   return {
     id: r[0],
     tenantId: r[1],

@@ -2,7 +2,7 @@
 // write in one statement, so two racing lifecycle calls cannot both pass a stale check.
 import { and, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "../client";
-import { licenses, type LicenseStatus } from "../schema";
+import { type LicenseStatus, licenses } from "../schema";
 
 export async function updateLicense(
   db: Queryable,

@@ -1,7 +1,7 @@
 // Cursor pagination shared by every list: newest first, ordered by (created_at, id) so the order
 // is total; `starting_after` is the id of the last item of the previous page. The cursor row is
 // looked up within the same tenant, so another tenant's id is just an unknown cursor.
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "../client";
 

@@ -1,9 +1,9 @@
-import type { Database } from "../client";
-import { apiKeys, tenants, type PlanTier } from "../schema";
-import { newApiKey, newId, visiblePrefix } from "../../crypto/random";
 import { sha256Hex } from "../../crypto/hash";
-import type { Permission } from "../../services/permissions";
+import { newApiKey, newId, visiblePrefix } from "../../crypto/random";
 import { appendAudit } from "../../services/audit";
+import type { Permission } from "../../services/permissions";
+import type { Database } from "../client";
+import { apiKeys, type PlanTier, tenants } from "../schema";
 
 export interface NewTenant {
   name: string;
