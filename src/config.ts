@@ -1,6 +1,7 @@
 // Deployment settings derived from vars, in one place.
+
+import { DEFAULT_TOKEN_USE } from "./contract/tokens";
 import { AppError } from "./errors";
-import { DEFAULT_TOKEN_USE } from "./sdk/verify";
 
 /**
  * The token `iss` and base of every advertised URL. Never the request's Host: that would let any

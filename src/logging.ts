@@ -1,6 +1,6 @@
 // Structured JSON logs, one object per line, always with the request id. Everything passes
 // through `redact` first: a log line must never carry a license key, API key, token or secret.
-import { SECRET_PREFIXES } from "./crypto/random";
+import { SECRET_PREFIXES } from "./contract/ids";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

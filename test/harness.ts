@@ -6,13 +6,13 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { PERMISSIONS, type Permission } from "../src/contract/permissions";
 import { sha256Hex } from "../src/crypto/hash";
 import { newApiKey, newId, newLicenseKey, visiblePrefix } from "../src/crypto/random";
 import { connectDb, type Database } from "../src/db/client";
 import { activations, apiKeys, applications, licenses, policies } from "../src/db/schema";
 import type { ErrorBody, ErrorCode } from "../src/errors";
 import { app } from "../src/index";
-import { PERMISSIONS, type Permission } from "../src/services/permissions";
 
 export const BASE = "https://license.test";
 

@@ -2,7 +2,7 @@
 // stored with `wrangler secret put`; none of these are ever committed.
 import { randomBytes } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
-import { SECRET_PREFIXES } from "../../src/crypto/random.ts";
+import { SECRET_PREFIXES } from "../../src/contract/ids.ts";
 
 export type SigningAlg = "RS256" | "ES256" | "EdDSA";
 

@@ -9,7 +9,7 @@
 // Without any `status`, the first private key is current and every other key is published.
 // `npm run keys:rotate` moves a set through these states; see README "Key rotation".
 import { type CryptoKey, importJWK, type JWK } from "jose";
-import type { SigningAlgorithm } from "../sdk/verify";
+import type { SigningAlgorithm } from "../contract/tokens";
 import { sha256Hex } from "./hash";
 
 export type KeyStatus = "current" | "next" | "retired";

@@ -1,11 +1,9 @@
 // Issues license tokens: RS256 (or the configured algorithm) JWTs with the spec's exact claims.
-import { SignJWT } from "jose";
-import type { PlanTier, TokenTier } from "../db/schema";
-import { LICENSE_TOKEN_TYP, type LicenseTokenClaims } from "../sdk/verify";
-import type { KeyRing } from "./keys";
 
-/** Token lifetime by `lc_vt` tier, in seconds; never past the license's own expiry. */
-export const TOKEN_LIFETIME_S: Record<TokenTier, number> = { basic: 15 * 60, advanced: 60 * 60, custom: 24 * 60 * 60 };
+import { SignJWT } from "jose";
+import type { PlanTier, TokenTier } from "../contract/tokens";
+import { LICENSE_TOKEN_TYP, type LicenseTokenClaims, TOKEN_LIFETIME_S } from "../contract/tokens";
+import type { KeyRing } from "./keys";
 
 export interface TokenSubject {
   licenseId: string;

@@ -31,22 +31,8 @@ export function randomBase58(length: number): string {
   return String.fromCharCode(...codes);
 }
 
-export type IdPrefix = "tnt" | "app" | "pol" | "lic" | "act" | "key" | "usr" | "whk" | "req";
-
 /** ~128 bits of randomness behind a resource prefix, e.g. `lic_7Hq...`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase58(22)}`;
-
-/**
- * The prefix of every secret this service makes or takes: the generators below use them, and the
- * log redactor masks anything that starts with one (logging.ts), so the two lists cannot drift.
- */
-export const SECRET_PREFIXES = {
-  licenseKey: "lk",
-  apiKey: "sk",
-  accessToken: "at",
-  operatorToken: "op",
-  webhookSecret: "whsec",
-} as const;
 
 /** License keys: `lk_` + ~234 bits. Shown once; stored as a SHA-256 hash. */
 export const newLicenseKey = () => `${SECRET_PREFIXES.licenseKey}_${randomBase58(40)}`;
@@ -63,3 +49,4 @@ export const newAccessToken = () => `${SECRET_PREFIXES.accessToken}_${randomBase
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
 export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;
+import { type IdPrefix, SECRET_PREFIXES } from "../contract/ids";

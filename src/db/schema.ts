@@ -2,21 +2,13 @@
 // Every tenant-owned table carries `tenant_id`, and every query filters on it.
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../contract/events";
+import { BINDING_MODES, type BindingMode, DEACTIVATION_REASONS, type DeactivationReason, LICENSE_STATUSES, type LicenseStatus } from "../contract/licenses";
+import { CREDENTIAL_KINDS, type CredentialKind } from "../contract/permissions";
+import { PLAN_TIERS, type PlanTier, TOKEN_TIERS, type TokenTier } from "../contract/tokens";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
-
-export const PLAN_TIERS = ["free", "pro", "enterprise"] as const;
-export const BINDING_MODES = ["none", "hardware", "domain", "ip"] as const;
-export const TOKEN_TIERS = ["basic", "advanced", "custom"] as const;
-export const LICENSE_STATUSES = ["active", "suspended", "revoked"] as const;
-
-export type PlanTier = (typeof PLAN_TIERS)[number];
-export type BindingMode = (typeof BINDING_MODES)[number];
-export type TokenTier = (typeof TOKEN_TIERS)[number];
-export type LicenseStatus = (typeof LICENSE_STATUSES)[number];
-export const DEACTIVATION_REASONS = ["client", "admin", "heartbeat"] as const;
-export type DeactivationReason = (typeof DEACTIVATION_REASONS)[number];
 
 const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IN (${values.map((v) => `'${v}'`).join(", ")})`);
 
@@ -150,9 +142,6 @@ export const activations = pgTable(
   ],
 );
 
-export const CREDENTIAL_KINDS = ["api_key", "access_token"] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
-
 /**
  * A user token (a UUID shown once) carries directly assigned permissions and is exchanged at
  * POST /v1/auth/token for 24 h access tokens. Refreshing it bumps `generation`, which kills every
@@ -247,9 +236,6 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.licenseId, t.route, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
-
-export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** A tenant's webhook receiver. Signing secrets are stored AES-256-GCM encrypted, never in clear. */
 export const webhookEndpoints = pgTable(

@@ -5,13 +5,13 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
+import type { Permission } from "../contract/permissions";
+import type { PlanTier } from "../contract/tokens";
 import { secretsEqual } from "../crypto/compare";
 import { sha256Hex } from "../crypto/hash";
 import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
 import { type CredentialRow, credentialUsable, findApiKeyByHash, touchApiKey } from "../db/queries/api-keys";
-import type { PlanTier } from "../db/schema";
 import { AppError, unauthorized } from "../errors";
-import type { Permission } from "../services/permissions";
 import { assertNotBlocked, authFailure, enforceTenantLimit } from "./rate-limit";
 
 export interface AuthContext {

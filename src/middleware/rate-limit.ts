@@ -9,8 +9,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
+import type { PlanTier } from "../contract/tokens";
 import { sha256Hex } from "../crypto/hash";
-import type { PlanTier } from "../db/schema";
 import { AppError } from "../errors";
 
 /** Mirrors wrangler.toml, for the RateLimit-* headers (the binding does not report its limit). */

@@ -1,8 +1,8 @@
 // Admin API resource shapes and their serialisers (database row -> wire JSON).
 import { z } from "@hono/zod-openapi";
+import { BINDING_MODES, effectiveStatus } from "../contract/licenses";
+import { TOKEN_TIERS } from "../contract/tokens";
 import type { ApplicationRow, LicenseRow, PolicyRow } from "../db/queries/admin";
-import { BINDING_MODES, TOKEN_TIERS } from "../db/schema";
-import { effectiveStatus } from "../services/license-validation";
 import { Timestamp } from "./schemas";
 
 /** Ids are short and plain: anything else (over-long, NUL, `..`) is malformed (422), never queried. */

@@ -1,7 +1,7 @@
 // Wire shapes of API keys and user tokens. Secrets appear only in the create/rotate/refresh answers.
 import { z } from "@hono/zod-openapi";
+import { PERMISSIONS } from "../contract/permissions";
 import type { apiKeys, userTokens } from "../db/schema";
-import { PERMISSIONS } from "../services/permissions";
 import { Timestamp } from "./schemas";
 
 export const Permissions = z

@@ -1,6 +1,7 @@
 // Request and response schemas shared by the public license routes (validate, verify, hardware).
 import { z } from "@hono/zod-openapi";
-import { effectiveStatus, VALIDATION_CODES, VALIDATION_MESSAGES, type Validation } from "../services/license-validation";
+import { effectiveStatus, VALIDATION_CODES, VALIDATION_MESSAGES } from "../contract/licenses";
+import type { Validation } from "../services/license-validation";
 import { Domain, publicLicenseBody } from "./public-body";
 import { Timestamp } from "./schemas";
 

@@ -1,6 +1,7 @@
 // Writable policy fields, shared by create and update (PATCH) so both validate alike.
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES, TOKEN_TIERS } from "../db/schema";
+import { BINDING_MODES } from "../contract/licenses";
+import { TOKEN_TIERS } from "../contract/tokens";
 
 const Seconds = z
   .number()

@@ -3,11 +3,11 @@
 // its resource; this holds the one way they are deleted.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import type { Permission } from "../contract/permissions";
 import type { Queryable } from "../db/client";
 import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
-import type { Permission } from "../services/permissions";
 import { IdParam } from "./admin-schemas";
 import { errorResponses } from "./schemas";
 

@@ -3,7 +3,7 @@
 // in form encoding, and a body that sends both with different values is refused (422).
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { MAX_TOKEN_BYTES } from "../sdk/verify";
+import { MAX_TOKEN_BYTES } from "../contract/tokens";
 import { checkAlias } from "./public-body";
 
 // Twice the verifier's limit, so an oversized token reaches the verifier and gets its own answer.

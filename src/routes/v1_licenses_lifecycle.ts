@@ -2,9 +2,9 @@
 // next validate, verify or introspect (every one reads the status from Postgres; nothing caches it).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import type { LicenseStatus } from "../contract/licenses";
 import { getLicense } from "../db/queries/admin";
 import { updateLicense } from "../db/queries/license-updates";
-import type { LicenseStatus } from "../db/schema";
 import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";

@@ -4,11 +4,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { issuerOf, tokenUseOf } from "../config";
+import { MAX_TOKEN_LIFETIME_S } from "../contract/tokens";
 import { getKeyRing } from "../crypto/keys";
 import { licenseBelongsTo, recordRevocation } from "../db/queries/revoked-tokens";
 import { AppError } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { MAX_TOKEN_LIFETIME_S } from "../sdk/verify";
 import { withChanges } from "../services/changes";
 import { cacheRevocation } from "../services/revocations";
 import { checkToken } from "../services/token-verification";

@@ -2,10 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { PLAN_TIERS, tenants } from "../db/schema";
+import { PERMISSIONS } from "../contract/permissions";
+import { PLAN_TIERS } from "../contract/tokens";
+import { tenants } from "../db/schema";
 import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { PERMISSIONS } from "../services/permissions";
 import { errorResponses, Timestamp } from "./schemas";
 
 const Tenant = z

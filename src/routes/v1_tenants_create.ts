@@ -2,10 +2,10 @@
 // needs no SQL. Guarded by the `OPERATOR_TOKEN` secret; the key secret is shown only here.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { PERMISSIONS } from "../contract/permissions";
+import { PLAN_TIERS } from "../contract/tokens";
 import { createTenantWithKey } from "../db/queries/tenants";
-import { PLAN_TIERS } from "../db/schema";
 import { operatorAuth } from "../middleware/auth";
-import { PERMISSIONS } from "../services/permissions";
 import { errorResponses, jsonBody, Timestamp } from "./schemas";
 
 const Body = z

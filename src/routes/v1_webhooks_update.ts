@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
+import type { EventType } from "../contract/events";
 import { webhookEndpoints } from "../db/schema";
 import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { withChanges } from "../services/changes";
-import type { EventType } from "../services/events";
 import { assertCanSubscribe, assertWebhookUrl, getWebhookEndpoint } from "../services/webhook-endpoints";
 import { IdParam } from "./admin-schemas";
 import { errorResponses, jsonBody } from "./schemas";

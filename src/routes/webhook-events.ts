@@ -3,7 +3,7 @@
 // is services/webhook-delivery.ts.
 import { z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "../services/events";
+import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "../contract/events";
 import { Activation } from "./activation-schemas";
 import { License } from "./admin-schemas";
 import { ApiKey } from "./credential-schemas";

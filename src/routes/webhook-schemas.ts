@@ -1,7 +1,7 @@
 // Webhook endpoint and delivery shapes. The signing secret appears only when created or rotated.
 import { z } from "@hono/zod-openapi";
+import { EVENT_TYPES } from "../contract/events";
 import type { webhookDeliveries, webhookEndpoints } from "../db/schema";
-import { EVENT_TYPES } from "../services/events";
 import { Timestamp } from "./schemas";
 
 export const EventTypes = z.array(z.enum(EVENT_TYPES)).max(EVENT_TYPES.length).openapi({ description: "Subscribed event types; empty = all" });

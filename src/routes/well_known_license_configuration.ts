@@ -3,9 +3,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
+import { LICENSE_TOKEN_TYP, TOKEN_LIFETIME_S } from "../contract/tokens";
 import { getKeyRing } from "../crypto/keys";
-import { TOKEN_LIFETIME_S } from "../crypto/license-token";
-import { LICENSE_TOKEN_TYP } from "../sdk/verify";
 import { publicCors } from "./v1_licenses_jwks";
 
 const Configuration = z

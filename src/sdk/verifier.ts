@@ -1,8 +1,9 @@
 // Offline license-token verification for integrators: runs anywhere with WebCrypto and fetch
 // (Node 18+, browsers, Deno, Bun, Workers). Depends on jose only.
 import { createRemoteJWKSet, customFetch, errors, type JWTVerifyGetKey } from "jose";
+import { DEFAULT_TOKEN_USE, type LicenseTokenClaims, type SigningAlgorithm } from "../contract/tokens";
 import { LicenseTokenError } from "./errors";
-import { DEFAULT_TOKEN_USE, type LicenseTokenClaims, type SigningAlgorithm, verifyLicenseJwt } from "./verify";
+import { verifyLicenseJwt } from "./verify";
 
 export interface LicenseVerifierOptions {
   /** The service's base URL, exactly as in the tokens' `iss` (see /.well-known/license-configuration). */

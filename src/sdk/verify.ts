@@ -1,41 +1,18 @@
 // The one implementation of license-token verification, shared by the offline SDK verifier
 // (remote JWKS) and the service's own introspection (local keys). Follows RFC 8725 (JWT BCP):
 // explicit algorithm allowlist, explicit `typ`, keys only from the verifier's own key set.
-import { decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { decodeProtectedHeader, errors, type JWTVerifyGetKey, jwtVerify } from "jose";
+import {
+  CLOCK_TOLERANCE_S,
+  DEFAULT_ALGORITHMS,
+  DEFAULT_TOKEN_USE,
+  LICENSE_TOKEN_TYP,
+  type LicenseTokenClaims,
+  MAX_TOKEN_BYTES,
+  MAX_TOKEN_LIFETIME_S,
+  type SigningAlgorithm,
+} from "../contract/tokens";
 import { LicenseTokenError } from "./errors";
-
-/** `typ` header of license tokens (RFC 8725 section 3.11 explicit typing). */
-export const LICENSE_TOKEN_TYP = "license+jwt";
-export const DEFAULT_TOKEN_USE = "licensechain_license_v1";
-export const DEFAULT_ALGORITHMS = ["RS256"] as const;
-/** Larger tokens are refused before any parsing. */
-export const MAX_TOKEN_BYTES = 8 * 1024;
-/** Seconds of clock skew a verifier tolerates on `exp`, `nbf` and `iat` unless told otherwise. */
-export const CLOCK_TOLERANCE_S = 30;
-/** The longest token lifetime (the `custom` tier): an older `iat` cannot belong to a live token. */
-export const MAX_TOKEN_LIFETIME_S = 24 * 60 * 60;
-
-export type SigningAlgorithm = "RS256" | "ES256" | "EdDSA";
-
-export interface LicenseTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  aud?: string;
-  exp: number;
-  iat: number;
-  nbf: number;
-  jti: string;
-  token_use: string;
-  lc_vt: "basic" | "advanced" | "custom";
-  seller_tier: string;
-  status: string;
-  hw_bound: boolean;
-  /** Hardware-bound tokens: hex SHA-256 of the device fingerprint (`hwuid`) they were issued to. */
-  fingerprint_sha256?: string;
-  plan: string | null;
-  features: string[];
-  license_exp?: number;
-}
 
 export interface VerifyOptions {
   issuer: string;

@@ -3,6 +3,7 @@
 // `Idempotency-Key` retry replays the stored answer instead of taking a second seat.
 
 import { and, eq } from "drizzle-orm";
+import { type BindingMode, effectiveStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import {
@@ -18,11 +19,11 @@ import {
   syncActivationCount,
   type Tx,
 } from "../db/queries/activations";
-import { activations, type BindingMode } from "../db/schema";
+import { activations } from "../db/schema";
 import { AppError, type ErrorCode } from "../errors";
 import { canonicalDomain, ipAllowed } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
-import { effectiveStatus, heartbeatDead } from "./license-validation";
+import { heartbeatDead } from "./license-validation";
 
 export type ActivationRow = typeof activations.$inferSelect;
 

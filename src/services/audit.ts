@@ -3,7 +3,7 @@
 // from that row on; GET /v1/audit-log/verify recomputes it.
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { sha256Hex } from "../crypto/hash";
-import { randomBase58 } from "../crypto/random";
+import { newId } from "../crypto/random";
 import type { Database } from "../db/client";
 import type { Tx } from "../db/queries/activations";
 import { auditLog } from "../db/schema";
@@ -82,7 +82,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const row = {
     tenantId: entry.tenantId,
     seq: (last?.seq ?? 0) + 1,
-    id: `aud_${randomBase58(22)}`,
+    id: newId("aud"),
     actor: entry.actor,
     action: entry.action,
     targetType: entry.targetType,

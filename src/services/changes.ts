@@ -2,9 +2,10 @@
 // itself commit in one transaction; delivery is attempted right after the response.
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
+import type { EventType } from "../contract/events";
 import type { Tx } from "../db/client";
 import { appendAudit } from "./audit";
-import { type EventType, recordEvent } from "./events";
+import { recordEvent } from "./events";
 import { deliverDue } from "./webhook-delivery";
 
 export interface Change {

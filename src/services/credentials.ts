@@ -8,6 +8,7 @@
 //   no later than it and stops with its user token (revoked or refreshed); user tokens are only
 //   created and refreshed with API keys.
 import { sql } from "drizzle-orm";
+import type { Permission } from "../contract/permissions";
 import { sha256Hex } from "../crypto/hash";
 import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/random";
 import type { Queryable, Tx } from "../db/client";
@@ -23,7 +24,6 @@ import {
   updateUserTokenRow,
 } from "../db/queries/api-keys";
 import { AppError, notFound } from "../errors";
-import type { Permission } from "./permissions";
 
 export const ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
 

@@ -1,50 +1,17 @@
 // Webhook events: written to the outbox (with one delivery per subscribed endpoint) inside the
 // transaction of the change they report, so an event exists exactly when its change committed.
+
 import { and, eq, or, sql } from "drizzle-orm";
-import { randomBase58 } from "../crypto/random";
+import type { EventType } from "../contract/events";
+import { ID_PREFIXES } from "../contract/ids";
+import type { Permission } from "../contract/permissions";
+import { newId } from "../crypto/random";
 import type { Tx } from "../db/queries/activations";
 import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
-import type { Permission } from "./permissions";
-
-export const EVENT_TYPES = [
-  "license.created",
-  "license.updated",
-  "license.suspended",
-  "license.reinstated",
-  "license.revoked",
-  "license.renewed",
-  "license.expired",
-  "activation.created",
-  "activation.deleted",
-  "token.revoked",
-  "api_key.created",
-  "api_key.revoked",
-] as const;
-
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/**
- * The read permission that covers each event's data: a subscriber receives the resource itself
- * (license metadata, API key details), so subscribing needs what reading it would.
- */
-export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
-  "license.created": "licenses:read",
-  "license.updated": "licenses:read",
-  "license.suspended": "licenses:read",
-  "license.reinstated": "licenses:read",
-  "license.revoked": "licenses:read",
-  "license.renewed": "licenses:read",
-  "license.expired": "licenses:read",
-  "activation.created": "activations:read",
-  "activation.deleted": "activations:read",
-  "token.revoked": "licenses:read",
-  "api_key.created": "api_keys:read",
-  "api_key.revoked": "api_keys:read",
-};
 
 /** Writes the event and its pending deliveries; returns the event id (the `webhook-id`). */
 export async function recordEvent(tx: Tx, tenantId: string, type: EventType, data: Record<string, unknown>): Promise<string> {
-  const id = `msg_${randomBase58(22)}`;
+  const id = newId("msg");
   const timestamp = new Date();
   const payload = JSON.stringify({ type, timestamp: timestamp.toISOString(), data });
   await tx.insert(webhookEvents).values({ id, tenantId, type, payload, createdAt: timestamp });
@@ -52,7 +19,7 @@ export async function recordEvent(tx: Tx, tenantId: string, type: EventType, dat
   await tx.insert(webhookDeliveries).select(
     tx
       .select({
-        id: sql<string>`'dlv_' || replace(gen_random_uuid()::text, '-', '')`.as("id"),
+        id: sql<string>`${`${ID_PREFIXES.webhookDelivery}_`} || replace(gen_random_uuid()::text, '-', '')`.as("id"),
         tenantId: webhookEndpoints.tenantId,
         eventId: sql<string>`${id}`.as("event_id"),
         endpointId: webhookEndpoints.id,

@@ -1,39 +1,8 @@
 // Validation as a value: every business outcome is a code in a result union, never an exception.
 // The HTTP layer answers 200 with it; errors are only for bad requests and outages.
+import { effectiveStatus, type ValidationCode } from "../contract/licenses";
 import type { LicenseRecord } from "../db/queries/license-lookup";
 import { ipAllowed } from "./binding";
-
-export const VALIDATION_CODES = [
-  "VALID",
-  "NOT_FOUND",
-  "EXPIRED",
-  "SUSPENDED",
-  "REVOKED",
-  "PRODUCT_MISMATCH",
-  "NOT_ACTIVATED",
-  "FINGERPRINT_MISMATCH",
-  "DOMAIN_MISMATCH",
-  "IP_NOT_ALLOWED",
-  "HEARTBEAT_DEAD",
-  "TOO_MANY_ACTIVATIONS",
-] as const;
-
-export type ValidationCode = (typeof VALIDATION_CODES)[number];
-
-export const VALIDATION_MESSAGES: Record<ValidationCode, string> = {
-  VALID: "The license is valid.",
-  NOT_FOUND: "No license matches this key.",
-  EXPIRED: "The license has expired.",
-  SUSPENDED: "The license is suspended.",
-  REVOKED: "The license has been revoked.",
-  PRODUCT_MISMATCH: "The license is not for this application.",
-  NOT_ACTIVATED: "The license has no activated device.",
-  FINGERPRINT_MISMATCH: "This device is not activated for the license.",
-  DOMAIN_MISMATCH: "This domain is not activated for the license.",
-  IP_NOT_ALLOWED: "The license may not be used from this IP address.",
-  HEARTBEAT_DEAD: "This device missed its heartbeat; send a heartbeat or activate it again.",
-  TOO_MANY_ACTIVATIONS: "Every seat of the license is taken; deactivate a device first.",
-};
 
 export type Validation =
   | { valid: true; code: "VALID"; license: LicenseRecord; hwBound: boolean }
@@ -50,14 +19,6 @@ export interface ValidationRequest {
   /** `CF-Connecting-IP`. */
   clientIp?: string;
   now: Date;
-}
-
-export type PublicLicenseStatus = "active" | "suspended" | "revoked" | "expired";
-
-export function effectiveStatus(license: Pick<LicenseRecord, "status" | "expiresAt">, now: Date): PublicLicenseStatus {
-  if (license.status !== "active") return license.status;
-  if (license.expiresAt && license.expiresAt.getTime() <= now.getTime()) return "expired";
-  return "active";
 }
 
 /** True when a device's last heartbeat is older than the policy's interval plus grace. */

@@ -1,6 +1,6 @@
 // The KV denylist: an edge cache of token revocations under each tenant's namespace.
 // Postgres (revoked_tokens) is the source of truth; KV takes up to ~60 s to reach other locations.
-import { CLOCK_TOLERANCE_S } from "../sdk/verify";
+import { CLOCK_TOLERANCE_S } from "../contract/tokens";
 
 /** KV key of a revoked token: tenant namespace, then jti. */
 export const kvRevokedTokenKey = (tenantId: string, jti: string) => `revoked:${tenantId}:${jti}`;

@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
+import type { ValidationCode } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { issueLicenseToken } from "../crypto/license-token";
@@ -11,7 +12,7 @@ import { activate } from "./activations";
 import { canonicalDomain } from "./binding";
 import { withChanges } from "./changes";
 import { checkLicenseKey, type LicenseCheck } from "./license-check";
-import { evaluateLicense, heartbeatDead, type Validation, type ValidationCode } from "./license-validation";
+import { evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
 
 /** Outcomes a `bind_on_verify` policy turns into an activation: the device simply holds no seat yet. */
 const BINDABLE: ReadonlySet<ValidationCode> = new Set(["VALID", "NOT_ACTIVATED", "FINGERPRINT_MISMATCH", "HEARTBEAT_DEAD"]);

@@ -1,8 +1,9 @@
 // Verifies license tokens against this deployment's own published keys (introspection, revoke).
 import { decodeJwt, decodeProtectedHeader, errors, type JWTVerifyGetKey } from "jose";
+import { CLOCK_TOLERANCE_S, type LicenseTokenClaims, MAX_TOKEN_BYTES } from "../contract/tokens";
 import type { KeyRing } from "../crypto/keys";
 import { LicenseTokenError, type LicenseTokenErrorCode } from "../sdk/errors";
-import { CLOCK_TOLERANCE_S, type LicenseTokenClaims, MAX_TOKEN_BYTES, verifyLicenseJwt } from "../sdk/verify";
+import { verifyLicenseJwt } from "../sdk/verify";
 
 /**
  * Introspection's own allowance for clock skew on `exp`, `nbf` and `iat`, stated rather than

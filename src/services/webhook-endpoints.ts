@@ -1,13 +1,13 @@
 // Webhook endpoint secrets: `whsec_` + base64 of 24 random bytes (the Standard Webhooks format),
 // sealed with AES-256-GCM before they reach Postgres.
 import { and, eq } from "drizzle-orm";
+import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "../contract/events";
+import { SECRET_PREFIXES } from "../contract/ids";
+import type { Permission } from "../contract/permissions";
 import { encryptSecret } from "../crypto/aes";
-import { SECRET_PREFIXES } from "../crypto/random";
 import type { Queryable } from "../db/client";
 import { webhookEndpoints } from "../db/schema";
 import { AppError } from "../errors";
-import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "./events";
-import type { Permission } from "./permissions";
 import { webhookUrlProblem } from "./ssrf";
 
 export const newWebhookSecret = () => `${SECRET_PREFIXES.webhookSecret}_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(24))))}`;

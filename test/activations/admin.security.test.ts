@@ -3,9 +3,9 @@
 
 import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { Permission } from "../../src/contract/permissions";
 import { sha256Hex } from "../../src/crypto/hash";
 import { licenses } from "../../src/db/schema";
-import type { Permission } from "../../src/services/permissions";
 import { call, createTenant, expectError, insertApiKey, json, type TestTenant, withDb } from "../harness";
 import { type AdminLicense, activate, activationRows, createPolicy, licenseRow, newLicense, seatState } from "./helpers";
 

@@ -2,8 +2,8 @@
 // the request's X-Request-Id), in one hash chain per tenant that /v1/audit-log/verify recomputes.
 // Reading needs audit:read; another tenant's log is invisible.
 import { beforeAll, describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../../src/contract/permissions";
 import { GENESIS_HASH } from "../../src/services/audit";
-import { PERMISSIONS } from "../../src/services/permissions";
 import { call, createTenant, expectError, insertApiKey, json, type TestTenant } from "../harness";
 import { act, auditRows, dropEndpoints, receiverUrl, runScenario, type Scenario, type Step, uniqueName, verifyAudit } from "../webhooks/helpers";
 

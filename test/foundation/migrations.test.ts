@@ -4,6 +4,7 @@ import { is, sql } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import journal from "../../migrations/meta/_journal.json";
+import type { LicenseStatus } from "../../src/contract/licenses";
 import { newId, randomBase58 } from "../../src/crypto/random";
 import * as schema from "../../src/db/schema";
 import { licenses, policies } from "../../src/db/schema";
@@ -82,7 +83,7 @@ describe("constraints", () => {
   });
 
   it("refuse an unknown license status (check_violation)", async () => {
-    const status = "expired" as schema.LicenseStatus;
+    const status = "expired" as LicenseStatus;
     expect(await sqlstate(withDb((db) => db.insert(licenses).values(license({ status }))))).toBe("23514");
   });
 

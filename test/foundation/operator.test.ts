@@ -3,9 +3,9 @@
 import { env } from "cloudflare:workers";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { PERMISSIONS } from "../../src/contract/permissions";
 import { sha256Hex } from "../../src/crypto/hash";
 import { apiKeys } from "../../src/db/schema";
-import { PERMISSIONS } from "../../src/services/permissions";
 import { call, callWithEnv, expectError, json, withDb } from "../harness";
 
 const operator = env.OPERATOR_TOKEN;

@@ -2,8 +2,8 @@
 // request. It lists every route, names every operation, declares every status an operation can
 // answer with the error envelope, and documents the webhook events a receiver gets.
 import { describe, expect, it } from "vitest";
+import { EVENT_TYPES } from "../../src/contract/events";
 import { app } from "../../src/index";
-import { EVENT_TYPES } from "../../src/services/events";
 import { call, createTenant, json } from "../harness";
 
 /** Routes served outside the OpenAPI document on purpose: the document and the docs page. */

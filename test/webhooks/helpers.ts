@@ -5,8 +5,8 @@
 import { env } from "cloudflare:workers";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, expect } from "vitest";
+import type { EventType } from "../../src/contract/events";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
-import type { EventType } from "../../src/services/events";
 import { runScheduled } from "../../src/services/scheduled";
 import { type CallOptions, call, callWithEnv, createTenant, issueToken, json, type TestTenant, withDb } from "../harness";
 

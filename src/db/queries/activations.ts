@@ -2,8 +2,8 @@
 // the license row (SELECT ... FOR UPDATE), so concurrent activations of one license queue up and
 // each sees the previous one's seat: the limit is exact under any concurrency.
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
+import type { DeactivationReason } from "../../contract/licenses";
 import type { Tx } from "../client";
-import type { DeactivationReason } from "../schema";
 import { activations, idempotencyKeys, licenses, policies } from "../schema";
 
 export type { Tx } from "../client";

@@ -1,5 +1,5 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
-import type { Permission } from "../../services/permissions";
+import type { Permission } from "../../contract/permissions";
 import type { Database, Queryable, RowsFn, Tx } from "../client";
 import { apiKeys, userTokens } from "../schema";
 

@@ -1,7 +1,8 @@
 // Introspection's single round trip: the caller's credential, the token's license (only if it
 // belongs to the caller's tenant) and the token's revocation record, in one statement.
+
+import type { LicenseStatus } from "../../contract/licenses";
 import type { RowsFn } from "../client";
-import type { LicenseStatus } from "../schema";
 import { CREDENTIAL_COLUMN_COUNT, CREDENTIAL_COLUMNS, CREDENTIAL_FROM, type CredentialRow, credentialFrom } from "./api-keys";
 import { compact } from "./raw";
 

@@ -1,6 +1,8 @@
 // The validation lookup: everything validate/verify/validate-hardware need, in one round trip.
+
+import type { BindingMode, LicenseStatus } from "../../contract/licenses";
+import type { PlanTier, TokenTier } from "../../contract/tokens";
 import type { RowsFn } from "../client";
-import type { BindingMode, LicenseStatus, PlanTier, TokenTier } from "../schema";
 import { compact } from "./raw";
 
 export interface DeviceQuery {

@@ -1,8 +1,9 @@
 // Tenant-scoped license updates. A conditional UPDATE ... RETURNING does the state check and the
 // write in one statement, so two racing lifecycle calls cannot both pass a stale check.
 import { and, eq, inArray } from "drizzle-orm";
+import type { LicenseStatus } from "../../contract/licenses";
 import type { Queryable } from "../client";
-import { type LicenseStatus, licenses } from "../schema";
+import { licenses } from "../schema";
 
 export async function updateLicense(
   db: Queryable,

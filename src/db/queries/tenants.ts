@@ -1,9 +1,10 @@
+import type { Permission } from "../../contract/permissions";
+import type { PlanTier } from "../../contract/tokens";
 import { sha256Hex } from "../../crypto/hash";
 import { newApiKey, newId, visiblePrefix } from "../../crypto/random";
 import { appendAudit } from "../../services/audit";
-import type { Permission } from "../../services/permissions";
 import type { Database } from "../client";
-import { apiKeys, type PlanTier, tenants } from "../schema";
+import { apiKeys, tenants } from "../schema";
 
 export interface NewTenant {
   name: string;

@@ -1,4 +1,4 @@
-// The closed list of permissions an API key (or access token) can carry.
+// The closed list of permissions an API key, user token or access token can carry.
 export const PERMISSIONS = [
   "tenants:read",
   "applications:read",
@@ -19,3 +19,7 @@ export const PERMISSIONS = [
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
+
+/** API keys (`sk_`) and the access tokens (`at_`) exchanged for user tokens: both are bearer credentials. */
+export const CREDENTIAL_KINDS = ["api_key", "access_token"] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];

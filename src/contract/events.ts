@@ -1,0 +1,38 @@
+// Webhook events: their types, and the read permission that covers each one's data (a subscriber
+// receives the resource itself, so subscribing needs what reading it would).
+import type { Permission } from "./permissions";
+
+export const EVENT_TYPES = [
+  "license.created",
+  "license.updated",
+  "license.suspended",
+  "license.reinstated",
+  "license.revoked",
+  "license.renewed",
+  "license.expired",
+  "activation.created",
+  "activation.deleted",
+  "token.revoked",
+  "api_key.created",
+  "api_key.revoked",
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
+  "license.created": "licenses:read",
+  "license.updated": "licenses:read",
+  "license.suspended": "licenses:read",
+  "license.reinstated": "licenses:read",
+  "license.revoked": "licenses:read",
+  "license.renewed": "licenses:read",
+  "license.expired": "licenses:read",
+  "activation.created": "activations:read",
+  "activation.deleted": "activations:read",
+  "token.revoked": "licenses:read",
+  "api_key.created": "api_keys:read",
+  "api_key.revoked": "api_keys:read",
+};
+
+export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

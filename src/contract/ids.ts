@@ -1,0 +1,29 @@
+// Prefixed ids and secrets (STYLE.md habit 7): a leaked string says what it is. The generators
+// (crypto/random.ts) and the log redactor (logging.ts) both read these lists, so they cannot drift.
+
+/** Resource ids: `<prefix>_` + 22 base58 characters (~128 bits). */
+export const ID_PREFIXES = {
+  tenant: "tnt",
+  application: "app",
+  policy: "pol",
+  license: "lic",
+  activation: "act",
+  credential: "key",
+  userToken: "usr",
+  webhookEndpoint: "whk",
+  webhookEvent: "msg",
+  webhookDelivery: "dlv",
+  auditEntry: "aud",
+  request: "req",
+} as const;
+
+export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];
+
+/** The prefix of every secret this service makes or takes; the redactor masks anything after one. */
+export const SECRET_PREFIXES = {
+  licenseKey: "lk",
+  apiKey: "sk",
+  accessToken: "at",
+  operatorToken: "op",
+  webhookSecret: "whsec",
+} as const;
