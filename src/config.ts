@@ -1,7 +1,7 @@
-// Deployment settings derived from vars, in one place.
-
+// Deployment settings derived from vars and secrets, in one place.
 import { DEFAULT_TOKEN_USE } from "./contract/tokens";
 import { AppError } from "./errors";
+import type { ServiceConfig } from "./services/context";
 
 /**
  * The token `iss` and base of every advertised URL. Never the request's Host: that would let any
@@ -21,3 +21,14 @@ export function issuerOf(env: Pick<Env, "ISSUER">): string {
 export const tokenUseOf = (env: Pick<Env, "TOKEN_USE">) => env.TOKEN_USE?.trim() || DEFAULT_TOKEN_USE;
 
 export const jwksUriOf = (issuer: string) => `${issuer}/v1/licenses/jwks`;
+
+/** What the services read of the deployment. */
+export function serviceConfig(env: Env): ServiceConfig {
+  return {
+    issuer: () => issuerOf(env),
+    tokenUse: tokenUseOf(env),
+    signingKeys: env.SIGNING_KEYS,
+    webhookSecretsKey: env.WEBHOOK_SECRETS_KEY ?? "",
+    allowLoopbackWebhooks: env.WEBHOOK_ALLOW_LOOPBACK === "true",
+  };
+}

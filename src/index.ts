@@ -5,6 +5,7 @@ import { scope } from "./middleware/scope";
 import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
 import { registerDocs } from "./routes/docs";
 import { registerHealthz } from "./routes/healthz";
+import { answerJwksFast, rememberJwksHeaders } from "./routes/jwks-fast-path";
 import { registerOpenApi } from "./routes/openapi";
 import { registerReadyz } from "./routes/readyz";
 import { registerV1ApiKeysCreate } from "./routes/v1_api_keys_create";
@@ -29,7 +30,7 @@ import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
 import { registerV1LicensesGet } from "./routes/v1_licenses_get";
 import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
 import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
-import { answerJwksFast, registerV1LicensesJwks, rememberJwksHeaders } from "./routes/v1_licenses_jwks";
+import { registerV1LicensesJwks } from "./routes/v1_licenses_jwks";
 import { registerV1LicensesLifecycle } from "./routes/v1_licenses_lifecycle";
 import { registerV1LicensesList } from "./routes/v1_licenses_list";
 import { registerV1LicensesRenew } from "./routes/v1_licenses_renew";
@@ -59,7 +60,7 @@ import { registerV1WebhooksRotateSecret } from "./routes/v1_webhooks_rotate_secr
 import { registerV1WebhooksUpdate } from "./routes/v1_webhooks_update";
 import { registerWebhookEvents } from "./routes/webhook-events";
 import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
-import { runScheduled } from "./services/scheduled";
+import { runScheduledJobs } from "./scheduled";
 
 const app = createApp();
 
@@ -170,6 +171,6 @@ export default {
   },
   // Cron (wrangler.toml [triggers]): webhook retries, license.expired events, sweeps.
   scheduled: async (_controller, env, ctx) => {
-    ctx.waitUntil(runScheduled(env));
+    ctx.waitUntil(runScheduledJobs(env));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,8 +1,8 @@
-// Prints, as JSON, the SQL text and parameters that src/db/queries/license-lookup.ts sends for a
+// Prints, as JSON, the SQL text and parameters that src/db/repositories/licenses.ts sends for a
 // plain key lookup (no device), with "$KEY_HASH" where the key hash goes. The floor worker and the
 // Node peer run exactly this statement, so they stay in step with the service's query.
 // Bundled by esbuild for Node and run in a child process (bench/lib/service-node.ts).
-import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
+import { findLicenseByKeyHash } from "@service/db/repositories/licenses";
 
 const KEY_HASH = "$KEY_HASH";
 let captured: { text: string; values: unknown[] } | undefined;

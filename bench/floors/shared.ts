@@ -20,7 +20,7 @@ export interface FloorContext {
 export async function signLicenseToken(env: FloorEnv, subject: object): Promise<string> {
   // `subject` is the service's TokenSubject (src/crypto/license-token.ts); `@service` modules are
   // untyped on this side (bench/capture/service-modules.d.ts), so it is not restated here.
-  const { token } = await issueLicenseToken(await getKeyRing(env), subject, { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() });
+  const { token } = await issueLicenseToken(await getKeyRing(env.SIGNING_KEYS), subject, { issuer: env.ISSUER, tokenUse: env.TOKEN_USE, now: new Date() });
   return token as string;
 }
 

@@ -1,11 +1,11 @@
 // Floor "verify": the service's verify with everything but the essentials taken away. Parse the
-// body, hash the key, run the service's own single lookup (src/db/queries/license-lookup.ts)
+// body, hash the key, run the service's own single lookup (src/db/repositories/licenses.ts)
 // through its own HTTP query function (src/db/client.ts), then sign one token.
 //   POST /lookup   the lookup only (the floor for validate)
 //   POST /verify   lookup + one signature (the floor for verify)
 import { sha256Hex } from "@service/crypto/hash";
 import { httpRows } from "@service/db/client";
-import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
+import { findLicenseByKeyHash } from "@service/db/repositories/licenses";
 import { type FloorContext, type FloorEnv, json, signLicenseToken } from "./shared.ts";
 
 /** The floor's whole answer for one license key (the probe runs it too, on a replayed database). */

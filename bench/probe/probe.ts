@@ -10,11 +10,11 @@ import { sha256Hex } from "@service/crypto/hash";
 import { getKeyRing } from "@service/crypto/keys";
 import { issueLicenseToken } from "@service/crypto/license-token";
 import { connectDb, httpRows } from "@service/db/client";
-import { findLicenseByKeyHash } from "@service/db/queries/license-lookup";
+import { findLicenseByKeyHash } from "@service/db/repositories/licenses";
 import * as schema from "@service/db/schema";
 import service from "@service/index";
 import { createLogger } from "@service/logging";
-import { ValidateBody } from "@service/routes/license-schemas";
+import { ValidateBody } from "@service/routes/requests/public-body";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { type FloorContext, json } from "../floors/shared.ts";
 import { floorAnswer } from "../floors/verify.ts";
@@ -99,7 +99,7 @@ type Case = (env: ProbeEnv) => Promise<unknown> | unknown;
 /** The token verify issues for license 1, signed with the current key of `keys.SIGNING_KEYS`. */
 const issueBenchToken = async (env: ProbeEnv, keys: { SIGNING_KEYS: string }) =>
   issueLicenseToken(
-    await getKeyRing(keys),
+    await getKeyRing(keys.SIGNING_KEYS),
     {
       licenseId: "lic_bench0000000000001",
       applicationId: "app_bench",
@@ -136,7 +136,7 @@ const CASES: Record<string, Case> = {
     await findLicenseByKeyHash(httpRows(env), await sha256Hex(env.PROBE_LICENSE_KEY));
   },
   sha256_hex: (env) => sha256Hex(env.PROBE_LICENSE_KEY),
-  key_ring_cached: (env) => getKeyRing(env),
+  key_ring_cached: (env) => getKeyRing(env.SIGNING_KEYS),
   issue_token: (env) => issueBenchToken(env, env),
   validate_body_zod: (env) => ValidateBody.parse({ license_key: env.PROBE_LICENSE_KEY }),
   log_line_warn: () =>
@@ -146,7 +146,7 @@ const CASES: Record<string, Case> = {
   issue_token_eddsa: (env) => issueBenchToken(env, { SIGNING_KEYS: env.PROBE_EDDSA_KEYS }),
   etag_sha1_jwks: async (env) => {
     // What hono's etag() does on every JWKS response: clone the body, read it, SHA-1 it.
-    const res = new Response((await getKeyRing(env)).jwksBody);
+    const res = new Response((await getKeyRing(env.SIGNING_KEYS)).jwksBody);
     const buf = await res.clone().arrayBuffer();
     const digest = await crypto.subtle.digest("SHA-1", buf);
     await res.arrayBuffer();

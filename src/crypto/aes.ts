@@ -5,8 +5,7 @@ const unb64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeA
 
 let cached: { source: string; key: Promise<CryptoKey> } | undefined;
 
-function secretsKey(env: Pick<Env, "WEBHOOK_SECRETS_KEY">): Promise<CryptoKey> {
-  const source = env.WEBHOOK_SECRETS_KEY ?? "";
+function secretsKey(source: string): Promise<CryptoKey> {
   if (cached?.source !== source) {
     const raw = (() => {
       try {
@@ -26,22 +25,23 @@ function secretsKey(env: Pick<Env, "WEBHOOK_SECRETS_KEY">): Promise<CryptoKey> {
 }
 
 /** `aad` binds the ciphertext to its row (e.g. the endpoint id), so it cannot be moved to another. */
-export async function encryptSecret(env: Pick<Env, "WEBHOOK_SECRETS_KEY">, plaintext: string, aad: string): Promise<string> {
+/** `secretsKey`: the WEBHOOK_SECRETS_KEY secret, base64 of 32 bytes. */
+export async function encryptSecret(secretsKeyBase64: string, plaintext: string, aad: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(aad) },
-    await secretsKey(env),
+    await secretsKey(secretsKeyBase64),
     new TextEncoder().encode(plaintext),
   );
   return `v1.${b64(iv)}.${b64(new Uint8Array(ct))}`;
 }
 
-export async function decryptSecret(env: Pick<Env, "WEBHOOK_SECRETS_KEY">, sealed: string, aad: string): Promise<string> {
+export async function decryptSecret(secretsKeyBase64: string, sealed: string, aad: string): Promise<string> {
   const [version, iv, ct] = sealed.split(".");
   if (version !== "v1" || !iv || !ct) throw new Error("unknown secret format");
   const plain = await crypto.subtle.decrypt(
     { name: "AES-GCM", iv: unb64(iv), additionalData: new TextEncoder().encode(aad) },
-    await secretsKey(env),
+    await secretsKey(secretsKeyBase64),
     unb64(ct),
   );
   return new TextDecoder().decode(plain);

@@ -131,8 +131,9 @@ async function buildKeyRing(source: string, nowMs: number): Promise<KeyRing> {
 // and rebuilt when a retired key reaches its `retire_after`.
 let cached: { source: string; ring: Promise<KeyRing>; validUntilMs: number } | undefined;
 
-export function getKeyRing(env: Pick<Env, "SIGNING_KEYS">): Promise<KeyRing> {
-  const source = env.SIGNING_KEYS ?? "";
+/** The ring of the SIGNING_KEYS secret's text. */
+export function getKeyRing(signingKeys: string | undefined): Promise<KeyRing> {
+  const source = signingKeys ?? "";
   const now = Date.now();
   if (cached?.source !== source || now >= cached.validUntilMs) {
     const ring = buildKeyRing(source, now);

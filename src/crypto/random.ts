@@ -49,4 +49,5 @@ export const newAccessToken = () => `${SECRET_PREFIXES.accessToken}_${randomBase
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
 export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;
+
 import { type IdPrefix, SECRET_PREFIXES } from "../contract/ids";

@@ -6,28 +6,13 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import type { Permission } from "../contract/permissions";
-import type { PlanTier } from "../contract/tokens";
 import { secretsEqual } from "../crypto/compare";
 import { sha256Hex } from "../crypto/hash";
 import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
-import { type CredentialRow, credentialUsable, findApiKeyByHash, touchApiKey } from "../db/queries/api-keys";
+import type { CredentialRow } from "../db/repositories/credentials";
 import { AppError, unauthorized } from "../errors";
+import { actorOf, credentialUsable } from "../services/credentials";
 import { assertNotBlocked, authFailure, enforceTenantLimit } from "./rate-limit";
-
-export interface AuthContext {
-  tenantId: string;
-  planTier: PlanTier;
-  /** The credential's id (`key_...`), recorded as the actor of what it changes. */
-  keyId: string;
-  permissions: readonly Permission[];
-  /**
-   * Set for access tokens: what they create or extend may not outlive them (services/credentials.ts).
-   */
-  accessToken?: { expiresAt: Date; userTokenId: string; userTokenGeneration: number };
-}
-
-/** `last_used_at` is refreshed at most this often, so busy keys don't write on every request. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +(\S+)$/i.exec(header ?? "");
@@ -53,15 +38,10 @@ export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
 export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undefined): Promise<void> {
   const now = Date.now();
   if (!key || !credentialUsable(key, now)) throw await authFailure(c, unauthorized());
-  const auth: AuthContext = { tenantId: key.tenantId, planTier: key.planTier, keyId: key.id, permissions: key.permissions };
-  if (key.kind === "access_token") {
-    auth.accessToken = { expiresAt: key.expiresAt!, userTokenId: key.userTokenId!, userTokenGeneration: key.userTokenGeneration! };
-  }
-  await enforceTenantLimit(c, auth);
-  c.set("auth", auth);
-  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    c.var.defer(touchApiKey(c.var.db(), key.id));
-  }
+  const actor = actorOf(key);
+  await enforceTenantLimit(c, actor);
+  c.set("auth", actor);
+  c.var.services.credentials.touch(key, now);
 }
 
 /**
@@ -71,7 +51,7 @@ export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undef
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const keyHash = await bearerKeyHash(c);
-    await admitApiKey(c, await findApiKeyByHash(c.var.rows(), keyHash));
+    await admitApiKey(c, await c.var.services.credentials.find(keyHash));
     await next();
   });
 

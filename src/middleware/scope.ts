@@ -1,10 +1,14 @@
-// Per-request services: a request id, a structured logger bound to it, a database handle that
-// connects only when first used, and `defer` for work that must not delay the response.
+// The request scope: a request id, a structured logger bound to it, and the request's services
+// (src/services) over a database handle that connects only when first used, with `defer` for
+// work that must not delay the response. The scheduled handler opens the same scope.
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
+import { serviceConfig } from "../config";
 import { newId } from "../crypto/random";
 import { connectDb, type DbConnection, httpRows } from "../db/client";
-import { createLogger, logRequest } from "../logging";
+import { createLogger, type Logger, logRequest } from "../logging";
+import { type Actor, createServices, type Services } from "../services";
+import { serializeEvent } from "../wire/events";
 
 /**
  * A caller's own correlation id, kept for the logs only. Request ids are always made here: one
@@ -16,13 +20,48 @@ function clientRequestId(header: string | undefined): string | undefined {
   return header !== undefined && CLIENT_REQUEST_ID.test(header) ? header : undefined;
 }
 
+export interface Scope {
+  services: Services;
+  /** Waits for the deferred work, then closes the pool: hand it to `ctx.waitUntil`. */
+  close(): Promise<unknown> | undefined;
+}
+
+/** Services for one request or one scheduled run; `actor` is read when a service needs it. */
+export function openScope(env: Env, options: { log: Logger; requestId?: string; actor?: () => Actor | undefined }): Scope {
+  let connection: DbConnection | undefined;
+  const deferred: Promise<unknown>[] = [];
+  const services = createServices({
+    config: serviceConfig(env),
+    db: () => {
+      connection ??= connectDb(env);
+      return connection.db;
+    },
+    rows: () => httpRows(env),
+    kv: env.REVOCATIONS,
+    actor: options.actor ?? (() => undefined),
+    requestId: options.requestId,
+    defer: (work) => {
+      deferred.push(work.catch((err) => options.log.error("deferred work failed", { error: err })));
+    },
+    log: options.log,
+    serializeEvent,
+  });
+  return {
+    services,
+    close() {
+      if (!connection && deferred.length === 0) return undefined;
+      return Promise.allSettled(deferred).then(() => connection?.pool.end().catch(() => {}));
+    },
+  };
+}
+
 /**
  * Put it first. It answers `X-Request-Id` with a fresh `req_` id on every response; after the
  * response, deferred work runs and then the request's pool is closed, all inside `ctx.waitUntil`.
  *
  * @example
  * app.use(scope());
- * app.get("/x", (c) => { c.var.defer(sendLater()); return c.json(await c.var.db().select()...) });
+ * app.get("/x", async (c) => c.json(await c.var.services.licenses.get(id)));
  */
 export const scope = () =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -32,30 +71,14 @@ export const scope = () =>
     c.header("X-Request-Id", requestId);
     const clientId = clientRequestId(c.req.header("X-Request-Id"));
     const log = createLogger(clientId ? { request_id: requestId, client_request_id: clientId } : { request_id: requestId }, c.env.LOG_LEVEL);
-    let connection: DbConnection | undefined;
-    const deferred: Promise<unknown>[] = [];
     c.set("log", log);
-    c.set("db", () => {
-      connection ??= connectDb(c.env);
-      return connection.db;
-    });
-    c.set("rows", () => httpRows(c.env));
-    c.set("defer", (work) => {
-      deferred.push(work.catch((err) => log.error("deferred work failed", { error: err })));
-    });
+    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth") });
+    c.set("services", opened.services);
     try {
       await next();
     } finally {
       logRequest(log, { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Date.now() - started });
-      if (connection || deferred.length > 0) {
-        const pool = () => connection?.pool;
-        c.executionCtx.waitUntil(
-          Promise.allSettled(deferred).then(() =>
-            pool()
-              ?.end()
-              .catch(() => {}),
-          ),
-        );
-      }
+      const closing = opened.close();
+      if (closing) c.executionCtx.waitUntil(closing);
     }
   });

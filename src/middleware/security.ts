@@ -155,3 +155,6 @@ export const publicRoutesCors = () => {
   // the handler, which copies the whole response once more on every public request.
   return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() ? corsMiddleware(c, next) : next()));
 };
+
+/** Public by nature (JWKS, discovery): any origin may read them, preflights included, for `If-None-Match`. */
+export const publicCors = () => cors({ origin: "*", allowMethods: ["GET", "HEAD"], allowHeaders: ["If-None-Match"], exposeHeaders: ["ETag"], maxAge: 86400 });

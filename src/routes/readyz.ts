@@ -1,9 +1,8 @@
 // Readiness: Postgres answers a query and KV answers a read. 503 (with which one failed) otherwise.
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { App } from "../app";
 import { AppError } from "../errors";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
 
 const route = createRoute({
   method: "get",
@@ -27,26 +26,9 @@ const route = createRoute({
   },
 });
 
-const CHECK_TIMEOUT_MS = 3_000;
-
-async function probe(work: () => Promise<unknown>): Promise<"ok" | "unavailable"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timed out")), CHECK_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([work(), timeout]);
-    return "ok";
-  } catch {
-    return "unavailable";
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
-
 export const registerReadyz = (app: App) =>
   app.openapi(route, async (c) => {
-    const [database, kv] = await Promise.all([probe(() => c.var.db().execute(sql`select 1`)), probe(() => c.env.REVOCATIONS.get("readyz"))]);
+    const { database, kv } = await c.var.services.health.readiness();
     if (database !== "ok" || kv !== "ok") {
       c.var.log.warn("not ready", { database, kv });
       throw new AppError("SERVICE_UNAVAILABLE", "A dependency is unavailable.", {

@@ -3,10 +3,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { AppError } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { createApiKey } from "../services/credentials";
-import { ApiKeyWithSecret, apiKeyBody, Permissions } from "./credential-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ApiKeyWithSecret, apiKeyBody, Permissions } from "../wire/credentials";
+import { jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -40,17 +39,6 @@ export const registerV1ApiKeysCreate = (app: App) =>
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
       throw new AppError("VALIDATION_FAILED", "expires_at must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
     }
-    const { row, secret } = await withChanges(c, async (tx, record) => {
-      const created = await createApiKey(tx, c.var.auth, { name: input.name, permissions: input.permissions, expiresAt });
-      const body = apiKeyBody(created.row);
-      await record({
-        action: "api_key.create",
-        targetType: "api_key",
-        targetId: created.row.id,
-        details: { permissions: body.permissions },
-        event: { type: "api_key.created", data: body },
-      });
-      return created;
-    });
+    const { row, secret } = await c.var.services.credentials.createApiKey({ name: input.name, permissions: input.permissions, expiresAt });
     return c.json({ ...apiKeyBody(row), key: secret }, 201);
   });

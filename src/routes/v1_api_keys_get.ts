@@ -1,12 +1,10 @@
 // GET /v1/api-keys/{id}
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { getApiKey } from "../db/queries/admin";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { IdParam } from "./admin-schemas";
-import { ApiKey, apiKeyBody } from "./credential-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ApiKey, apiKeyBody } from "../wire/credentials";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -24,8 +22,4 @@ const route = createRoute({
 });
 
 export const registerV1ApiKeysGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await getApiKey(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!row) throw notFound("API key");
-    return c.json(apiKeyBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(apiKeyBody(await c.var.services.credentials.getApiKey(c.req.valid("param").id)), 200));

@@ -1,12 +1,10 @@
 // GET /v1/api-keys: the tenant's API keys (prefix and metadata only, never a secret or hash).
 import { createRoute } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { apiKeys } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { ApiKey, apiKeyBody } from "./credential-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { ApiKey, apiKeyBody } from "../wire/credentials";
+import { PageQuery } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -26,12 +24,6 @@ const route = createRoute({
 export const registerV1ApiKeysList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(
-      c.var.db(),
-      apiKeys,
-      c.var.auth.tenantId,
-      { limit: query.limit, startingAfter: query.starting_after },
-      eq(apiKeys.kind, "api_key"),
-    );
+    const page = await c.var.services.credentials.listApiKeys({ limit: query.limit, startingAfter: query.starting_after });
     return c.json({ ...page, data: page.data.map(apiKeyBody) }, 200);
   });

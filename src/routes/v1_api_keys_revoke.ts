@@ -2,11 +2,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { revokeApiKey } from "../services/credentials";
-import { IdParam } from "./admin-schemas";
-import { ApiKey, apiKeyBody } from "./credential-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ApiKey, apiKeyBody } from "../wire/credentials";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "post",
@@ -25,12 +23,4 @@ const route = createRoute({
 });
 
 export const registerV1ApiKeysRevoke = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await withChanges(c, async (tx, record) => {
-      const { row, changed } = await revokeApiKey(tx, c.var.auth, id);
-      if (changed) await record({ action: "api_key.revoke", targetType: "api_key", targetId: id, event: { type: "api_key.revoked", data: apiKeyBody(row) } });
-      return row;
-    });
-    return c.json(apiKeyBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(apiKeyBody(await c.var.services.credentials.revokeApiKey(c.req.valid("param").id)), 200));

@@ -3,11 +3,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { rotateApiKey } from "../services/credentials";
-import { IdParam } from "./admin-schemas";
-import { ApiKey, ApiKeyWithSecret, apiKeyBody } from "./credential-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ApiKey, ApiKeyWithSecret, apiKeyBody } from "../wire/credentials";
+import { IdParam, jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -42,17 +40,6 @@ const route = createRoute({
 
 export const registerV1ApiKeysRotate = (app: App) =>
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const rotated = await withChanges(c, async (tx, record) => {
-      const result = await rotateApiKey(tx, c.var.auth, id, c.req.valid("json").grace_period_s);
-      await record({
-        action: "api_key.rotate",
-        targetType: "api_key",
-        targetId: id,
-        details: { replaced_by: result.fresh.id, old_key_expires_at: result.retired.expiresAt?.toISOString() },
-        event: { type: "api_key.created", data: { ...apiKeyBody(result.fresh), rotated_from: id } },
-      });
-      return result;
-    });
+    const rotated = await c.var.services.credentials.rotateApiKey(c.req.valid("param").id, c.req.valid("json").grace_period_s);
     return c.json({ key: { ...apiKeyBody(rotated.fresh), key: rotated.secret }, previous: apiKeyBody(rotated.retired) }, 200);
   });

@@ -3,11 +3,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { updateApiKey } from "../services/credentials";
-import { IdParam } from "./admin-schemas";
-import { ApiKey, apiKeyBody } from "./credential-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ApiKey, apiKeyBody } from "../wire/credentials";
+import { IdParam, jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -37,14 +35,7 @@ const route = createRoute({
 export const registerV1ApiKeysUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const row = await withChanges(c, async (tx, record) => {
-      const updated = await updateApiKey(tx, c.var.auth, id, {
-        name: input.name,
-        expiresAt: input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at),
-      });
-      await record({ action: "api_key.update", targetType: "api_key", targetId: id, details: { fields: Object.keys(input) } });
-      return updated;
-    });
+    const expiresAt = input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at);
+    const row = await c.var.services.credentials.updateApiKey(c.req.valid("param").id, { name: input.name, expiresAt }, Object.keys(input));
     return c.json(apiKeyBody(row), 200);
   });

@@ -1,13 +1,11 @@
 // POST /v1/applications: a product of the tenant; its id is the `aud` of its license tokens.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { newId } from "../crypto/random";
-import { applications } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { Application, applicationBody } from "./admin-schemas";
-import { ApplicationFields } from "./application-fields";
-import { errorResponses, jsonBody } from "./schemas";
+import { Application, applicationBody } from "../wire/applications";
+import { errorResponses } from "../wire/common";
+import { ApplicationFields } from "./requests/application-fields";
+import { jsonBody } from "./requests/common";
 
 const Body = z.strictObject({ name: ApplicationFields.name }).openapi("CreateApplicationRequest");
 
@@ -27,15 +25,4 @@ const route = createRoute({
 });
 
 export const registerV1ApplicationsCreate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const row = await withChanges(c, async (tx, record) => {
-      const [created] = await tx
-        .insert(applications)
-        .values({ id: newId("app"), tenantId: c.var.auth.tenantId, name: input.name })
-        .returning();
-      await record({ action: "application.create", targetType: "application", targetId: created!.id, details: { name: input.name } });
-      return created!;
-    });
-    return c.json(applicationBody(row), 201);
-  });
+  app.openapi(route, async (c) => c.json(applicationBody(await c.var.services.applications.create(c.req.valid("json").name)), 201));

@@ -1,7 +1,6 @@
 // DELETE /v1/applications/{id}: remove an application nothing uses any more. While policies or
 // licenses still belong to it the foreign keys refuse, and so does this route (409).
 import type { App } from "../app";
-import { deleteApplication } from "../db/queries/admin";
 import { registerRestrictedDelete } from "./restricted-delete";
 
 export const registerV1ApplicationsDelete = (app: App) =>
@@ -12,6 +11,5 @@ export const registerV1ApplicationsDelete = (app: App) =>
     noun: "Application",
     idPrefix: "app",
     permission: "applications:write",
-    remove: deleteApplication,
-    inUse: "The application still has policies or licenses; delete those first.",
+    remove: (services, id) => services.applications.remove(id),
   });

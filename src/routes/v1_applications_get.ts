@@ -1,11 +1,10 @@
 // GET /v1/applications/{id}: one application of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { getApplication } from "../db/queries/admin";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { Application, applicationBody, IdParam } from "./admin-schemas";
-import { errorResponses } from "./schemas";
+import { Application, applicationBody } from "../wire/applications";
+import { errorResponses } from "../wire/common";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -23,8 +22,4 @@ const route = createRoute({
 });
 
 export const registerV1ApplicationsGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await getApplication(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!row) throw notFound("Application");
-    return c.json(applicationBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(applicationBody(await c.var.services.applications.get(c.req.valid("param").id)), 200));

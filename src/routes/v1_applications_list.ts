@@ -1,11 +1,10 @@
 // GET /v1/applications: the tenant's applications, newest first.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { applications } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { Application, applicationBody } from "./admin-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { Application, applicationBody } from "../wire/applications";
+import { errorResponses, pageOf } from "../wire/common";
+import { PageQuery } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -25,6 +24,6 @@ const route = createRoute({
 export const registerV1ApplicationsList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(c.var.db(), applications, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after });
+    const page = await c.var.services.applications.list({ limit: query.limit, startingAfter: query.starting_after });
     return c.json({ ...page, data: page.data.map(applicationBody) }, 200);
   });

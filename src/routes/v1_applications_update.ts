@@ -1,13 +1,11 @@
 // PATCH /v1/applications/{id}: rename an application. Its id (the token `aud`) never changes.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { updateApplication } from "../db/queries/admin";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { Application, applicationBody, IdParam } from "./admin-schemas";
-import { ApplicationFields } from "./application-fields";
-import { errorResponses, jsonBody } from "./schemas";
+import { Application, applicationBody } from "../wire/applications";
+import { errorResponses } from "../wire/common";
+import { ApplicationFields } from "./requests/application-fields";
+import { IdParam, jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({ name: ApplicationFields.name.optional() })
@@ -31,13 +29,6 @@ const route = createRoute({
 
 export const registerV1ApplicationsUpdate = (app: App) =>
   app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const row = await withChanges(c, async (tx, record) => {
-      const updated = await updateApplication(tx, c.var.auth.tenantId, id, { name: input.name });
-      if (!updated) throw notFound("Application");
-      await record({ action: "application.update", targetType: "application", targetId: id, details: { name: input.name } });
-      return updated;
-    });
+    const row = await c.var.services.applications.update(c.req.valid("param").id, c.req.valid("json"));
     return c.json(applicationBody(row), 200);
   });

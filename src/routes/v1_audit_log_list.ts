@@ -1,10 +1,11 @@
 // GET /v1/audit-log: the tenant's audit trail, newest first, with each row's chain hashes.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { auditLog } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses, PageQuery, pageOf, Timestamp } from "./schemas";
+import { auditEntryBody } from "../wire/audit";
+import { errorResponses, pageOf, Timestamp } from "../wire/common";
+import { PageQuery } from "./requests/common";
 
 const AuditEntry = z
   .object({
@@ -40,24 +41,6 @@ const route = createRoute({
 export const registerV1AuditLogList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(c.var.db(), auditLog, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after });
-    return c.json(
-      {
-        ...page,
-        data: page.data.map((row) => ({
-          id: row.id,
-          seq: row.seq,
-          actor: row.actor,
-          action: row.action,
-          target_type: row.targetType,
-          target_id: row.targetId,
-          request_id: row.requestId,
-          details: row.details,
-          prev_hash: row.prevHash,
-          hash: row.hash,
-          created_at: row.createdAt.toISOString(),
-        })),
-      },
-      200,
-    );
+    const page = await c.var.services.audit.list({ limit: query.limit, startingAfter: query.starting_after });
+    return c.json({ ...page, data: page.data.map(auditEntryBody) }, 200);
   });

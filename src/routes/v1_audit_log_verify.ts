@@ -2,8 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { verifyChain } from "../services/audit";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
 
 const Report = z
   .object({
@@ -27,4 +26,4 @@ const route = createRoute({
   },
 });
 
-export const registerV1AuditLogVerify = (app: App) => app.openapi(route, async (c) => c.json(await verifyChain(c.var.db(), c.var.auth.tenantId), 200));
+export const registerV1AuditLogVerify = (app: App) => app.openapi(route, async (c) => c.json(await c.var.services.audit.verify(), 200));

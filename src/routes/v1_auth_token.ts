@@ -4,9 +4,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { unauthorized } from "../errors";
 import { assertNotBlocked, authFailure } from "../middleware/rate-limit";
-import { ACCESS_TOKEN_TTL_S, exchangeUserToken } from "../services/credentials";
-import { Permissions } from "./credential-schemas";
-import { errorResponses, jsonBody, Timestamp } from "./schemas";
+import { ACCESS_TOKEN_TTL_S } from "../services/credentials";
+import { errorResponses, Timestamp } from "../wire/common";
+import { Permissions } from "../wire/credentials";
+import { jsonBody } from "./requests/common";
 
 const Body = z.strictObject({ user_token: z.string().min(1).max(64) }).openapi("AccessTokenRequest");
 
@@ -40,7 +41,7 @@ export const registerV1AuthToken = (app: App) =>
   app.openapi(route, async (c) => {
     assertNotBlocked(c);
     const { user_token } = c.req.valid("json");
-    const issued = UUID.test(user_token) ? await exchangeUserToken(c.var.db(), user_token.toLowerCase()) : undefined;
+    const issued = UUID.test(user_token) ? await c.var.services.credentials.exchangeUserToken(user_token.toLowerCase()) : undefined;
     if (!issued) throw await authFailure(c, unauthorized());
     c.header("Cache-Control", "no-store");
     return c.json(

@@ -1,12 +1,12 @@
 // POST /v1/licenses/activate: bind a device to a license, under its policy's seat limit.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { activate } from "../services/activations";
-import { withChanges } from "../services/changes";
-import { ActivationResponse } from "./activation-schemas";
-import { Domain, publicLicenseBody, text } from "./public-body";
-import { errorResponses, jsonBody, Metadata } from "./schemas";
+import { ActivationResponse, activationBody } from "../wire/activations";
+import { errorResponses } from "../wire/common";
+import { jsonBody, Metadata } from "./requests/common";
+import { Domain, publicLicenseBody, text } from "./requests/public-body";
 
 const Body = publicLicenseBody(
   "ActivateRequest",
@@ -41,7 +41,7 @@ const route = createRoute({
 export const registerV1LicensesActivate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const outcome = await activate((work) => withChanges(c, work), {
+    const outcome = await c.var.services.activations.activate({
       licenseKey: input.license_key,
       fingerprint: input.fingerprint,
       name: input.name,
@@ -51,5 +51,5 @@ export const registerV1LicensesActivate = (app: App) =>
       idempotencyKey: c.req.valid("header")["idempotency-key"],
       now: new Date(),
     });
-    return c.json(outcome.body, outcome.status);
+    return c.json({ activation: activationBody(outcome.activation, outcome.heartbeatIntervalS), created: outcome.created }, outcome.status);
   });

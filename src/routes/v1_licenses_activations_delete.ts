@@ -1,16 +1,12 @@
 // DELETE /v1/licenses/{id}/activations[/{activation_id}]: release one or every seat of a license.
 // The row stays as history (`deactivated_at`, reason `admin`); the seat is free at once.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { App, AppEnv } from "../app";
-import { lockLicenseById, releaseActivations, syncActivationCount } from "../db/queries/activations";
-import { notFound } from "../errors";
+import type { App } from "../app";
+import type { ActivationRow } from "../db/repositories/activations";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { activationBody } from "../services/activations";
-import { withChanges } from "../services/changes";
-import { Activation } from "./activation-schemas";
-import { ActivationParams, IdParam } from "./admin-schemas";
-import { errorResponses } from "./schemas";
+import { Activation, activationBody } from "../wire/activations";
+import { errorResponses } from "../wire/common";
+import { ActivationParams, IdParam } from "./requests/common";
 
 const Released = z.object({ data: z.array(Activation) }).openapi("ReleasedActivations");
 
@@ -40,32 +36,12 @@ const all = createRoute({
   request: { params: IdParam("lic") },
 });
 
-async function release(c: Context<AppEnv>, licenseId: string, activationId?: string) {
-  const tenantId = c.var.auth.tenantId;
-  const released = await withChanges(c, async (tx, record) => {
-    if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
-    const now = new Date();
-    const rows = await releaseActivations(tx, licenseId, now, activationId);
-    if (activationId && rows.length === 0) throw notFound("Activation");
-    await syncActivationCount(tx, licenseId, now);
-    for (const row of rows) {
-      await record({
-        action: "activation.delete",
-        targetType: "activation",
-        targetId: row.id,
-        details: { license_id: licenseId },
-        event: { type: "activation.deleted", data: { ...activationBody(row), reason: "admin" } },
-      });
-    }
-    return rows;
-  });
-  return { data: released.map((row) => activationBody(row)) };
-}
+const released = (rows: ActivationRow[]) => ({ data: rows.map((row) => activationBody(row)) });
 
 export const registerV1LicensesActivationsDelete = (app: App) => {
   app.openapi(one, async (c) => {
     const { id, activation_id } = c.req.valid("param");
-    return c.json(await release(c, id, activation_id), 200);
+    return c.json(released(await c.var.services.activations.release(id, activation_id)), 200);
   });
-  app.openapi(all, async (c) => c.json(await release(c, c.req.valid("param").id), 200));
+  app.openapi(all, async (c) => c.json(released(await c.var.services.activations.release(c.req.valid("param").id)), 200));
 };

@@ -2,16 +2,11 @@
 // only; Postgres keeps its SHA-256 hash and a short prefix.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { sha256Hex } from "../crypto/hash";
-import { newId, newLicenseKey, visiblePrefix } from "../crypto/random";
-import { getApplication, getPolicy } from "../db/queries/admin";
-import { licenses } from "../db/schema";
-import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { License, licenseBody } from "./admin-schemas";
-import { LicenseFields } from "./license-fields";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { License, licenseBody } from "../wire/licenses";
+import { jsonBody } from "./requests/common";
+import { LicenseFields } from "./requests/license-fields";
 
 const Body = z
   .strictObject({
@@ -45,39 +40,14 @@ const route = createRoute({
 export const registerV1LicensesCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const tenantId = c.var.auth.tenantId;
-    const db = c.var.db();
-    const policy = await getPolicy(db, tenantId, input.policy_id);
-    if (!policy) throw notFound("Policy");
-    const applicationId = input.application_id ?? policy.applicationId;
-    if (input.application_id && policy.applicationId && input.application_id !== policy.applicationId) {
-      throw new AppError("VALIDATION_FAILED", "The policy belongs to another application.", {
-        details: [{ path: "application_id", message: "Does not match the policy" }],
-      });
-    }
-    if (applicationId && !(await getApplication(db, tenantId, applicationId))) throw notFound("Application");
-    const key = newLicenseKey();
-    const keyHash = await sha256Hex(key);
-    const row = await withChanges(c, async (tx, record) => {
-      const [created] = await tx
-        .insert(licenses)
-        .values({
-          id: newId("lic"),
-          tenantId,
-          applicationId,
-          policyId: policy.id,
-          keyHash,
-          keyPrefix: visiblePrefix(key),
-          plan: input.plan ?? null,
-          features: input.features ?? [],
-          metadata: input.metadata ?? {},
-          allowedCidrs: input.allowed_cidrs ?? [],
-          expiresAt: input.expires_at ? new Date(input.expires_at) : null,
-        })
-        .returning();
-      const body = licenseBody(created!);
-      await record({ action: "license.create", targetType: "license", targetId: created!.id, event: { type: "license.created", data: body } });
-      return created!;
+    const { row, key } = await c.var.services.licenses.create({
+      policyId: input.policy_id,
+      applicationId: input.application_id,
+      plan: input.plan,
+      features: input.features,
+      metadata: input.metadata,
+      allowedCidrs: input.allowed_cidrs,
+      expiresAt: input.expires_at ? new Date(input.expires_at) : null,
     });
     return c.json({ ...licenseBody(row), key }, 201);
   });

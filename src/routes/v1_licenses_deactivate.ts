@@ -1,11 +1,12 @@
 // POST /v1/licenses/deactivate: free a device's seat (subject to the policy's churn budget).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { deactivate } from "../services/activations";
-import { withChanges } from "../services/changes";
-import { Activation, deviceBody } from "./activation-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { Activation, activationBody } from "../wire/activations";
+import { errorResponses } from "../wire/common";
+import { jsonBody } from "./requests/common";
+import { deviceBody } from "./requests/public-body";
 
 const route = createRoute({
   method: "post",
@@ -25,6 +26,6 @@ const route = createRoute({
 export const registerV1LicensesDeactivate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const activation = await deactivate((work) => withChanges(c, work), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
-    return c.json({ activation }, 200);
+    const seat = await c.var.services.activations.deactivate({ licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    return c.json({ activation: activationBody(seat.activation, seat.heartbeatIntervalS) }, 200);
   });

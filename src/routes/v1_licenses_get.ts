@@ -1,11 +1,10 @@
 // GET /v1/licenses/{id}: one license of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { getLicense } from "../db/queries/admin";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { IdParam, License, licenseBody } from "./admin-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { License, licenseBody } from "../wire/licenses";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -23,8 +22,4 @@ const route = createRoute({
 });
 
 export const registerV1LicensesGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await getLicense(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!row) throw notFound("License");
-    return c.json(licenseBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(licenseBody(await c.var.services.licenses.get(c.req.valid("param").id)), 200));

@@ -1,11 +1,12 @@
 // POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
+
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { heartbeat } from "../services/activations";
-import { withChanges } from "../services/changes";
-import { Activation, deviceBody } from "./activation-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { Activation, activationBody } from "../wire/activations";
+import { errorResponses } from "../wire/common";
+import { jsonBody } from "./requests/common";
+import { deviceBody } from "./requests/public-body";
 
 const route = createRoute({
   method: "post",
@@ -28,6 +29,7 @@ const route = createRoute({
 export const registerV1LicensesHeartbeat = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const activation = await heartbeat((work) => withChanges(c, work), { licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    const seat = await c.var.services.activations.heartbeat({ licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    const activation = activationBody(seat.activation, seat.heartbeatIntervalS);
     return c.json({ activation, next_heartbeat_after: activation.next_heartbeat_after }, 200);
   });

@@ -5,16 +5,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { App, AppEnv } from "../app";
-import { issuerOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP } from "../contract/tokens";
-import { getKeyRing } from "../crypto/keys";
-import { type IntrospectionRow, introspectionLookup } from "../db/queries/introspection";
-import { AppError, unavailable } from "../errors";
+import { AppError } from "../errors";
 import { admitApiKey, assertPermission, bearerKeyHash } from "../middleware/auth";
-import { isRevokedInKv } from "../services/revocations";
-import { checkToken, INTROSPECTION_CLOCK_TOLERANCE_S, TOKEN_FAILURE_REASON, type TokenCheck } from "../services/token-verification";
-import { errorResponses } from "./schemas";
-import { presentedToken, tokenBody, validBody } from "./token-body";
+import type { Services } from "../services";
+import { errorResponses } from "../wire/common";
+import { presentedToken, tokenBody, validBody } from "./requests/token-body";
 
 const Body = tokenBody("IntrospectionRequest", {
   token_type_hint: z.string().max(64).optional().openapi({ description: "Ignored: only license tokens are introspected" }),
@@ -30,7 +26,7 @@ const Response = z
   .catchall(z.unknown())
   .openapi("IntrospectionResponse");
 
-type Introspected = { check: TokenCheck; found: IntrospectionRow };
+type Introspected = Awaited<ReturnType<Services["tokens"]["introspectionLookup"]>>;
 
 /**
  * Authentication folded into introspection's one query, and run before the body is validated: the
@@ -42,17 +38,10 @@ const introspectionAuth = () =>
     // The shared auth helpers take the app's own context; this one only adds `introspected`.
     const base = c as unknown as Context<AppEnv>;
     const keyHash = await bearerKeyHash(base);
-    const token = await presentedToken(base);
-    const check = await checkToken(await getKeyRing(c.env), token, {
-      issuer: issuerOf(c.env),
-      tokenUse: tokenUseOf(c.env),
-      clockTolerance: INTROSPECTION_CLOCK_TOLERANCE_S,
-    });
-    const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
-    const found = await introspectionLookup(c.var.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
-    await admitApiKey(base, found?.key);
+    const looked = await c.var.services.tokens.introspectionLookup(keyHash, await presentedToken(base));
+    await admitApiKey(base, looked.found?.key);
     assertPermission(base, "tokens:introspect");
-    c.set("introspected", { check, found: found! });
+    c.set("introspected", looked);
     await next();
   });
 
@@ -88,23 +77,7 @@ export const registerV1LicensesIntrospect = (app: App) =>
     const { token } = validBody<{ token?: string }>(c);
     if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
     const { check, found } = c.var.introspected;
-    const { license, tokenRevoked } = found;
-
-    // A license of another tenant never joins: that caller learns nothing beyond `active: false`.
-    const inactive = (reason: string) => c.json(license ? { active: false, reason } : { active: false }, 200);
-    if (!check.ok) return inactive(TOKEN_FAILURE_REASON[check.code]);
-    if (!license) return c.json({ active: false }, 200);
-    if (tokenRevoked) return inactive("token_revoked");
-    if (license.status === "suspended") return inactive("license_suspended");
-    if (license.status === "revoked") return inactive("license_revoked");
-    if (license.expiresAt && license.expiresAt.getTime() <= Date.now()) return inactive("license_expired");
-
-    let revokedAtEdge: boolean;
-    try {
-      revokedAtEdge = await isRevokedInKv(c.env.REVOCATIONS, c.var.auth.tenantId, check.claims.jti);
-    } catch (err) {
-      throw unavailable(err);
-    }
-    if (revokedAtEdge) return inactive("token_revoked");
-    return c.json({ active: true, ...check.claims, status: license.status, token_type: LICENSE_TOKEN_TYP }, 200);
+    const answer = await c.var.services.tokens.introspect({ check, found: found! });
+    if (!answer.active) return c.json(answer, 200);
+    return c.json({ active: true, ...answer.claims, status: answer.status, token_type: LICENSE_TOKEN_TYP }, 200);
   });

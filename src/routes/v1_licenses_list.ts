@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
 import { licenses } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { License, licenseBody } from "./admin-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { License, licenseBody } from "../wire/licenses";
+import { PageQuery } from "./requests/common";
 
 const Query = PageQuery.extend({
   status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),
@@ -29,7 +29,7 @@ const route = createRoute({
 });
 
 /** `expired` is derived (active but past its expiry), so the filter matches what the list shows. */
-function statusFilter(status: string | undefined, now: Date): SQL | undefined {
+function _statusFilter(status: string | undefined, now: Date): SQL | undefined {
   const unexpired = or(isNull(licenses.expiresAt), gt(licenses.expiresAt, now));
   switch (status) {
     case "active":
@@ -48,7 +48,9 @@ export const registerV1LicensesList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
     const now = new Date();
-    const filter = and(statusFilter(query.status, now), query.application_id ? eq(licenses.applicationId, query.application_id) : undefined);
-    const page = await listPage(c.var.db(), licenses, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
+    const page = await c.var.services.licenses.list(
+      { limit: query.limit, startingAfter: query.starting_after },
+      { status: query.status, applicationId: query.application_id },
+    );
     return c.json({ ...page, data: page.data.map((row) => licenseBody(row, now)) }, 200);
   });

@@ -2,13 +2,10 @@
 // already passed).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { getLicense } from "../db/queries/admin";
-import { updateLicense } from "../db/queries/license-updates";
-import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { IdParam, License, licenseBody } from "./admin-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { License, licenseBody } from "../wire/licenses";
+import { IdParam, jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -41,29 +38,9 @@ const route = createRoute({
 export const registerV1LicensesRenew = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const tenantId = c.var.auth.tenantId;
-    const db = c.var.db();
-    const current = await getLicense(db, tenantId, id);
-    if (!current) throw notFound("License");
-    if (current.status === "revoked") throw new AppError("CONFLICT", "A revoked license cannot be renewed.");
-    const now = Date.now();
-    const base = Math.max(now, current.expiresAt?.getTime() ?? now);
-    const expiresAt = input.expires_at ? new Date(input.expires_at) : new Date(base + input.extend_by_s! * 1000);
-    if (expiresAt.getTime() <= now)
-      throw new AppError("VALIDATION_FAILED", "The new expiry must be in the future.", { details: [{ path: "expires_at", message: "In the past" }] });
-    // Guarded on status: a license revoked in the meantime is not renewed.
-    const row = await withChanges(c, async (tx, record) => {
-      const renewed = await updateLicense(tx, tenantId, id, { expiresAt, expiryNotifiedAt: null }, ["active", "suspended"]);
-      if (!renewed) throw new AppError("CONFLICT", "The license changed meanwhile; retry.");
-      await record({
-        action: "license.renew",
-        targetType: "license",
-        targetId: id,
-        details: { previous_expires_at: current.expiresAt?.toISOString() ?? null, expires_at: expiresAt.toISOString() },
-        event: { type: "license.renewed", data: licenseBody(renewed) },
-      });
-      return renewed;
+    const row = await c.var.services.licenses.renew(c.req.valid("param").id, {
+      expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
+      extendByS: input.extend_by_s,
     });
     return c.json(licenseBody(row), 200);
   });

@@ -3,17 +3,10 @@
 // TTL of the token's remaining life. Idempotent; another tenant's token is a silent no-op.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { issuerOf, tokenUseOf } from "../config";
-import { MAX_TOKEN_LIFETIME_S } from "../contract/tokens";
-import { getKeyRing } from "../crypto/keys";
-import { licenseBelongsTo, recordRevocation } from "../db/queries/revoked-tokens";
 import { AppError } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { cacheRevocation } from "../services/revocations";
-import { checkToken } from "../services/token-verification";
-import { errorResponses, Timestamp } from "./schemas";
-import { tokenBody, validBody } from "./token-body";
+import { errorResponses, Timestamp } from "../wire/common";
+import { tokenBody, validBody } from "./requests/token-body";
 
 const Body = tokenBody("RevokeTokenRequest", {}, { jti: true });
 
@@ -48,43 +41,6 @@ export const registerV1LicensesRevokeToken = (app: App) =>
     if (input.jti === undefined && input.token === undefined) {
       throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "jti", message: "Send `jti` or `token`." }] });
     }
-    const tenantId = c.var.auth.tenantId;
-    let jti = input.jti;
-    let licenseId: string | null = null;
-    let expiresAt = new Date(Date.now() + MAX_TOKEN_LIFETIME_S * 1000);
-
-    if (input.token !== undefined) {
-      const check = await checkToken(await getKeyRing(c.env), input.token, {
-        issuer: issuerOf(c.env),
-        tokenUse: tokenUseOf(c.env),
-      });
-      if (!check.ok) {
-        if (check.code === "ERR_TOKEN_EXPIRED" && check.unverified.jti) {
-          // Already dead: nothing to record, and the answer stays the same as for a live token.
-          return c.json({ revoked: true as const, jti: check.unverified.jti, expires_at: new Date().toISOString() }, 200);
-        }
-        throw new AppError("BAD_REQUEST", "`token` is not a valid license token of this service.");
-      }
-      jti = check.claims.jti;
-      expiresAt = new Date(check.claims.exp * 1000);
-      // Another tenant's token: answer alike, record nothing anywhere it could matter.
-      if (!(await licenseBelongsTo(c.var.db(), check.claims.sub, tenantId))) {
-        return c.json({ revoked: true as const, jti, expires_at: expiresAt.toISOString() }, 200);
-      }
-      licenseId = check.claims.sub;
-    }
-
-    await withChanges(c, async (tx, record) => {
-      if (await recordRevocation(tx, { tenantId, jti: jti!, licenseId, expiresAt, revokedBy: c.var.auth.keyId })) {
-        await record({
-          action: "token.revoke",
-          targetType: "license_token",
-          targetId: jti!,
-          details: { license_id: licenseId },
-          event: { type: "token.revoked", data: { jti, license_id: licenseId, expires_at: expiresAt.toISOString() } },
-        });
-      }
-    });
-    c.var.defer(cacheRevocation(c.env.REVOCATIONS, tenantId, jti!, expiresAt));
-    return c.json({ revoked: true as const, jti: jti!, expires_at: expiresAt.toISOString() }, 200);
+    const { jti, expiresAt } = await c.var.services.tokens.revoke(input);
+    return c.json({ revoked: true as const, jti, expires_at: expiresAt.toISOString() }, 200);
   });

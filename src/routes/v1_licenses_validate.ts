@@ -2,9 +2,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { checkLicenseKey } from "../services/license-check";
-import { ValidateBody, ValidateResponse, validationBody } from "./license-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { ValidateResponse, validationBody } from "../wire/licenses";
+import { jsonBody } from "./requests/common";
+import { ValidateBody } from "./requests/public-body";
 
 const route = createRoute({
   method: "post",
@@ -26,13 +27,15 @@ export const registerV1LicensesValidate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
     const now = new Date();
-    const result = await checkLicenseKey(c.var.rows, {
-      licenseKey: input.license_key,
-      applicationId: input.application_id,
-      fingerprint: input.fingerprint,
-      domain: input.domain,
-      clientIp: c.req.header("CF-Connecting-IP"),
+    const result = await c.var.services.tokens.validate(
+      {
+        licenseKey: input.license_key,
+        applicationId: input.application_id,
+        fingerprint: input.fingerprint,
+        domain: input.domain,
+        clientIp: c.req.header("CF-Connecting-IP"),
+      },
       now,
-    });
+    );
     return c.json(validationBody(result, now), 200);
   });

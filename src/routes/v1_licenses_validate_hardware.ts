@@ -1,11 +1,13 @@
 // POST /v1/licenses/validate-hardware: verify bound to a device that holds a live activation.
+
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { issuerOf, jwksUriOf } from "../config";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { verifyAndIssue } from "../services/token-issuance";
-import { VerifyResponse } from "./license-schemas";
-import { publicLicenseBody } from "./public-body";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { VerifyResponse, verifyBody } from "../wire/licenses";
+import { jsonBody } from "./requests/common";
+import { publicLicenseBody } from "./requests/public-body";
 
 const Body = publicLicenseBody(
   "ValidateHardwareRequest",
@@ -32,12 +34,12 @@ const route = createRoute({
 export const registerV1LicensesValidateHardware = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const body = await verifyAndIssue(c, {
+    const verified = await c.var.services.tokens.verify({
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,
       requireDevice: true,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
-    return c.json(body, 200);
+    return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

@@ -1,10 +1,13 @@
 // POST /v1/licenses/verify: validate, and when valid issue a short-lived signed license token.
+
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { issuerOf, jwksUriOf } from "../config";
 import { publicRateLimit } from "../middleware/rate-limit";
-import { verifyAndIssue } from "../services/token-issuance";
-import { ValidateBody, VerifyResponse } from "./license-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { VerifyResponse, verifyBody } from "../wire/licenses";
+import { jsonBody } from "./requests/common";
+import { ValidateBody } from "./requests/public-body";
 
 const route = createRoute({
   method: "post",
@@ -25,12 +28,12 @@ const route = createRoute({
 export const registerV1LicensesVerify = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const body = await verifyAndIssue(c, {
+    const verified = await c.var.services.tokens.verify({
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,
       domain: input.domain,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
-    return c.json(body, 200);
+    return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

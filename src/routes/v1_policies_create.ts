@@ -1,15 +1,11 @@
 // POST /v1/policies: the rules a license follows (seats, binding, heartbeats, token tier, churn).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { newId } from "../crypto/random";
-import { getApplication } from "../db/queries/admin";
-import { policies } from "../db/schema";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { Policy, policyBody } from "./admin-schemas";
-import { PolicyFields, policyColumns } from "./policy-fields";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { Policy, policyBody } from "../wire/policies";
+import { jsonBody } from "./requests/common";
+import { PolicyFields, policyColumns } from "./requests/policy-fields";
 
 const Body = z
   .strictObject({
@@ -48,15 +44,6 @@ const route = createRoute({
 export const registerV1PoliciesCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const tenantId = c.var.auth.tenantId;
-    if (input.application_id && !(await getApplication(c.var.db(), tenantId, input.application_id))) throw notFound("Application");
-    const row = await withChanges(c, async (tx, record) => {
-      const [created] = await tx
-        .insert(policies)
-        .values({ ...policyColumns(input), id: newId("pol"), tenantId, applicationId: input.application_id ?? null, name: input.name })
-        .returning();
-      await record({ action: "policy.create", targetType: "policy", targetId: created!.id, details: { name: input.name } });
-      return created!;
-    });
+    const row = await c.var.services.policies.create({ ...policyColumns(input), name: input.name, applicationId: input.application_id ?? null });
     return c.json(policyBody(row), 201);
   });

@@ -1,6 +1,5 @@
 // DELETE /v1/policies/{id}: remove a policy no license follows any more (409 while one does).
 import type { App } from "../app";
-import { deletePolicy } from "../db/queries/admin";
 import { registerRestrictedDelete } from "./restricted-delete";
 
 export const registerV1PoliciesDelete = (app: App) =>
@@ -11,6 +10,5 @@ export const registerV1PoliciesDelete = (app: App) =>
     noun: "Policy",
     idPrefix: "pol",
     permission: "policies:write",
-    remove: deletePolicy,
-    inUse: "Licenses still follow this policy; move them to another policy or delete them first.",
+    remove: (services, id) => services.policies.remove(id),
   });

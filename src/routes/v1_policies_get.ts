@@ -1,11 +1,10 @@
 // GET /v1/policies/{id}: one policy of the caller's tenant (404 for anyone else's).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { getPolicy } from "../db/queries/admin";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { IdParam, Policy, policyBody } from "./admin-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { Policy, policyBody } from "../wire/policies";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -23,8 +22,4 @@ const route = createRoute({
 });
 
 export const registerV1PoliciesGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await getPolicy(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!row) throw notFound("Policy");
-    return c.json(policyBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(policyBody(await c.var.services.policies.get(c.req.valid("param").id)), 200));

@@ -1,12 +1,10 @@
 // GET /v1/policies: the tenant's policies, newest first, filterable by application.
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { policies } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { Policy, policyBody } from "./admin-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { Policy, policyBody } from "../wire/policies";
+import { PageQuery } from "./requests/common";
 
 const Query = PageQuery.extend({
   application_id: z.string().min(1).max(64).optional(),
@@ -30,7 +28,6 @@ const route = createRoute({
 export const registerV1PoliciesList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const filter = query.application_id ? eq(policies.applicationId, query.application_id) : undefined;
-    const page = await listPage(c.var.db(), policies, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
+    const page = await c.var.services.policies.list({ limit: query.limit, startingAfter: query.starting_after }, { applicationId: query.application_id });
     return c.json({ ...page, data: page.data.map(policyBody) }, 200);
   });

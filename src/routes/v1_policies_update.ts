@@ -2,13 +2,11 @@
 // from their next call. Its application is fixed (licenses carry the same one).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { updatePolicy } from "../db/queries/admin";
-import { AppError, notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { IdParam, Policy, policyBody } from "./admin-schemas";
-import { PolicyFields, policyColumns } from "./policy-fields";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { Policy, policyBody } from "../wire/policies";
+import { IdParam, jsonBody } from "./requests/common";
+import { PolicyFields, policyColumns } from "./requests/policy-fields";
 
 const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
 
@@ -50,18 +48,6 @@ const route = createRoute({
 export const registerV1PoliciesUpdate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const { id } = c.req.valid("param");
-    const result = await withChanges(c, async (tx, record) => {
-      const updated = await updatePolicy(tx, c.var.auth.tenantId, id, policyColumns(input));
-      if (updated.ok) await record({ action: "policy.update", targetType: "policy", targetId: id, details: { fields: Object.keys(input) } });
-      return updated;
-    });
-    if (result.ok) return c.json(policyBody(result.row), 200);
-    if (result.reason === "not_found") throw notFound("Policy");
-    // The guard refused: the body set one half of the churn pair and the stored other half disagrees.
-    const sent = input.max_deactivations !== undefined ? "max_deactivations" : "deactivation_window_s";
-    const stored = sent === "max_deactivations" ? "deactivation_window_s" : "max_deactivations";
-    throw new AppError("VALIDATION_FAILED", `${CHURN_PAIR} Send ${stored} too.`, {
-      details: [{ path: sent, message: `Does not match the stored ${stored}` }],
-    });
+    const row = await c.var.services.policies.update(c.req.valid("param").id, policyColumns(input), Object.keys(input));
+    return c.json(policyBody(row), 200);
   });

@@ -1,23 +1,9 @@
 // The authenticated tenant and the calling credential: what an integrator calls first to check a key.
-import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { PERMISSIONS } from "../contract/permissions";
-import { PLAN_TIERS } from "../contract/tokens";
-import { tenants } from "../db/schema";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses, Timestamp } from "./schemas";
-
-const Tenant = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    plan_tier: z.enum(PLAN_TIERS),
-    created_at: Timestamp,
-    credential: z.object({ id: z.string(), permissions: z.array(z.enum(PERMISSIONS)) }),
-  })
-  .openapi("Tenant");
+import { errorResponses } from "../wire/common";
+import { Tenant, tenantBody } from "../wire/tenants";
 
 const route = createRoute({
   method: "get",
@@ -33,19 +19,4 @@ const route = createRoute({
   },
 });
 
-export const registerV1TenantGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const auth = c.var.auth;
-    const [tenant] = await c.var.db().select().from(tenants).where(eq(tenants.id, auth.tenantId));
-    if (!tenant) throw notFound("Tenant");
-    return c.json(
-      {
-        id: tenant.id,
-        name: tenant.name,
-        plan_tier: tenant.planTier,
-        created_at: tenant.createdAt.toISOString(),
-        credential: { id: auth.keyId, permissions: [...auth.permissions] },
-      },
-      200,
-    );
-  });
+export const registerV1TenantGet = (app: App) => app.openapi(route, async (c) => c.json(tenantBody(await c.var.services.tenants.current(), c.var.auth), 200));

@@ -3,10 +3,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { createUserToken } from "../services/credentials";
-import { Permissions, UserTokenWithSecret, userTokenBody } from "./credential-schemas";
-import { errorResponses, jsonBody } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { Permissions, UserTokenWithSecret, userTokenBody } from "../wire/credentials";
+import { jsonBody } from "./requests/common";
 
 const Body = z.strictObject({ name: z.string().trim().min(1).max(200), permissions: Permissions.min(1) }).openapi("CreateUserTokenRequest");
 
@@ -29,10 +28,6 @@ const route = createRoute({
 export const registerV1UserTokensCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const { row, token } = await withChanges(c, async (tx, record) => {
-      const created = await createUserToken(tx, c.var.auth, { name: input.name, permissions: input.permissions });
-      await record({ action: "user_token.create", targetType: "user_token", targetId: created.row.id, details: { permissions: created.row.permissions } });
-      return created;
-    });
+    const { row, token } = await c.var.services.credentials.createUserToken({ name: input.name, permissions: input.permissions });
     return c.json({ ...userTokenBody(row), token }, 201);
   });

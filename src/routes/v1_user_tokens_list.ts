@@ -1,11 +1,10 @@
 // GET /v1/user-tokens: the tenant's user tokens (never the token values).
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { userTokens } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { UserToken, userTokenBody } from "./credential-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { UserToken, userTokenBody } from "../wire/credentials";
+import { PageQuery } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -25,6 +24,6 @@ const route = createRoute({
 export const registerV1UserTokensList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(c.var.db(), userTokens, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after });
+    const page = await c.var.services.credentials.listUserTokens({ limit: query.limit, startingAfter: query.starting_after });
     return c.json({ ...page, data: page.data.map(userTokenBody) }, 200);
   });

@@ -3,11 +3,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { refreshUserToken } from "../services/credentials";
-import { IdParam } from "./admin-schemas";
-import { UserTokenWithSecret, userTokenBody } from "./credential-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { UserTokenWithSecret, userTokenBody } from "../wire/credentials";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "post",
@@ -27,11 +25,6 @@ const route = createRoute({
 
 export const registerV1UserTokensRefresh = (app: App) =>
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const refreshed = await withChanges(c, async (tx, record) => {
-      const result = await refreshUserToken(tx, c.var.auth, id);
-      await record({ action: "user_token.refresh", targetType: "user_token", targetId: id, details: { generation: result.row.generation } });
-      return result;
-    });
+    const refreshed = await c.var.services.credentials.refreshUserToken(c.req.valid("param").id);
     return c.json({ ...userTokenBody(refreshed.row), token: refreshed.token }, 200);
   });

@@ -2,11 +2,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { revokeUserToken } from "../services/credentials";
-import { IdParam } from "./admin-schemas";
-import { UserToken, userTokenBody } from "./credential-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { UserToken, userTokenBody } from "../wire/credentials";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "post",
@@ -26,12 +24,4 @@ const route = createRoute({
 });
 
 export const registerV1UserTokensRevoke = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    const row = await withChanges(c, async (tx, record) => {
-      const { row, changed } = await revokeUserToken(tx, c.var.auth, id);
-      if (changed) await record({ action: "user_token.revoke", targetType: "user_token", targetId: id });
-      return row;
-    });
-    return c.json(userTokenBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(userTokenBody(await c.var.services.credentials.revokeUserToken(c.req.valid("param").id)), 200));

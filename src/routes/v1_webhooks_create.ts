@@ -2,13 +2,10 @@
 // signing secret is in this answer only; Postgres holds it AES-256-GCM encrypted.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { newId } from "../crypto/random";
-import { webhookEndpoints } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { assertCanSubscribe, assertWebhookUrl, newWebhookSecret, sealWebhookSecret } from "../services/webhook-endpoints";
-import { errorResponses, jsonBody } from "./schemas";
-import { EventTypes, WebhookEndpointWithSecret, webhookEndpointBody } from "./webhook-schemas";
+import { errorResponses } from "../wire/common";
+import { EventTypes, WebhookEndpointWithSecret, webhookEndpointBody } from "../wire/webhooks";
+import { jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -38,18 +35,6 @@ const route = createRoute({
 export const registerV1WebhooksCreate = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    assertWebhookUrl(c.env, input.url);
-    assertCanSubscribe(input.event_types, c.var.auth.permissions);
-    const id = newId("whk");
-    const secret = newWebhookSecret();
-    const secretCiphertext = await sealWebhookSecret(c.env, secret, id);
-    const row = await withChanges(c, async (tx, record) => {
-      const [created] = await tx
-        .insert(webhookEndpoints)
-        .values({ id, tenantId: c.var.auth.tenantId, url: input.url, eventTypes: [...new Set(input.event_types)], enabled: input.enabled, secretCiphertext })
-        .returning();
-      await record({ action: "webhook.create", targetType: "webhook_endpoint", targetId: id, details: { url: input.url, event_types: input.event_types } });
-      return created!;
-    });
+    const { row, secret } = await c.var.services.webhooks.create({ url: input.url, eventTypes: input.event_types, enabled: input.enabled });
     return c.json({ ...webhookEndpointBody(row), secret }, 201);
   });

@@ -1,13 +1,9 @@
 // DELETE /v1/webhooks/{id}: the endpoint and its pending deliveries are removed.
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
-import { webhookEndpoints } from "../db/schema";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { withChanges } from "../services/changes";
-import { IdParam } from "./admin-schemas";
-import { errorResponses } from "./schemas";
+import { errorResponses } from "../wire/common";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "delete",
@@ -23,14 +19,6 @@ const route = createRoute({
 
 export const registerV1WebhooksDelete = (app: App) =>
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
-    await withChanges(c, async (tx, record) => {
-      const deleted = await tx
-        .delete(webhookEndpoints)
-        .where(and(eq(webhookEndpoints.tenantId, c.var.auth.tenantId), eq(webhookEndpoints.id, id)))
-        .returning({ id: webhookEndpoints.id });
-      if (deleted.length === 0) throw notFound("Webhook endpoint");
-      await record({ action: "webhook.delete", targetType: "webhook_endpoint", targetId: id });
-    });
+    await c.var.services.webhooks.remove(c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -1,15 +1,10 @@
 // GET /v1/webhooks/{id}/deliveries: what was sent to an endpoint, and how each attempt went.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { webhookDeliveries } from "../db/schema";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { getWebhookEndpoint } from "../services/webhook-endpoints";
-import { IdParam } from "./admin-schemas";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
-import { WebhookDelivery, webhookDeliveryBody } from "./webhook-schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { WebhookDelivery, webhookDeliveryBody } from "../wire/webhooks";
+import { IdParam, PageQuery } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -28,11 +23,11 @@ const route = createRoute({
 
 export const registerV1WebhooksDeliveriesList = (app: App) =>
   app.openapi(route, async (c) => {
-    const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const tenantId = c.var.auth.tenantId;
-    if (!(await getWebhookEndpoint(c.var.db(), tenantId, id))) throw notFound("Webhook endpoint");
-    const filter = and(eq(webhookDeliveries.endpointId, id), query.status ? eq(webhookDeliveries.status, query.status) : undefined);
-    const page = await listPage(c.var.db(), webhookDeliveries, tenantId, { limit: query.limit, startingAfter: query.starting_after }, filter);
+    const page = await c.var.services.webhooks.deliveries(
+      c.req.valid("param").id,
+      { limit: query.limit, startingAfter: query.starting_after },
+      { status: query.status },
+    );
     return c.json({ ...page, data: page.data.map(webhookDeliveryBody) }, 200);
   });

@@ -1,12 +1,10 @@
 // GET /v1/webhooks/{id}
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { notFound } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { getWebhookEndpoint } from "../services/webhook-endpoints";
-import { IdParam } from "./admin-schemas";
-import { errorResponses } from "./schemas";
-import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
+import { errorResponses } from "../wire/common";
+import { WebhookEndpoint, webhookEndpointBody } from "../wire/webhooks";
+import { IdParam } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -24,8 +22,4 @@ const route = createRoute({
 });
 
 export const registerV1WebhooksGet = (app: App) =>
-  app.openapi(route, async (c) => {
-    const row = await getWebhookEndpoint(c.var.db(), c.var.auth.tenantId, c.req.valid("param").id);
-    if (!row) throw notFound("Webhook endpoint");
-    return c.json(webhookEndpointBody(row), 200);
-  });
+  app.openapi(route, async (c) => c.json(webhookEndpointBody(await c.var.services.webhooks.get(c.req.valid("param").id)), 200));

@@ -1,11 +1,10 @@
 // GET /v1/webhooks
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { listPage } from "../db/queries/pagination";
-import { webhookEndpoints } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses, PageQuery, pageOf } from "./schemas";
-import { WebhookEndpoint, webhookEndpointBody } from "./webhook-schemas";
+import { errorResponses, pageOf } from "../wire/common";
+import { WebhookEndpoint, webhookEndpointBody } from "../wire/webhooks";
+import { PageQuery } from "./requests/common";
 
 const route = createRoute({
   method: "get",
@@ -25,6 +24,6 @@ const route = createRoute({
 export const registerV1WebhooksList = (app: App) =>
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const page = await listPage(c.var.db(), webhookEndpoints, c.var.auth.tenantId, { limit: query.limit, startingAfter: query.starting_after });
+    const page = await c.var.services.webhooks.list({ limit: query.limit, startingAfter: query.starting_after });
     return c.json({ ...page, data: page.data.map(webhookEndpointBody) }, 200);
   });

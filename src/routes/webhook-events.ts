@@ -3,30 +3,9 @@
 // is services/webhook-delivery.ts.
 import { z } from "@hono/zod-openapi";
 import type { App } from "../app";
-import { EVENT_READ_PERMISSION, EVENT_TYPES, type EventType } from "../contract/events";
-import { Activation } from "./activation-schemas";
-import { License } from "./admin-schemas";
-import { ApiKey } from "./credential-schemas";
-import { Timestamp } from "./schemas";
-
-const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
-
-const DATA: Record<EventType, z.ZodType> = {
-  "license.created": License,
-  "license.updated": License,
-  "license.suspended": License,
-  "license.reinstated": License,
-  "license.revoked": License,
-  "license.renewed": License,
-  "license.expired": License,
-  "activation.created": Activation,
-  "activation.deleted": Activation.extend({ reason: z.enum(["client", "admin", "heartbeat"]) }).openapi("ReleasedActivationEventData"),
-  "token.revoked": RevokedToken,
-  "api_key.created": ApiKey.extend({ rotated_from: z.string().optional().openapi({ description: "Set when the key replaces a rotated one" }) }).openapi(
-    "CreatedApiKeyEventData",
-  ),
-  "api_key.revoked": ApiKey,
-};
+import { EVENT_READ_PERMISSION, EVENT_TYPES } from "../contract/events";
+import { Timestamp } from "../wire/common";
+import { EVENT_DATA } from "../wire/events";
 
 const SignatureHeaders = z.object({
   "webhook-id": z.string().openapi({ description: "The event id (`msg_...`): the same on every retry, for de-duplication" }),
@@ -51,7 +30,7 @@ export const registerWebhookEvents = (app: App) => {
         body: {
           content: {
             "application/json": {
-              schema: z.object({ type: z.literal(type), timestamp: Timestamp, data: DATA[type] }),
+              schema: z.object({ type: z.literal(type), timestamp: Timestamp, data: EVENT_DATA[type] }),
             },
           },
         },

@@ -5,7 +5,7 @@ import type { App } from "../app";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP, TOKEN_LIFETIME_S } from "../contract/tokens";
 import { getKeyRing } from "../crypto/keys";
-import { publicCors } from "./v1_licenses_jwks";
+import { publicCors } from "../middleware/security";
 
 const Configuration = z
   .object({
@@ -38,7 +38,7 @@ export const registerWellKnownLicenseConfiguration = (app: App) => {
   app.use(route.path, publicCors());
   return app.openapi(route, async (c) => {
     const issuer = issuerOf(c.env);
-    const ring = await getKeyRing(c.env);
+    const ring = await getKeyRing(c.env.SIGNING_KEYS);
     c.header("Cache-Control", "public, max-age=300, s-maxage=300");
     return c.json(
       {

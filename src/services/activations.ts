@@ -1,31 +1,35 @@
 // Activate, deactivate and heartbeat: device seats on a license. Each runs in one transaction that
 // starts by locking the license row, so seat counts stay exact however many requests race, and an
-// `Idempotency-Key` retry replays the stored answer instead of taking a second seat.
-
-import { and, eq } from "drizzle-orm";
+// `Idempotency-Key` retry replays the first answer instead of taking a second seat. Admins list
+// and release seats under the same lock.
 import { type BindingMode, effectiveStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
+import type { Tx } from "../db/client";
 import {
+  type ActivationRow,
   countLiveActivations,
   findIdempotentResponse,
   findLiveActivation,
-  type LockedLicense,
-  lockLicenseByKeyHash,
+  insertActivation,
+  listActivations,
   recentClientDeactivations,
   releaseActivation,
+  releaseActivations,
   releaseDeadActivations,
   storeIdempotentResponse,
   syncActivationCount,
-  type Tx,
-} from "../db/queries/activations";
-import { activations } from "../db/schema";
-import { AppError, type ErrorCode } from "../errors";
+  touchActivation,
+} from "../db/repositories/activations";
+import { getLicense, type LockedLicense, lockLicenseById, lockLicenseByKeyHash } from "../db/repositories/licenses";
+import type { PageRequest } from "../db/repositories/pagination";
+import { getPolicy } from "../db/repositories/policies";
+import { AppError, type ErrorCode, notFound } from "../errors";
+import { requireActor } from "./actor";
 import { canonicalDomain, ipAllowed } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
+import type { ServiceDeps } from "./context";
 import { heartbeatDead } from "./license-validation";
-
-export type ActivationRow = typeof activations.$inferSelect;
 
 export interface ActivateInput {
   licenseKey: string;
@@ -38,20 +42,21 @@ export interface ActivateInput {
   now: Date;
 }
 
-/** An activation as the public routes show it. */
-export function activationBody(row: ActivationRow, policy?: { heartbeatIntervalS: number | null }) {
-  return {
-    id: row.id,
-    license_id: row.licenseId,
-    fingerprint: row.fingerprint,
-    name: row.name,
-    domain: row.domain,
-    metadata: row.metadata,
-    last_heartbeat_at: row.lastHeartbeatAt.toISOString(),
-    next_heartbeat_after: policy?.heartbeatIntervalS != null ? new Date(row.lastHeartbeatAt.getTime() + policy.heartbeatIntervalS * 1000).toISOString() : null,
-    deactivated_at: row.deactivatedAt?.toISOString() ?? null,
-    created_at: row.createdAt.toISOString(),
-  };
+/** An activation and the heartbeat interval its answer needs (`next_heartbeat_after`). */
+export interface Seat {
+  activation: ActivationRow;
+  heartbeatIntervalS: number | null;
+}
+
+export interface ActivateOutcome extends Seat {
+  status: 200 | 201;
+  created: boolean;
+}
+
+/** What an `Idempotency-Key` keeps: enough to answer a replay with the seat as it is now. */
+interface StoredActivation {
+  activation_id: string;
+  created: boolean;
 }
 
 const licenseError = (code: ErrorCode, message: string) => new AppError(code, message);
@@ -72,8 +77,9 @@ function checkBinding(mode: BindingMode, license: LockedLicense, input: Activate
     throw licenseError("IP_NOT_ALLOWED", "The license may not be used from this IP address.");
   }
   if (input.domain === undefined) {
-    if (mode === "domain")
+    if (mode === "domain") {
       throw new AppError("VALIDATION_FAILED", "This license is domain-bound: send `domain`.", { details: [{ path: "domain", message: "Required" }] });
+    }
     return null;
   }
   const domain = canonicalDomain(input.domain);
@@ -81,10 +87,8 @@ function checkBinding(mode: BindingMode, license: LockedLicense, input: Activate
   return domain;
 }
 
-export type ActivateOutcome = { status: 200 | 201; body: { activation: ReturnType<typeof activationBody>; created: boolean } };
-
 /** Announces released activations (`activation.deleted`); public-route changes are not audited. */
-async function announceReleased(record: RecordChange, tenantId: string, rows: ActivationRow[], reason: string) {
+async function announceReleased(record: RecordChange, tenantId: string, rows: ActivationRow[], reason: "client" | "heartbeat") {
   for (const row of rows) {
     await record({
       tenantId,
@@ -92,129 +96,164 @@ async function announceReleased(record: RecordChange, tenantId: string, rows: Ac
       action: "activation.release",
       targetType: "activation",
       targetId: row.id,
-      event: { type: "activation.deleted", data: { ...activationBody(row), reason } },
+      event: { type: "activation.deleted", activation: row, reason },
     });
   }
 }
 
-export async function activate(run: ChangeRunner, input: ActivateInput): Promise<ActivateOutcome> {
-  const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
-  return run(async (tx, record) => {
-    const license = await lockUsableLicense(tx, input.licenseKey, input.now);
-    if (input.idempotencyKey) {
-      const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
-      if (previous) {
-        if (previous.requestHash !== requestHash) {
-          throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
-        }
-        const replay = { status: previous.status as 200 | 201, body: previous.body as ActivateOutcome["body"] };
-        // A replay answers what is still true: the seat it reported may since have been released.
-        const live = await findLiveActivation(tx, license.id, input.fingerprint);
-        if (live?.id !== replay.body.activation.id) {
-          throw new AppError("CONFLICT", "The activation this Idempotency-Key answered has since been released; send a new Idempotency-Key to activate again.");
-        }
-        return replay;
-      }
-    }
-    const domain = checkBinding(license.policy.bindingMode, license, input);
-    const { heartbeatIntervalS, heartbeatGraceS } = license.policy;
-    if (heartbeatIntervalS) {
-      // Late devices stop holding seats before anyone is told the license is full.
-      const deadBefore = new Date(input.now.getTime() - (heartbeatIntervalS + heartbeatGraceS) * 1000);
-      await announceReleased(record, license.tenantId, await releaseDeadActivations(tx, license.id, deadBefore, input.now), "heartbeat");
-    }
+/** The activation an idempotent request reported, if it still holds its seat. */
+async function replay(tx: Tx, license: LockedLicense, input: ActivateInput, stored: { status: number; body: unknown }): Promise<ActivateOutcome> {
+  // Older records kept the whole answer: `{ activation: { id }, created }`.
+  const body = stored.body as Partial<StoredActivation> & { activation?: { id?: string } };
+  const id = body.activation_id ?? body.activation?.id;
+  const live = await findLiveActivation(tx, license.id, input.fingerprint);
+  if (!live || live.id !== id) {
+    throw new AppError("CONFLICT", "The activation this Idempotency-Key answered has since been released; send a new Idempotency-Key to activate again.");
+  }
+  return { status: stored.status as 200 | 201, created: body.created === true, activation: live, heartbeatIntervalS: license.policy.heartbeatIntervalS };
+}
 
-    let outcome: ActivateOutcome;
-    const existing = await findLiveActivation(tx, license.id, input.fingerprint);
-    if (existing && !heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
-      outcome = { status: 200, body: { activation: activationBody(existing, license.policy), created: false } };
-    } else {
-      const seats = await countLiveActivations(tx, license.id);
-      const max = license.policy.maxActivations;
-      if (max !== null && seats >= max) {
-        throw new AppError("TOO_MANY_ACTIVATIONS", `The license allows ${max} activation${max === 1 ? "" : "s"}; deactivate a device first.`, {
-          details: { max_activations: max, activations: seats },
-        });
-      }
-      const [created] = await tx
-        .insert(activations)
-        .values({
-          id: newId("act"),
-          tenantId: license.tenantId,
-          licenseId: license.id,
-          fingerprint: input.fingerprint,
-          name: input.name ?? null,
-          domain,
-          ip: input.clientIp ?? null,
-          metadata: input.metadata ?? {},
-          lastHeartbeatAt: input.now,
-          createdAt: input.now,
-        })
-        .returning();
-      await syncActivationCount(tx, license.id, input.now);
-      outcome = { status: 201, body: { activation: activationBody(created!, license.policy), created: true } };
-      await record({
-        tenantId: license.tenantId,
-        audit: false,
-        action: "activation.create",
-        targetType: "activation",
-        targetId: created!.id,
-        event: { type: "activation.created", data: outcome.body.activation },
+export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
+  return {
+    async activate(input: ActivateInput): Promise<ActivateOutcome> {
+      const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
+      return changes(async (tx, record) => {
+        const license = await lockUsableLicense(tx, input.licenseKey, input.now);
+        if (input.idempotencyKey) {
+          const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
+          if (previous) {
+            if (previous.requestHash !== requestHash) {
+              throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
+            }
+            return replay(tx, license, input, previous);
+          }
+        }
+        const domain = checkBinding(license.policy.bindingMode, license, input);
+        const { heartbeatIntervalS, heartbeatGraceS } = license.policy;
+        if (heartbeatIntervalS) {
+          // Late devices stop holding seats before anyone is told the license is full.
+          const deadBefore = new Date(input.now.getTime() - (heartbeatIntervalS + heartbeatGraceS) * 1000);
+          await announceReleased(record, license.tenantId, await releaseDeadActivations(tx, license.id, deadBefore, input.now), "heartbeat");
+        }
+
+        let outcome: ActivateOutcome;
+        const existing = await findLiveActivation(tx, license.id, input.fingerprint);
+        if (existing && !heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
+          outcome = { status: 200, created: false, activation: existing, heartbeatIntervalS };
+        } else {
+          const seats = await countLiveActivations(tx, license.id);
+          const max = license.policy.maxActivations;
+          if (max !== null && seats >= max) {
+            throw new AppError("TOO_MANY_ACTIVATIONS", `The license allows ${max} activation${max === 1 ? "" : "s"}; deactivate a device first.`, {
+              details: { max_activations: max, activations: seats },
+            });
+          }
+          const created = await insertActivation(tx, {
+            id: newId("act"),
+            tenantId: license.tenantId,
+            licenseId: license.id,
+            fingerprint: input.fingerprint,
+            name: input.name ?? null,
+            domain,
+            ip: input.clientIp ?? null,
+            metadata: input.metadata ?? {},
+            lastHeartbeatAt: input.now,
+            createdAt: input.now,
+          });
+          await syncActivationCount(tx, license.id, input.now);
+          outcome = { status: 201, created: true, activation: created, heartbeatIntervalS };
+          await record({
+            tenantId: license.tenantId,
+            audit: false,
+            action: "activation.create",
+            targetType: "activation",
+            targetId: created.id,
+            event: { type: "activation.created", activation: created, heartbeatIntervalS },
+          });
+        }
+        if (input.idempotencyKey) {
+          const body: StoredActivation = { activation_id: outcome.activation.id, created: outcome.created };
+          await storeIdempotentResponse(tx, { licenseId: license.id, route: "activate", key: input.idempotencyKey, requestHash, status: outcome.status, body });
+        }
+        return outcome;
       });
-    }
-    if (input.idempotencyKey) {
-      await storeIdempotentResponse(tx, { licenseId: license.id, route: "activate", key: input.idempotencyKey, requestHash, ...outcome });
-    }
-    return outcome;
-  });
-}
+    },
 
-export async function deactivate(run: ChangeRunner, input: { licenseKey: string; fingerprint: string; now: Date }) {
-  return run(async (tx, record) => {
-    // A suspended or expired license may still free its seats; only an unknown key is refused.
-    const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(input.licenseKey)) : undefined;
-    if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
-    const existing = await findLiveActivation(tx, license.id, input.fingerprint);
-    if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
-    const { maxDeactivations, deactivationWindowS } = license.policy;
-    if (maxDeactivations !== null && deactivationWindowS) {
-      const recent = await recentClientDeactivations(tx, license.id, new Date(input.now.getTime() - deactivationWindowS * 1000));
-      if (recent.length >= maxDeactivations) {
-        const oldest = recent[0]!.at!;
-        const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + deactivationWindowS * 1000 - input.now.getTime()) / 1000));
-        throw new AppError("DEACTIVATION_LIMIT_REACHED", `At most ${maxDeactivations} deactivations per ${deactivationWindowS} s.`, {
-          headers: { "Retry-After": String(retryAfter) },
-          details: { max_deactivations: maxDeactivations, window_s: deactivationWindowS, retry_after_s: retryAfter },
-        });
-      }
-    }
-    const released = await releaseActivation(tx, existing.id, "client", input.now);
-    await syncActivationCount(tx, license.id, input.now);
-    await announceReleased(record, license.tenantId, [released!], "client");
-    return activationBody(released!, license.policy);
-  });
-}
+    /** Frees a device's seat, within the policy's churn budget (429 with Retry-After past it). */
+    deactivate: (input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> =>
+      changes(async (tx, record) => {
+        // A suspended or expired license may still free its seats; only an unknown key is refused.
+        const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(input.licenseKey)) : undefined;
+        if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
+        const existing = await findLiveActivation(tx, license.id, input.fingerprint);
+        if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
+        const { maxDeactivations, deactivationWindowS } = license.policy;
+        if (maxDeactivations !== null && deactivationWindowS) {
+          const recent = await recentClientDeactivations(tx, license.id, new Date(input.now.getTime() - deactivationWindowS * 1000));
+          if (recent.length >= maxDeactivations) {
+            const oldest = recent[0]!.at!;
+            const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + deactivationWindowS * 1000 - input.now.getTime()) / 1000));
+            throw new AppError("DEACTIVATION_LIMIT_REACHED", `At most ${maxDeactivations} deactivations per ${deactivationWindowS} s.`, {
+              headers: { "Retry-After": String(retryAfter) },
+              details: { max_deactivations: maxDeactivations, window_s: deactivationWindowS, retry_after_s: retryAfter },
+            });
+          }
+        }
+        const released = await releaseActivation(tx, existing.id, "client", input.now);
+        await syncActivationCount(tx, license.id, input.now);
+        await announceReleased(record, license.tenantId, [released!], "client");
+        return { activation: released!, heartbeatIntervalS: license.policy.heartbeatIntervalS };
+      }),
 
-export async function heartbeat(run: ChangeRunner, input: { licenseKey: string; fingerprint: string; now: Date }) {
-  const result = await run(async (tx, record) => {
-    const license = await lockUsableLicense(tx, input.licenseKey, input.now);
-    const existing = await findLiveActivation(tx, license.id, input.fingerprint);
-    if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
-    if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
-      // Consistent with validation: a dead device has lost its seat and must activate again.
-      const released = await releaseActivation(tx, existing.id, "heartbeat", input.now);
-      await syncActivationCount(tx, license.id, input.now);
-      await announceReleased(record, license.tenantId, [released!], "heartbeat");
-      return undefined;
-    }
-    const [updated] = await tx
-      .update(activations)
-      .set({ lastHeartbeatAt: input.now })
-      .where(and(eq(activations.id, existing.id)))
-      .returning();
-    return activationBody(updated!, license.policy);
-  });
-  // Thrown after the commit, so the release above is kept.
-  if (!result) throw licenseError("HEARTBEAT_DEAD", "This device missed its heartbeat and was released; activate it again.");
-  return result;
+    /** Keeps a device alive; a device past interval + grace was released: 409 HEARTBEAT_DEAD. */
+    async heartbeat(input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> {
+      const result = await changes(async (tx, record) => {
+        const license = await lockUsableLicense(tx, input.licenseKey, input.now);
+        const existing = await findLiveActivation(tx, license.id, input.fingerprint);
+        if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
+        if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
+          // Consistent with validation: a dead device has lost its seat and must activate again.
+          const released = await releaseActivation(tx, existing.id, "heartbeat", input.now);
+          await syncActivationCount(tx, license.id, input.now);
+          await announceReleased(record, license.tenantId, [released!], "heartbeat");
+          return undefined;
+        }
+        return { activation: await touchActivation(tx, existing.id, input.now), heartbeatIntervalS: license.policy.heartbeatIntervalS };
+      });
+      // Thrown after the commit, so the release above is kept.
+      if (!result) throw licenseError("HEARTBEAT_DEAD", "This device missed its heartbeat and was released; activate it again.");
+      return result;
+    },
+
+    /** A license's activations (admin), with its policy's heartbeat interval for the answer. */
+    async list(licenseId: string, page: PageRequest, options: { includeReleased: boolean }) {
+      const tenantId = requireActor(deps).tenantId;
+      const db = deps.db();
+      const license = await getLicense(db, tenantId, licenseId);
+      if (!license) throw notFound("License");
+      const [policy, activations] = await Promise.all([getPolicy(db, tenantId, license.policyId), listActivations(db, tenantId, licenseId, page, options)]);
+      return { page: activations, heartbeatIntervalS: policy?.heartbeatIntervalS ?? null };
+    },
+
+    /** Releases one (or every) live activation of a license (admin): the seat is free at once, the row stays as history. */
+    release: (licenseId: string, activationId?: string): Promise<ActivationRow[]> =>
+      changes(async (tx, record) => {
+        const tenantId = requireActor(deps).tenantId;
+        if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
+        const now = new Date();
+        const rows = await releaseActivations(tx, licenseId, now, activationId);
+        if (activationId && rows.length === 0) throw notFound("Activation");
+        await syncActivationCount(tx, licenseId, now);
+        for (const row of rows) {
+          await record({
+            action: "activation.delete",
+            targetType: "activation",
+            targetId: row.id,
+            details: { license_id: licenseId },
+            event: { type: "activation.deleted", activation: row, reason: "admin" },
+          });
+        }
+        return rows;
+      }),
+  };
 }

@@ -1,13 +1,14 @@
 // The audit log: append-only and hash-chained per tenant. Each row's hash is
 // SHA-256(prev_hash || canonical row), so editing, deleting or reordering any row breaks the chain
 // from that row on; GET /v1/audit-log/verify recomputes it.
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { sha256Hex } from "../crypto/hash";
 import { newId } from "../crypto/random";
-import type { Database } from "../db/client";
-import type { Tx } from "../db/queries/activations";
-import { auditLog } from "../db/schema";
+import type { Database, Tx } from "../db/client";
+import { type AuditRow, insertAuditRow, listAuditRows, lockChainHead, readChain, type StoredAuditRow } from "../db/repositories/audit";
+import type { PageRequest } from "../db/repositories/pagination";
 import { redact } from "../logging";
+import { requireActor } from "./actor";
+import type { ServiceDeps } from "./context";
 
 /** The chain's first `prev_hash`. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -21,8 +22,6 @@ export interface AuditEntry {
   requestId?: string;
   details?: Record<string, unknown>;
 }
-
-type AuditRow = typeof auditLog.$inferSelect;
 
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -64,21 +63,12 @@ export const canonicalRow = (row: HashedRow) =>
 
 export const chainHash = (prevHash: string, row: HashedRow) => sha256Hex(prevHash + canonicalRow(row));
 
-/** `created_at` to the microsecond, in UTC, as text: what the chain is checked against. */
-const STORED_CREATED_AT = sql<string>`to_char(${auditLog.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 /**
  * Appends inside the caller's transaction, so the row commits with the change it records. A
  * transaction-scoped advisory lock per tenant serialises appends, keeping `seq` gapless.
  */
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`audit:${entry.tenantId}`}, 0))`);
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
-    .from(auditLog)
-    .where(eq(auditLog.tenantId, entry.tenantId))
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
+  const last = await lockChainHead(tx, entry.tenantId);
   const row = {
     tenantId: entry.tenantId,
     seq: (last?.seq ?? 0) + 1,
@@ -93,7 +83,7 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
     createdAt: new Date(),
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.insert(auditLog).values({ ...row, prevHash, hash: await chainHash(prevHash, row) });
+  await insertAuditRow(tx, { ...row, prevHash, hash: await chainHash(prevHash, row) });
 }
 
 export type ChainReport =
@@ -106,25 +96,7 @@ export async function verifyChain(db: Database, tenantId: string, pageSize = 100
   let prevHash = GENESIS_HASH;
   let count = 0;
   for (;;) {
-    const rows = await db
-      .select({
-        tenantId: auditLog.tenantId,
-        seq: auditLog.seq,
-        id: auditLog.id,
-        actor: auditLog.actor,
-        action: auditLog.action,
-        targetType: auditLog.targetType,
-        targetId: auditLog.targetId,
-        requestId: auditLog.requestId,
-        details: auditLog.details,
-        prevHash: auditLog.prevHash,
-        hash: auditLog.hash,
-        createdAt: STORED_CREATED_AT,
-      })
-      .from(auditLog)
-      .where(and(eq(auditLog.tenantId, tenantId), gt(auditLog.seq, expectedSeq - 1)))
-      .orderBy(asc(auditLog.seq))
-      .limit(pageSize);
+    const rows: StoredAuditRow[] = await readChain(db, tenantId, expectedSeq - 1, pageSize);
     for (const row of rows) {
       const broken = (reason: "sequence_gap" | "prev_hash_mismatch" | "hash_mismatch"): ChainReport => ({
         ok: false,
@@ -140,4 +112,12 @@ export async function verifyChain(db: Database, tenantId: string, pageSize = 100
     }
     if (rows.length < pageSize) return { ok: true, count };
   }
+}
+
+export function auditService(deps: ServiceDeps) {
+  const tenantId = () => requireActor(deps).tenantId;
+  return {
+    list: (page: PageRequest) => listAuditRows(deps.db(), tenantId(), page),
+    verify: () => verifyChain(deps.db(), tenantId()),
+  };
 }

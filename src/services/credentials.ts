@@ -14,25 +14,49 @@ import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/rando
 import type { Queryable, Tx } from "../db/client";
 import {
   type ApiKeyRow,
+  type CredentialRow,
+  findApiKeyByHash,
   findLiveUserTokenByHash,
+  getApiKey,
   insertApiKey,
   insertUserToken,
+  listApiKeys,
+  listUserTokens,
   lockApiKey,
   lockUserToken,
+  touchApiKey,
   type UserTokenRow,
   updateApiKeyRow,
   updateUserTokenRow,
-} from "../db/queries/api-keys";
+} from "../db/repositories/credentials";
+import type { PageRequest } from "../db/repositories/pagination";
 import { AppError, notFound } from "../errors";
+import { requireActor } from "./actor";
+import type { ChangeRunner } from "./changes";
+import type { Actor, ServiceDeps } from "./context";
 
 export const ACCESS_TOKEN_TTL_S = 24 * 60 * 60;
 
-/** Who is acting: the authenticated credential, as auth middleware admitted it. */
-export interface Actor {
-  tenantId: string;
-  keyId: string;
-  permissions: readonly Permission[];
-  accessToken?: { expiresAt: Date; userTokenId: string; userTokenGeneration: number };
+/**
+ * Whether a credential may be used now: not revoked, not expired, and when it stems from a user
+ * token (every access token, and every key created through one), issued from that user token's
+ * current generation while it is not revoked.
+ */
+export function credentialUsable(row: CredentialRow, now: number): boolean {
+  if (row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return false;
+  if (row.kind === "access_token" || row.userTokenId !== null) {
+    return row.userTokenRevokedAt === null && row.currentUserTokenGeneration !== null && row.currentUserTokenGeneration === row.userTokenGeneration;
+  }
+  return true;
+}
+
+/** What acting as `row` may do, once it is admitted. */
+export function actorOf(row: CredentialRow): Actor {
+  const actor: Actor = { tenantId: row.tenantId, planTier: row.planTier, keyId: row.id, permissions: row.permissions };
+  if (row.kind === "access_token") {
+    actor.accessToken = { expiresAt: row.expiresAt!, userTokenId: row.userTokenId!, userTokenGeneration: row.userTokenGeneration! };
+  }
+  return actor;
 }
 
 /** A credential may only hand out permissions it holds itself. */
@@ -72,7 +96,7 @@ function lifetimeFor(actor: Actor, expiresAt: Date | null, inherited?: Pick<ApiK
   };
 }
 
-export async function createApiKey(db: Queryable, actor: Actor, input: { name: string; permissions: readonly Permission[]; expiresAt: Date | null }) {
+async function createApiKey(db: Queryable, actor: Actor, input: { name: string; permissions: readonly Permission[]; expiresAt: Date | null }) {
   assertSubset(input.permissions, actor.permissions);
   const secret = newApiKey();
   const row = await insertApiKey(db, {
@@ -99,7 +123,7 @@ async function manageableKey(tx: Tx, actor: Actor, id: string): Promise<ApiKeyRo
  * `graceS` seconds (never longer than it would have anyway), then stops. The old key is row-locked
  * and must be live and unrotated, so two concurrent rotations cannot both succeed.
  */
-export async function rotateApiKey(tx: Tx, actor: Actor, id: string, graceS: number) {
+async function rotateApiKey(tx: Tx, actor: Actor, id: string, graceS: number) {
   const old = await manageableKey(tx, actor, id);
   const now = Date.now();
   if (isDead(old, now)) throw new AppError("CONFLICT", "Only a live key that has not been rotated yet can be rotated.");
@@ -119,7 +143,7 @@ export async function rotateApiKey(tx: Tx, actor: Actor, id: string, graceS: num
 }
 
 /** Revokes a key; revoking it again changes nothing (`changed: false`). */
-export async function revokeApiKey(tx: Tx, actor: Actor, id: string): Promise<{ row: ApiKeyRow; changed: boolean }> {
+async function revokeApiKey(tx: Tx, actor: Actor, id: string): Promise<{ row: ApiKeyRow; changed: boolean }> {
   const row = await manageableKey(tx, actor, id);
   if (row.revokedAt) return { row, changed: false };
   const now = new Date();
@@ -130,7 +154,7 @@ export async function revokeApiKey(tx: Tx, actor: Actor, id: string): Promise<{ 
  * Renames a key or changes its expiry. A dead key stays dead (409). An access token may only set
  * an expiry that ends no later than itself.
  */
-export async function updateApiKey(tx: Tx, actor: Actor, id: string, changes: { name?: string; expiresAt?: Date | null }) {
+async function updateApiKey(tx: Tx, actor: Actor, id: string, changes: { name?: string; expiresAt?: Date | null }) {
   const row = await manageableKey(tx, actor, id);
   if (isDead(row, Date.now())) {
     throw new AppError("CONFLICT", "This key is expired, revoked or rotated out: it stays dead. Create a new key.");
@@ -142,7 +166,7 @@ export async function updateApiKey(tx: Tx, actor: Actor, id: string, changes: { 
   return updateApiKeyRow(tx, id, { name: changes.name, expiresAt: changes.expiresAt, updatedAt: new Date() });
 }
 
-export async function createUserToken(db: Queryable, actor: Actor, input: { name: string; permissions: readonly Permission[] }) {
+async function createUserToken(db: Queryable, actor: Actor, input: { name: string; permissions: readonly Permission[] }) {
   assertNotAccessToken(actor, "Create user tokens");
   assertSubset(input.permissions, actor.permissions);
   const token = crypto.randomUUID();
@@ -165,7 +189,7 @@ async function manageableUserToken(tx: Tx, actor: Actor, id: string): Promise<Us
 }
 
 /** A new token value and a new generation: every access token (and key) from before stops working. */
-export async function refreshUserToken(tx: Tx, actor: Actor, id: string) {
+async function refreshUserToken(tx: Tx, actor: Actor, id: string) {
   assertNotAccessToken(actor, "Refresh user tokens");
   const row = await manageableUserToken(tx, actor, id);
   if (row.revokedAt) throw new AppError("CONFLICT", "This user token is revoked: it stays dead. Create a new one.");
@@ -175,7 +199,7 @@ export async function refreshUserToken(tx: Tx, actor: Actor, id: string) {
 }
 
 /** Revokes a user token (and so its access tokens and keys); the first `revoked_at` is kept. */
-export async function revokeUserToken(tx: Tx, actor: Actor, id: string): Promise<{ row: UserTokenRow; changed: boolean }> {
+async function revokeUserToken(tx: Tx, actor: Actor, id: string): Promise<{ row: UserTokenRow; changed: boolean }> {
   const row = await manageableUserToken(tx, actor, id);
   if (row.revokedAt) return { row, changed: false };
   const now = new Date();
@@ -183,7 +207,7 @@ export async function revokeUserToken(tx: Tx, actor: Actor, id: string): Promise
 }
 
 /** Exchanges a live user token for a 24 h access token carrying its permissions. */
-export async function exchangeUserToken(db: Queryable, userToken: string) {
+async function exchangeUserToken(db: Queryable, userToken: string) {
   const owner = await findLiveUserTokenByHash(db, await sha256Hex(userToken));
   if (!owner) return undefined;
   const secret = newAccessToken();
@@ -200,4 +224,94 @@ export async function exchangeUserToken(db: Queryable, userToken: string) {
     userTokenGeneration: owner.generation,
   });
   return { row, secret, owner };
+}
+
+/** `last_used_at` is refreshed at most this often, so busy keys don't write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function credentialService(deps: ServiceDeps, changes: ChangeRunner) {
+  const actor = () => requireActor(deps);
+  return {
+    /** The credential with this hash, its tenant's tier and its user token: one round trip (HTTP path). */
+    find: (keyHash: string) => findApiKeyByHash(deps.rows(), keyHash),
+
+    /** After the response: refresh `last_used_at` when it is older than a minute. */
+    touch(row: CredentialRow, now: number): void {
+      if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) deps.defer(touchApiKey(deps.db(), row.id));
+    },
+
+    createApiKey: (input: { name: string; permissions: readonly Permission[]; expiresAt: Date | null }) =>
+      changes(async (tx, record) => {
+        const created = await createApiKey(tx, actor(), input);
+        await record({
+          action: "api_key.create",
+          targetType: "api_key",
+          targetId: created.row.id,
+          details: { permissions: created.row.permissions },
+          event: { type: "api_key.created", apiKey: created.row },
+        });
+        return created;
+      }),
+
+    async getApiKey(id: string): Promise<ApiKeyRow> {
+      const row = await getApiKey(deps.db(), actor().tenantId, id);
+      if (!row) throw notFound("API key");
+      return row;
+    },
+
+    listApiKeys: (page: PageRequest) => listApiKeys(deps.db(), actor().tenantId, page),
+
+    updateApiKey: (id: string, changesTo: { name?: string; expiresAt?: Date | null }, fields: string[]) =>
+      changes(async (tx, record) => {
+        const updated = await updateApiKey(tx, actor(), id, changesTo);
+        await record({ action: "api_key.update", targetType: "api_key", targetId: id, details: { fields } });
+        return updated;
+      }),
+
+    revokeApiKey: (id: string) =>
+      changes(async (tx, record) => {
+        const { row, changed } = await revokeApiKey(tx, actor(), id);
+        if (changed) await record({ action: "api_key.revoke", targetType: "api_key", targetId: id, event: { type: "api_key.revoked", apiKey: row } });
+        return row;
+      }),
+
+    rotateApiKey: (id: string, graceS: number) =>
+      changes(async (tx, record) => {
+        const result = await rotateApiKey(tx, actor(), id, graceS);
+        await record({
+          action: "api_key.rotate",
+          targetType: "api_key",
+          targetId: id,
+          details: { replaced_by: result.fresh.id, old_key_expires_at: result.retired.expiresAt?.toISOString() },
+          event: { type: "api_key.created", apiKey: result.fresh, rotatedFrom: id },
+        });
+        return result;
+      }),
+
+    createUserToken: (input: { name: string; permissions: readonly Permission[] }) =>
+      changes(async (tx, record) => {
+        const created = await createUserToken(tx, actor(), input);
+        await record({ action: "user_token.create", targetType: "user_token", targetId: created.row.id, details: { permissions: created.row.permissions } });
+        return created;
+      }),
+
+    listUserTokens: (page: PageRequest) => listUserTokens(deps.db(), actor().tenantId, page),
+
+    refreshUserToken: (id: string) =>
+      changes(async (tx, record) => {
+        const result = await refreshUserToken(tx, actor(), id);
+        await record({ action: "user_token.refresh", targetType: "user_token", targetId: id, details: { generation: result.row.generation } });
+        return result;
+      }),
+
+    revokeUserToken: (id: string) =>
+      changes(async (tx, record) => {
+        const { row, changed } = await revokeUserToken(tx, actor(), id);
+        if (changed) await record({ action: "user_token.revoke", targetType: "user_token", targetId: id });
+        return row;
+      }),
+
+    /** A user token for a 24 h access token; undefined for an unknown, refreshed-away or revoked one. */
+    exchangeUserToken: (userToken: string) => exchangeUserToken(deps.db(), userToken),
+  };
 }

@@ -1,46 +1,32 @@
 // Webhook events: written to the outbox (with one delivery per subscribed endpoint) inside the
 // transaction of the change they report, so an event exists exactly when its change committed.
-
-import { and, eq, or, sql } from "drizzle-orm";
+// Services name what happened with domain rows; the payload's shape is the wire layer's, handed in
+// as an EventSerializer.
 import type { EventType } from "../contract/events";
-import { ID_PREFIXES } from "../contract/ids";
-import type { Permission } from "../contract/permissions";
+import type { DeactivationReason } from "../contract/licenses";
 import { newId } from "../crypto/random";
-import type { Tx } from "../db/queries/activations";
-import { webhookDeliveries, webhookEndpoints, webhookEvents } from "../db/schema";
+import type { Tx } from "../db/client";
+import type { ActivationRow } from "../db/repositories/activations";
+import type { ApiKeyRow } from "../db/repositories/credentials";
+import type { LicenseRow } from "../db/repositories/licenses";
+import { insertEvent } from "../db/repositories/webhooks";
+import type { EventSerializer } from "./context";
+
+type LicenseEventType = Extract<EventType, `license.${string}`>;
+
+export type DomainEvent =
+  | { type: LicenseEventType; license: LicenseRow }
+  | { type: "activation.created"; activation: ActivationRow; heartbeatIntervalS: number | null }
+  | { type: "activation.deleted"; activation: ActivationRow; reason: DeactivationReason }
+  | { type: "token.revoked"; jti: string; licenseId: string | null; expiresAt: Date }
+  | { type: "api_key.created"; apiKey: ApiKeyRow; rotatedFrom?: string }
+  | { type: "api_key.revoked"; apiKey: ApiKeyRow };
 
 /** Writes the event and its pending deliveries; returns the event id (the `webhook-id`). */
-export async function recordEvent(tx: Tx, tenantId: string, type: EventType, data: Record<string, unknown>): Promise<string> {
+export async function recordEvent(tx: Tx, tenantId: string, event: DomainEvent, serialize: EventSerializer): Promise<string> {
   const id = newId("msg");
-  const timestamp = new Date();
-  const payload = JSON.stringify({ type, timestamp: timestamp.toISOString(), data });
-  await tx.insert(webhookEvents).values({ id, tenantId, type, payload, createdAt: timestamp });
-  // One statement: a delivery for every enabled endpoint of the tenant subscribed to this type.
-  await tx.insert(webhookDeliveries).select(
-    tx
-      .select({
-        id: sql<string>`${`${ID_PREFIXES.webhookDelivery}_`} || replace(gen_random_uuid()::text, '-', '')`.as("id"),
-        tenantId: webhookEndpoints.tenantId,
-        eventId: sql<string>`${id}`.as("event_id"),
-        endpointId: webhookEndpoints.id,
-        status: sql<"pending">`'pending'`.as("status"),
-        attempts: sql<number>`0`.as("attempts"),
-        nextAttemptAt: sql<Date>`now()`.as("next_attempt_at"),
-        lastStatusCode: sql<null>`null`.as("last_status_code"),
-        lastError: sql<null>`null`.as("last_error"),
-        lastDurationMs: sql<null>`null`.as("last_duration_ms"),
-        deliveredAt: sql<null>`null`.as("delivered_at"),
-        createdAt: sql<Date>`now()`.as("created_at"),
-        updatedAt: sql<Date>`now()`.as("updated_at"),
-      })
-      .from(webhookEndpoints)
-      .where(
-        and(
-          eq(webhookEndpoints.tenantId, tenantId),
-          eq(webhookEndpoints.enabled, true),
-          or(sql`cardinality(${webhookEndpoints.eventTypes}) = 0`, sql`${type} = any(${webhookEndpoints.eventTypes})`),
-        ),
-      ),
-  );
+  const createdAt = new Date();
+  const payload = JSON.stringify({ type: event.type, timestamp: createdAt.toISOString(), data: serialize(event) });
+  await insertEvent(tx, { id, tenantId, type: event.type, payload, createdAt });
   return id;
 }

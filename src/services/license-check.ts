@@ -3,7 +3,7 @@
 import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
-import { findLicenseByKeyHash } from "../db/queries/license-lookup";
+import { findLicenseByKeyHash } from "../db/repositories/licenses";
 import { canonicalDomain } from "./binding";
 import { evaluateLicense, type Validation } from "./license-validation";
 

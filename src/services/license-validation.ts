@@ -1,7 +1,7 @@
 // Validation as a value: every business outcome is a code in a result union, never an exception.
 // The HTTP layer answers 200 with it; errors are only for bad requests and outages.
 import { effectiveStatus, type ValidationCode } from "../contract/licenses";
-import type { LicenseRecord } from "../db/queries/license-lookup";
+import type { LicenseRecord } from "../db/repositories/licenses";
 import { ipAllowed } from "./binding";
 
 export type Validation =

@@ -1,26 +1,21 @@
-// The cron trigger (every minute): deliver due webhooks, announce licenses that expired, and
-// sweep rows that can no longer matter.
-import { and, eq, isNull, lt, lte, sql } from "drizzle-orm";
-import { connectDb, type Database } from "../db/client";
-import { idempotencyKeys, licenses, revokedTokens } from "../db/schema";
-import { createLogger } from "../logging";
-import { licenseBody } from "../routes/admin-schemas";
+// The cron trigger (every minute): announce licenses that expired, deliver due webhooks, and sweep
+// rows that can no longer matter.
+import type { Database } from "../db/client";
+import { sweepIdempotencyKeys } from "../db/repositories/activations";
+import { lockUnannouncedExpiries, markExpiryAnnounced } from "../db/repositories/licenses";
+import { sweepRevocations as deleteRevocationsBefore } from "../db/repositories/revocations";
+import type { ServiceDeps } from "./context";
 import { recordEvent } from "./events";
 import { REVOCATION_RETENTION_S } from "./revocations";
 import { deliverDue } from "./webhook-delivery";
 
 /** `license.expired` for active licenses whose expiry passed, once each (in batches). */
-async function announceExpiries(db: Database, now: Date): Promise<number> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(licenses)
-      .where(and(eq(licenses.status, "active"), lte(licenses.expiresAt, now), isNull(licenses.expiryNotifiedAt)))
-      .limit(100)
-      .for("update", { skipLocked: true });
-    for (const row of due) {
-      await tx.update(licenses).set({ expiryNotifiedAt: now }).where(eq(licenses.id, row.id));
-      await recordEvent(tx, row.tenantId, "license.expired", licenseBody(row, now));
+async function announceExpiries(deps: ServiceDeps, now: Date): Promise<number> {
+  return deps.db().transaction(async (tx) => {
+    const due = await lockUnannouncedExpiries(tx, now, 100);
+    for (const license of due) {
+      await markExpiryAnnounced(tx, license.id, now);
+      await recordEvent(tx, license.tenantId, { type: "license.expired", license }, deps.serializeEvent);
     }
     return due.length;
   });
@@ -28,28 +23,25 @@ async function announceExpiries(db: Database, now: Date): Promise<number> {
 
 /** Drops revocations of tokens that no verifier accepts any more, tolerance included. */
 export async function sweepRevocations(db: Database, now: Date): Promise<void> {
-  await db.delete(revokedTokens).where(lt(revokedTokens.expiresAt, new Date(now.getTime() - REVOCATION_RETENTION_S * 1000)));
+  await deleteRevocationsBefore(db, new Date(now.getTime() - REVOCATION_RETENTION_S * 1000));
 }
 
-export async function runScheduled(env: Env): Promise<void> {
-  const log = createLogger({ job: "scheduled" }, env.LOG_LEVEL);
-  const { db, pool } = connectDb(env);
+export async function runScheduled(deps: ServiceDeps): Promise<void> {
   try {
     const now = new Date();
-    const expired = await announceExpiries(db, now);
+    const db = deps.db();
+    const expired = await announceExpiries(deps, now);
     let delivered = 0;
     // A few batches per run; whatever is left is due again next minute.
     for (let i = 0; i < 4; i++) {
-      const n = await deliverDue(db, env);
+      const n = await deliverDue(db, deps.config);
       delivered += n;
       if (n === 0) break;
     }
     await sweepRevocations(db, now);
-    await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
-    log.info("scheduled run", { delivered, expired });
+    await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
+    deps.log.info("scheduled run", { delivered, expired });
   } catch (err) {
-    log.error("scheduled run failed", { error: err });
-  } finally {
-    await pool.end().catch(() => {});
+    deps.log.error("scheduled run failed", { error: err });
   }
 }

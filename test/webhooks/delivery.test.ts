@@ -4,7 +4,7 @@
 //
 // Time: an attempt writes `next_attempt_at` from JS `Date`, but claiming compares it with Postgres
 // `now()`, which no fake timer reaches. So a retry is made due by moving `next_attempt_at` into the
-// past directly (helpers.makeDue) before calling the scheduled handler (runScheduled). Every test
+// past directly (helpers.makeDue) before calling the scheduled handler (runScheduledJobs). Every test
 // that runs the scheduled handler lives in this one file, so those runs never overlap each other
 // by accident (tests in a file run one after another).
 import { env } from "cloudflare:workers";
@@ -12,9 +12,8 @@ import { and, count, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { licenses, webhookAttempts, webhookDeliveries, webhookEvents } from "../../src/db/schema";
+import { runScheduledJobs } from "../../src/scheduled";
 import { verifyWebhook } from "../../src/sdk/webhooks";
-import { recordEvent } from "../../src/services/events";
-import { runScheduled } from "../../src/services/scheduled";
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_S } from "../../src/services/webhook-delivery";
 import { expectError, insertApiKey, json, seedLicense, setLicenseState, withDb } from "../harness";
 import {
@@ -25,6 +24,7 @@ import {
   deliveryById,
   emitApiKeyCreated,
   makeDue,
+  outboxEvent,
   parseBody,
   program,
   received,
@@ -145,12 +145,12 @@ describe("overlapping scheduled runs", () => {
     const t = await tenant("wh overlap");
     const a = await createEndpoint(t, uniqueName("overlap-a"));
     const b = await createEndpoint(t, uniqueName("overlap-b"));
-    // Events written straight to the outbox (as withChanges does, minus the immediate attempt), so
+    // Events written straight to the outbox (as a change does, minus the immediate attempt), so
     // every delivery is pending with no attempt yet: only the scheduled runs can send them.
     const eventIds = await withDb((db) =>
       db.transaction(async (tx) => {
         const ids: string[] = [];
-        for (let i = 0; i < 12; i++) ids.push(await recordEvent(tx, t.tenantId, "license.updated", { id: `lic_overlap_${i}`, n: i }));
+        for (let i = 0; i < 12; i++) ids.push(await outboxEvent(tx, t.tenantId, { id: `lic_overlap_${i}`, n: i }));
         return ids;
       }),
     );
@@ -161,7 +161,7 @@ describe("overlapping scheduled runs", () => {
     const ids = pending.map((d) => d.id);
     await makeDue(ids);
 
-    await Promise.all([runScheduled(env), runScheduled(env)]);
+    await Promise.all([runScheduledJobs(env), runScheduledJobs(env)]);
     await settle(ids);
 
     for (const ep of [a, b]) {
@@ -182,13 +182,13 @@ describe("overlapping scheduled runs", () => {
     const ep = await createEndpoint(t, uniqueName("overlap4"));
     await withDb((db) =>
       db.transaction(async (tx) => {
-        for (let i = 0; i < 20; i++) await recordEvent(tx, t.tenantId, "license.updated", { n: i });
+        for (let i = 0; i < 20; i++) await outboxEvent(tx, t.tenantId, { n: i });
       }),
     );
     const ids = (await deliveriesOf(ep.id)).map((d) => d.id);
     expect(ids).toHaveLength(20);
     await makeDue(ids);
-    await Promise.all([runScheduled(env), runScheduled(env), runScheduled(env), runScheduled(env)]);
+    await Promise.all([runScheduledJobs(env), runScheduledJobs(env), runScheduledJobs(env), runScheduledJobs(env)]);
     await settle(ids);
     const calls = await received(ep.name);
     expect(calls).toHaveLength(20);
@@ -348,7 +348,7 @@ describe("license.expired", () => {
   /** Scheduled runs until the license's expiry is announced (each run announces up to 100, oldest unspecified). */
   async function cronUntilAnnounced(licenseId: string): Promise<void> {
     for (let i = 0; i < 20; i++) {
-      await runScheduled(env);
+      await runScheduledJobs(env);
       const [row] = await withDb((db) => db.select({ at: licenses.expiryNotifiedAt }).from(licenses).where(eq(licenses.id, licenseId)));
       if (row?.at) return;
     }

@@ -39,9 +39,9 @@ describe("webhook secrets at rest", () => {
     }
     expect(row.secret_ciphertext).toMatch(/^v1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
     // Recoverable with the Worker secret (that is how deliveries are signed)...
-    expect(await decryptSecret(env, row.secret_ciphertext!, ep.id)).toBe(ep.secret);
+    expect(await decryptSecret(env.WEBHOOK_SECRETS_KEY, row.secret_ciphertext!, ep.id)).toBe(ep.secret);
     // ...but bound to its row: under another endpoint's id it does not decrypt.
-    await expect(decryptSecret(env, row.secret_ciphertext!, "whk_someoneelse")).rejects.toThrow();
+    await expect(decryptSecret(env.WEBHOOK_SECRETS_KEY, row.secret_ciphertext!, "whk_someoneelse")).rejects.toThrow();
 
     // After a rotation neither the new nor the previous secret is in clear.
     const rotated = await json(await act(`/v1/webhooks/${ep.id}/rotate-secret`, { token: t.apiKey, body: {} }));
@@ -49,8 +49,8 @@ describe("webhook secrets at rest", () => {
     for (const [column, value] of Object.entries(after)) {
       for (const form of [...secretForms(ep.secret), ...secretForms(rotated.secret)]) expect(value ?? "", `column ${column}`).not.toContain(form);
     }
-    expect(await decryptSecret(env, after.secret_ciphertext!, ep.id)).toBe(rotated.secret);
-    expect(await decryptSecret(env, after.previous_secret_ciphertext!, ep.id)).toBe(ep.secret);
+    expect(await decryptSecret(env.WEBHOOK_SECRETS_KEY, after.secret_ciphertext!, ep.id)).toBe(rotated.secret);
+    expect(await decryptSecret(env.WEBHOOK_SECRETS_KEY, after.previous_secret_ciphertext!, ep.id)).toBe(ep.secret);
 
     // Nor in the audit log, the outbox, or the deliveries.
     await emitApiKeyCreated(t);

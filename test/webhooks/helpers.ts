@@ -6,8 +6,11 @@ import { env } from "cloudflare:workers";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, expect } from "vitest";
 import type { EventType } from "../../src/contract/events";
+import { newId } from "../../src/crypto/random";
+import type { Tx } from "../../src/db/client";
+import { insertEvent } from "../../src/db/repositories/webhooks";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../../src/db/schema";
-import { runScheduled } from "../../src/services/scheduled";
+import { runScheduledJobs } from "../../src/scheduled";
 import { type CallOptions, call, callWithEnv, createTenant, issueToken, json, type TestTenant, withDb } from "../harness";
 
 export const RECEIVER = (env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL;
@@ -119,9 +122,9 @@ async function inFlight(deliveryIds: string[]): Promise<number> {
   return Number((result.rows[0] as { n: number }).n);
 }
 
-/** The cron handler's work (`runScheduled`), then waits until none of `deliveryIds` is mid-attempt. */
+/** The cron handler's work (`runScheduledJobs`), then waits until none of `deliveryIds` is mid-attempt. */
 export async function runCron(deliveryIds: string[] = []): Promise<void> {
-  await runScheduled(env);
+  await runScheduledJobs(env);
   await settle(deliveryIds);
 }
 
@@ -366,4 +369,18 @@ export async function verifyAudit(apiKey: string): Promise<any> {
   const body = await json(res);
   expect(res.status, JSON.stringify(body)).toBe(200);
   return body;
+}
+
+/** A `license.updated` event written straight to the outbox in `tx`, with one pending delivery per subscribed endpoint. */
+export async function outboxEvent(tx: Tx, tenantId: string, data: Record<string, unknown>): Promise<string> {
+  const id = newId("msg");
+  const createdAt = new Date();
+  await insertEvent(tx, {
+    id,
+    tenantId,
+    type: "license.updated",
+    payload: JSON.stringify({ type: "license.updated", timestamp: createdAt.toISOString(), data }),
+    createdAt,
+  });
+  return id;
 }

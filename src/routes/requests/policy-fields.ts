@@ -1,0 +1,52 @@
+// Writable policy fields, shared by create and update (PATCH) so both validate alike.
+import { z } from "@hono/zod-openapi";
+import { BINDING_MODES } from "../../contract/licenses";
+import { TOKEN_TIERS } from "../../contract/tokens";
+
+const Seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(366 * 86400);
+
+export const PolicyFields = {
+  name: z.string().trim().min(1).max(200),
+  max_activations: z.number().int().min(0).max(100_000).nullable().openapi({ description: "null = unlimited" }),
+  binding_mode: z.enum(BINDING_MODES),
+  heartbeat_interval_s: Seconds.nullable().openapi({ description: "null = no heartbeat required" }),
+  heartbeat_grace_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400),
+  token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
+  max_deactivations: z.number().int().min(0).max(100_000).nullable(),
+  deactivation_window_s: Seconds.nullable(),
+  bind_on_verify: z.boolean().openapi({
+    description:
+      'LicenseChain\'s "binds device on first verify": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)',
+  }),
+};
+
+/** The policy columns a create or update body sets (undefined = leave unchanged). */
+export const policyColumns = (input: {
+  name?: string;
+  max_activations?: number | null;
+  binding_mode?: (typeof BINDING_MODES)[number];
+  heartbeat_interval_s?: number | null;
+  heartbeat_grace_s?: number;
+  token_tier?: (typeof TOKEN_TIERS)[number];
+  max_deactivations?: number | null;
+  deactivation_window_s?: number | null;
+  bind_on_verify?: boolean;
+}) => ({
+  name: input.name,
+  maxActivations: input.max_activations,
+  bindingMode: input.binding_mode,
+  heartbeatIntervalS: input.heartbeat_interval_s,
+  heartbeatGraceS: input.heartbeat_grace_s,
+  tokenTier: input.token_tier,
+  maxDeactivations: input.max_deactivations,
+  deactivationWindowS: input.deactivation_window_s,
+  bindOnVerify: input.bind_on_verify,
+});

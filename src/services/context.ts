@@ -1,0 +1,51 @@
+// What every service is built from: plain values and small interfaces, never a Hono context. The
+// request scope (middleware/scope.ts) and the scheduled handler (src/scheduled.ts) fill these in.
+import type { Permission } from "../contract/permissions";
+import type { PlanTier } from "../contract/tokens";
+import type { Database, RowsFn } from "../db/client";
+import type { Logger } from "../logging";
+import type { DomainEvent } from "./events";
+
+/** Deployment settings the services read (from vars and secrets; see src/config.ts). */
+export interface ServiceConfig {
+  /** The token `iss` and base of advertised URLs; throws (503) while ISSUER is unset. */
+  issuer(): string;
+  tokenUse: string;
+  /** The SIGNING_KEYS secret's text (a JWK set). */
+  signingKeys: string | undefined;
+  /** The WEBHOOK_SECRETS_KEY secret (base64, 32 bytes). */
+  webhookSecretsKey: string;
+  /** Development only: webhook endpoints may be http://127.0.0.1. */
+  allowLoopbackWebhooks: boolean;
+}
+
+/** The authenticated credential acting, as auth admitted it. */
+export interface Actor {
+  tenantId: string;
+  planTier: PlanTier;
+  /** The credential's id (`key_...`), recorded as the actor of what it changes. */
+  keyId: string;
+  permissions: readonly Permission[];
+  /** Set for access tokens: what they create or extend may not outlive them (services/credentials.ts). */
+  accessToken?: { expiresAt: Date; userTokenId: string; userTokenGeneration: number };
+}
+
+/** Turns a domain event into its webhook payload's `data` (src/wire/events.ts). */
+export type EventSerializer = (event: DomainEvent) => Record<string, unknown>;
+
+export interface ServiceDeps {
+  config: ServiceConfig;
+  /** Transactions over the driver's WebSocket pool, connected on first use. */
+  db: () => Database;
+  /** One-statement queries over Neon's HTTP endpoint (no connection setup): the hot paths. */
+  rows: () => RowsFn;
+  /** The edge cache of revocations. */
+  kv: KVNamespace;
+  /** Who is acting; undefined on public routes and before authentication. */
+  actor: () => Actor | undefined;
+  requestId?: string;
+  /** Runs work after the response (before the request's pool closes). */
+  defer: (work: Promise<unknown>) => void;
+  log: Logger;
+  serializeEvent: EventSerializer;
+}

@@ -1,0 +1,97 @@
+// The services of one request (or one scheduled run), built from plain values (context.ts): what
+// routes call. Each is made on first use, so a request pays only for what it touches (validate
+// never builds the credential or webhook services).
+import { activationService } from "./activations";
+import { applicationService } from "./applications";
+import { auditService } from "./audit";
+import { type ChangeRunner, createChangeRunner } from "./changes";
+import type { ServiceDeps } from "./context";
+import { credentialService } from "./credentials";
+import { healthService } from "./health";
+import { licenseAdminService } from "./license-admin";
+import { policyService } from "./policies";
+import { runScheduled } from "./scheduled";
+import { tenantService } from "./tenants";
+import { tokenService } from "./tokens";
+import { webhookService } from "./webhooks";
+
+export type { Actor, EventSerializer, ServiceConfig, ServiceDeps } from "./context";
+
+type Built<F extends (...args: never[]) => unknown> = ReturnType<F>;
+
+/**
+ * The services of one request, each built on first read: getters on the prototype and one
+ * instance per request, so an unused service costs nothing.
+ *
+ * @example
+ * const services = createServices({ config, db, rows, kv, actor: () => auth, requestId, defer, log, serializeEvent });
+ * const result = await services.tokens.validate({ licenseKey });
+ */
+export class Services {
+  #changes?: ChangeRunner;
+  #activations?: Built<typeof activationService>;
+  #applications?: Built<typeof applicationService>;
+  #audit?: Built<typeof auditService>;
+  #credentials?: Built<typeof credentialService>;
+  #health?: Built<typeof healthService>;
+  #licenses?: Built<typeof licenseAdminService>;
+  #policies?: Built<typeof policyService>;
+  #tenants?: Built<typeof tenantService>;
+  #tokens?: Built<typeof tokenService>;
+  #webhooks?: Built<typeof webhookService>;
+
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The request's change runner: audited, announced changes in one transaction. */
+  get changes(): ChangeRunner {
+    this.#changes ??= createChangeRunner(this.deps);
+    return this.#changes;
+  }
+  get activations() {
+    this.#activations ??= activationService(this.deps, this.changes);
+    return this.#activations;
+  }
+  get applications() {
+    this.#applications ??= applicationService(this.deps, this.changes);
+    return this.#applications;
+  }
+  get audit() {
+    this.#audit ??= auditService(this.deps);
+    return this.#audit;
+  }
+  get credentials() {
+    this.#credentials ??= credentialService(this.deps, this.changes);
+    return this.#credentials;
+  }
+  get health() {
+    this.#health ??= healthService(this.deps);
+    return this.#health;
+  }
+  get licenses() {
+    this.#licenses ??= licenseAdminService(this.deps, this.changes);
+    return this.#licenses;
+  }
+  get policies() {
+    this.#policies ??= policyService(this.deps, this.changes);
+    return this.#policies;
+  }
+  get tenants() {
+    this.#tenants ??= tenantService(this.deps);
+    return this.#tenants;
+  }
+  get tokens() {
+    this.#tokens ??= tokenService(this.deps, this.changes, this.activations);
+    return this.#tokens;
+  }
+  get webhooks() {
+    this.#webhooks ??= webhookService(this.deps, this.changes);
+    return this.#webhooks;
+  }
+
+  /** The cron's work: expiry events, webhook retries, sweeps. */
+  runScheduled(): Promise<void> {
+    return runScheduled(this.deps);
+  }
+}
+
+export const createServices = (deps: ServiceDeps) => new Services(deps);

@@ -1,0 +1,66 @@
+// API keys and user tokens on the wire. Secrets appear only in the create, rotate and refresh answers.
+import { z } from "@hono/zod-openapi";
+import { PERMISSIONS, type Permission } from "../contract/permissions";
+import type { ApiKeyRow, UserTokenRow } from "../db/repositories/credentials";
+import { iso, Timestamp } from "./common";
+
+export const Permissions = z
+  .array(z.enum(PERMISSIONS))
+  .max(PERMISSIONS.length)
+  .openapi({ example: ["licenses:read"] });
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The first characters of the key" }),
+    permissions: Permissions,
+    expires_at: Timestamp.nullable(),
+    revoked_at: Timestamp.nullable(),
+    last_used_at: Timestamp.nullable(),
+    replaced_by: z.string().nullable().openapi({ description: "Set by rotation: the key that replaces this one" }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("ApiKey");
+
+export const ApiKeyWithSecret = ApiKey.extend({ key: z.string().openapi({ description: "The secret. Shown once." }) }).openapi("ApiKeyWithSecret");
+
+export const apiKeyBody = (row: ApiKeyRow) => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.keyPrefix,
+  permissions: row.permissions as Permission[],
+  expires_at: iso(row.expiresAt),
+  revoked_at: iso(row.revokedAt),
+  last_used_at: iso(row.lastUsedAt),
+  replaced_by: row.replacedBy,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+export const UserToken = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    permissions: Permissions,
+    generation: z.number().int(),
+    revoked_at: Timestamp.nullable(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("UserToken");
+
+export const UserTokenWithSecret = UserToken.extend({
+  token: z.string().uuid().openapi({ description: "The user token (a UUID). Shown once; exchange it at POST /v1/auth/token." }),
+}).openapi("UserTokenWithSecret");
+
+export const userTokenBody = (row: UserTokenRow) => ({
+  id: row.id,
+  name: row.name,
+  permissions: row.permissions as Permission[],
+  generation: row.generation,
+  revoked_at: iso(row.revokedAt),
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});

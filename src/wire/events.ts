@@ -1,0 +1,48 @@
+// Webhook payloads: the `data` of each event is the resource as the API shows it (never a key or
+// secret). Services name events with domain rows; this turns them into what receivers get, and
+// the OpenAPI `webhooks` section documents the same shapes (routes/webhook-events.ts).
+import { z } from "@hono/zod-openapi";
+import type { EventType } from "../contract/events";
+import { DEACTIVATION_REASONS } from "../contract/licenses";
+import type { DomainEvent } from "../services/events";
+import { Activation, activationBody } from "./activations";
+import { Timestamp } from "./common";
+import { ApiKey, apiKeyBody } from "./credentials";
+import { License, licenseBody } from "./licenses";
+
+export function serializeEvent(event: DomainEvent): Record<string, unknown> {
+  switch (event.type) {
+    case "activation.created":
+      return activationBody(event.activation, event.heartbeatIntervalS);
+    case "activation.deleted":
+      return { ...activationBody(event.activation), reason: event.reason };
+    case "token.revoked":
+      return { jti: event.jti, license_id: event.licenseId, expires_at: event.expiresAt.toISOString() };
+    case "api_key.created":
+      return event.rotatedFrom ? { ...apiKeyBody(event.apiKey), rotated_from: event.rotatedFrom } : apiKeyBody(event.apiKey);
+    case "api_key.revoked":
+      return apiKeyBody(event.apiKey);
+    default:
+      return licenseBody(event.license);
+  }
+}
+
+const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
+
+/** The schema of each event's `data`. */
+export const EVENT_DATA: Record<EventType, z.ZodType> = {
+  "license.created": License,
+  "license.updated": License,
+  "license.suspended": License,
+  "license.reinstated": License,
+  "license.revoked": License,
+  "license.renewed": License,
+  "license.expired": License,
+  "activation.created": Activation,
+  "activation.deleted": Activation.extend({ reason: z.enum(DEACTIVATION_REASONS) }).openapi("ReleasedActivationEventData"),
+  "token.revoked": RevokedToken,
+  "api_key.created": ApiKey.extend({ rotated_from: z.string().optional().openapi({ description: "Set when the key replaces a rotated one" }) }).openapi(
+    "CreatedApiKeyEventData",
+  ),
+  "api_key.revoked": ApiKey,
+};

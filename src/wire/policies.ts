@@ -1,0 +1,40 @@
+// Policies on the wire.
+import { z } from "@hono/zod-openapi";
+import { BINDING_MODES } from "../contract/licenses";
+import { TOKEN_TIERS } from "../contract/tokens";
+import type { PolicyRow } from "../db/repositories/policies";
+import { Timestamp } from "./common";
+
+export const Policy = z
+  .object({
+    id: z.string(),
+    application_id: z.string().nullable(),
+    name: z.string(),
+    max_activations: z.number().int().nullable(),
+    binding_mode: z.enum(BINDING_MODES),
+    heartbeat_interval_s: z.number().int().nullable(),
+    heartbeat_grace_s: z.number().int(),
+    token_tier: z.enum(TOKEN_TIERS),
+    max_deactivations: z.number().int().nullable(),
+    deactivation_window_s: z.number().int().nullable(),
+    bind_on_verify: z.boolean(),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .openapi("Policy");
+
+export const policyBody = (row: PolicyRow) => ({
+  id: row.id,
+  application_id: row.applicationId,
+  name: row.name,
+  max_activations: row.maxActivations,
+  binding_mode: row.bindingMode,
+  heartbeat_interval_s: row.heartbeatIntervalS,
+  heartbeat_grace_s: row.heartbeatGraceS,
+  token_tier: row.tokenTier,
+  max_deactivations: row.maxDeactivations,
+  deactivation_window_s: row.deactivationWindowS,
+  bind_on_verify: row.bindOnVerify,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
