@@ -47,9 +47,17 @@ export default defineConfig({
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**"],
+          exclude: ["test/e2e/**", "test/static/**"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Checks of the source tree itself (layering), in Node: no worker, no database.
+          name: "static",
+          environment: "node",
+          include: ["test/static/**/*.test.ts"],
         },
       },
       {

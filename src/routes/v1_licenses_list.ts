@@ -1,8 +1,6 @@
 // GET /v1/licenses: the tenant's licenses, newest first, filterable by status and application.
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, gt, isNull, lte, or, type SQL } from "drizzle-orm";
 import type { App } from "../app";
-import { licenses } from "../db/schema";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
 import { errorResponses, pageOf } from "../wire/common";
 import { License, licenseBody } from "../wire/licenses";
@@ -27,22 +25,6 @@ const route = createRoute({
     ...errorResponses(401, 403, 422, 429, 503),
   },
 });
-
-/** `expired` is derived (active but past its expiry), so the filter matches what the list shows. */
-function _statusFilter(status: string | undefined, now: Date): SQL | undefined {
-  const unexpired = or(isNull(licenses.expiresAt), gt(licenses.expiresAt, now));
-  switch (status) {
-    case "active":
-      return and(eq(licenses.status, "active"), unexpired);
-    case "expired":
-      return and(eq(licenses.status, "active"), lte(licenses.expiresAt, now));
-    case "suspended":
-    case "revoked":
-      return eq(licenses.status, status);
-    default:
-      return undefined;
-  }
-}
 
 export const registerV1LicensesList = (app: App) =>
   app.openapi(route, async (c) => {

@@ -7,7 +7,6 @@
 // - what an access token creates or re-dates never outlives it: a key created through one expires
 //   no later than it and stops with its user token (revoked or refreshed); user tokens are only
 //   created and refreshed with API keys.
-import { sql } from "drizzle-orm";
 import type { Permission } from "../contract/permissions";
 import { sha256Hex } from "../crypto/hash";
 import { newAccessToken, newApiKey, newId, visiblePrefix } from "../crypto/random";
@@ -24,6 +23,7 @@ import {
   listUserTokens,
   lockApiKey,
   lockUserToken,
+  refreshUserTokenRow,
   touchApiKey,
   type UserTokenRow,
   updateApiKeyRow,
@@ -194,7 +194,7 @@ async function refreshUserToken(tx: Tx, actor: Actor, id: string) {
   const row = await manageableUserToken(tx, actor, id);
   if (row.revokedAt) throw new AppError("CONFLICT", "This user token is revoked: it stays dead. Create a new one.");
   const token = crypto.randomUUID();
-  const refreshed = await updateUserTokenRow(tx, id, { tokenHash: await sha256Hex(token), generation: sql`generation + 1`, updatedAt: new Date() });
+  const refreshed = await refreshUserTokenRow(tx, id, await sha256Hex(token));
   return { row: refreshed, token };
 }
 

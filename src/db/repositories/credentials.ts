@@ -1,7 +1,7 @@
 // Bearer credentials (API keys `sk_`, access tokens `at_`) and user tokens, stored by SHA-256
 // hash only. Authentication reads a credential, its tenant's plan tier and its user token in one
 // round trip over the HTTP query path; the rest runs in the request's transactions.
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { CredentialKind, Permission } from "../../contract/permissions";
 import type { PlanTier } from "../../contract/tokens";
 import type { Database, Queryable, RowsFn, Tx } from "../client";
@@ -93,11 +93,17 @@ export async function insertUserToken(db: Queryable, values: typeof userTokens.$
   return row!;
 }
 
-export async function updateUserTokenRow(
-  tx: Tx,
-  id: string,
-  values: Partial<typeof userTokens.$inferInsert> | { tokenHash: string; generation: SQL; updatedAt: Date },
-): Promise<UserTokenRow> {
+/** A new token value and the next generation (which ends every access token of the one before). */
+export async function refreshUserTokenRow(tx: Tx, id: string, tokenHash: string): Promise<UserTokenRow> {
+  const [row] = await tx
+    .update(userTokens)
+    .set({ tokenHash, generation: sql`${userTokens.generation} + 1`, updatedAt: new Date() })
+    .where(eq(userTokens.id, id))
+    .returning();
+  return row!;
+}
+
+export async function updateUserTokenRow(tx: Tx, id: string, values: Partial<typeof userTokens.$inferInsert>): Promise<UserTokenRow> {
   const [row] = await tx.update(userTokens).set(values).where(eq(userTokens.id, id)).returning();
   return row!;
 }

@@ -1,0 +1,120 @@
+// The layers' import rules, checked on the source itself so they stay true (issue: "no imports
+// that run backwards"). Imports run one way: routes -> services -> db / crypto; wire shapes are
+// their own layer; contract is shared by everyone; the SDK needs nothing of the service but the
+// contract. Runs in Node (vitest project "static"): it reads files, it starts nothing.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
+
+interface Import {
+  file: string;
+  /** A src-relative path without extension for the service's own modules, else the package name. */
+  target: string;
+  /** One of the service's own modules (a relative import), not a package. */
+  local: boolean;
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^"';]*?\s+from\s+)?["']([^"']+)["']/gm;
+
+function importsOf(file: string, text: string): Import[] {
+  const found: Import[] = [];
+  for (const match of text.matchAll(IMPORT)) {
+    const specifier = match[3]!;
+    const local = specifier.startsWith(".");
+    const target = local ? relative(SRC, resolve(dirname(file), specifier)).replace(/\.ts$/, "") : specifier;
+    found.push({ file: relative(SRC, file), target, local, typeOnly: match[2] !== undefined });
+  }
+  return found;
+}
+
+/** The top folder under src/ (or the module's own name for src/*.ts). */
+const layer = (path: string) => path.split("/")[0]!;
+
+/** Every rule broken by `imports`, as "file -> target => rule". */
+function violations(imports: Import[]): string[] {
+  const out: string[] = [];
+  for (const { file, target, local, typeOnly } of imports) {
+    const from = layer(file);
+    const to = layer(target);
+    const broken = (rule: string) => out.push(`${file} -> ${target} => ${rule}`);
+    if (["services", "db", "crypto", "sdk", "contract", "wire"].includes(from) && local && (to === "routes" || to === "middleware")) {
+      broken("only routes and middleware may import routes or middleware");
+    }
+    if (from === "db" && local && (to === "services" || to === "wire")) broken("storage never imports services or wire");
+    if (from === "crypto" && local && (to === "sdk" || to === "db" || to === "services")) broken("crypto imports only the contract");
+    if (from === "services" && local && to === "wire") broken("services never import wire shapes: they are handed a serializer");
+    if (from === "services" && (target === "hono" || target.startsWith("hono/") || target.startsWith("@hono/"))) broken("services never see Hono");
+    if (from === "contract" && local && to !== "contract") broken("the contract imports nothing of the service");
+    if (from === "sdk" && local && to !== "sdk" && to !== "contract") broken("the SDK needs only jose and the contract");
+    if (from === "sdk" && !local && target !== "jose") broken("the SDK's only dependency is jose");
+    if (from !== "db" && (target === "drizzle-orm" || target.startsWith("drizzle-orm/") || target === "@neondatabase/serverless") && !typeOnly) {
+      broken("no drizzle or Postgres driver outside src/db");
+    }
+  }
+  return out;
+}
+
+describe("the layers' imports", () => {
+  const imports = sourceFiles(SRC).flatMap((file) => importsOf(file, readFileSync(file, "utf8")));
+
+  it("reads the whole tree", () => {
+    const files = new Set(imports.map((i) => i.file));
+    expect(files.has("services/tokens.ts")).toBe(true);
+    expect(files.has("db/repositories/licenses.ts")).toBe(true);
+    expect(files.has("routes/v1_licenses_verify.ts")).toBe(true);
+  });
+
+  it("run one way: no rule is broken anywhere in src", () => {
+    expect(violations(imports)).toEqual([]);
+  });
+
+  it("would catch each kind of backwards import (the checker is not vacuous)", () => {
+    const at = (file: string, text: string) => importsOf(join(SRC, file), text);
+    const bad = [
+      ...at("services/tokens.ts", 'import { licenseBody } from "../wire/licenses";\nimport { Hono } from "hono";'),
+      ...at("services/x.ts", 'import { x } from "../routes/v1_licenses_verify";'),
+      ...at("db/repositories/x.ts", 'import { requireActor } from "../../services/actor";'),
+      ...at("crypto/x.ts", 'import { LicenseTokenError } from "../sdk/errors";\nimport type { Tx } from "../db/client";'),
+      ...at("sdk/x.ts", 'import { z } from "zod";\nimport { newId } from "../crypto/random";'),
+      ...at("contract/x.ts", 'import { AppError } from "../errors";'),
+      ...at("routes/x.ts", 'import { eq } from "drizzle-orm";'),
+    ];
+    expect(violations(bad).map((v) => v.split(" => ")[1])).toEqual([
+      "services never import wire shapes: they are handed a serializer",
+      "services never see Hono",
+      "only routes and middleware may import routes or middleware",
+      "storage never imports services or wire",
+      "crypto imports only the contract",
+      "crypto imports only the contract",
+      "the SDK's only dependency is jose",
+      "the SDK needs only jose and the contract",
+      "the contract imports nothing of the service",
+      "no drizzle or Postgres driver outside src/db",
+    ]);
+  });
+
+  it("keeps SQL text in src/db: no other file writes a SELECT ... FROM, INSERT INTO, UPDATE ... SET or DELETE FROM", () => {
+    const SQL = /\b(select\s+[\w*.,\s()]+\s+from\s+\w|insert\s+into\s+\w|update\s+\w+\s+set\s|delete\s+from\s+\w)/i;
+    const offenders = sourceFiles(SRC)
+      .filter((file) => !relative(SRC, file).startsWith("db/"))
+      .flatMap((file) =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line) && SQL.test(line))
+          .map((line) => `${relative(SRC, file)}: ${line.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+});
