@@ -4,6 +4,7 @@
 // test/global-setup.ts) records every call per path name and answers as programmed.
 import { env } from "cloudflare:workers";
 import { asc, eq, inArray, sql } from "drizzle-orm";
+import { decodeJwt } from "jose";
 import { afterAll, expect } from "vitest";
 import type { EventType } from "../../src/contract/events";
 import { newId } from "../../src/crypto/random";
@@ -297,8 +298,8 @@ export async function runScenario(t: TestTenant): Promise<Scenario> {
   const { token: licenseToken, body: verified } = await issueToken(licenseKey);
   const rt = await step(await act("/v1/licenses/revoke-token", { token, body: { license_token: licenseToken } }), 200, "revoke token");
   const jti: string = rt.body.jti;
-  expect(jti).toBeTruthy();
-  expect(verified).toBeTruthy();
+  expect(jti).toBe(decodeJwt(licenseToken).jti);
+  expect(verified).toMatchObject({ valid: true, code: "VALID", license_token: licenseToken });
   steps.push({
     label: "revoke token",
     requestId: rt.requestId,
