@@ -1,5 +1,9 @@
 // Prefixed ids and secrets (STYLE.md habit 7): a leaked string says what it is.
 // Base58 avoids look-alike characters (0/O, I/l) in keys people copy by hand.
+// The `.ts` extension: the dev stack and the bench run this module in plain Node, which resolves
+// no extensionless import (test/static checks they load).
+import { type IdPrefix, SECRET_PREFIXES } from "../contract/ids.ts";
+
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
 
@@ -49,5 +53,3 @@ export const newAccessToken = () => `${SECRET_PREFIXES.accessToken}_${randomBase
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
 export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;
-
-import { type IdPrefix, SECRET_PREFIXES } from "../contract/ids";
