@@ -1,27 +1,10 @@
 // GET /v1/audit-log: the tenant's audit trail, newest first, with each row's chain hashes.
-
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { auditEntryBody } from "../wire/audit";
-import { errorResponses, pageOf, Timestamp } from "../wire/common";
+import { AuditEntry, auditEntryBody } from "../wire/audit";
+import { errorResponses, pageOf } from "../wire/common";
 import { PageQuery } from "./requests/common";
-
-const AuditEntry = z
-  .object({
-    id: z.string(),
-    seq: z.number().int(),
-    actor: z.string().openapi({ description: "The credential id (`key_...`), or `operator`" }),
-    action: z.string(),
-    target_type: z.string(),
-    target_id: z.string(),
-    request_id: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
-    prev_hash: z.string(),
-    hash: z.string(),
-    created_at: Timestamp,
-  })
-  .openapi("AuditEntry");
 
 const route = createRoute({
   method: "get",
