@@ -1,0 +1,53 @@
+// Usage metrics: the events recorded after each response, and the shape of the questions the
+// metrics API answers. One vocabulary for the stores (Postgres rollups, Workers Analytics Engine),
+// the API and the console.
+
+/** One data point per request of these kinds; `auth_failure` replaces the request's own kind. */
+export const METRIC_EVENTS = [
+  "validate",
+  "verify",
+  "validate_hardware",
+  "introspect",
+  "activate",
+  "deactivate",
+  "heartbeat",
+  "token_revoke",
+  "auth_failure",
+] as const;
+export type MetricEvent = (typeof METRIC_EVENTS)[number];
+
+/** The events that answer with a validation code: the "validations" series. */
+export const VALIDATION_EVENTS: readonly MetricEvent[] = ["validate", "verify", "validate_hardware"];
+
+/** The code of a request that succeeded without a validation code of its own (activate, introspect, ...). */
+export const OK_CODE = "OK";
+/** A validation that succeeded. */
+export const VALID_CODE = "VALID";
+
+export const METRIC_INTERVALS = ["minute", "hour", "day"] as const;
+export type MetricInterval = (typeof METRIC_INTERVALS)[number];
+export const INTERVAL_MS: Record<MetricInterval, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+export const METRIC_GROUPS = ["code", "application", "colo"] as const;
+export type MetricGroup = (typeof METRIC_GROUPS)[number];
+
+/** Bounds on every metrics query: the range, and the buckets a series may have. */
+export const MAX_RANGE_MS = 90 * 86_400_000;
+export const MAX_POINTS = 1000;
+
+/** What a data point says, beyond its event: who, which license, where, how it ended and how long it took. */
+export interface MetricPoint {
+  at: Date;
+  /** "" when no tenant could be named (an unknown key, an unknown credential). */
+  tenantId: string;
+  event: MetricEvent;
+  /** The validation code, the error code, or OK. */
+  code: string;
+  applicationId: string;
+  policyId: string;
+  licenseId: string;
+  /** Cloudflare's location and the client's country (request.cf), when the runtime reports them. */
+  colo: string;
+  country: string;
+  durationMs: number;
+}
