@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Logger } from "./logging";
 import { validationHook } from "./middleware/errors";
+import type { MetricContext } from "./middleware/metrics";
 import type { Actor, Services } from "./services";
 
 export interface AppVariables {
@@ -13,6 +14,10 @@ export interface AppVariables {
   auth: Actor;
   /** Set by bodyLimit when the body was over the limit and dropped unread. */
   bodyTooLarge?: boolean;
+  /** The request's usage metric, filled in as it runs (middleware/metrics.ts). */
+  metric: MetricContext;
+  /** The error code of an error answer, for the metric. */
+  errorCode?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

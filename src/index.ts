@@ -39,6 +39,12 @@ import { registerV1LicensesUpdate } from "./routes/v1_licenses_update";
 import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
 import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
 import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
+import { registerV1MetricsAlertRulesList } from "./routes/v1_metrics_alert_rules_list";
+import { registerV1MetricsAlertRulesUpdate } from "./routes/v1_metrics_alert_rules_update";
+import { registerV1MetricsAuthFailures } from "./routes/v1_metrics_auth_failures";
+import { registerV1MetricsSummary } from "./routes/v1_metrics_summary";
+import { registerV1MetricsTopLicenses } from "./routes/v1_metrics_top_licenses";
+import { registerV1MetricsValidations } from "./routes/v1_metrics_validations";
 import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
 import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
 import { registerV1PoliciesGet } from "./routes/v1_policies_get";
@@ -147,6 +153,14 @@ registerV1WebhooksDeliveriesList(app);
 registerV1WebhooksRedeliver(app);
 registerV1AuditLogList(app);
 registerV1AuditLogVerify(app);
+
+// Usage metrics
+registerV1MetricsValidations(app);
+registerV1MetricsAuthFailures(app);
+registerV1MetricsSummary(app);
+registerV1MetricsTopLicenses(app);
+registerV1MetricsAlertRulesList(app);
+registerV1MetricsAlertRulesUpdate(app);
 
 // Documentation
 registerWebhookEvents(app);

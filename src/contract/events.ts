@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "token.revoked",
   "api_key.created",
   "api_key.revoked",
+  "metrics.threshold_crossed",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -32,6 +33,7 @@ export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
   "token.revoked": "licenses:read",
   "api_key.created": "api_keys:read",
   "api_key.revoked": "api_keys:read",
+  "metrics.threshold_crossed": "metrics:read",
 };
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;

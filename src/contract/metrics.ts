@@ -51,3 +51,24 @@ export interface MetricPoint {
   country: string;
   durationMs: number;
 }
+
+/** Threshold alerts, evaluated on the scheduled tick over the last 15 minutes, at most once an hour per rule. */
+export const ALERT_KINDS = ["validation_failure_rate", "auth_failures_per_minute"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export interface AlertRule {
+  kind: AlertKind;
+  /** `validation_failure_rate`: the share of validations not VALID (0..1); `auth_failures_per_minute`: a count. */
+  threshold: number;
+  /** Fewer events in the window than this never fire (a single failure is not a 100% failure rate). */
+  minEvents: number;
+  enabled: boolean;
+}
+
+export const DEFAULT_ALERT_RULES: Record<AlertKind, AlertRule> = {
+  validation_failure_rate: { kind: "validation_failure_rate", threshold: 0.2, minEvents: 20, enabled: true },
+  auth_failures_per_minute: { kind: "auth_failures_per_minute", threshold: 10, minEvents: 1, enabled: true },
+};
+
+export const ALERT_WINDOW_MS = 15 * 60_000;
+export const ALERT_COOLDOWN_MS = 60 * 60_000;

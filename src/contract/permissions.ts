@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   "webhooks:read",
   "webhooks:write",
   "audit:read",
+  "metrics:read",
+  "metrics:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

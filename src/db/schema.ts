@@ -1,9 +1,10 @@
 // Drizzle schema: the source of truth for `migrations/` (run `npm run db:generate` after a change).
 // Every tenant-owned table carries `tenant_id`, and every query filters on it.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "../contract/events";
 import { BINDING_MODES, type BindingMode, DEACTIVATION_REASONS, type DeactivationReason, LICENSE_STATUSES, type LicenseStatus } from "../contract/licenses";
+import { ALERT_KINDS, type AlertKind } from "../contract/metrics";
 import { CREDENTIAL_KINDS, type CredentialKind } from "../contract/permissions";
 import { PLAN_TIERS, type PlanTier, TOKEN_TIERS, type TokenTier } from "../contract/tokens";
 
@@ -348,4 +349,47 @@ export const auditLog = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.seq] }), uniqueIndex("audit_log_id_idx").on(t.id)],
+);
+
+/**
+ * The local metrics store (services/metrics/local.ts): counts per minute and per dimension,
+ * upserted in batches after responses. Workers Analytics Engine replaces it where configured.
+ * `tenant_id` is "" for points no tenant could be named for (unknown keys and credentials).
+ */
+export const metricRollups = pgTable(
+  "metric_rollups",
+  {
+    tenantId: text("tenant_id").notNull(),
+    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    event: text("event").notNull(),
+    code: text("code").notNull(),
+    applicationId: text("application_id").notNull().default(""),
+    policyId: text("policy_id").notNull().default(""),
+    licenseId: text("license_id").notNull().default(""),
+    colo: text("colo").notNull().default(""),
+    country: text("country").notNull().default(""),
+    count: integer("count").notNull(),
+    durationMsSum: bigint("duration_ms_sum", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "metric_rollups_pk", columns: [t.tenantId, t.minute, t.event, t.code, t.applicationId, t.policyId, t.licenseId, t.colo, t.country] }),
+  ],
+);
+
+/** A tenant's threshold alert rules; a kind with no row follows DEFAULT_ALERT_RULES. */
+export const metricAlertRules = pgTable(
+  "metric_alert_rules",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<AlertKind>().notNull(),
+    threshold: doublePrecision("threshold").notNull(),
+    minEvents: integer("min_events").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** When it last fired: at most once an hour. */
+    lastFiredAt: timestamp("last_fired_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.kind] }), check("metric_alert_rules_kind_check", oneOf("kind", ALERT_KINDS))],
 );

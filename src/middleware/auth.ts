@@ -37,7 +37,11 @@ export async function bearerKeyHash(c: Context<AppEnv>): Promise<string> {
  */
 export async function admitApiKey(c: Context<AppEnv>, key: CredentialRow | undefined): Promise<void> {
   const now = Date.now();
-  if (!key || !credentialUsable(key, now)) throw await authFailure(c, unauthorized());
+  if (!key || !credentialUsable(key, now)) {
+    // A known but dead credential still names its tenant: its failures are the tenant's to see.
+    if (key) c.var.metric.tenantId = key.tenantId;
+    throw await authFailure(c, unauthorized());
+  }
   const actor = actorOf(key);
   await enforceTenantLimit(c, actor);
   c.set("auth", actor);

@@ -54,6 +54,7 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
 };
 
 export function errorResponse(c: Context, err: AppError): Response {
+  c.set("errorCode", err.code);
   const body: ErrorBody = {
     error: {
       code: err.code,

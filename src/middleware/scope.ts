@@ -8,7 +8,10 @@ import { newId } from "../crypto/random";
 import { connectDb, type DbConnection, httpRows } from "../db/client";
 import { createLogger, type Logger, logRequest } from "../logging";
 import { type Actor, createServices, type Services } from "../services";
+import { createRecorder } from "../services/metrics/recorder";
+import { metricsStore } from "../services/metrics/store";
 import { serializeEvent } from "../wire/events";
+import { type MetricContext, metricPoint, observe } from "./metrics";
 
 /**
  * A caller's own correlation id, kept for the logs only. Request ids are always made here: one
@@ -22,21 +25,27 @@ function clientRequestId(header: string | undefined): string | undefined {
 
 export interface Scope {
   services: Services;
+  /** Hands a finished request's data point to the metrics store, after the response. */
+  record: ReturnType<typeof createRecorder>["record"];
   /** Waits for the deferred work, then closes the pool: hand it to `ctx.waitUntil`. */
   close(): Promise<unknown> | undefined;
 }
 
 /** Services for one request or one scheduled run; `actor` is read when a service needs it. */
-export function openScope(env: Env, options: { log: Logger; requestId?: string; actor?: () => Actor | undefined }): Scope {
+export function openScope(env: Env, options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext }): Scope {
   let connection: DbConnection | undefined;
   const deferred: Promise<unknown>[] = [];
+  const db = () => {
+    connection ??= connectDb(env);
+    return connection.db;
+  };
+  const rows = () => httpRows(env);
+  const warn = (msg: string, error: unknown) => options.log.warn(msg, { error });
+  const metrics = metricsStore({ mode: metricsMode(env) }, { rows, db, log: warn });
   const services = createServices({
     config: serviceConfig(env),
-    db: () => {
-      connection ??= connectDb(env);
-      return connection.db;
-    },
-    rows: () => httpRows(env),
+    db,
+    rows,
     kv: env.REVOCATIONS,
     actor: options.actor ?? (() => undefined),
     requestId: options.requestId,
@@ -45,15 +54,24 @@ export function openScope(env: Env, options: { log: Logger; requestId?: string; 
     },
     log: options.log,
     serializeEvent,
+    metrics,
+    observe: options.metric ? (subject) => observe(options.metric!, subject) : () => {},
   });
   return {
     services,
+    record: createRecorder({ sink: metrics.sink, rows, log: warn }).record,
     close() {
       if (!connection && deferred.length === 0) return undefined;
       return Promise.allSettled(deferred).then(() => connection?.pool.end().catch(() => {}));
     },
   };
 }
+
+const METRICS_MODES = new Set(["auto", "local", "analytics_engine", "off"]);
+const metricsMode = (env: Env) => {
+  const mode = env.METRICS_STORE?.trim() || "auto";
+  return (METRICS_MODES.has(mode) ? mode : "auto") as "auto" | "local" | "analytics_engine" | "off";
+};
 
 /**
  * Put it first. It answers `X-Request-Id` with a fresh `req_` id on every response; after the
@@ -72,12 +90,23 @@ export const scope = () =>
     const clientId = clientRequestId(c.req.header("X-Request-Id"));
     const log = createLogger(clientId ? { request_id: requestId, client_request_id: clientId } : { request_id: requestId }, c.env.LOG_LEVEL);
     c.set("log", log);
-    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth") });
+    const metric: MetricContext = {};
+    c.set("metric", metric);
+    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric });
     c.set("services", opened.services);
     try {
       await next();
     } finally {
-      logRequest(log, { method: c.req.method, path: c.req.path, status: c.res.status, duration_ms: Date.now() - started });
+      const status = c.res.status;
+      logRequest(log, { method: c.req.method, path: c.req.path, status, duration_ms: Date.now() - started });
+      const point = metricPoint(metric, {
+        status,
+        errorCode: c.get("errorCode"),
+        started,
+        cf: c.req.raw.cf as { colo?: unknown; country?: unknown } | undefined,
+      });
+      // After the response: the point joins this isolate's batch (or goes to Analytics Engine).
+      if (point) c.executionCtx.waitUntil(opened.record(point));
       const closing = opened.close();
       if (closing) c.executionCtx.waitUntil(closing);
     }

@@ -2,6 +2,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { ActivationResponse, activationBody } from "../wire/activations";
 import { errorResponses } from "../wire/common";
@@ -24,7 +25,7 @@ const route = createRoute({
   operationId: "activateDevice",
   tags: ["Licenses (public)"],
   summary: "Activate a device",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("activate"), publicRateLimit()] as const,
   description:
     "201 with a new activation, 200 when this fingerprint is already active (no extra seat). Over the policy's limit: 409 TOO_MANY_ACTIVATIONS. Send an `Idempotency-Key` header so a retried request replays the first answer instead of taking another seat.",
   request: {

@@ -2,6 +2,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { Activation, activationBody } from "../wire/activations";
 import { errorResponses } from "../wire/common";
@@ -14,7 +15,7 @@ const route = createRoute({
   operationId: "deactivateDevice",
   tags: ["Licenses (public)"],
   summary: "Deactivate a device",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("deactivate"), publicRateLimit()] as const,
   description: "Frees the seat. A policy may cap deactivations per window (churn budget): past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After`.",
   request: { body: jsonBody(deviceBody("DeactivateRequest")) },
   responses: {

@@ -2,6 +2,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { Activation, activationBody } from "../wire/activations";
 import { errorResponses } from "../wire/common";
@@ -14,7 +15,7 @@ const route = createRoute({
   operationId: "sendHeartbeat",
   tags: ["Licenses (public)"],
   summary: "Heartbeat for an activated device",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("heartbeat"), publicRateLimit()] as const,
   description: "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
   request: { body: jsonBody(deviceBody("HeartbeatRequest")) },
   responses: {

@@ -8,6 +8,7 @@ import type { App, AppEnv } from "../app";
 import { LICENSE_TOKEN_TYP } from "../contract/tokens";
 import { AppError } from "../errors";
 import { admitApiKey, assertPermission, bearerKeyHash } from "../middleware/auth";
+import { metricEvent } from "../middleware/metrics";
 import type { Services } from "../services";
 import { errorResponses } from "../wire/common";
 import { presentedToken, tokenBody, validBody } from "./requests/token-body";
@@ -54,7 +55,7 @@ const route = createRoute({
   description:
     "Answers `{ active: true, ...claims, status }` or `{ active: false }`; the token's own tenant also gets `reason` (token_revoked, license_suspended, license_revoked, license_expired, expired, invalid_signature, ...). Needs `tokens:introspect`. Takes `token` (RFC 7662) or `license_token` (LicenseChain), as JSON or form encoding.",
   security: [{ bearerAuth: [] }],
-  middleware: [introspectionAuth()] as const,
+  middleware: [metricEvent("introspect"), introspectionAuth()] as const,
   request: {
     body: {
       // Not `required`: with two media types that would run both validators on every request.
@@ -78,6 +79,7 @@ export const registerV1LicensesIntrospect = (app: App) =>
     if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
     const { check, found } = c.var.introspected;
     const answer = await c.var.services.tokens.introspect({ check, found: found! });
+    c.var.metric.code = answer.active ? "ACTIVE" : (answer.reason?.toUpperCase() ?? "INACTIVE");
     if (!answer.active) return c.json(answer, 200);
     return c.json({ active: true, ...answer.claims, status: answer.status, token_type: LICENSE_TOKEN_TYP }, 200);
   });

@@ -5,6 +5,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { AppError } from "../errors";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { metricEvent } from "../middleware/metrics";
 import { errorResponses, Timestamp } from "../wire/common";
 import { tokenBody, validBody } from "./requests/token-body";
 
@@ -21,7 +22,7 @@ const route = createRoute({
   description:
     "Needs `tokens:revoke`. Send the token (`token`, or LicenseChain's `license_token`) or its `jti`, as JSON or form encoding. With only a `jti`, the denylist entry lives as long as the longest token tier (24 h). Idempotent.",
   security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("tokens:revoke")] as const,
+  middleware: [metricEvent("token_revoke"), apiKeyAuth(), requirePermission("tokens:revoke")] as const,
   request: {
     body: {
       // Not `required`: with two media types that would run both validators (see introspect).

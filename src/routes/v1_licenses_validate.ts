@@ -1,6 +1,7 @@
 // POST /v1/licenses/validate: the status of a license key. No token, no credential, one query.
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { errorResponses } from "../wire/common";
 import { ValidateResponse, validationBody } from "../wire/licenses";
@@ -13,7 +14,7 @@ const route = createRoute({
   operationId: "validateLicense",
   tags: ["Licenses (public)"],
   summary: "Validate a license key",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("validate"), publicRateLimit()] as const,
   description:
     "Business outcomes are values: the answer is 200 with `valid` and a `code` (VALID, NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, ...). An unknown and a malformed key answer alike.",
   request: { body: jsonBody(ValidateBody) },
@@ -37,5 +38,6 @@ export const registerV1LicensesValidate = (app: App) =>
       },
       now,
     );
+    c.var.metric.code = result.code;
     return c.json(validationBody(result, now), 200);
   });

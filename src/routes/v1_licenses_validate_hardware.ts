@@ -3,6 +3,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { issuerOf, jwksUriOf } from "../config";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { errorResponses } from "../wire/common";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
@@ -21,7 +22,7 @@ const route = createRoute({
   operationId: "validateLicenseHardware",
   tags: ["Licenses (public)"],
   summary: "Verify a license for an activated device",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("validate_hardware"), publicRateLimit()] as const,
   description:
     "Valid only when `hwuid` is a live activation of the license (NOT_ACTIVATED, FINGERPRINT_MISMATCH, HEARTBEAT_DEAD otherwise). The token then has `hw_bound: true`.",
   request: { body: jsonBody(Body) },
@@ -41,5 +42,6 @@ export const registerV1LicensesValidateHardware = (app: App) =>
       requireDevice: true,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
+    c.var.metric.code = verified.result.code;
     return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

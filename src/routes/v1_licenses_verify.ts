@@ -3,6 +3,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { issuerOf, jwksUriOf } from "../config";
+import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { errorResponses } from "../wire/common";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
@@ -15,7 +16,7 @@ const route = createRoute({
   operationId: "verifyLicense",
   tags: ["Licenses (public)"],
   summary: "Validate a license key and issue a license token",
-  middleware: [publicRateLimit()] as const,
+  middleware: [metricEvent("verify"), publicRateLimit()] as const,
   description:
     "Same checks as validate. When valid, also returns `license_token` (a JWT clients verify offline against `license_jwks_uri`), valid 15 min / 1 h / 24 h by the policy's tier and never past the license's expiry.",
   request: { body: jsonBody(ValidateBody) },
@@ -35,5 +36,6 @@ export const registerV1LicensesVerify = (app: App) =>
       domain: input.domain,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
+    c.var.metric.code = verified.result.code;
     return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

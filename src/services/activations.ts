@@ -61,10 +61,17 @@ interface StoredActivation {
 
 const licenseError = (code: ErrorCode, message: string) => new AppError(code, message);
 
-/** The license must exist and be usable; unknown and malformed keys fail alike. */
-async function lockUsableLicense(tx: Tx, licenseKey: string, now: Date): Promise<LockedLicense> {
+/** The license of a key, locked, and named to the request's metric; unknown and malformed keys fail alike. */
+async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string): Promise<LockedLicense> {
   const license = LICENSE_KEY_PATTERN.test(licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(licenseKey)) : undefined;
   if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
+  deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+  return license;
+}
+
+/** The license must exist and be usable. */
+async function lockUsableLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, now: Date): Promise<LockedLicense> {
+  const license = await lockLicense(deps, tx, licenseKey);
   const status = effectiveStatus(license, now);
   if (status === "suspended") throw licenseError("LICENSE_SUSPENDED", "The license is suspended.");
   if (status === "revoked") throw licenseError("LICENSE_REVOKED", "The license has been revoked.");
@@ -118,7 +125,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     async activate(input: ActivateInput): Promise<ActivateOutcome> {
       const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
       return changes(async (tx, record) => {
-        const license = await lockUsableLicense(tx, input.licenseKey, input.now);
+        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now);
         if (input.idempotencyKey) {
           const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
           if (previous) {
@@ -183,8 +190,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     deactivate: (input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> =>
       changes(async (tx, record) => {
         // A suspended or expired license may still free its seats; only an unknown key is refused.
-        const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(input.licenseKey)) : undefined;
-        if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
+        const license = await lockLicense(deps, tx, input.licenseKey);
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
         const { maxDeactivations, deactivationWindowS } = license.policy;
@@ -208,7 +214,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     /** Keeps a device alive; a device past interval + grace was released: 409 HEARTBEAT_DEAD. */
     async heartbeat(input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> {
       const result = await changes(async (tx, record) => {
-        const license = await lockUsableLicense(tx, input.licenseKey, input.now);
+        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now);
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
         if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {

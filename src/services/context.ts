@@ -5,6 +5,7 @@ import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";
 import type { Logger } from "../logging";
 import type { DomainEvent } from "./events";
+import type { MetricsStore } from "./metrics/store";
 
 /** Deployment settings the services read (from vars and secrets; see src/config.ts). */
 export interface ServiceConfig {
@@ -48,4 +49,16 @@ export interface ServiceDeps {
   defer: (work: Promise<unknown>) => void;
   log: Logger;
   serializeEvent: EventSerializer;
+  /** Where usage metrics go and are read from (services/metrics/store.ts). */
+  metrics: MetricsStore;
+  /** Tells the request's metric what it concerns, as a service learns it (a no-op outside requests). */
+  observe: (subject: MetricSubject) => void;
+}
+
+/** What a request's data point says about whom it concerns. */
+export interface MetricSubject {
+  tenantId?: string;
+  licenseId?: string;
+  applicationId?: string | null;
+  policyId?: string;
 }

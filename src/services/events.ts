@@ -4,6 +4,7 @@
 // as an EventSerializer.
 import type { EventType } from "../contract/events";
 import type { DeactivationReason } from "../contract/licenses";
+import type { AlertKind } from "../contract/metrics";
 import { newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import type { ActivationRow } from "../db/repositories/activations";
@@ -20,7 +21,19 @@ export type DomainEvent =
   | { type: "activation.deleted"; activation: ActivationRow; reason: DeactivationReason }
   | { type: "token.revoked"; jti: string; licenseId: string | null; expiresAt: Date }
   | { type: "api_key.created"; apiKey: ApiKeyRow; rotatedFrom?: string }
-  | { type: "api_key.revoked"; apiKey: ApiKeyRow };
+  | { type: "api_key.revoked"; apiKey: ApiKeyRow }
+  | { type: "metrics.threshold_crossed"; alert: ThresholdCrossed };
+
+/** What a fired alert reports: the rule, the measured value against its threshold, over which window. */
+export interface ThresholdCrossed {
+  kind: AlertKind;
+  threshold: number;
+  value: number;
+  /** Validations (failure rate) or failed authentications (per minute) in the window. */
+  events: number;
+  from: Date;
+  to: Date;
+}
 
 /** Writes the event and its pending deliveries; returns the event id (the `webhook-id`). */
 export async function recordEvent(tx: Tx, tenantId: string, event: DomainEvent, serialize: EventSerializer): Promise<string> {

@@ -9,6 +9,7 @@ import type { ServiceDeps } from "./context";
 import { credentialService } from "./credentials";
 import { healthService } from "./health";
 import { licenseAdminService } from "./license-admin";
+import { metricsService } from "./metrics/service";
 import { policyService } from "./policies";
 import { runScheduled } from "./scheduled";
 import { tenantService } from "./tenants";
@@ -35,6 +36,7 @@ export class Services {
   #credentials?: Built<typeof credentialService>;
   #health?: Built<typeof healthService>;
   #licenses?: Built<typeof licenseAdminService>;
+  #metrics?: Built<typeof metricsService>;
   #policies?: Built<typeof policyService>;
   #tenants?: Built<typeof tenantService>;
   #tokens?: Built<typeof tokenService>;
@@ -70,6 +72,10 @@ export class Services {
   get licenses() {
     this.#licenses ??= licenseAdminService(this.deps, this.changes);
     return this.#licenses;
+  }
+  get metrics() {
+    this.#metrics ??= metricsService(this.deps, this.changes);
+    return this.#metrics;
   }
   get policies() {
     this.#policies ??= policyService(this.deps, this.changes);

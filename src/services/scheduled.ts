@@ -1,11 +1,14 @@
 // The cron trigger (every minute): announce licenses that expired, deliver due webhooks, and sweep
 // rows that can no longer matter.
+import { MAX_RANGE_MS } from "../contract/metrics";
 import type { Database } from "../db/client";
 import { sweepIdempotencyKeys } from "../db/repositories/activations";
 import { lockUnannouncedExpiries, markExpiryAnnounced } from "../db/repositories/licenses";
+import { sweepRollups } from "../db/repositories/metrics";
 import { sweepRevocations as deleteRevocationsBefore } from "../db/repositories/revocations";
 import type { ServiceDeps } from "./context";
 import { recordEvent } from "./events";
+import { evaluateAlerts } from "./metrics/service";
 import { REVOCATION_RETENTION_S } from "./revocations";
 import { deliverDue } from "./webhook-delivery";
 
@@ -38,9 +41,13 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
       delivered += n;
       if (n === 0) break;
     }
+    // This isolate's waiting metrics go out before the alert rules read them.
+    await deps.metrics.sink.flush();
+    const alerts = await evaluateAlerts(deps, now);
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
-    deps.log.info("scheduled run", { delivered, expired });
+    await sweepRollups(db, new Date(now.getTime() - MAX_RANGE_MS - 86_400_000));
+    deps.log.info("scheduled run", { delivered, expired, alerts });
   } catch (err) {
     deps.log.error("scheduled run failed", { error: err });
   }

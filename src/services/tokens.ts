@@ -86,16 +86,29 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
     }
   }
 
+  /** Tells the request's metric which license (or, for an unknown key, which application) it concerned. */
+  function observed(check: Check, result: Validation): Validation {
+    const license = result.license;
+    deps.observe(
+      license
+        ? { tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId }
+        : { applicationId: check.applicationId },
+    );
+    return result;
+  }
+
   return {
     /** The status of a license key: one Postgres round trip (none for a key that cannot exist). */
-    validate: (check: Check, now = new Date()) => checkLicenseKey(deps.rows, { ...check, now }),
+    async validate(check: Check, now = new Date()): Promise<Validation> {
+      return observed(check, await checkLicenseKey(deps.rows, { ...check, now }));
+    },
 
     /** Validate, and when valid sign a license token (device-bound for validate-hardware and bound policies). */
     async verify(check: Check): Promise<Verified> {
       const now = new Date();
       const issuer = deps.config.issuer();
       // The key import is cached per isolate; starting it alongside the query hides the first one.
-      const [checked, keys] = await Promise.all([checkLicenseKey(deps.rows, { ...check, now }), ring()]);
+      const [checked, keys] = await Promise.all([checkLicenseKey(deps.rows, { ...check, now }).then((result) => observed(check, result)), ring()]);
       const result = needsBinding(checked, check, now) ? await bindDevice(checked, check, now) : checked;
       if (!result.valid) return { result, now };
       const license = result.license;
@@ -127,6 +140,7 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
       const check = await checkToken(await ring(), token, verification());
       const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
       const found = await introspectionLookup(deps.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
+      if (found) deps.observe({ tenantId: found.key.tenantId, licenseId: found.license?.id });
       return { check, found };
     },
 
@@ -175,6 +189,7 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
         licenseId = check.claims.sub;
       }
       const revocation = { tenantId: actor.tenantId, jti: jti!, licenseId, expiresAt, revokedBy: actor.keyId };
+      deps.observe({ tenantId: actor.tenantId, licenseId: licenseId ?? undefined });
       await changes(async (tx, record) => {
         if (await postgresRevocations(tx).revoke(revocation)) {
           await record({

@@ -4,6 +4,7 @@
 import { z } from "@hono/zod-openapi";
 import type { EventType } from "../contract/events";
 import { DEACTIVATION_REASONS } from "../contract/licenses";
+import { ALERT_KINDS } from "../contract/metrics";
 import type { DomainEvent } from "../services/events";
 import { Activation, activationBody } from "./activations";
 import { Timestamp } from "./common";
@@ -22,10 +23,30 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
       return event.rotatedFrom ? { ...apiKeyBody(event.apiKey), rotated_from: event.rotatedFrom } : apiKeyBody(event.apiKey);
     case "api_key.revoked":
       return apiKeyBody(event.apiKey);
+    case "metrics.threshold_crossed":
+      return alertBody(event.alert);
     default:
       return licenseBody(event.license);
   }
 }
+
+const ThresholdCrossed = z
+  .object({
+    rule: z.enum(ALERT_KINDS),
+    threshold: z.number(),
+    value: z.number().openapi({ description: "The failure rate (0..1) or failed authentications per minute measured over the window" }),
+    events: z.number().int(),
+    window: z.object({ from: Timestamp, to: Timestamp }),
+  })
+  .openapi("ThresholdCrossedEventData");
+
+const alertBody = (alert: Extract<DomainEvent, { type: "metrics.threshold_crossed" }>["alert"]) => ({
+  rule: alert.kind,
+  threshold: alert.threshold,
+  value: alert.value,
+  events: alert.events,
+  window: { from: alert.from.toISOString(), to: alert.to.toISOString() },
+});
 
 const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
 
@@ -45,4 +66,5 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
     "CreatedApiKeyEventData",
   ),
   "api_key.revoked": ApiKey,
+  "metrics.threshold_crossed": ThresholdCrossed,
 };

@@ -33,6 +33,7 @@ export interface LicenseRecord {
   features: string[];
   allowedCidrs: string[];
   planTier: PlanTier;
+  policyId: string;
   policy: { tokenTier: TokenTier; bindingMode: BindingMode; heartbeatIntervalS: number | null; heartbeatGraceS: number; bindOnVerify: boolean };
   /** The live activation matching the request's fingerprint, if any. */
   device: LiveDevice | null;
@@ -52,6 +53,7 @@ const LOOKUP_COLUMNS = selectList<{
   features: string[];
   allowedCidrs: string[];
   planTier: PlanTier;
+  policyId: string;
   tokenTier: TokenTier;
   bindingMode: BindingMode;
   heartbeatIntervalS: number | null;
@@ -72,6 +74,7 @@ const LOOKUP_COLUMNS = selectList<{
   features: "l.features",
   allowedCidrs: "l.allowed_cidrs",
   planTier: "t.plan_tier",
+  policyId: "p.id",
   tokenTier: "p.token_tier",
   bindingMode: "p.binding_mode",
   heartbeatIntervalS: "p.heartbeat_interval_s",
@@ -112,6 +115,7 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
     features: r.features,
     allowedCidrs: r.allowedCidrs,
     planTier: r.planTier,
+    policyId: r.policyId,
     policy: {
       tokenTier: r.tokenTier,
       bindingMode: r.bindingMode,
@@ -131,6 +135,8 @@ export async function lockLicenseByKeyHash(tx: Tx, keyHash: string) {
     .select({
       id: licenses.id,
       tenantId: licenses.tenantId,
+      applicationId: licenses.applicationId,
+      policyId: licenses.policyId,
       status: licenses.status,
       expiresAt: licenses.expiresAt,
       allowedCidrs: licenses.allowedCidrs,
