@@ -41,7 +41,16 @@ export function openScope(env: Env, options: { log: Logger; requestId?: string; 
   };
   const rows = () => httpRows(env);
   const warn = (msg: string, error: unknown) => options.log.warn(msg, { error });
-  const metrics = metricsStore({ mode: metricsMode(env) }, { rows, db, log: warn });
+  const metrics = metricsStore(
+    {
+      mode: metricsMode(env),
+      dataset: env.METRICS,
+      datasetName: env.METRICS_DATASET?.trim() || "license_events",
+      accountId: env.CF_ACCOUNT_ID,
+      apiToken: env.CF_ANALYTICS_TOKEN,
+    },
+    { rows, db, log: warn },
+  );
   const services = createServices({
     config: serviceConfig(env),
     db,

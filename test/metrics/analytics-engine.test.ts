@@ -3,7 +3,7 @@
 // network), what it makes of the answers, and what it refuses to send at all.
 import { describe, expect, it, vi } from "vitest";
 import type { MetricPoint } from "../../src/contract/metrics";
-import { analyticsEngineReader, analyticsEngineSink } from "../../src/services/metrics/analytics-engine";
+import { analyticsEngineReader, analyticsEngineSink } from "../../src/db/repositories/analytics-engine";
 import { ACTIVITY_RESPONSE, AUTH_ERROR_RESPONSE, SERIES_RESPONSE, TOP_LICENSES_RESPONSE, TOTALS_RESPONSE } from "./analytics-engine.fixtures";
 
 const ACCOUNT_ID = "0123456789abcdef0123456789abcdef";

@@ -130,6 +130,8 @@ export interface Gauges {
  * a heartbeat policy, its last heartbeat is within interval + grace.
  */
 export async function gauges(db: Queryable, tenantId: string, now: Date): Promise<Gauges> {
+  // Seats count on licenses that can still be used: active and not past their expiry.
+  const usable = sql`l.status = 'active' and (l.expires_at is null or l.expires_at > ${now})`;
   const result = await db.execute(sql`
     select
       (select count(*) from licenses where tenant_id = ${tenantId} and status = 'active' and (expires_at is null or expires_at > ${now}))::int as active,
@@ -140,11 +142,11 @@ export async function gauges(db: Queryable, tenantId: string, now: Date): Promis
         where a.tenant_id = ${tenantId} and a.deactivated_at is null
           and (p.heartbeat_interval_s is null
                or a.last_heartbeat_at >= ${now}::timestamptz - make_interval(secs => p.heartbeat_interval_s + p.heartbeat_grace_s)))::int as live_devices,
-      (select coalesce(sum(l.activation_count), 0) from licenses l where l.tenant_id = ${tenantId} and l.status = 'active')::int as seats_used,
+      (select coalesce(sum(l.activation_count), 0) from licenses l where l.tenant_id = ${tenantId} and ${usable})::int as seats_used,
       (select coalesce(sum(p.max_activations), 0) from licenses l join policies p on p.id = l.policy_id
-        where l.tenant_id = ${tenantId} and l.status = 'active' and p.max_activations is not null)::int as seats_total,
+        where l.tenant_id = ${tenantId} and ${usable} and p.max_activations is not null)::int as seats_total,
       (select count(*) from licenses l join policies p on p.id = l.policy_id
-        where l.tenant_id = ${tenantId} and l.status = 'active' and p.max_activations is null)::int as unlimited,
+        where l.tenant_id = ${tenantId} and ${usable} and p.max_activations is null)::int as unlimited,
       (select count(*) from licenses where tenant_id = ${tenantId} and status = 'active'
         and expires_at > ${now} and expires_at <= ${now}::timestamptz + interval '7 days')::int as expiring_7,
       (select count(*) from licenses where tenant_id = ${tenantId} and status = 'active'

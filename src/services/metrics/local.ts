@@ -5,9 +5,9 @@
 // per request. A crash loses at most those few seconds of counts; a failed write keeps them for
 // the next one.
 import { type MetricPoint, VALIDATION_EVENTS } from "../../contract/metrics";
+import type { MetricsReader, MetricsSink } from "../../contract/metrics-store";
 import type { Queryable, RowsFn } from "../../db/client";
 import { addRollups, type Rollup, rollupActivity, rollupSeries, rollupTopLicenses, rollupTotals } from "../../db/repositories/metrics";
-import type { MetricsReader, MetricsSink } from "./types";
 
 /** Write at most this often... */
 export const FLUSH_INTERVAL_MS = 5_000;

@@ -2,9 +2,9 @@
 // of a NOT_FOUND validation from the application it named (cached per isolate), and hands the
 // point to the configured store. Never throws: metrics must not fail a request.
 import type { MetricPoint } from "../../contract/metrics";
+import type { MetricsSink } from "../../contract/metrics-store";
 import type { RowsFn } from "../../db/client";
 import { applicationTenant } from "../../db/repositories/metrics";
-import type { MetricsSink } from "./types";
 
 /** Application id -> tenant id ("" for unknown ids), so an application is looked up once per isolate. */
 const tenantOfApplication = new Map<string, string>();

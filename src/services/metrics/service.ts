@@ -138,6 +138,9 @@ export function metricsService(deps: ServiceDeps, changes: ChangeRunner) {
       });
     },
 
+    /** The scheduled tick's alerting, over every tenant (services/scheduled.ts). */
+    evaluateAlerts: (now = new Date()) => evaluateAlerts(deps, now),
+
     putAlertRule: (kind: AlertKind, rule: { threshold: number; minEvents: number; enabled: boolean }) =>
       changes(async (tx, record) => {
         const row = await putAlertRule(tx, { tenantId: tenantId(), kind, ...rule });
@@ -152,6 +155,7 @@ export function metricsService(deps: ServiceDeps, changes: ChangeRunner) {
  * against its rules; a crossed rule emits `metrics.threshold_crossed`, at most once an hour.
  */
 export async function evaluateAlerts(deps: ServiceDeps, now: Date): Promise<number> {
+  await deps.metrics.sink.flush();
   const to = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
   const from = new Date(to.getTime() - ALERT_WINDOW_MS);
   const activity = await deps.metrics.reader.activity(from, to);

@@ -24,8 +24,8 @@ import {
   VALID_CODE,
   VALIDATION_EVENTS,
 } from "../../contract/metrics";
+import type { MetricsReader, MetricsSink, SeriesRow, TenantActivity } from "../../contract/metrics-store";
 import type { Logger } from "../../logging";
-import type { MetricsReader, MetricsSink, SeriesRow, TenantActivity } from "./types";
 
 /**
  * The dataset's layout, written once: index1 is the tenant (AE samples per index, so one busy tenant

@@ -1,7 +1,7 @@
 // The two sides of a metrics store, so Workers Analytics Engine (production) and the Postgres
 // rollups (development and small deployments) are interchangeable: a sink that takes data points
 // after each response, and a reader that answers the metrics API's fixed questions.
-import type { MetricEvent, MetricGroup, MetricInterval, MetricPoint } from "../../contract/metrics";
+import type { MetricEvent, MetricGroup, MetricInterval, MetricPoint } from "./metrics";
 
 export interface MetricsSink {
   /** Takes one point after the response (in `waitUntil`); settles once it is stored or buffered. */
