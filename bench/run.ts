@@ -24,7 +24,7 @@ import { say, secondsSinceStart, startClock } from "./lib/log.ts";
 import { Runs } from "./lib/measure.ts";
 import { renderReport } from "./lib/report.ts";
 import { writeResultsFile } from "./lib/results-file.ts";
-import { measureStartups, runEddsa, runFloors, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
+import { measureStartups, runEddsa, runFloors, runMetricsCost, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
 import { CONNECTIONS, DEADLINE_S, DURATION_S, QUICK, WARMUP_S } from "./lib/settings.ts";
 import { nodeRs256SignCost } from "./lib/sign-cost.ts";
 import { type Stack, scratchDir, startDatabase, startLoadGenerator, trackedWorkers } from "./lib/stack.ts";
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   await runPeer(session);
   await runScram(session, service.worker);
   const hotPath = await runHotPath(session, service.tokens);
-  const paired = await runPaired(session, floors, service, eddsa);
+  const paired = [...(await runPaired(session, floors, service, eddsa)), ...(await runMetricsCost(session, service))];
   const largeTable = await runScale(session, service.worker);
   const lastUsedAfter = await apiKeyLastUsed(stack.pg.url);
 

@@ -16,9 +16,15 @@ export interface Measurement extends LoadResult {
   licenses: number;
   /** Server process CPU (user + system, all threads) per response. */
   cpuMsPerReq: number;
-  /** Postgres round trips (simple Query or extended-protocol Sync, counted by the relay) per request sent. */
+  /**
+   * Postgres round trips (simple Query or extended-protocol Sync, counted by the relay) per request
+   * sent, not counting the usage metrics' batched writes, which are no request's own.
+   */
   pgTripsPerReq: number | null;
   pgTrips: number | null;
+  /** The usage metrics' batched writes during the run (local store), per run and per 1,000 responses. */
+  metricWrites: number | null;
+  metricWritesPerK: number | null;
   /** WebSocket connections opened through the relay per response (a Pool per request connects once). */
   wsConnsPerReq: number | null;
   /** CPU of every Postgres process per response. */
@@ -53,6 +59,9 @@ export interface RunSpec {
   connections?: number;
 }
 
+/** Round trips made for requests: every query the relay saw but the metrics' batched writes. */
+export const requestTrips = (ctx: MeasureContext) => ctx.relay.stats.queries - ctx.relay.stats.metricWrites;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The middle value (the mean of the two middle ones for an even count). */
@@ -64,11 +73,11 @@ export function median(xs: number[]): number {
 
 export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measurement> {
   say(`${spec.label}: ${WARMUP_S}s warm-up + ${DURATION_S}s at ${CONNECTIONS} connections`);
-  const warmTrips0 = ctx.relay.stats.queries;
+  const warmTrips0 = requestTrips(ctx);
   const warm = await ctx.load.run({ url: spec.target.url, connections: CONNECTIONS, durationS: WARMUP_S, requests: spec.requests });
   // Let requests abandoned at the end of the warm-up (and their waitUntil work) finish.
   await sleep(300);
-  const warmTrips = ctx.relay.stats.queries - warmTrips0;
+  const warmTrips = requestTrips(ctx) - warmTrips0;
   const m = await sample(ctx, spec, DURATION_S, { requests: warm.requests, pgTrips: spec.server === "node" ? null : warmTrips });
   const problems = [
     m.errors ? `${m.errors} errors` : "",
@@ -78,6 +87,7 @@ export async function measure(ctx: MeasureContext, spec: RunSpec): Promise<Measu
   say(
     `  ${fmt.int(m.rps)} req/s, p50 ${fmt.ms(m.p50)} ms, p99 ${fmt.ms(m.p99)} ms, CPU ${fmt.fixed(m.cpuMsPerReq, 3)} ms/req` +
       (m.pgTripsPerReq !== null ? `, ${fmt.fixed(m.pgTripsPerReq, 3)} PG trips/req` : "") +
+      (m.metricWrites ? `, ${fmt.fixed(m.metricWritesPerK, 2)} metric writes/1k` : "") +
       (problems.length ? ` -- ${problems.join(", ")}` : ""),
   );
   return m;
@@ -95,7 +105,8 @@ export async function sample(
   const viaRelay = server === "workerd";
   const cpu0 = processCpuMs(pid);
   const pg0 = postgresCpuMs(ctx.postmasterPid);
-  const q0 = ctx.relay.stats.queries;
+  const q0 = requestTrips(ctx);
+  const w0 = ctx.relay.stats.metricWrites;
   const c0 = ctx.relay.stats.connections;
   const self0 = process.cpuUsage();
   const result = await ctx.load.run({ url, connections: spec.connections ?? CONNECTIONS, durationS, requests: spec.requests });
@@ -103,7 +114,8 @@ export async function sample(
   const self = process.cpuUsage(self0);
   const cpu = processCpuMs(pid) - cpu0;
   const pg = postgresCpuMs(ctx.postmasterPid) - pg0;
-  const trips = ctx.relay.stats.queries - q0;
+  const trips = requestTrips(ctx) - q0;
+  const writes = ctx.relay.stats.metricWrites - w0;
   const conns = ctx.relay.stats.connections - c0;
   const n = Math.max(1, result.requests);
   return {
@@ -117,6 +129,8 @@ export async function sample(
     // Per request sent: a request still in flight when the run stopped has usually sent its query.
     pgTripsPerReq: viaRelay ? trips / Math.max(1, result.sent) : null,
     pgTrips: viaRelay ? trips : null,
+    metricWrites: viaRelay ? writes : null,
+    metricWritesPerK: viaRelay ? (writes * 1000) / n : null,
     wsConnsPerReq: viaRelay ? conns / n : null,
     pgCpuMsPerReq: pg / n,
     benchCpuMsPerReq: (self.user + self.system) / 1000 / n,

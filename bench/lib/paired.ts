@@ -18,11 +18,14 @@ export interface PairedResult {
   a: string;
   b: string;
   sliceS: number;
+  rounds: number;
   /** Per round: a's figure over b's. */
   cpuRatios: number[];
   rpsRatios: number[];
   cpu: Spread;
   rps: Spread;
+  /** The usage metrics' batched writes per 1,000 responses over all of each side's slices. */
+  metricWritesPerK: { a: number | null; b: number | null };
 }
 
 export interface Spread {
@@ -33,11 +36,27 @@ export interface Spread {
 
 const spread = (xs: number[]): Spread => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
+/** Metric writes and responses summed over slices. */
+class Tally {
+  #writes = 0;
+  #responses = 0;
+  #counted = true;
+  add(m: Measurement): void {
+    if (m.metricWrites === null) this.#counted = false;
+    this.#writes += m.metricWrites ?? 0;
+    this.#responses += m.requests;
+  }
+  perK(): number | null {
+    return this.#counted && this.#responses > 0 ? (this.#writes * 1000) / this.#responses : null;
+  }
+}
+
 export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: number, sliceS: number): Promise<PairedResult> {
   const id = `${pair.a.id}/${pair.b.id}`;
   say(`paired: ${pair.a.label} vs ${pair.b.label}, ${rounds} rounds of ${sliceS}s slices, alternating`);
   const cpuRatios: number[] = [];
   const rpsRatios: number[] = [];
+  const writes = { a: new Tally(), b: new Tally() };
   for (let round = 0; round < rounds; round++) {
     let a: Measurement;
     let b: Measurement;
@@ -52,10 +71,23 @@ export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: n
       const bad = m.errors + m.timeouts + m.non2xx;
       if (bad) throw new Error(`${m.label}: ${bad} failed requests in a paired slice`);
     }
+    writes.a.add(a);
+    writes.b.add(b);
     cpuRatios.push(a.cpuMsPerReq / b.cpuMsPerReq);
     rpsRatios.push(a.rps / b.rps);
   }
-  const result = { id, a: pair.a.id, b: pair.b.id, sliceS, cpuRatios, rpsRatios, cpu: spread(cpuRatios), rps: spread(rpsRatios) };
+  const result: PairedResult = {
+    id,
+    a: pair.a.id,
+    b: pair.b.id,
+    sliceS,
+    rounds,
+    cpuRatios,
+    rpsRatios,
+    cpu: spread(cpuRatios),
+    rps: spread(rpsRatios),
+    metricWritesPerK: { a: writes.a.perK(), b: writes.b.perK() },
+  };
   say(`  CPU/req ${fmt.ratio(result.cpu.median)} (${fmt.ratio(result.cpu.min)}-${fmt.ratio(result.cpu.max)}), throughput ${fmt.ratio(result.rps.median)}`);
   return result;
 }

@@ -9,7 +9,7 @@ import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
 import type { PairedResult } from "./paired.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
-import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
+import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
 import type { NodeSignCost } from "./sign-cost.ts";
 import type { Target } from "./targets.ts";
 
@@ -203,16 +203,33 @@ function renderPaired(paired: PairedResult[]): string {
   return [
     table(
       [
-        { title: `paired (${PAIRED_ROUNDS} rounds, ${PAIRED_SLICE_S}s slices, A B / B A ...)`, align: "left" },
+        { title: `paired (${PAIRED_SLICE_S}s slices, A B / B A ...)`, align: "left" },
+        { title: "rounds" },
         { title: "CPU/req median" },
         { title: "per round", align: "left" },
         { title: "throughput median" },
         { title: "per round", align: "left" },
       ],
-      paired.map((p) => [p.id.replace("/", " / "), fmt.ratio(p.cpu.median), rounds(p.cpuRatios), fmt.ratio(p.rps.median), rounds(p.rpsRatios)]),
+      paired.map((p) => [
+        p.id.replace("/", " / "),
+        String(p.rounds),
+        fmt.ratio(p.cpu.median),
+        rounds(p.cpuRatios),
+        fmt.ratio(p.rps.median),
+        rounds(p.rpsRatios),
+      ]),
     ),
     "Both servers warm and running; short slices alternate so drift over the run lands on both sides. The targets below use these medians.",
+    ...metricWrites(paired),
   ].join("\n");
+}
+
+/** The metrics pairs' batched writes: Postgres trips that are no request's own. */
+function metricWrites(paired: PairedResult[]): string[] {
+  const lines = paired
+    .filter((p) => p.b.endsWith("_metrics_off"))
+    .map((p) => `${p.a} ${fmt.fixed(p.metricWritesPerK.a, 2)} with metrics on, ${fmt.fixed(p.metricWritesPerK.b, 2)} off`);
+  return lines.length ? [`Usage metrics' batched writes per 1,000 responses (not in the round trips above): ${lines.join("; ")}.`] : [];
 }
 
 /** Validate and verify at SMALL and at LARGE licenses. */

@@ -7,11 +7,11 @@ import { addLicenses, apiKeyLastUsed, benchLicenseKey, checkKeyDerivation, licen
 import { fmt } from "./format.ts";
 import type { LoadRequest } from "./load.ts";
 import { say } from "./log.ts";
-import { measure, median, type RunSpec, type Runs, sample } from "./measure.ts";
+import { measure, median, type RunSpec, type Runs, requestTrips, sample } from "./measure.ts";
 import { measurePair, type PairedResult, type PairSpec } from "./paired.ts";
 import { setPasswordAuth } from "./pg-auth.ts";
 import { expectOk, jsonPost, keyRequests, VALID_KEY } from "./requests.ts";
-import { LARGE, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, UNLOADED_S } from "./settings.ts";
+import { LARGE, METRICS_ROUNDS, PAIRED_ROUNDS, PAIRED_SLICE_S, QUICK, SMALL, UNLOADED_S } from "./settings.ts";
 import { cpuHasIfma, WITHOUT_IFMA } from "./sign-cost.ts";
 import { type Stack, startPeer } from "./stack.ts";
 import type { RunningWorker } from "./workerd.ts";
@@ -123,8 +123,9 @@ export interface ServiceRuns {
   tokens: string[];
   /** The API key's last_used_at before the first introspect. */
   lastUsedBefore: Date | null;
-  /** The JWKS and verify runs, for the paired rounds. */
+  /** The JWKS, validate and verify runs, for the paired rounds. */
   jwks?: RunSpec;
+  validate?: RunSpec;
   verify?: RunSpec;
 }
 
@@ -162,12 +163,12 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
   await runs.measure(spec.introspect, async () => {
     if (tokens.length === 0) throw new Error("no tokens to introspect (verify failed)");
     out.lastUsedBefore = await apiKeyLastUsed(stack.pg.url);
-    const t0 = stack.relay.stats.queries;
+    const t0 = requestTrips(stack);
     await expectOk(svc.url, jsonPost("/v1/licenses/introspect", { token: tokens[0] }, auth), (b) => b.active === true, "introspect");
-    cold.introspectFirstTrips = stack.relay.stats.queries - t0;
+    cold.introspectFirstTrips = requestTrips(stack) - t0;
   });
   for (const s of [spec.jwks, spec.validate, spec.verify, ...(tokens.length ? [spec.introspect] : [])]) await unloaded(runs, stack, s);
-  return { ...out, jwks: spec.jwks, verify: spec.verify };
+  return { ...out, jwks: spec.jwks, validate: spec.validate, verify: spec.verify };
 }
 
 /** The same verify with an EdDSA key set, on its own instance (left running for `runPaired`). */
@@ -210,6 +211,32 @@ export async function runPaired(
     }
   } finally {
     for (const w of [...floors.workers, eddsa.worker]) await stack.workers.stop(w);
+  }
+  return out;
+}
+
+/**
+ * What usage metrics cost: validate and verify on the service as deployed (metrics on, the local
+ * store: a point per request added up in the isolate, batched writes after responses) against a
+ * second instance with METRICS_STORE=off, in alternating slices. The batched writes are counted
+ * apart from the requests' own round trips (lib/measure.ts).
+ */
+export async function runMetricsCost({ stack, art, runs }: Session, service: ServiceRuns): Promise<PairedResult[]> {
+  const on = [service.validate, service.verify].filter((s): s is RunSpec => s !== undefined);
+  if (on.length === 0) return [];
+  const off = await stack.workers.start(serviceWorker("service-metrics-off", art, { ...serviceBindings(stack, art.rsKeys), METRICS_STORE: "off" }));
+  const out: PairedResult[] = [];
+  try {
+    for (const a of on) {
+      const b: RunSpec = { ...a, id: `${a.id}_metrics_off`, label: `${a.label} (metrics off)`, target: off };
+      const result = await runs.guard(`paired ${a.id}/${b.id}`, async () => {
+        await expectOk(off.url, a.requests[0]!, (body) => body.valid === true, b.id);
+        return measurePair(stack, { a, b }, METRICS_ROUNDS, PAIRED_SLICE_S);
+      });
+      if (result) out.push(result);
+    }
+  } finally {
+    await stack.workers.stop(off);
   }
   return out;
 }

@@ -35,18 +35,23 @@ export const PROFILE = flags.profile === true;
 /** Alternating rounds, and the length of each slice, for the targets that compare two runs. */
 export const PAIRED_ROUNDS = QUICK ? 2 : 4;
 export const PAIRED_SLICE_S = QUICK ? 1 : 1.5;
+/**
+ * Rounds for metrics on vs off: a cost of a few percent is smaller than one slice's noise, so
+ * it takes more rounds than the other pairs for the median to say anything.
+ */
+export const METRICS_ROUNDS = QUICK ? 4 : 8;
 /** Length of the one-connection runs (latency with no queue). */
 export const UNLOADED_S = QUICK ? 1 : 2;
 /**
  * Hard stop for the whole run: it must end by itself, whatever happens. Custom run lengths get the
- * fixed work plus 17 runs' worth of warm-up, duration and settling, the paired slices and the
- * one-connection runs.
+ * fixed work plus 17 runs' worth of warm-up, duration and settling, the paired slices (metrics
+ * on/off included) and the one-connection runs.
  */
 export const DEADLINE_S =
   flags.duration !== undefined || flags.warmup !== undefined
-    ? 150 + 17 * (WARMUP_S + DURATION_S + 1.5) + 3 * PAIRED_ROUNDS * 2 * (PAIRED_SLICE_S + 0.5) + 5 * (UNLOADED_S + 0.5)
+    ? 160 + 17 * (WARMUP_S + DURATION_S + 1.5) + (3 * PAIRED_ROUNDS + 2 * METRICS_ROUNDS) * 2 * (PAIRED_SLICE_S + 0.5) + 5 * (UNLOADED_S + 0.5)
     : QUICK
-      ? 150
-      : 295;
+      ? 190
+      : 360;
 /** Keys each load run cycles through (spread over the whole table). */
 export const KEYS_PER_RUN = 1_000;

@@ -102,6 +102,7 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       (l, s) => `${fmt.ms(l.p50)} vs ${fmt.ms(s.p50)} ms (${((l.p50 / s.p50 - 1) * 100).toFixed(0)}%)`,
       (l, s) => Math.abs(l.p50 / s.p50 - 1) <= 0.2,
     ),
+    ...["validate", "verify"].map((id) => ratio(`${id} CPU/req, metrics on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}/${id}_metrics_off`)?.cpu)),
     versus(
       "verify throughput vs Node peer",
       ">= peer",

@@ -16,8 +16,11 @@ export interface Relay {
   /** `host:port` of the relay, the value the worker's `DB_RELAY_URL` expects. */
   address: string;
   port: number;
-  /** Postgres protocol messages that start a query (simple `Q` or extended `P`/`B` + `E`). */
-  stats: { connections: number; queries: number };
+  /**
+   * Postgres protocol messages that start a query (simple `Q` or extended `P`/`B` + `E`), and of
+   * those the usage metrics' batched writes (HTTP queries inserting into metric_rollups).
+   */
+  stats: { connections: number; queries: number; metricWrites: number };
   close(): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ function countQueries(chunk: Buffer, state: StreamState): number {
 }
 
 export async function startRelay(options: { port?: number } = {}): Promise<Relay> {
-  const stats = { connections: 0, queries: 0 };
+  const stats = { connections: 0, queries: 0, metricWrites: 0 };
   const sql = createSqlEndpoint(stats);
   const server: Server = createServer((req, res) => {
     if (req.method === "POST" && req.url?.startsWith("/sql")) return void sql.handle(req, res);

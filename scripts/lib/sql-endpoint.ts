@@ -23,7 +23,10 @@ const readBody = (req: IncomingMessage) =>
     req.on("error", reject);
   });
 
-export function createSqlEndpoint(stats: { queries: number }) {
+/** The usage metrics' batched write (src/db/repositories/metrics.ts `addRollups`), counted apart by the bench. */
+const METRIC_WRITE = /^insert into metric_rollups\b/;
+
+export function createSqlEndpoint(stats: { queries: number; metricWrites: number }) {
   const pools = new Map<string, import("pg").Pool>();
 
   const poolFor = (connectionString: string) => {
@@ -46,6 +49,7 @@ export function createSqlEndpoint(stats: { queries: number }) {
       if (!LOOPBACK.has(host)) return reply(400, { message: "the local /sql endpoint only serves loopback databases" });
       const { query, params } = JSON.parse(await readBody(req)) as { query: string; params?: unknown[] };
       stats.queries++;
+      if (METRIC_WRITE.test(query)) stats.metricWrites++;
       const result = await poolFor(connectionString).query({ text: query, values: params ?? [], rowMode: "array" });
       reply(200, {
         command: result.command,

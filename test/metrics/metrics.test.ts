@@ -119,17 +119,16 @@ describe("GET /v1/metrics/summary", () => {
       await callWithEnv({}, "/v1/webhooks", { token: t.apiKey, body: { url: "https://example.com/hook", event_types: ["license.revoked"] } }),
     );
     await withDb(async (db) => {
-      const [event] = await db.select().from(webhookEvents).limit(1);
-      await db
-        .insert(webhookDeliveries)
-        .values({
-          id: `dlv_gauge${crypto.randomUUID().slice(0, 8)}`,
-          tenantId: t.tenantId,
-          eventId: event!.id,
-          endpointId: endpoint.id,
-          status: "failed",
-          attempts: 10,
-        });
+      // The tenant's own event (its activations above recorded some) and a delivery that gave up.
+      const [event] = await db.select().from(webhookEvents).where(eq(webhookEvents.tenantId, t.tenantId)).limit(1);
+      await db.insert(webhookDeliveries).values({
+        id: `dlv_gauge${crypto.randomUUID().slice(0, 8)}`,
+        tenantId: t.tenantId,
+        eventId: event!.id,
+        endpointId: endpoint.id,
+        status: "failed",
+        attempts: 10,
+      });
     });
     expect((await json(await send("/v1/licenses/validate", { license_key: soon.licenseKey }))).code).toBe("VALID");
 

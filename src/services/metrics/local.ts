@@ -1,7 +1,7 @@
 // The local metrics store: Postgres rollups per minute, for `npm run dev`, the tests and
 // deployments without Workers Analytics Engine (Miniflare's binding discards writes and has no
 // SQL). Points are added up in the isolate and written in batches after responses: at most one
-// upsert every few seconds or every hundred points, and on the scheduled tick, never one write
+// upsert every few seconds or every thousand points, and on the scheduled tick, never one write
 // per request. A crash loses at most those few seconds of counts; a failed write keeps them for
 // the next one.
 import { type MetricPoint, VALIDATION_EVENTS } from "../../contract/metrics";
@@ -11,8 +11,11 @@ import { addRollups, type Rollup, rollupActivity, rollupSeries, rollupTopLicense
 
 /** Write at most this often... */
 export const FLUSH_INTERVAL_MS = 5_000;
-/** ...unless this many points are waiting. */
-export const FLUSH_EVERY = 100;
+/**
+ * ...unless this many points are waiting. Points add up into one row per minute and subject, so a
+ * batch stays small; at a thousand requests a second this is about one write per thousand.
+ */
+export const FLUSH_EVERY = 1_000;
 /** Beyond this many distinct rollups waiting (a write failing for long), the oldest counts are dropped. */
 const MAX_PENDING_ROLLUPS = 10_000;
 
