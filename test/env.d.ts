@@ -4,3 +4,9 @@ declare namespace Cloudflare {
     mainModule: typeof import("../src/index");
   }
 }
+
+// Vite's `?raw` imports (a file's text), as migration tests read SQL files.
+declare module "*?raw" {
+  const text: string;
+  export default text;
+}

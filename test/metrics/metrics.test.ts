@@ -88,7 +88,7 @@ describe("GET /v1/metrics/validations", () => {
 
 describe("GET /v1/metrics/auth-failures and top-licenses", () => {
   it("counts the tenant's own failed authentications", async () => {
-    expect(totals(await read("/v1/metrics/auth-failures?interval=day&from=" + new Date(Date.now() - 2 * DAY).toISOString(), seller.apiKey))).toEqual({
+    expect(totals(await read(`/v1/metrics/auth-failures?interval=day&from=${new Date(Date.now() - 2 * DAY).toISOString()}`, seller.apiKey))).toEqual({
       UNAUTHORIZED: 2,
     });
   });
@@ -203,5 +203,13 @@ describe("threshold alerts", () => {
     expect(JSON.parse(events[0]!.payload).data).toMatchObject({ rule: "validation_failure_rate", threshold: 0.2, value: 0.5, events: 10 });
     const rules = await read("/v1/metrics/alert-rules", t.apiKey);
     expect(rules.data.find((r: { kind: string }) => r.kind === "validation_failure_rate").last_fired_at).toBe(new Date(Date.now()).toISOString());
+    // Another tenant's rule is its own: still the default, never fired.
+    expect((await read("/v1/metrics/alert-rules", other.apiKey)).data[0]).toEqual({
+      kind: "validation_failure_rate",
+      threshold: 0.2,
+      min_events: 20,
+      enabled: true,
+      last_fired_at: null,
+    });
   });
 });
