@@ -3,6 +3,11 @@
 // after each response, and a reader that answers the metrics API's fixed questions.
 import type { MetricEvent, MetricGroup, MetricInterval, MetricPoint } from "./metrics";
 
+/** The store could not answer (timeout, network, an error from its API): the API says 503, retry later. */
+export class MetricsStoreUnavailable extends Error {
+  override name = "MetricsStoreUnavailable";
+}
+
 export interface MetricsSink {
   /** Takes one point after the response (in `waitUntil`); settles once it is stored or buffered. */
   record(point: MetricPoint): Promise<void>;

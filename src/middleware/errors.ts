@@ -6,6 +6,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../app";
+import { MetricsStoreUnavailable } from "../contract/metrics-store";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { AppError, type ErrorBody, type ErrorCode, unavailable } from "../errors";
 import { payloadTooLarge } from "./security";
@@ -93,7 +94,7 @@ export function toAppError(err: unknown): AppError {
     const code = HTTP_EXCEPTION_CODES[err.status];
     if (code) return new AppError(code, err.message || code);
   }
-  if (isDatabaseUnavailable(err)) return unavailable(err);
+  if (isDatabaseUnavailable(err) || err instanceof MetricsStoreUnavailable) return unavailable(err);
   const sqlstate = postgresCode(err);
   // Input the schema let through but Postgres cannot store (e.g. a NUL byte): the client's fault.
   if (sqlstate?.startsWith("22")) return new AppError("VALIDATION_FAILED", "A value in the request cannot be stored.", { internal: err });

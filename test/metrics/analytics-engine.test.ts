@@ -3,6 +3,7 @@
 // network), what it makes of the answers, and what it refuses to send at all.
 import { describe, expect, it, vi } from "vitest";
 import type { MetricPoint } from "../../src/contract/metrics";
+import { MetricsStoreUnavailable } from "../../src/contract/metrics-store";
 import { analyticsEngineReader, analyticsEngineSink } from "../../src/db/repositories/analytics-engine";
 import { ACTIVITY_RESPONSE, AUTH_ERROR_RESPONSE, SERIES_RESPONSE, TOP_LICENSES_RESPONSE, TOTALS_RESPONSE } from "./analytics-engine.fixtures";
 
@@ -199,9 +200,25 @@ describe("analyticsEngineReader: failed answers", () => {
       () => expect.fail("resolved"),
       (e) => e,
     );
+    expect(err).toBeInstanceOf(MetricsStoreUnavailable);
     expect(err.message).toContain("HTTP 401");
     expect(err.message).toContain("Authentication error");
     expect(err.message).not.toContain(API_TOKEN);
+  });
+
+  it("a network failure or a timeout is the store being unavailable", async () => {
+    const timedOut = analyticsEngineReader({
+      accountId: ACCOUNT_ID,
+      apiToken: API_TOKEN,
+      dataset: "license_metrics",
+      fetch: () => Promise.reject(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    });
+    const err: Error = await ask(timedOut).then(
+      () => expect.fail("resolved"),
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(MetricsStoreUnavailable);
+    expect(err.message).toBe("Analytics Engine SQL API unreachable: The operation was aborted due to timeout");
   });
 
   it("a 500 whose body echoes the token throws without it", async () => {

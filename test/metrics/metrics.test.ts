@@ -213,3 +213,14 @@ describe("threshold alerts", () => {
     });
   });
 });
+
+describe("an Analytics Engine store that cannot answer", () => {
+  it("is a 503 with Retry-After, not a 500 or a hang", async () => {
+    // Configured for Analytics Engine with a made-up account and token: unreachable from a sandbox, refused from anywhere else.
+    const ae = { METRICS_STORE: "analytics_engine", CF_ACCOUNT_ID: "0123456789abcdef0123456789abcdef", CF_ANALYTICS_TOKEN: "test-token" };
+    const res = await callWithEnv(ae, "/v1/metrics/validations", { token: seller.apiKey });
+    expect(res.headers.get("Retry-After")).toBe("5");
+    await expectError(res, 503, "SERVICE_UNAVAILABLE");
+    // Unreachable fails at once here; a network that drops packets instead meets the reader's 10 s deadline.
+  }, 20_000);
+});

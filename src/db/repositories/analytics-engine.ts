@@ -24,7 +24,7 @@ import {
   VALID_CODE,
   VALIDATION_EVENTS,
 } from "../../contract/metrics";
-import type { MetricsReader, MetricsSink, SeriesRow, TenantActivity } from "../../contract/metrics-store";
+import { type MetricsReader, type MetricsSink, MetricsStoreUnavailable, type SeriesRow, type TenantActivity } from "../../contract/metrics-store";
 import type { Logger } from "../../logging";
 
 /**
@@ -149,24 +149,32 @@ export function analyticsEngineReader(options: AnalyticsEngineReaderOptions): Me
   const url = `https://api.cloudflare.com/client/v4/accounts/${accountId}/analytics_engine/sql`;
 
   async function query(sql: string): Promise<Record<string, unknown>[]> {
-    const response = await send(url, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiToken}` },
-      body: sql,
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-    const body = await response.text();
+    let response: Response;
+    let body: string;
+    try {
+      response = await send(url, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${apiToken}` },
+        body: sql,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      body = await response.text();
+    } catch (err) {
+      throw new MetricsStoreUnavailable(`Analytics Engine SQL API unreachable: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
     // The body may be quoted for diagnosis, but never with the token in it.
     const excerpt = () => body.slice(0, 200).split(apiToken).join("[REDACTED]");
-    if (!response.ok) throw new Error(`Analytics Engine SQL API answered HTTP ${response.status}: ${excerpt()}`);
+    if (!response.ok) throw new MetricsStoreUnavailable(`Analytics Engine SQL API answered HTTP ${response.status}: ${excerpt()}`);
     let payload: unknown;
     try {
       payload = JSON.parse(body);
     } catch {
-      throw new Error(`Analytics Engine SQL API answered HTTP ${response.status} with a body that is not JSON: ${excerpt()}`);
+      throw new MetricsStoreUnavailable(`Analytics Engine SQL API answered HTTP ${response.status} with a body that is not JSON: ${excerpt()}`);
     }
     const data = (payload as { data?: unknown } | null)?.data;
-    if (!Array.isArray(data)) throw new Error(`Analytics Engine SQL API answered HTTP ${response.status} without a data array: ${excerpt()}`);
+    if (!Array.isArray(data)) {
+      throw new MetricsStoreUnavailable(`Analytics Engine SQL API answered HTTP ${response.status} without a data array: ${excerpt()}`);
+    }
     return data as Record<string, unknown>[];
   }
 
