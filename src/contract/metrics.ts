@@ -35,9 +35,8 @@ export type MetricGroup = (typeof METRIC_GROUPS)[number];
 export const MAX_RANGE_MS = 90 * 86_400_000;
 export const MAX_POINTS = 1000;
 
-/** What a data point says, beyond its event: who, which license, where, how it ended and how long it took. */
-export interface MetricPoint {
-  at: Date;
+/** Whom and what a data point concerns: the dimensions both stores keep and group by. */
+export interface MetricDimensions {
   /** "" when no tenant could be named (an unknown key, an unknown credential). */
   tenantId: string;
   event: MetricEvent;
@@ -49,6 +48,11 @@ export interface MetricPoint {
   /** Cloudflare's location and the client's country (request.cf), when the runtime reports them. */
   colo: string;
   country: string;
+}
+
+/** One request's data point: its dimensions, when it ended and how long it took. */
+export interface MetricPoint extends MetricDimensions {
+  at: Date;
   durationMs: number;
 }
 

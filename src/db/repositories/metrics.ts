@@ -2,22 +2,14 @@
 // each), the fixed queries the metrics API asks of them, the exact gauges (licenses, devices,
 // seats, expiries, failing deliveries) and the tenants' alert rules.
 import { eq, sql } from "drizzle-orm";
-import type { AlertKind, MetricEvent, MetricGroup, MetricInterval } from "../../contract/metrics";
+import type { AlertKind, MetricDimensions, MetricEvent, MetricGroup, MetricInterval } from "../../contract/metrics";
 import type { Queryable, RowsFn } from "../client";
 import { metricAlertRules } from "../schema";
 import { compact } from "./columns";
 
 /** One rollup row: counts of one minute and one combination of dimensions. */
-export interface Rollup {
-  tenantId: string;
+export interface Rollup extends MetricDimensions {
   minute: Date;
-  event: string;
-  code: string;
-  applicationId: string;
-  policyId: string;
-  licenseId: string;
-  colo: string;
-  country: string;
   count: number;
   durationMsSum: number;
 }
