@@ -117,7 +117,7 @@ export async function verifyChain(db: Database, tenantId: string, pageSize = 100
 export function auditService(deps: ServiceDeps) {
   const tenantId = () => requireActor(deps).tenantId;
   return {
-    list: (page: PageRequest) => listAuditRows(deps.db(), tenantId(), page),
+    list: (page: PageRequest, filter: { action?: string } = {}) => listAuditRows(deps.db(), tenantId(), page, filter),
     verify: () => verifyChain(deps.db(), tenantId()),
   };
 }

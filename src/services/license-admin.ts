@@ -3,7 +3,7 @@
 // introspect: each of those reads the status from Postgres, nothing caches it.
 import type { LicenseStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
-import { newId, newLicenseKey, visiblePrefix } from "../crypto/random";
+import { LICENSE_KEY_PATTERN, newId, newLicenseKey, visiblePrefix } from "../crypto/random";
 import { getApplication } from "../db/repositories/applications";
 import { getLicense, insertLicense, type LicenseRow, listLicenses, type NewLicense, updateLicense } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
@@ -51,7 +51,12 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
   return {
     get,
 
-    list: (page: PageRequest, filter: { status?: string; applicationId?: string }) => listLicenses(deps.db(), tenantId(), page, { ...filter, now: new Date() }),
+    /** `q` finds a whole key by its hash (the key itself is never stored), else ids, key prefixes, plans and metadata. */
+    async list(page: PageRequest, filter: { status?: string; applicationId?: string; q?: string }) {
+      const q = filter.q?.trim();
+      const search = !q ? undefined : LICENSE_KEY_PATTERN.test(q) ? { keyHash: await sha256Hex(q) } : { text: q };
+      return listLicenses(deps.db(), tenantId(), page, { status: filter.status, applicationId: filter.applicationId, search, now: new Date() });
+    },
 
     /** A license under a policy; the key (`lk_`, ~234 bits) is returned here only, Postgres keeps its hash. */
     async create(input: LicenseFields & { policyId: string; applicationId?: string }): Promise<{ row: LicenseRow; key: string }> {

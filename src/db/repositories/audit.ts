@@ -1,6 +1,6 @@
 // The audit log in Postgres: append-only (a trigger, migration 0005, refuses UPDATE, DELETE and
 // TRUNCATE) and chained per tenant. The chain's hashing is services/audit.ts; this is its storage.
-import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, or, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../client";
 import { auditLog } from "../schema";
 import { listPage, type Page, type PageRequest } from "./pagination";
@@ -54,4 +54,12 @@ export function readChain(db: Queryable, tenantId: string, afterSeq: number, lim
     .limit(limit);
 }
 
-export const listAuditRows = (db: Queryable, tenantId: string, page: PageRequest): Promise<Page<AuditRow>> => listPage(db, auditLog, tenantId, page);
+/** `action` matches itself and the actions under it: `license` finds `license.create`, `license.suspend`, ... */
+export const listAuditRows = (db: Queryable, tenantId: string, page: PageRequest, filter: { action?: string } = {}): Promise<Page<AuditRow>> =>
+  listPage(
+    db,
+    auditLog,
+    tenantId,
+    page,
+    filter.action ? or(eq(auditLog.action, filter.action), sql`starts_with(${auditLog.action}, ${`${filter.action}.`})`) : undefined,
+  );

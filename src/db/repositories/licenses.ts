@@ -1,7 +1,7 @@
 // Licenses: the validation lookup (validate, verify and validate-hardware in one round trip over
 // Neon's HTTP path), the row locks activations and bindings take, and the tenant-scoped admin
 // reads and writes. Every admin function filters on the tenant: another tenant's id finds nothing.
-import { and, eq, gt, inArray, isNull, lte, or, type SQL } from "drizzle-orm";
+import { and, eq, gt, ilike, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BindingMode, LicenseStatus } from "../../contract/licenses";
 import type { PlanTier, TokenTier } from "../../contract/tokens";
 import type { Queryable, RowsFn, Tx } from "../client";
@@ -225,13 +225,36 @@ function statusFilter(status: string | undefined, now: Date): SQL | undefined {
   }
 }
 
+/** What a seller types to find a license: a whole key (by its hash), an id, a key prefix, or text. */
+export type LicenseSearch = { keyHash: string } | { text: string };
+
+/** LIKE's wildcards and escape, taken literally. */
+const literalLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function searchFilter(search: LicenseSearch | undefined): SQL | undefined {
+  if (!search) return undefined;
+  if ("keyHash" in search) return eq(licenses.keyHash, search.keyHash);
+  const contains = `%${literalLike(search.text)}%`;
+  return or(
+    eq(licenses.id, search.text),
+    eq(licenses.keyPrefix, search.text),
+    ilike(licenses.plan, contains),
+    // Sellers keep the customer (name, email, order) in metadata.
+    ilike(sql`${licenses.metadata}::text`, contains),
+  );
+}
+
 export function listLicenses(
   db: Queryable,
   tenantId: string,
   page: PageRequest,
-  filter: { status?: string; applicationId?: string; now: Date },
+  filter: { status?: string; applicationId?: string; search?: LicenseSearch; now: Date },
 ): Promise<Page<LicenseRow>> {
-  const where = and(statusFilter(filter.status, filter.now), filter.applicationId ? eq(licenses.applicationId, filter.applicationId) : undefined);
+  const where = and(
+    statusFilter(filter.status, filter.now),
+    filter.applicationId ? eq(licenses.applicationId, filter.applicationId) : undefined,
+    searchFilter(filter.search),
+  );
   return listPage(db, licenses, tenantId, page, where);
 }
 
