@@ -22,6 +22,7 @@ import { registerV1ApplicationsUpdate } from "./routes/v1_applications_update";
 import { registerV1AuditLogList } from "./routes/v1_audit_log_list";
 import { registerV1AuditLogVerify } from "./routes/v1_audit_log_verify";
 import { registerV1AuthToken } from "./routes/v1_auth_token";
+import { registerV1AuthWhoami } from "./routes/v1_auth_whoami";
 import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
 import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
 import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
@@ -141,6 +142,7 @@ registerV1UserTokensList(app);
 registerV1UserTokensRefresh(app);
 registerV1UserTokensRevoke(app);
 registerV1AuthToken(app);
+registerV1AuthWhoami(app);
 
 // Webhooks and audit
 registerV1WebhooksCreate(app);

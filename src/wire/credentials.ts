@@ -1,7 +1,9 @@
 // API keys and user tokens on the wire. Secrets appear only in the create, rotate and refresh answers.
 import { z } from "@hono/zod-openapi";
-import { PERMISSIONS, type Permission } from "../contract/permissions";
+import { CREDENTIAL_KINDS, PERMISSIONS, type Permission } from "../contract/permissions";
+import { PLAN_TIERS } from "../contract/tokens";
 import type { ApiKeyRow, UserTokenRow } from "../db/repositories/credentials";
+import type { Actor } from "../services/context";
 import { iso, Timestamp } from "./common";
 
 export const Permissions = z
@@ -63,4 +65,29 @@ export const userTokenBody = (row: UserTokenRow) => ({
   revoked_at: iso(row.revokedAt),
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
+});
+
+/** The calling credential's view of itself: what a console needs to show only what it may do. */
+export const WhoAmI = z
+  .object({
+    tenant_id: z.string(),
+    plan_tier: z.enum(PLAN_TIERS),
+    credential: z.object({
+      id: z.string(),
+      kind: z.enum(CREDENTIAL_KINDS),
+      permissions: Permissions,
+      expires_at: Timestamp.nullable().openapi({ description: "When an access token stops working; null for API keys (see GET /v1/api-keys/{id})" }),
+    }),
+  })
+  .openapi("WhoAmI");
+
+export const whoAmIBody = (actor: Actor) => ({
+  tenant_id: actor.tenantId,
+  plan_tier: actor.planTier,
+  credential: {
+    id: actor.keyId,
+    kind: actor.accessToken ? ("access_token" as const) : ("api_key" as const),
+    permissions: [...actor.permissions],
+    expires_at: actor.accessToken ? actor.accessToken.expiresAt.toISOString() : null,
+  },
 });

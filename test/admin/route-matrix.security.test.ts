@@ -30,6 +30,9 @@ const BODIES: Record<string, unknown> = {
   "PUT /v1/metrics/alert-rules/{kind}": { threshold: 0.5 },
 };
 
+/** Authenticated routes any live credential may call: a credential reading itself. */
+const PERMISSION_FREE = new Set(["GET /v1/auth/whoami"]);
+
 let owner: TestTenant;
 let intruder: TestTenant;
 let ids: Record<string, string>;
@@ -98,11 +101,19 @@ describe("every authenticated route", () => {
   it("answers 403 to a credential without the route's permission", async () => {
     const tenantReader = await insertApiKey(owner.tenantId, { permissions: ["tenants:read"] });
     const licenseReader = await insertApiKey(owner.tenantId, { permissions: ["licenses:read"] });
-    for (const op of operations) {
+    for (const op of operations.filter((o) => !PERMISSION_FREE.has(`${o.method} ${o.path}`))) {
       const token = op.path === "/v1/tenant" ? licenseReader.secret : tenantReader.secret;
       const res = await send(op, token);
       expect(res.status, `${op.method} ${op.path}: ${await res.clone().text()}`).toBe(403);
       expect((await json(res)).error.code).toBe("FORBIDDEN");
+    }
+  });
+
+  it("lets a credential with no permission at all call only the permission-free routes", async () => {
+    const powerless = await insertApiKey(owner.tenantId, { permissions: [] });
+    for (const op of operations) {
+      const res = await send(op, powerless.secret);
+      expect(res.status, `${op.method} ${op.path}`).toBe(PERMISSION_FREE.has(`${op.method} ${op.path}`) ? 200 : 403);
     }
   });
 
@@ -147,7 +158,7 @@ describe("every authenticated route", () => {
   it("checks the permission before the body: a credential without it gets 403 whatever it sent", async () => {
     const tenantReader = await insertApiKey(owner.tenantId, { permissions: ["tenants:read"] });
     const licenseReader = await insertApiKey(owner.tenantId, { permissions: ["licenses:read"] });
-    for (const op of operations) {
+    for (const op of operations.filter((o) => !PERMISSION_FREE.has(`${o.method} ${o.path}`))) {
       const token = op.path === "/v1/tenant" ? licenseReader.secret : tenantReader.secret;
       const invalid = op.method === "GET" ? {} : { rawBody: "{not json", headers: { "Content-Type": "application/json" } };
       const res = await call(`${fill(op.path)}?limit=notanumber`, { method: op.method, token, ...invalid });
