@@ -64,6 +64,8 @@ export default defineConfig({
         test: {
           name: "e2e",
           environment: "node",
+          // The console tests run the worker on the same throwaway Postgres as the workers project.
+          globalSetup: ["./test/global-setup.ts"],
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 90_000,
           hookTimeout: 120_000,

@@ -169,6 +169,7 @@ async function main() {
       [
         "",
         "  Edge license service is running",
+        `  console         ${demo.base_url}/console/   (sign in with the api key below)`,
         `  base url        ${demo.base_url}`,
         `  tenant id       ${demo.tenant_id}`,
         `  application id  ${demo.application_id}`,

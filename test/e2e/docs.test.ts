@@ -1,39 +1,17 @@
 // GET /docs in a real browser: headless Chromium (Debian's `chromium`, installed by .ci/run) loads
 // the page from the worker running in workerd, with the Swagger UI assets served as static assets,
 // and must render the operation list from /openapi.json. Runs in Node (vitest project "e2e").
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { unstable_startWorker } from "wrangler";
+import { launchBrowser, startWorker, type Worker } from "./harness";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-let worker: Awaited<ReturnType<typeof unstable_startWorker>>;
+let worker: Worker;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
-  }
-  worker = await unstable_startWorker({
-    config: "wrangler.toml",
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "error" },
-  });
-  base = (await worker.url).origin;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  ({ worker, base } = await startWorker());
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
