@@ -107,4 +107,25 @@ describe("the console", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("signs in with a user token (exchanged for an access token), and signing out forgets it", async () => {
+    const created = await api("/v1/user-tokens", { token: demo.apiKey, body: { name: "console admin", permissions: ["licenses:read", "audit:read"] } });
+    expect(created.status).toBe(201);
+    const { page, problems } = await openConsole();
+    await signIn(page, created.body.token);
+    // Without tenants:read the tenant's name is not this credential's to read: its id stands in.
+    expect(await page.locator(".who").textContent()).toBe(`${demo.tenantId} · user token`);
+    expect(await page.getByRole("navigation", { name: "Sections" }).getByRole("link").allTextContents()).toEqual(["Licenses", "Audit log"]);
+    // The tab holds the exchanged access token, never the user token itself.
+    const held = await page.evaluate(() => sessionStorage.getItem("license-console.session") ?? "");
+    expect(held).toContain('"token":"at_');
+    expect(held).not.toContain(created.body.token);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key or user token").waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.reload();
+    await page.getByLabel("API key or user token").waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
