@@ -6,6 +6,7 @@ import { html, useEffect, useRef, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { ErrorNote, Id, PageHeader, useApp, useLoad } from "../lib/ui.js";
 import uPlot from "../vendor/uplot.mjs";
+import { AlertRules } from "./alert-rules.js";
 
 const RANGES = {
   "24h": { label: "Last 24 hours", interval: "hour", ms: 86_400_000 },
@@ -169,5 +170,6 @@ export function OverviewScreen() {
           : null
       }
     </div>
+    <${AlertRules} />
   </section>`;
 }
