@@ -1,4 +1,5 @@
-// GET /v1/licenses: the tenant's licenses, newest first, filterable by status and application, and
+// GET /v1/licenses: the tenant's licenses, newest first, filterable by status, application and
+// policy, and
 // searchable by a whole key, an id, a key prefix, the plan or metadata (a customer's email).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
@@ -10,6 +11,7 @@ import { PageQuery } from "./requests/common";
 const Query = PageQuery.extend({
   status: z.enum(["active", "suspended", "revoked", "expired"]).optional(),
   application_id: z.string().min(1).max(64).optional(),
+  policy_id: z.string().min(1).max(64).optional(),
   q: z.string().trim().min(1).max(200).optional().openapi({
     description: "A whole license key (matched by its hash), a license id or key prefix, or text found in the plan or metadata (case-insensitive)",
   }),
@@ -36,7 +38,7 @@ export const registerV1LicensesList = (app: App) =>
     const now = new Date();
     const page = await c.var.services.licenses.list(
       { limit: query.limit, startingAfter: query.starting_after },
-      { status: query.status, applicationId: query.application_id, q: query.q },
+      { status: query.status, applicationId: query.application_id, policyId: query.policy_id, q: query.q },
     );
     return c.json({ ...page, data: page.data.map((row) => licenseBody(row, now)) }, 200);
   });

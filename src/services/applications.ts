@@ -45,7 +45,7 @@ export function applicationService(deps: ServiceDeps, changes: ChangeRunner) {
     remove: (id: string) =>
       deleteRestricted(changes, id, {
         noun: "Application",
-        inUse: "The application still has policies or licenses; delete those first.",
+        inUse: "The application still has policies or licenses; an application that ever issued licenses stays (licenses are revoked, never deleted).",
         remove: (tx) => deleteApplication(tx, tenantId(), id),
       }),
   };

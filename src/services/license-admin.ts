@@ -52,10 +52,11 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
     get,
 
     /** `q` finds a whole key by its hash (the key itself is never stored), else ids, key prefixes, plans and metadata. */
-    async list(page: PageRequest, filter: { status?: string; applicationId?: string; q?: string }) {
+    async list(page: PageRequest, filter: { status?: string; applicationId?: string; policyId?: string; q?: string }) {
       const q = filter.q?.trim();
       const search = !q ? undefined : LICENSE_KEY_PATTERN.test(q) ? { keyHash: await sha256Hex(q) } : { text: q };
-      return listLicenses(deps.db(), tenantId(), page, { status: filter.status, applicationId: filter.applicationId, search, now: new Date() });
+      const { status, applicationId, policyId } = filter;
+      return listLicenses(deps.db(), tenantId(), page, { status, applicationId, policyId, search, now: new Date() });
     },
 
     /** A license under a policy; the key (`lk_`, ~234 bits) is returned here only, Postgres keeps its hash. */
@@ -96,8 +97,10 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
         if (!policy) throw notFound("Policy");
         if (policy.applicationId && policy.applicationId !== license.applicationId) throw policyMismatch("policy_id");
       }
+      // A new expiry is a new date to announce: `license.expired` fires again when it passes.
+      const values = input.expiresAt !== undefined ? { ...input, expiryNotifiedAt: null } : input;
       return changes(async (tx, record) => {
-        const updated = await updateLicense(tx, tenantId(), id, input);
+        const updated = await updateLicense(tx, tenantId(), id, values);
         if (!updated) throw notFound("License");
         await record({
           action: "license.update",

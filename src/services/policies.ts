@@ -54,7 +54,7 @@ export function policyService(deps: ServiceDeps, changes: ChangeRunner) {
     remove: (id: string) =>
       deleteRestricted(changes, id, {
         noun: "Policy",
-        inUse: "Licenses still follow this policy; move them to another policy or delete them first.",
+        inUse: "Licenses still follow this policy; move them to another policy first (licenses are revoked, never deleted).",
         remove: (tx) => deletePolicy(tx, tenantId(), id),
       }),
   };

@@ -60,6 +60,14 @@ describe("GET /v1/licenses?q=", () => {
     expect(ids).toEqual([licenses.bob.id, licenses.ada.id]);
   });
 
+  it("filters by policy", async () => {
+    const other = await createPolicy(t, { name: "Other policy" });
+    const moved = await createLicense(t, { policy_id: other.id, plan: "moved" });
+    const ids = async (path: string) => (await json(await call(path, { token: t.apiKey }))).data.map((l: { id: string }) => l.id);
+    expect(await ids(`/v1/licenses?policy_id=${other.id}`)).toEqual([moved.id]);
+    expect(await ids(`/v1/licenses?policy_id=${other.id}&q=ada`)).toEqual([]);
+  });
+
   it("refuses an empty or overlong query (422)", async () => {
     await expectError(await call("/v1/licenses?q=", { token: t.apiKey }), 422, "VALIDATION_FAILED");
     await expectError(await call(`/v1/licenses?q=${"a".repeat(201)}`, { token: t.apiKey }), 422, "VALIDATION_FAILED");
@@ -74,9 +82,10 @@ describe("GET /v1/audit-log?action=", () => {
       expect(res.status, JSON.stringify(body)).toBe(200);
       return body.data.map((row: { action: string }) => row.action);
     };
+    // This file's own history, newest first: three licenses, a suspension, a second policy and its license.
     expect(await actions("license.suspend")).toEqual(["license.suspend"]);
-    expect(await actions("license")).toEqual(["license.suspend", "license.create", "license.create", "license.create"]);
-    expect(await actions("policy")).toEqual(["policy.create"]);
+    expect(await actions("license")).toEqual(["license.create", "license.suspend", "license.create", "license.create", "license.create"]);
+    expect(await actions("policy")).toEqual(["policy.create", "policy.create"]);
     // `licen` is not an action prefix: prefixes end at a dot.
     expect(await actions("licen")).toEqual([]);
   });

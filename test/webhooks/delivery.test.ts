@@ -405,4 +405,26 @@ describe("license.expired", () => {
     expect(parseBody(calls[1]!).type).toBe("license.expired");
     expect(await expiredEvents(t.tenantId)).toHaveLength(2);
   });
+
+  it("is announced again after a PATCH moves the expiry, as after a renewal", async () => {
+    const t = await tenant("wh expired patch");
+    const license = await seedLicense(t.tenantId, { expiresAt: new Date(Date.now() - 60_000) });
+    await cronUntilAnnounced(license.licenseId);
+    expect(await expiredEvents(t.tenantId)).toHaveLength(1);
+    const patched = await act(`/v1/licenses/${license.licenseId}`, {
+      token: t.apiKey,
+      method: "PATCH",
+      body: { expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(patched.status).toBe(200);
+    const [row] = await withDb((db) => db.select({ at: licenses.expiryNotifiedAt }).from(licenses).where(eq(licenses.id, license.licenseId)));
+    expect(row!.at).toBeNull();
+    // A PATCH of anything else leaves the announcement alone.
+    await setLicenseState(license.licenseId, { expiresAt: new Date(Date.now() - 1000) });
+    await cronUntilAnnounced(license.licenseId);
+    expect((await act(`/v1/licenses/${license.licenseId}`, { token: t.apiKey, method: "PATCH", body: { plan: "gold" } })).status).toBe(200);
+    const [after] = await withDb((db) => db.select({ at: licenses.expiryNotifiedAt }).from(licenses).where(eq(licenses.id, license.licenseId)));
+    expect(after!.at).not.toBeNull();
+    expect(await expiredEvents(t.tenantId)).toHaveLength(2);
+  });
 });

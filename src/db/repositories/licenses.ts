@@ -248,11 +248,12 @@ export function listLicenses(
   db: Queryable,
   tenantId: string,
   page: PageRequest,
-  filter: { status?: string; applicationId?: string; search?: LicenseSearch; now: Date },
+  filter: { status?: string; applicationId?: string; policyId?: string; search?: LicenseSearch; now: Date },
 ): Promise<Page<LicenseRow>> {
   const where = and(
     statusFilter(filter.status, filter.now),
     filter.applicationId ? eq(licenses.applicationId, filter.applicationId) : undefined,
+    filter.policyId ? eq(licenses.policyId, filter.policyId) : undefined,
     searchFilter(filter.search),
   );
   return listPage(db, licenses, tenantId, page, where);
