@@ -91,6 +91,8 @@ function App() {
   const [reason, setReason] = useState(null);
   const signOut = (why = null) => {
     saveSession(null);
+    // The next credential may see other screens: it starts from its own first one.
+    history.replaceState(null, "", location.pathname);
     setReason(why);
     setSession(null);
   };

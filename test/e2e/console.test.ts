@@ -128,4 +128,146 @@ describe("the console", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("sets up an application, a policy and a license; shows the key once; suspends it, and verify says SUSPENDED", async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, demo.apiKey);
+    const dialog = page.getByRole("dialog");
+
+    await page.goto(`${base}/console/#/applications`);
+    await page.getByRole("button", { name: "New application" }).click();
+    await dialog.getByLabel("Name").fill("Console App");
+    await dialog.getByRole("button", { name: "Create application" }).click();
+    await page.getByRole("table").getByText("Console App", { exact: true }).first().waitFor();
+    await screenshot(page, "applications");
+
+    await page.goto(`${base}/console/#/policies`);
+    await page.getByRole("button", { name: "New policy" }).click();
+    await dialog.getByLabel("Preset").selectOption("node_locked");
+    await dialog.getByLabel("Name").fill("Console node-locked");
+    await dialog.getByLabel("Application").selectOption({ label: "Console App" });
+    await dialog.getByRole("button", { name: "Create policy" }).click();
+    await page.getByRole("table").getByText("Console node-locked", { exact: true }).first().waitFor();
+    const policies = await api("/v1/policies", { token: demo.apiKey });
+    const policy = policies.body.data.find((p: { name: string }) => p.name === "Console node-locked");
+    expect({ max_activations: policy.max_activations, binding_mode: policy.binding_mode }).toEqual({ max_activations: 1, binding_mode: "hardware" });
+    await screenshot(page, "policies");
+
+    await page.goto(`${base}/console/#/licenses`);
+    await page.getByRole("button", { name: "New license" }).click();
+    await dialog.getByLabel("Policy").selectOption(policy.id);
+    await dialog.getByLabel("Plan").fill("Pro yearly");
+    await dialog.getByRole("button", { name: "Create license" }).click();
+    const secret = dialog.locator("[data-secret]");
+    await secret.waitFor();
+    const key = (await secret.textContent())!;
+    expect(key).toMatch(/^lk_[1-9A-HJ-NP-Za-km-z]{40}$/);
+    expect(await dialog.textContent()).toContain("You will not see it again");
+    await screenshot(page, "license-key");
+    await dialog.getByRole("link", { name: "Open license" }).click();
+    await page.getByRole("heading", { name: "License · Pro yearly" }).waitFor();
+    // The key is gone: not on the detail, not after a reload, not in the list.
+    expect(await page.content()).not.toContain(key);
+    await page.reload();
+    await page.getByRole("heading", { name: "License · Pro yearly" }).waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    expect((await api("/v1/licenses/activate", { body: { license_key: key, fingerprint: "console-laptop" } })).status).toBe(201);
+    expect((await api("/v1/licenses/verify", { body: { license_key: key, fingerprint: "console-laptop" } })).body.code).toBe("VALID");
+    await page.reload();
+    await page.getByRole("cell", { name: "console-laptop", exact: true }).waitFor();
+    await page.getByRole("button", { name: "Suspend" }).click();
+    await dialog.getByRole("button", { name: "Suspend" }).click();
+    await page.locator(".badge-suspended").first().waitFor();
+    const verified = await api("/v1/licenses/verify", { body: { license_key: key, fingerprint: "console-laptop" } });
+    expect({ valid: verified.body.valid, code: verified.body.code }).toEqual({ valid: false, code: "SUSPENDED" });
+    await screenshot(page, "license");
+
+    await page.goto(`${base}/console/#/licenses?q=Pro%20yearly`);
+    await page.getByRole("cell", { name: "suspended", exact: true }).waitFor();
+    expect(await page.content()).not.toContain(key);
+    await screenshot(page, "licenses");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("creates a narrower API key; signed in with it, only its screens are there and the rest is refused", async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, demo.apiKey);
+    const dialog = page.getByRole("dialog");
+    await page.goto(`${base}/console/#/credentials`);
+    await page.getByRole("button", { name: "New API key" }).click();
+    await dialog.getByLabel("Name").fill("support desk");
+    await dialog.getByLabel("licenses:read", { exact: true }).check();
+    await dialog.getByRole("button", { name: "Create API key" }).click();
+    const secret = dialog.locator("[data-secret]");
+    await secret.waitFor();
+    const narrow = (await secret.textContent())!;
+    expect(narrow).toMatch(/^sk_/);
+    await screenshot(page, "credentials-created");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await screenshot(page, "credentials");
+    expect((await api("/v1/auth/whoami", { token: narrow })).body.credential.permissions).toEqual(["licenses:read"]);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signIn(page, narrow);
+    expect(await page.getByRole("navigation", { name: "Sections" }).getByRole("link").allTextContents()).toEqual(["Licenses"]);
+    await page.getByRole("heading", { name: "Licenses" }).waitFor();
+    expect(await page.getByRole("button", { name: "New license" }).count()).toBe(0);
+    for (const screen of ["audit", "credentials", "webhooks", "overview"]) {
+      await page.goto(`${base}/console/#/${screen}`);
+      await page.getByRole("note").waitFor();
+      expect(await page.getByRole("note").textContent()).toMatch(/^This credential lacks the (audit|api_keys|webhooks|metrics):read permission/);
+    }
+    await screenshot(page, "narrow-key-refused");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("registers a webhook endpoint (secret shown once), and filters and verifies the audit log", async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, demo.apiKey);
+    const dialog = page.getByRole("dialog");
+    await page.goto(`${base}/console/#/webhooks`);
+    await page.getByRole("button", { name: "New endpoint" }).click();
+    // Loopback receivers are allowed here as in `npm run dev` (WEBHOOK_ALLOW_LOOPBACK).
+    await dialog.getByLabel("URL").fill("http://127.0.0.1:9/console-hook");
+    await dialog.getByRole("button", { name: "Create endpoint" }).click();
+    const secret = dialog.locator("[data-secret]");
+    await secret.waitFor();
+    expect(await secret.textContent()).toMatch(/^whsec_/);
+    expect(await dialog.textContent()).toContain("it is stored encrypted, for signing only.");
+    await screenshot(page, "webhook-created");
+    await dialog.getByRole("button", { name: "Done" }).click();
+    await page.getByText("http://127.0.0.1:9/console-hook").first().waitFor();
+    await screenshot(page, "webhooks");
+
+    await page.goto(`${base}/console/#/audit`);
+    await page.getByLabel("Action").selectOption("license");
+    await page.getByRole("cell", { name: "license.suspend", exact: true }).waitFor();
+    // This file's own license history, newest first (the demo license was seeded, not created through the API).
+    expect(await page.locator('td[data-label="Action"]').allTextContents()).toEqual(["license.suspend", "license.create"]);
+    await page.getByRole("button", { name: "Verify chain" }).click();
+    await page.getByText("Chain intact.").waitFor();
+    await screenshot(page, "audit");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("works on a phone-sized screen", async () => {
+    const { page, problems } = await openConsole(390);
+    await signIn(page, demo.apiKey);
+    await page.getByLabel("Key figures").waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    // The section links sit in one row under the top bar, not stretched down the screen.
+    expect(await page.getByRole("navigation", { name: "Sections" }).evaluate((nav) => nav.getBoundingClientRect().height)).toBeLessThan(80);
+    await screenshot(page, "phone-overview");
+    await page.goto(`${base}/console/#/licenses`);
+    await page.getByRole("link", { name: /^lic_/ }).first().waitFor();
+    // Nothing is wider than the screen: the page does not scroll sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    await screenshot(page, "phone-licenses");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

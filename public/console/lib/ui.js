@@ -202,8 +202,11 @@ export function ConfirmButton({ label, title, message, confirmLabel, onConfirm, 
     <//>`;
 }
 
-/** A secret the API shows once: copy it now, it cannot be shown again. */
-export function SecretOnce({ label, secret, children }) {
+/**
+ * A secret the API shows once: copy it now, it cannot be shown again. Keys and tokens are kept as
+ * hashes; webhook signing secrets encrypted, since the service signs with them (`encrypted`).
+ */
+export function SecretOnce({ label, secret, encrypted = false, children }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -215,7 +218,10 @@ export function SecretOnce({ label, secret, children }) {
     }
   };
   return html`<div class="secret-once" role="status">
-    <p class="warning"><strong>Copy ${label} now.</strong> You will not see it again: only its hash is stored.</p>
+    <p class="warning">
+      <strong>Copy ${label} now.</strong> You will not see it again:
+      ${encrypted ? " it is stored encrypted, for signing only." : " only its hash is stored."}
+    </p>
     <div class="secret-row">
       <code class="secret" data-secret>${secret}</code>
       <${Button} kind="primary" onClick=${copy}>${copied ? "Copied" : "Copy"}<//>

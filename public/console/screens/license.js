@@ -1,7 +1,286 @@
-// Placeholder until this screen is built.
-import { html } from "../lib/html.js";
-import { PageHeader } from "../lib/ui.js";
+// One license: its properties, its lifecycle (suspend, reinstate, revoke, renew), its editable
+// fields, and the devices holding its seats, which an admin can release one by one or all at once.
+import { html, useState } from "../lib/html.js";
+import { href } from "../lib/router.js";
+import {
+  Button,
+  ConfirmButton,
+  ErrorNote,
+  Field,
+  Id,
+  Modal,
+  PageHeader,
+  Pager,
+  Refused,
+  StatusBadge,
+  Table,
+  Time,
+  useAction,
+  useApp,
+  useLoad,
+  usePages,
+} from "../lib/ui.js";
+import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, seats, toLocalInput, useCatalog } from "./licensing/common.js";
+import { EditLicenseForm } from "./licensing/license-form.js";
 
-export function LicenseScreen() {
-  return html`<${PageHeader} title="license" /><p class="empty">Not built yet.</p>`;
+const DAY_S = 86_400;
+
+function RenewForm({ license, onRenewed, onCancel }) {
+  const { api } = useApp();
+  const [mode, setMode] = useState("extend");
+  const [days, setDays] = useState("365");
+  const [date, setDate] = useState(toLocalInput(license.expires_at));
+  const renew = useAction(async () => {
+    const body = mode === "extend" ? { extend_by_s: Math.round(Number(days) * DAY_S) } : { expires_at: fromLocalInput(date) };
+    onRenewed(await api.post(`/v1/licenses/${encodeURIComponent(license.id)}/renew`, body));
+  });
+  const submit = (e) => {
+    e.preventDefault();
+    renew.run();
+  };
+  const past = !license.expires_at || Date.parse(license.expires_at) <= Date.now();
+  return html`<form onSubmit=${submit} class="lic-dialog-form">
+    <fieldset class="lic-fieldset">
+      <legend>Renew by</legend>
+      <div class="checks">
+        <label for="renew-mode-extend">
+          <input id="renew-mode-extend" type="radio" name="renew-mode" value="extend" checked=${mode === "extend"} onChange=${() => setMode("extend")} />
+          Extending it
+        </label>
+        <label for="renew-mode-date">
+          <input id="renew-mode-date" type="radio" name="renew-mode" value="date" checked=${mode === "date"} onChange=${() => setMode("date")} />
+          Setting a new expiry
+        </label>
+      </div>
+    </fieldset>
+    ${
+      mode === "extend"
+        ? html`<${Field}
+          id="renew-days"
+          label="Days to add"
+          hint=${past ? "Counted from now: the license has no expiry ahead of it." : `Added to the current expiry (${new Date(license.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}).`}
+        >
+          <input id="renew-days" type="number" min="1" max="3660" step="1" required inputmode="numeric" value=${days} onInput=${(e) => setDays(e.currentTarget.value)} />
+        <//>`
+        : html`<${Field} id="renew-date" label="New expiry" hint="In your time zone; must be in the future.">
+          <input id="renew-date" type="datetime-local" required value=${date} onInput=${(e) => setDate(e.currentTarget.value)} />
+        <//>`
+    }
+    <${ErrorNote} error=${renew.error} />
+    <div class="form-actions">
+      <${Button} onClick=${onCancel}>Cancel<//>
+      <${Button} kind="primary" type="submit" busy=${renew.busy}>Renew<//>
+    </div>
+  </form>`;
+}
+
+function Properties({ license, catalog }) {
+  const policy = catalog.policy(license.policy_id);
+  const metadata = Object.keys(license.metadata).length ? JSON.stringify(license.metadata, null, 2) : null;
+  return html`<div class="card">
+    <h2>Properties</h2>
+    <dl class="props lic-props">
+      <dt>ID</dt>
+      <dd><${Id} value=${license.id} /></dd>
+      <dt>Key</dt>
+      <dd><code>${license.key_prefix}…</code> <span class="muted small">only the prefix is kept</span></dd>
+      <dt>Status</dt>
+      <dd><${StatusBadge} status=${license.status} /></dd>
+      <dt>Policy</dt>
+      <dd>
+        <${PolicyName} id=${license.policy_id} catalog=${catalog} />
+        ${policy ? html`<span class="muted small"> · ${policy.binding_mode === "none" ? "no" : (BINDING_LABELS[policy.binding_mode] ?? policy.binding_mode).toLowerCase()} binding${policy.heartbeat_interval_s ? `, heartbeat every ${humanSeconds(policy.heartbeat_interval_s)}` : ""}</span>` : null}
+      </dd>
+      <dt>Application</dt>
+      <dd><${AppName} id=${license.application_id} catalog=${catalog} /></dd>
+      <dt>Plan</dt>
+      <dd>${license.plan ?? html`<span class="muted">—</span>`}</dd>
+      <dt>Features</dt>
+      <dd>
+        ${license.features.length ? html`<ul class="lic-tags">${license.features.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : html`<span class="muted">None</span>`}
+      </dd>
+      <dt>Expires</dt>
+      <dd>${license.expires_at ? html`<${Time} iso=${license.expires_at} /> <span class="muted small">(${fromNow(license.expires_at)})</span>` : html`<span class="muted">Never</span>`}</dd>
+      <dt>Seats used</dt>
+      <dd>${seats(license.activation_count, policy?.max_activations)}</dd>
+      ${license.allowed_cidrs.length ? html`<dt>Allowed IPs</dt><dd>${license.allowed_cidrs.map((c) => html`<code>${c}</code> `)}</dd>` : null}
+      <dt>Created</dt>
+      <dd><${Time} iso=${license.created_at} /></dd>
+      <dt>Updated</dt>
+      <dd><${Time} iso=${license.updated_at} /></dd>
+      <dt>Metadata</dt>
+      <dd>${metadata ? html`<pre class="lic-json">${metadata}</pre>` : html`<span class="muted">None</span>`}</dd>
+    </dl>
+  </div>`;
+}
+
+function Activations({ license, onChange }) {
+  const { api, can, notify } = useApp();
+  const [released, setReleased] = useState(false);
+  const base = `/v1/licenses/${encodeURIComponent(license.id)}/activations`;
+  const pages = usePages(
+    (cursor) => api.get(base, { limit: 20, starting_after: cursor, include_released: released ? "true" : undefined }),
+    [license.id, released],
+  );
+  const writes = can("activations:write");
+  const done = (message) => {
+    notify(message);
+    pages.reload();
+    onChange();
+  };
+  const live = pages.rows.filter((a) => !a.deactivated_at);
+
+  const columns = [
+    { label: "Device", render: (a) => html`<code class="lic-fingerprint">${a.fingerprint}</code>${a.name ? html`<br />${a.name}` : null}` },
+    { label: "Domain", render: (a) => a.domain ?? html`<span class="muted">—</span>` },
+    { label: "Activated", render: (a) => html`<${Time} iso=${a.created_at} />` },
+    { label: "Last heartbeat", render: (a) => html`<${Time} iso=${a.last_heartbeat_at} />` },
+    {
+      label: "Next heartbeat due",
+      render: (a) => (a.next_heartbeat_after && !a.deactivated_at ? html`<${Time} iso=${a.next_heartbeat_after} />` : html`<span class="muted">—</span>`),
+    },
+    {
+      label: writes ? "Seat" : "State",
+      className: "lic-row-actions",
+      render: (a) =>
+        a.deactivated_at
+          ? html`<span class="muted">Released <${Time} iso=${a.deactivated_at} /></span>`
+          : writes
+            ? html`<${ConfirmButton}
+                small
+                label="Release"
+                title="Release this device?"
+                message=${`The device ${a.name ?? a.fingerprint} loses its seat at once; its next validation fails until it activates again. This does not count against the policy's deactivation budget.`}
+                onConfirm=${async () => {
+                  await api.del(`${base}/${encodeURIComponent(a.id)}`);
+                  done("Activation released.");
+                }}
+              />`
+            : html`<span class="badge badge-active">holds a seat</span>`,
+    },
+  ];
+
+  return html`<div class="card">
+    <div class="lic-card-header">
+      <h2>Activations</h2>
+      <div class="actions">
+        <label class="inline small" for="activations-released">
+          <input id="activations-released" type="checkbox" checked=${released} onChange=${(e) => setReleased(e.currentTarget.checked)} />
+          Show released
+        </label>
+        ${
+          writes && (live.length > 0 || license.activation_count > 0)
+            ? html`<${ConfirmButton}
+              small
+              label="Release all"
+              title="Release every device?"
+              message=${`All ${license.activation_count} device(s) of this license lose their seats at once and must activate again.`}
+              onConfirm=${async () => {
+                const result = await api.del(base);
+                done(`${result.data.length} activation${result.data.length === 1 ? "" : "s"} released.`);
+              }}
+            />`
+            : null
+        }
+      </div>
+    </div>
+    <${ErrorNote} error=${pages.error} />
+    <${Table}
+      label="Activations"
+      columns=${columns}
+      rows=${pages.rows}
+      loading=${pages.loading}
+      empty=${released ? "No device was ever activated." : "No device holds a seat."}
+    />
+    <${Pager} pages=${pages} />
+  </div>`;
+}
+
+export function LicenseScreen({ id }) {
+  const { api, can, notify } = useApp();
+  const writes = can("licenses:write");
+  const catalog = useCatalog();
+  const load = useLoad(() => api.get(`/v1/licenses/${encodeURIComponent(id)}`), [id]);
+  const [dialog, setDialog] = useState(null);
+  const license = load.data;
+  const path = `/v1/licenses/${encodeURIComponent(id)}`;
+  const changed = (message) => {
+    notify(message);
+    setDialog(null);
+    load.reload();
+  };
+  const reinstate = useAction(async () => {
+    await api.post(`${path}/reinstate`);
+    changed("License reinstated.");
+  });
+
+  if (!license) {
+    return html`<section>
+      <p class="lic-crumbs"><a href=${href("licenses")}>← Licenses</a></p>
+      <${PageHeader} title="License" />
+      <${ErrorNote} error=${load.error} />
+      ${load.loading ? html`<p class="muted">Loading…</p>` : null}
+    </section>`;
+  }
+
+  const revoked = license.status === "revoked";
+  return html`<section>
+    <p class="lic-crumbs"><a href=${href("licenses")}>← Licenses</a></p>
+    <${PageHeader} title=${license.plan ? `License · ${license.plan}` : "License"} subtitle=${`${license.id} · key ${license.key_prefix}…`}>
+      <${StatusBadge} status=${license.status} />
+      ${
+        writes
+          ? html`
+            ${license.status === "suspended" ? html`<${Button} kind="primary" busy=${reinstate.busy} onClick=${reinstate.run}>Reinstate<//>` : null}
+            ${
+              license.status === "active" || license.status === "expired"
+                ? html`<${ConfirmButton}
+                    label="Suspend"
+                    kind="secondary"
+                    title="Suspend this license?"
+                    message="Its next validation, verification and introspection fail with SUSPENDED, on every device, until you reinstate it."
+                    onConfirm=${async () => {
+                      await api.post(`${path}/suspend`);
+                      changed("License suspended: its next validation fails with SUSPENDED.");
+                    }}
+                  />`
+                : null
+            }
+            ${revoked ? null : html`<${Button} disabled=${load.loading} onClick=${() => setDialog("renew")}>Renew<//>`}
+            <${Button} disabled=${load.loading} onClick=${() => setDialog("edit")}>Edit<//>
+            ${
+              revoked
+                ? null
+                : html`<${ConfirmButton}
+                  label="Revoke"
+                  title="Revoke this license?"
+                  message="Revoking is permanent: the license can never validate again, be reinstated or renewed. Suspend it instead if you may want it back."
+                  onConfirm=${async () => {
+                    await api.post(`${path}/revoke`);
+                    changed("License revoked.");
+                  }}
+                />`
+            }`
+          : null
+      }
+    <//>
+    <${ErrorNote} error=${reinstate.error} />
+    <${Properties} license=${license} catalog=${catalog} />
+    ${can("activations:read") ? html`<${Activations} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
+    <${Modal} title="Renew license" open=${dialog === "renew"} onClose=${() => setDialog(null)}>
+      <${RenewForm}
+        license=${license}
+        onCancel=${() => setDialog(null)}
+        onRenewed=${(renewed) => changed(`License renewed until ${new Date(renewed.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}.`)}
+      />
+    <//>
+    <${Modal} wide title="Edit license" open=${dialog === "edit"} onClose=${() => setDialog(null)}>
+      <${EditLicenseForm}
+        license=${license}
+        catalog=${catalog}
+        onCancel=${() => setDialog(null)}
+        onSaved=${(saved) => (saved ? changed("License saved.") : setDialog(null))}
+      />
+    <//>
+  </section>`;
 }

@@ -1,7 +1,227 @@
-// Placeholder until this screen is built.
-import { html } from "../lib/html.js";
-import { PageHeader } from "../lib/ui.js";
+// One webhook endpoint: its properties, editing, enabling, secret rotation with an overlap,
+// deletion, and its deliveries with how each went (redeliver a failed one).
 
-export function WebhookScreen() {
-  return html`<${PageHeader} title="webhook" /><p class="empty">Not built yet.</p>`;
+import { html, useState } from "../lib/html.js";
+import { href, navigate } from "../lib/router.js";
+import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Pager, Time, useAction, useApp, useLoad, usePages } from "../lib/ui.js";
+import { DurationSelect, ListTable, SecretActionButton, Stamp, when } from "./admin/common.js";
+import { EndpointForm } from "./admin/endpoint-form.js";
+import { EventSummary } from "./admin/events.js";
+import { EndpointState } from "./webhooks.js";
+
+const STATUSES = ["pending", "succeeded", "failed"];
+
+function EditEndpoint({ endpoint, onSaved }) {
+  const { api } = useApp();
+  const [open, setOpen] = useState(false);
+  const action = useAction(async ({ url, events, enabled }) => {
+    // Only what changed: a new URL or event list needs the events' read permissions, a toggle does not.
+    const body = {};
+    if (url !== endpoint.url) body.url = url;
+    const types = events.all ? [] : events.types;
+    if (types.join() !== endpoint.event_types.join()) body.event_types = types;
+    if (enabled !== endpoint.enabled) body.enabled = enabled;
+    if (Object.keys(body).length > 0) onSaved(await api.patch(`/v1/webhooks/${encodeURIComponent(endpoint.id)}`, body));
+    setOpen(false);
+  });
+  const start = () => {
+    action.clear();
+    setOpen(true);
+  };
+  return html`<${Button} onClick=${start}>Edit<//>
+    <${Modal} title="Edit endpoint" open=${open} onClose=${() => setOpen(false)} wide>
+      <${EndpointForm}
+        idPrefix="edit-endpoint"
+        initial=${{ url: endpoint.url, events: { all: endpoint.event_types.length === 0, types: endpoint.event_types }, enabled: endpoint.enabled }}
+        submitLabel="Save"
+        busy=${action.busy}
+        error=${action.error}
+        onSubmit=${action.run}
+        onCancel=${() => setOpen(false)}
+      />
+    <//>`;
+}
+
+function ToggleEnabled({ endpoint, onSaved }) {
+  const { api } = useApp();
+  const action = useAction(async () => onSaved(await api.patch(`/v1/webhooks/${encodeURIComponent(endpoint.id)}`, { enabled: !endpoint.enabled })));
+  return html`<${Button} busy=${action.busy} onClick=${action.run}>${endpoint.enabled ? "Disable" : "Enable"}<//>
+    ${action.error ? html`<div class="inline-error"><${ErrorNote} error=${action.error} /></div>` : null}`;
+}
+
+function RotateSecret({ endpoint, onRotated }) {
+  const { api } = useApp();
+  const [overlap, setOverlap] = useState(86400);
+  const perform = async () => {
+    const rotated = await api.post(`/v1/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`, { overlap_s: overlap });
+    return {
+      secret: rotated.secret,
+      note: html`<p class="small">
+        ${
+          rotated.secret_rotation_ends_at
+            ? `Until ${when(rotated.secret_rotation_ends_at)} every delivery carries two signatures, one with the old secret and one with this one: switch your receiver before then.`
+            : "Deliveries are signed with this secret only, from now on."
+        }
+      </p>`,
+    };
+  };
+  return html`<${SecretActionButton}
+    label="Rotate secret"
+    title="Rotate the signing secret"
+    confirmLabel="Rotate secret"
+    secretLabel="the new signing secret"
+    encrypted
+    small=${false}
+    perform=${perform}
+    onDone=${onRotated}
+    intro=${html`<p>
+      A new <code>whsec_</code> secret replaces the current one. During the overlap each delivery is signed with both, so your receiver can switch without
+      dropping events.
+    </p>`}
+  >
+    <${Field} label="Overlap" id="rotate-overlap" hint="How long the old secret keeps signing too.">
+      <${DurationSelect} id="rotate-overlap" value=${overlap} onChange=${setOverlap} max=${7 * 86400} />
+    <//>
+  <//>`;
+}
+
+function Redeliver({ delivery, onQueued }) {
+  const { api, notify } = useApp();
+  const action = useAction(async () => {
+    await api.post(`/v1/webhook-deliveries/${encodeURIComponent(delivery.id)}/redeliver`);
+    notify("Delivery queued again.");
+    onQueued();
+  });
+  return html`<${Button} class="btn-small" busy=${action.busy} onClick=${action.run}>Redeliver<//><${ErrorNote} error=${action.error} />`;
+}
+
+function Response({ delivery: d }) {
+  if (d.last_status_code === null && d.last_duration_ms === null) return html`<span class="muted">—</span>`;
+  const ok = d.last_status_code !== null && d.last_status_code >= 200 && d.last_status_code < 300;
+  return html`${d.last_status_code !== null ? html`<span class=${ok ? "http-ok" : "http-bad"}>HTTP ${d.last_status_code}</span>` : html`<span class="muted">no answer</span>`}
+    ${d.last_duration_ms !== null ? html`<span class="muted small"> · ${d.last_duration_ms} ms</span>` : null}`;
+}
+
+function Deliveries({ endpoint, status }) {
+  const { api, can } = useApp();
+  const pages = usePages(
+    (cursor) => api.get(`/v1/webhooks/${encodeURIComponent(endpoint.id)}/deliveries`, { limit: 20, starting_after: cursor, status }),
+    [endpoint.id, status],
+  );
+  const columns = [
+    { label: "Created", render: (d) => html`<${Stamp} iso=${d.created_at} />` },
+    { label: "Event", className: "nowrap", render: (d) => html`<${Id} value=${d.event_id} />` },
+    { label: "Status", render: (d) => html`<span class=${`badge badge-${d.status}`}>${d.status}</span>` },
+    { label: "Attempts", className: "num", render: (d) => d.attempts },
+    { label: "Last response", className: "nowrap", render: (d) => html`<${Response} delivery=${d} />` },
+    {
+      label: "Last error",
+      className: "error-cell",
+      render: (d) => (d.last_error ? html`<span class="last-error">${d.last_error}</span>` : html`<span class="muted">—</span>`),
+    },
+    {
+      label: "Next retry / delivered",
+      render: (d) =>
+        d.status === "pending"
+          ? html`<${Stamp} iso=${d.next_attempt_at} />`
+          : d.delivered_at
+            ? html`<span class="muted small">delivered </span><${Stamp} iso=${d.delivered_at} />`
+            : html`<span class="muted">gave up</span>`,
+    },
+    {
+      label: "",
+      className: "actions-cell",
+      render: (d) => (can("webhooks:write") && d.status !== "pending" ? html`<${Redeliver} delivery=${d} onQueued=${pages.reload} />` : null),
+    },
+  ];
+  return html`<section class="card" aria-labelledby="deliveries-title">
+    <header class="section-header">
+      <div>
+        <h2 id="deliveries-title">Deliveries</h2>
+        <p class="section-intro muted small">
+          Newest first. A failed attempt is retried with backoff (10 attempts over about three days), then the delivery is marked failed and can be
+          redelivered with the same <code>webhook-id</code>.
+        </p>
+      </div>
+      <div class="actions">
+        <label class="inline" for="delivery-status">
+          Status
+          <select id="delivery-status" value=${status ?? ""} onChange=${(e) => navigate(href("webhooks", endpoint.id, { status: e.currentTarget.value }))}>
+            <option value="">All</option>
+            ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
+          </select>
+        </label>
+        <${Button} busy=${pages.loading} onClick=${pages.reload}>Refresh<//>
+      </div>
+    </header>
+    <${ErrorNote} error=${pages.error} />
+    <${ListTable}
+      label="Deliveries"
+      columns=${columns}
+      rows=${pages.rows}
+      loading=${pages.loading}
+      empty=${status ? `No ${status} deliveries.` : "Nothing delivered yet: deliveries appear when a subscribed event happens."}
+    />
+    <${Pager} pages=${pages} />
+  </section>`;
+}
+
+export function WebhookScreen({ id, params }) {
+  const { api, can, notify } = useApp();
+  const [fresh, setFresh] = useState(null);
+  const load = useLoad(() => api.get(`/v1/webhooks/${encodeURIComponent(id)}`), [id]);
+  // A change answers with the endpoint as it now is: show that without reading it again.
+  const endpoint = fresh ?? load.data;
+  const status = STATUSES.includes(params?.get("status")) ? params.get("status") : undefined;
+  const remove = async () => {
+    await api.del(`/v1/webhooks/${encodeURIComponent(id)}`);
+    notify("Endpoint deleted.");
+    navigate(href("webhooks"));
+  };
+  const reload = () => {
+    setFresh(null);
+    load.reload();
+  };
+  return html`<section class="admin-screen">
+    <p class="crumbs"><a href=${href("webhooks")}>← Webhooks</a></p>
+    <${PageHeader} title="Webhook endpoint" subtitle=${endpoint?.url}>
+      ${
+        endpoint && can("webhooks:write")
+          ? html`<${EditEndpoint} endpoint=${endpoint} onSaved=${setFresh} />
+            <${ToggleEnabled} endpoint=${endpoint} onSaved=${setFresh} />
+            <${RotateSecret} endpoint=${endpoint} onRotated=${reload} />
+            <${ConfirmButton}
+              label="Delete"
+              title="Delete this endpoint"
+              confirmLabel="Delete endpoint"
+              message=${`${endpoint.url} stops receiving events, and its pending deliveries are dropped. This cannot be undone.`}
+              onConfirm=${remove}
+            />`
+          : null
+      }
+    <//>
+    <${ErrorNote} error=${load.error} />
+    ${load.loading && !endpoint ? html`<p class="muted">Loading…</p>` : null}
+    ${
+      endpoint
+        ? html`<div class="card">
+            <dl class="props">
+              <dt>Id</dt>
+              <dd><${Id} value=${endpoint.id} /></dd>
+              <dt>URL</dt>
+              <dd class="url-text">${endpoint.url}</dd>
+              <dt>Events</dt>
+              <dd><${EventSummary} types=${endpoint.event_types} /></dd>
+              <dt>State</dt>
+              <dd><${EndpointState} endpoint=${endpoint} /></dd>
+              <dt>Created</dt>
+              <dd><${Time} iso=${endpoint.created_at} /></dd>
+              <dt>Updated</dt>
+              <dd><${Time} iso=${endpoint.updated_at} /></dd>
+            </dl>
+          </div>
+          <${Deliveries} endpoint=${endpoint} status=${status} />`
+        : null
+    }
+  </section>`;
 }

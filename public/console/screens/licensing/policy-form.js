@@ -1,0 +1,279 @@
+// The policy form, for create and edit, with presets for the common licensing models. A preset
+// only fills the form: every field stays editable, and what is sent is what the form shows.
+import { html, useState } from "../../lib/html.js";
+import { Button, ErrorNote, Field, useAction, useApp } from "../../lib/ui.js";
+import { BINDING_LABELS, DurationInput, FieldError, humanSeconds, joinSeconds, splitSeconds } from "./common.js";
+
+const DAY = 86_400;
+
+/** What POST /v1/policies assumes for a field the body leaves out. */
+const DEFAULTS = {
+  max_activations: null,
+  binding_mode: "none",
+  heartbeat_interval_s: null,
+  heartbeat_grace_s: 0,
+  token_tier: "basic",
+  max_deactivations: null,
+  deactivation_window_s: null,
+  bind_on_verify: false,
+};
+
+/**
+ * The models sellers ask for first. Policies have no duration of their own: a trial is short-lived
+ * through its licenses' `expires_at`, which is why the trial preset says so instead of setting it.
+ * Floating (concurrent, checked-out seats) is not offered: the service has no such mode yet.
+ */
+export const PRESETS = {
+  custom: {
+    label: "Custom",
+    name: "",
+    hint: "The API's defaults: unlimited seats, no binding, no heartbeat. Set what you need.",
+    values: DEFAULTS,
+  },
+  node_locked: {
+    label: "Node-locked (one device)",
+    name: "Node-locked",
+    hint: "One seat bound to a device fingerprint. The customer may move it to a new machine 3 times in 30 days.",
+    values: { ...DEFAULTS, max_activations: 1, binding_mode: "hardware", max_deactivations: 3, deactivation_window_s: 30 * DAY },
+  },
+  domain_locked: {
+    label: "Domain-locked (one website)",
+    name: "Domain-locked",
+    hint: "One seat bound to a website: activations must name its domain, and validations for any other domain fail.",
+    values: { ...DEFAULTS, max_activations: 1, binding_mode: "domain", max_deactivations: 3, deactivation_window_s: 30 * DAY },
+  },
+  trial: {
+    label: "Trial (one device, short-lived)",
+    name: "Trial",
+    hint: "One device that cannot be swapped for another. A policy has no duration: the trial ends at each license's expiry, so issue trial licenses with an expiry (New license → Expires → In 14 days).",
+    values: { ...DEFAULTS, max_activations: 1, binding_mode: "hardware", max_deactivations: 0, deactivation_window_s: 30 * DAY },
+  },
+};
+
+const TIERS = {
+  basic: "Basic (15 min)",
+  advanced: "Advanced (1 hour)",
+  custom: "Custom (24 hours)",
+};
+
+/** The form's state from a policy's (or preset's) API values; numbers become editable text. */
+function formOf(values, name = "", applicationId = "") {
+  return {
+    name,
+    application_id: applicationId ?? "",
+    max_activations: values.max_activations === null ? "" : String(values.max_activations),
+    binding_mode: values.binding_mode,
+    heartbeat_interval: splitSeconds(values.heartbeat_interval_s, "hours"),
+    heartbeat_grace: splitSeconds(values.heartbeat_grace_s, "minutes"),
+    token_tier: values.token_tier,
+    max_deactivations: values.max_deactivations === null ? "" : String(values.max_deactivations),
+    deactivation_window: splitSeconds(values.deactivation_window_s, "days"),
+    bind_on_verify: values.bind_on_verify,
+  };
+}
+
+const count = (text) => (text.trim() === "" ? null : Number(text));
+
+/** The API's fields from the form, or a message naming the field that is not a whole number. */
+function valuesOf(form) {
+  const values = {
+    name: form.name.trim(),
+    max_activations: count(form.max_activations),
+    binding_mode: form.binding_mode,
+    heartbeat_interval_s: joinSeconds(form.heartbeat_interval),
+    heartbeat_grace_s: joinSeconds(form.heartbeat_grace) ?? 0,
+    token_tier: form.token_tier,
+    max_deactivations: count(form.max_deactivations),
+    deactivation_window_s: joinSeconds(form.deactivation_window),
+    bind_on_verify: form.bind_on_verify,
+  };
+  const labels = {
+    max_activations: "Max activations",
+    heartbeat_interval_s: "Heartbeat interval",
+    heartbeat_grace_s: "Heartbeat grace",
+    max_deactivations: "Max deactivations",
+    deactivation_window_s: "Deactivation window",
+  };
+  for (const [key, label] of Object.entries(labels)) {
+    const v = values[key];
+    if (v !== null && !(Number.isInteger(v) && v >= 0)) return { problem: `${label} must be a whole number of 0 or more.` };
+  }
+  return { values };
+}
+
+const CHURN = ["max_deactivations", "deactivation_window_s"];
+
+/** Only what changed; both halves of the churn budget when either did (the API checks them as a pair). */
+function changesOf(policy, values) {
+  const changed = Object.keys(values).filter((k) => values[k] !== policy[k]);
+  if (changed.some((k) => CHURN.includes(k))) for (const k of CHURN) if (!changed.includes(k)) changed.push(k);
+  return Object.fromEntries(changed.map((k) => [k, values[k]]));
+}
+
+/**
+ * @param {{ policy?: any, applicationId?: string, catalog: any, onSaved: (policy: any) => void, onCancel: () => void }} props
+ * Without `policy` it creates one (offering presets, for `applicationId` at first); with it, edits that one.
+ */
+export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCancel }) {
+  const { api } = useApp();
+  const creating = !policy;
+  const [preset, setPreset] = useState("custom");
+  const [form, setForm] = useState(() => (creating ? formOf(DEFAULTS, "", applicationId) : formOf(policy, policy.name, policy.application_id)));
+  const [problem, setProblem] = useState(null);
+  const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
+  const text = (key) => (e) => set(key)(e.currentTarget.value);
+
+  const applyPreset = (key) => {
+    const chosen = PRESETS[key];
+    setPreset(key);
+    // The seller's own name survives; a preset's name replaces only an empty or preset-given one.
+    const keepName = form.name.trim() && !Object.values(PRESETS).some((p) => p.name === form.name);
+    setForm((f) => ({ ...formOf(chosen.values, keepName ? f.name : chosen.name), application_id: f.application_id }));
+  };
+
+  const save = useAction(async () => {
+    const { values, problem: wrong } = valuesOf(form);
+    setProblem(wrong ?? null);
+    if (wrong) return;
+    let saved;
+    if (creating) {
+      saved = await api.post("/v1/policies", { ...values, application_id: form.application_id || undefined });
+    } else {
+      const changes = changesOf(policy, values);
+      saved = Object.keys(changes).length ? await api.patch(`/v1/policies/${encodeURIComponent(policy.id)}`, changes) : policy;
+    }
+    onSaved(saved);
+  });
+
+  const submit = (e) => {
+    e.preventDefault();
+    save.run();
+  };
+  const interval = joinSeconds(form.heartbeat_interval);
+  const grace = joinSeconds(form.heartbeat_grace);
+
+  return html`<form onSubmit=${submit} class="lic-dialog-form">
+    ${
+      creating
+        ? html`<${Field} id="policy-preset" label="Preset" hint=${PRESETS[preset].hint}>
+          <select id="policy-preset" value=${preset} onChange=${(e) => applyPreset(e.currentTarget.value)}>
+            ${Object.entries(PRESETS).map(([key, p]) => html`<option value=${key}>${p.label}</option>`)}
+          </select>
+        <//>`
+        : null
+    }
+    <${Field} id="policy-name" label="Name" hint="Shown to you only, in lists and selects.">
+      <input id="policy-name" required maxlength="200" autocomplete="off" value=${form.name} onInput=${text("name")} />
+    <//>
+    ${
+      creating
+        ? html`<${Field} id="policy-application" label="Application" hint="Licenses under this policy belong to this application (their tokens' aud). Fixed once created.">
+          ${
+            catalog.applications
+              ? html`<select id="policy-application" value=${form.application_id} onChange=${text("application_id")}>
+                <option value="">Any application</option>
+                ${catalog.applications.map((a) => html`<option value=${a.id}>${a.name}</option>`)}
+              </select>`
+              : html`<input id="policy-application" placeholder="app_… (optional)" value=${form.application_id} onInput=${text("application_id")} />`
+          }
+        <//>`
+        : null
+    }
+    <div class="lic-form-grid">
+      <${Field} id="policy-max-activations" label="Max activations" hint="Devices or sites that may hold a seat at once. Empty: unlimited.">
+        <input
+          id="policy-max-activations"
+          type="number"
+          min="0"
+          step="1"
+          inputmode="numeric"
+          placeholder="Unlimited"
+          value=${form.max_activations}
+          onInput=${text("max_activations")}
+        />
+      <//>
+      <${Field} id="policy-binding" label="Binding" hint=${BINDING_HINTS[form.binding_mode]}>
+        <select id="policy-binding" value=${form.binding_mode} onChange=${text("binding_mode")}>
+          ${Object.entries(BINDING_LABELS).map(([mode, label]) => html`<option value=${mode}>${label}</option>`)}
+        </select>
+      <//>
+      <${Field}
+        id="policy-heartbeat"
+        label="Heartbeat interval"
+        hint="How often each device must check in (POST /v1/licenses/heartbeat). Empty: never."
+      >
+        <${DurationInput} id="policy-heartbeat" unitLabel="Interval unit" placeholder="None" value=${form.heartbeat_interval} onChange=${set("heartbeat_interval")} />
+      <//>
+      <${Field}
+        id="policy-grace"
+        label="Heartbeat grace"
+        hint=${
+          interval
+            ? `A device silent for ${humanSeconds(interval + (grace || 0))} is dead: it fails with HEARTBEAT_DEAD and its seat is freed.`
+            : "Extra time after a missed heartbeat before the device counts as dead."
+        }
+      >
+        <${DurationInput} id="policy-grace" unitLabel="Grace unit" placeholder="0" value=${form.heartbeat_grace} onChange=${set("heartbeat_grace")} />
+      <//>
+      <${Field}
+        id="policy-token-tier"
+        label="Token tier"
+        hint="Lifetime of the signed license tokens a verify returns (never past the license's expiry). Longer lets clients stay offline longer; shorter makes a suspension reach them sooner."
+      >
+        <select id="policy-token-tier" value=${form.token_tier} onChange=${text("token_tier")}>
+          ${Object.entries(TIERS).map(([tier, label]) => html`<option value=${tier}>${label}</option>`)}
+        </select>
+      <//>
+    </div>
+    <fieldset class="lic-fieldset">
+      <legend>Deactivation budget</legend>
+      <p class="muted small">
+        How often customers may free a seat themselves, so one license cannot hop between machines. Set both or neither; releases from this console do not
+        count.
+      </p>
+      <div class="lic-form-grid">
+        <${Field} id="policy-max-deactivations" label="Max deactivations" hint="Per window. 0: a device can never be swapped. Empty: no limit.">
+          <input
+            id="policy-max-deactivations"
+            type="number"
+            min="0"
+            step="1"
+            inputmode="numeric"
+            placeholder="No limit"
+            value=${form.max_deactivations}
+            onInput=${text("max_deactivations")}
+          />
+        <//>
+        <${Field} id="policy-deactivation-window" label="Deactivation window" hint="The rolling period the budget counts over.">
+          <${DurationInput}
+            id="policy-deactivation-window"
+            unitLabel="Window unit"
+            placeholder="None"
+            value=${form.deactivation_window}
+            onChange=${set("deactivation_window")}
+          />
+        <//>
+      </div>
+    </fieldset>
+    <div class="field">
+      <label class="lic-check" for="policy-bind-on-verify">
+        <input id="policy-bind-on-verify" type="checkbox" checked=${form.bind_on_verify} onChange=${(e) => set("bind_on_verify")(e.currentTarget.checked)} />
+        Bind on verify
+      </label>
+      <small class="muted">A verify from a new device takes a free seat, as activate would (LicenseChain's behaviour). Off: devices activate first.</small>
+    </div>
+    <${FieldError} id="policy-form-problem" message=${problem} />
+    <${ErrorNote} error=${save.error} />
+    <div class="form-actions">
+      <${Button} onClick=${onCancel}>Cancel<//>
+      <${Button} kind="primary" type="submit" busy=${save.busy}>${creating ? "Create policy" : "Save changes"}<//>
+    </div>
+  </form>`;
+}
+
+const BINDING_HINTS = {
+  none: "The key alone is enough: any device may validate it.",
+  hardware: "Validations must name a device fingerprint that holds a seat (activate first, or bind on verify).",
+  domain: "Activations send a domain; validations for a domain without a seat fail with DOMAIN_MISMATCH.",
+  ip: "The caller's IP must fall in the license's allowed IPs (set on each license).",
+};
