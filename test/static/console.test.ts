@@ -4,6 +4,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+// Plain data with no imports: Node loads the browser module as it is.
+import * as consoleContract from "../../public/console/lib/contract.js";
+import { EVENT_READ_PERMISSION } from "../../src/contract/events.ts";
+import { PERMISSIONS } from "../../src/contract/permissions.ts";
 
 const ROOT = join(import.meta.dirname, "../../public/console");
 
@@ -47,12 +51,19 @@ describe("the console's source", () => {
   });
 
   it("catches what it looks for", () => {
-    const bad = ["el.innerHTML = name", "<div dangerouslySetInnerHTML=${x}>", "<script>alert(1)</script>", '<a onclick="x()">', "localStorage.setItem(k, v)"];
+    const bad = ["el.innerHTML = name", "<div dangerouslySetInnerHTML={x}>", "<script>alert(1)</script>", '<a onclick="x()">', "localStorage.setItem(k, v)"];
     for (const line of bad)
       expect(
         FORBIDDEN.some(([pattern]) => pattern.test(line)),
         line,
       ).toBe(true);
     expect(FORBIDDEN.some(([pattern]) => pattern.test('<script type="module" src="./app.js"></script>'))).toBe(false);
+  });
+});
+
+describe("the console's copy of the service's closed lists (public/console/lib/contract.js)", () => {
+  it("equals src/contract exactly: permissions in order, and each event's read permission", () => {
+    expect(consoleContract.PERMISSIONS).toEqual([...PERMISSIONS]);
+    expect(consoleContract.EVENT_READ_PERMISSION).toEqual(EVENT_READ_PERMISSION);
   });
 });

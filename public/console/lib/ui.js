@@ -260,3 +260,29 @@ export function Refused({ permission }) {
     <p class="muted">Sign in with a key or user token that holds it.</p>
   </div>`;
 }
+
+/**
+ * The state of a dialog that creates something and then shows its one-time answer (a secret):
+ * `start` opens it fresh, `close` reports the creation (so the list reloads) only if one happened.
+ */
+export function useCreateDialog(onCreated, reset = () => {}) {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState(null);
+  return {
+    open,
+    created,
+    setCreated,
+    start: () => {
+      reset();
+      setCreated(null);
+      setOpen(true);
+    },
+    close: () => {
+      setOpen(false);
+      if (created) {
+        setCreated(null);
+        onCreated();
+      }
+    },
+  };
+}

@@ -1,9 +1,9 @@
 // Webhook endpoints: the list, and registering a new one (its signing secret is shown once).
 // Each endpoint's page has its deliveries, editing, secret rotation and deletion.
 
-import { html, useState } from "../lib/html.js";
+import { html } from "../lib/html.js";
 import { href } from "../lib/router.js";
-import { Button, ErrorNote, Id, Modal, PageHeader, Pager, SecretOnce, useAction, useApp, usePages } from "../lib/ui.js";
+import { Button, ErrorNote, Id, Modal, PageHeader, Pager, SecretOnce, useAction, useApp, useCreateDialog, usePages } from "../lib/ui.js";
 import { ListTable, Stamp, shortWhen, useOwnPermissions } from "./admin/common.js";
 import { defaultEvents, EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
@@ -16,23 +16,12 @@ export function EndpointState({ endpoint }) {
 function NewEndpoint({ onCreated }) {
   const { api } = useApp();
   const own = useOwnPermissions();
-  const [open, setOpen] = useState(false);
-  const [created, setCreated] = useState(null);
   const action = useAction(async ({ url, events, enabled }) => {
     setCreated(await api.post("/v1/webhooks", { url, event_types: events.all ? [] : events.types, enabled }));
   });
-  const start = () => {
-    setCreated(null);
+  const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     action.clear();
-    setOpen(true);
-  };
-  const close = () => {
-    setOpen(false);
-    if (created) {
-      setCreated(null);
-      onCreated();
-    }
-  };
+  });
   return html`<${Button} kind="primary" onClick=${start}>New endpoint<//>
     <${Modal} title=${created ? "Endpoint created" : "New endpoint"} open=${open} onClose=${close} wide>
       ${

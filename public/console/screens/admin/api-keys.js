@@ -4,7 +4,7 @@
 // so instead of offering buttons the API would refuse.
 
 import { html, useState } from "../../lib/html.js";
-import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, usePages } from "../../lib/ui.js";
+import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, useCreateDialog, usePages } from "../../lib/ui.js";
 import {
   Ago,
   DurationSelect,
@@ -88,34 +88,23 @@ function NewApiKey({ onCreated }) {
   const capped = session.me.credential.kind === "access_token" ? session.me.credential.expires_at : null;
   const choices = EXPIRY_CHOICES.map((c) => (c.value === "" && capped ? { ...c, label: `With my access token (${shortWhen(capped)})` } : c));
   const own = useOwnPermissions();
-  const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const [permissions, setPermissions] = useState([]);
   const [expiry, setExpiry] = useState("");
   const [customExpiry, setCustomExpiry] = useState("");
-  const [created, setCreated] = useState(null);
   const action = useAction(async () => {
     const body = { name, permissions };
     const expires = expiryFrom(expiry, customExpiry);
     if (expires) body.expires_at = expires;
     setCreated(await api.post("/v1/api-keys", body));
   });
-  const start = () => {
+  const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     setName("");
     setPermissions([]);
     setExpiry("");
     setCustomExpiry("");
-    setCreated(null);
     action.clear();
-    setOpen(true);
-  };
-  const close = () => {
-    setOpen(false);
-    if (created) {
-      setCreated(null);
-      onCreated();
-    }
-  };
+  });
   return html`<${Button} kind="primary" onClick=${start}>New API key<//>
     <${Modal} title=${created ? "API key created" : "New API key"} open=${open} onClose=${close} wide>
       ${

@@ -2,30 +2,9 @@
 // credential holds, since a credential can never grant more), compact permission lists, duration
 // choices for grace periods, and the dialog that performs an action whose answer is a secret.
 
+import { PERMISSIONS } from "../../lib/contract.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Modal, SecretOnce, Table, useAction, useApp } from "../../lib/ui.js";
-
-/** The service's permissions in its own order (src/contract/permissions.ts), so lists read alike everywhere. */
-export const PERMISSIONS = [
-  "tenants:read",
-  "applications:read",
-  "applications:write",
-  "policies:read",
-  "policies:write",
-  "licenses:read",
-  "licenses:write",
-  "activations:read",
-  "activations:write",
-  "tokens:introspect",
-  "tokens:revoke",
-  "api_keys:read",
-  "api_keys:write",
-  "webhooks:read",
-  "webhooks:write",
-  "audit:read",
-  "metrics:read",
-  "metrics:write",
-];
 
 const byServiceOrder = (list) => [...list].sort((a, b) => PERMISSIONS.indexOf(a) - PERMISSIONS.indexOf(b));
 

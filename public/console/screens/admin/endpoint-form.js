@@ -1,9 +1,10 @@
 // The form that registers or changes a webhook endpoint: its URL, its events, enabled or not.
 
+import { EVENT_READ_PERMISSION } from "../../lib/contract.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Field } from "../../lib/ui.js";
 import { useOwnPermissions } from "./common.js";
-import { EVENT_READ_PERMISSION, EventPicker } from "./events.js";
+import { EventPicker } from "./events.js";
 
 /** What a new endpoint starts with: every event when the credential may subscribe to all of them. */
 export function defaultEvents(own) {

@@ -2,23 +2,8 @@
 // an event needs the permission to read its data (src/contract/events.ts), and "every event"
 // needs all of those permissions: the picker offers only what the API would accept.
 
+import { EVENT_READ_PERMISSION } from "../../lib/contract.js";
 import { html } from "../../lib/html.js";
-
-export const EVENT_READ_PERMISSION = {
-  "license.created": "licenses:read",
-  "license.updated": "licenses:read",
-  "license.suspended": "licenses:read",
-  "license.reinstated": "licenses:read",
-  "license.revoked": "licenses:read",
-  "license.renewed": "licenses:read",
-  "license.expired": "licenses:read",
-  "activation.created": "activations:read",
-  "activation.deleted": "activations:read",
-  "token.revoked": "licenses:read",
-  "api_key.created": "api_keys:read",
-  "api_key.revoked": "api_keys:read",
-  "metrics.threshold_crossed": "metrics:read",
-};
 
 export const EVENT_TYPES = Object.keys(EVENT_READ_PERMISSION);
 const ALL_READS = [...new Set(Object.values(EVENT_READ_PERMISSION))];

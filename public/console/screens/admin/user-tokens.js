@@ -3,7 +3,7 @@
 // access token), revoked with either; every change needs all of the token's permissions.
 
 import { html, useState } from "../../lib/html.js";
-import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, usePages } from "../../lib/ui.js";
+import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, useCreateDialog, usePages } from "../../lib/ui.js";
 import { ListTable, lacking, PermissionList, PermissionPicker, SecretActionButton, Stamp, useOwnPermissions } from "./common.js";
 
 const ExchangeNote = () => html`<p class="small">
@@ -14,25 +14,14 @@ const ExchangeNote = () => html`<p class="small">
 function NewUserToken({ onCreated }) {
   const { api } = useApp();
   const own = useOwnPermissions();
-  const [open, setOpen] = useState(false);
   const [name, setName] = useState("");
   const [permissions, setPermissions] = useState([]);
-  const [created, setCreated] = useState(null);
   const action = useAction(async () => setCreated(await api.post("/v1/user-tokens", { name, permissions })));
-  const start = () => {
+  const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     setName("");
     setPermissions([]);
-    setCreated(null);
     action.clear();
-    setOpen(true);
-  };
-  const close = () => {
-    setOpen(false);
-    if (created) {
-      setCreated(null);
-      onCreated();
-    }
-  };
+  });
   return html`<${Button} kind="primary" onClick=${start}>New user token<//>
     <${Modal} title=${created ? "User token created" : "New user token"} open=${open} onClose=${close} wide>
       ${
