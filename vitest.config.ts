@@ -16,6 +16,8 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 DATABASE_URL: inject("databaseUrl"),
+                // Test-only: the same database through a role the relay's fault switch can target.
+                TEST_FAULTY_DATABASE_URL: inject("faultyDatabaseUrl"),
                 DB_RELAY_URL: inject("relayAddress"),
                 OPERATOR_TOKEN: inject("operatorToken"),
                 SIGNING_KEYS: inject("signingKeys"),

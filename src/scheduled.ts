@@ -4,7 +4,7 @@ import { createLogger } from "./logging";
 import { openScope } from "./middleware/scope";
 
 export async function runScheduledJobs(env: Env): Promise<void> {
-  const scope = openScope(env, { log: createLogger({ job: "scheduled" }, env.LOG_LEVEL) });
+  const scope = openScope(env, { log: createLogger({ job: "scheduled" }, env.LOG_LEVEL), budget: "background" });
   try {
     await scope.services.runScheduled();
   } finally {

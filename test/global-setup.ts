@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { faultRoleUrl } from "../scripts/lib/faults.ts";
 import { applyMigrations } from "../scripts/lib/migrate.ts";
 import { startPostgres } from "../scripts/lib/postgres.ts";
 import { startRelay } from "../scripts/lib/relay.ts";
@@ -14,6 +15,8 @@ import { startWebhookReceiver } from "../scripts/lib/webhook-receiver.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** The same database as a role the relay's fault switch can single out (scripts/lib/faults.ts). */
+    faultyDatabaseUrl: string;
     relayAddress: string;
     operatorToken: string;
     signingKeys: string;
@@ -34,6 +37,7 @@ export default async function setup(project: TestProject) {
   const receiver = await startWebhookReceiver();
 
   project.provide("databaseUrl", pg.url);
+  project.provide("faultyDatabaseUrl", await faultRoleUrl(pg.url));
   project.provide("relayAddress", relay.address);
   project.provide("operatorToken", secrets.OPERATOR_TOKEN);
   project.provide("signingKeys", secrets.SIGNING_KEYS);

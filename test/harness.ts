@@ -154,6 +154,7 @@ export interface SeedLicenseOptions {
   heartbeatIntervalS?: number | null;
   heartbeatGraceS?: number;
   bindOnVerify?: boolean;
+  degradedGraceS?: number;
   status?: "active" | "suspended" | "revoked";
   expiresAt?: Date | null;
   plan?: string | null;
@@ -189,6 +190,7 @@ export async function seedLicense(tenantId: string, options: SeedLicenseOptions 
       heartbeatIntervalS: options.heartbeatIntervalS ?? null,
       heartbeatGraceS: options.heartbeatGraceS ?? 0,
       bindOnVerify: options.bindOnVerify ?? false,
+      degradedGraceS: options.degradedGraceS ?? 3600,
     });
     await db.insert(licenses).values({
       id: licenseId,

@@ -2,10 +2,11 @@
 // production code: a WebSocket-to-TCP relay (Neon's wsproxy, for Pool/Client and transactions) and
 // an HTTP query endpoint (Neon's `/sql`, for one-statement `neon()` queries). Only loopback targets
 // are allowed: this is a development and test tool, never an open proxy.
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { connect, isIP } from "node:net";
+import { type FaultSetting, Faults, parseFaultSetting, startupUser } from "./faults.ts";
 import { createSqlEndpoint } from "./sql-endpoint.ts";
 
 // `ws` must be loaded through require: under vitest an `import` resolves to its browser stub.
@@ -21,6 +22,8 @@ export interface Relay {
    * those the usage metrics' batched writes (HTTP queries inserting into metric_rollups).
    */
   stats: { connections: number; queries: number; metricWrites: number };
+  /** Fault injection (scripts/lib/faults.ts), also switchable over HTTP at `POST /__faults`. */
+  faults: Faults;
   close(): Promise<void>;
 }
 
@@ -78,9 +81,11 @@ function countQueries(chunk: Buffer, state: StreamState): number {
 
 export async function startRelay(options: { port?: number } = {}): Promise<Relay> {
   const stats = { connections: 0, queries: 0, metricWrites: 0 };
-  const sql = createSqlEndpoint(stats);
+  const faults = new Faults();
+  const sql = createSqlEndpoint(stats, faults);
   const server: Server = createServer((req, res) => {
     if (req.method === "POST" && req.url?.startsWith("/sql")) return void sql.handle(req, res);
+    if (req.url === "/__faults") return void controlFaults(faults, req, res);
     res.writeHead(426).end("WebSocket upgrade required");
   });
   const wss = new WebSocketServer({ server });
@@ -100,19 +105,40 @@ export async function startRelay(options: { port?: number } = {}): Promise<Relay
     const protocol: StreamState = { started: false, skip: 0, header: Buffer.alloc(0) };
     const pending: Buffer[] = [];
     let open = false;
+    let user: string | undefined;
+    let messages = 0;
+    // Writes go through one chain, so a delayed message never overtakes the ones after it.
+    let chain = Promise.resolve();
+    const forward = (data: Buffer) => {
+      if (open) socket.write(data);
+      else pending.push(data);
+    };
     socket.on("connect", () => {
       open = true;
       for (const chunk of pending) socket.write(chunk);
       pending.length = 0;
     });
     ws.on("message", (data: Buffer) => {
+      messages++;
+      // The role is in the startup message (after an optional SSLRequest).
+      if (user === undefined && messages <= 2) user = startupUser(data);
+      let queries = 0;
       try {
-        stats.queries += countQueries(data, protocol);
+        queries = countQueries(data, protocol);
+        stats.queries += queries;
       } catch {
         // Counting is best effort; relaying must never fail because of it.
       }
-      if (open) socket.write(data);
-      else pending.push(data);
+      const fault = messages === 1 || queries > 0 ? faults.next(user) : { kind: "pass" as const };
+      if (fault.kind === "refuse" || fault.kind === "fail") return void ws.terminate();
+      if (fault.kind === "hang") {
+        // Fed nothing from now on: the connection is useless once faults lift, so it is cut then.
+        faults.onReset(() => ws.terminate());
+        chain = new Promise(() => {});
+        return;
+      }
+      const delay = fault.kind === "delay" ? fault.ms : 0;
+      chain = chain.then(() => (delay ? new Promise<void>((r) => setTimeout(r, delay)) : undefined)).then(() => forward(data));
     });
     socket.on("data", (data) => ws.readyState === ws.OPEN && ws.send(data));
     socket.on("close", () => ws.close());
@@ -127,6 +153,7 @@ export async function startRelay(options: { port?: number } = {}): Promise<Relay
     address: `127.0.0.1:${port}`,
     port,
     stats,
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
@@ -134,4 +161,29 @@ export async function startRelay(options: { port?: number } = {}): Promise<Relay
         server.close(() => resolve());
       }).then(() => sql.close()),
   };
+}
+
+/** `GET /__faults` shows the setting, `POST /__faults` changes it (scripts/lib/faults.ts). */
+function controlFaults(faults: Faults, req: IncomingMessage, res: ServerResponse): void {
+  const reply = (status: number, body: unknown): void => {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  };
+  const show = (s: FaultSetting) => ({ mode: s.mode, delay_ms: s.delayMs, every: s.every, user: s.user ?? null });
+  if (req.method === "GET") {
+    reply(200, show(faults.setting));
+    return;
+  }
+  if (req.method !== "POST") {
+    reply(405, { message: "GET or POST" });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  req.on("data", (c: Buffer) => chunks.push(c));
+  req.on("end", () => {
+    try {
+      reply(200, show(faults.set(parseFaultSetting(JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")))));
+    } catch (err) {
+      reply(400, { message: err instanceof Error ? err.message : String(err) });
+    }
+  });
 }

@@ -6,6 +6,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
+import type { Faults } from "./faults.ts";
 
 const require = createRequire(import.meta.url);
 const pg = require("pg") as typeof import("pg");
@@ -26,7 +27,7 @@ const readBody = (req: IncomingMessage) =>
 /** The usage metrics' batched write (src/db/repositories/metrics.ts `addRollups`), counted apart by the bench. */
 const METRIC_WRITE = /^insert into metric_rollups\b/;
 
-export function createSqlEndpoint(stats: { queries: number; metricWrites: number }) {
+export function createSqlEndpoint(stats: { queries: number; metricWrites: number }, faults: Faults) {
   const pools = new Map<string, import("pg").Pool>();
 
   const poolFor = (connectionString: string) => {
@@ -49,6 +50,12 @@ export function createSqlEndpoint(stats: { queries: number; metricWrites: number
       if (!LOOPBACK.has(host)) return reply(400, { message: "the local /sql endpoint only serves loopback databases" });
       const { query, params } = JSON.parse(await readBody(req)) as { query: string; params?: unknown[] };
       stats.queries++;
+      const fault = faults.next(decodeURIComponent(new URL(connectionString).username) || undefined);
+      if (fault.kind === "refuse") return void req.socket.destroy();
+      if (fault.kind === "hang") return faults.onReset(() => req.socket.destroy());
+      // As Neon answers when it cannot reach the database.
+      if (fault.kind === "fail") return void res.writeHead(503, { "content-type": "text/plain" }).end("connection failed: injected fault");
+      if (fault.kind === "delay") await new Promise((r) => setTimeout(r, fault.ms));
       if (METRIC_WRITE.test(query)) stats.metricWrites++;
       const result = await poolFor(connectionString).query({ text: query, values: params ?? [], rowMode: "array" });
       reply(200, {

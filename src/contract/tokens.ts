@@ -47,5 +47,7 @@ export interface LicenseTokenClaims {
   plan: string | null;
   features: string[];
   license_exp?: number;
+  /** Issued while the service's database was unreachable, from the edge's last live answer (at most 15 min). */
+  degraded?: true;
   [claim: string]: unknown;
 }

@@ -16,6 +16,8 @@ export interface TokenSubject {
   hwBound: boolean;
   /** Hex SHA-256 of the device fingerprint a hardware-bound token is for. */
   fingerprintSha256?: string;
+  /** Issued from the edge's snapshot during a database outage: short-lived, and says so. */
+  degraded?: { lifetimeS: number };
 }
 
 export interface IssuedToken {
@@ -28,7 +30,8 @@ export interface IssuedToken {
 export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, options: { issuer: string; tokenUse: string; now: Date }): Promise<IssuedToken> {
   const iat = Math.floor(options.now.getTime() / 1000);
   const licenseExp = subject.expiresAt ? Math.floor(subject.expiresAt.getTime() / 1000) : undefined;
-  const exp = Math.min(iat + TOKEN_LIFETIME_S[subject.tokenTier], licenseExp ?? Number.MAX_SAFE_INTEGER);
+  const lifetimeS = Math.min(TOKEN_LIFETIME_S[subject.tokenTier], subject.degraded?.lifetimeS ?? Number.MAX_SAFE_INTEGER);
+  const exp = Math.min(iat + lifetimeS, licenseExp ?? Number.MAX_SAFE_INTEGER);
   const jti = crypto.randomUUID();
   const claims: LicenseTokenClaims = {
     iss: options.issuer,
@@ -47,6 +50,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
     plan: subject.plan,
     features: subject.features,
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),
+    ...(subject.degraded ? { degraded: true } : {}),
   };
   const token = await new SignJWT(claims).setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP }).sign(ring.signer.key);
   return { token, jti, expiresAt: new Date(exp * 1000), claims };

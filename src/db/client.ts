@@ -1,8 +1,9 @@
 // Postgres through the Neon serverless driver in WebSocket mode (interactive transactions work,
 // unlike the HTTP mode). Workers cannot share I/O objects across requests, so each request gets
 // its own Pool, ended after the response (see middleware/scope.ts).
-import { neon, neonConfig, Pool } from "@neondatabase/serverless";
+import { neon, neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import { breakerFor, type CircuitBreaker, CircuitOpenError, throughBreaker } from "./breaker";
 import type * as schema from "./schema";
 
 export type Database = NeonDatabase<typeof schema>;
@@ -32,40 +33,86 @@ function useRelay(relay: string): void {
   relayInUse = relay;
 }
 
-export function connectDb(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): DbConnection {
+/**
+ * How long a request may wait on Postgres in all, by what it serves: the public license routes
+ * answer installed apps at startup, so they give up first; admin calls (and metric writes after
+ * a response) can wait longer, the every-minute cron longest.
+ */
+export const DB_BUDGET_MS = { public: 2_500, admin: 8_000, background: 50_000 } as const;
+export type DbBudget = keyof typeof DB_BUDGET_MS;
+
+/** The moment a request's database work must be done by (epoch ms). */
+export interface Deadline {
+  at: number;
+}
+
+export const deadlineIn = (budget: DbBudget, now = Date.now()): Deadline => ({ at: now + DB_BUDGET_MS[budget] });
+const remaining = (deadline: Deadline) => Math.max(1, deadline.at - Date.now());
+/** Connecting gets at most this much of the budget, leaving the rest for the statements. */
+const CONNECT_CAP_MS = 3_000;
+
+/**
+ * A pool for one request's transactions. Connecting and each statement are bounded by what is
+ * left of `deadline` when the pool opens, and connecting goes through the database's breaker.
+ */
+export function connectDb(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">, deadline: Deadline = deadlineIn("admin")): DbConnection {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured");
   if (env.DB_RELAY_URL) useRelay(env.DB_RELAY_URL);
+  const left = remaining(deadline);
   const pool = new Pool({
     connectionString: env.DATABASE_URL,
-    // Fail fast: a request waiting on an unreachable database should become a 503, not hang.
-    connectionTimeoutMillis: 5_000,
+    // A request waiting on an unreachable database becomes a 503, never a hang.
+    connectionTimeoutMillis: Math.min(CONNECT_CAP_MS, left),
+    query_timeout: left,
     max: 4,
   });
   // An idle client erroring (e.g. the server going away) must not crash the isolate.
   pool.on("error", () => {});
+  guardConnect(pool, breakerFor(env.DATABASE_URL));
   // No `schema`: nothing uses the relational API, and passing it costs ~50 us per request to
   // rebuild the relational config (measured by npm run bench).
   return { db: drizzle({ client: pool }), pool };
 }
 
+/** Every connection the pool opens (for a transaction or a single query) goes through the breaker. */
+function guardConnect(pool: Pool, breaker: CircuitBreaker): void {
+  type Callback = (err: Error | undefined, client?: PoolClient, release?: (err?: Error) => void) => void;
+  const open = pool.connect.bind(pool) as () => Promise<PoolClient>;
+  // pg-pool's own query() connects with a callback; transactions await a promise.
+  pool.connect = ((callback?: Callback) => {
+    const connected = throughBreaker(breaker, isDatabaseUnavailable, open);
+    if (!callback) return connected;
+    connected.then(
+      (client) => callback(undefined, client, (err?: Error) => client.release(err)),
+      (err: Error) => callback(err),
+    );
+    return undefined;
+  }) as typeof pool.connect;
+}
+
 /** Runs one fixed statement and returns its rows as arrays (one round trip). */
 export type RowsFn = (text: string, values: unknown[]) => Promise<unknown[][]>;
 
-let http: { url: string; rows: RowsFn } | undefined;
+let http: { url: string; query: ReturnType<typeof neon> } | undefined;
 
 /**
  * One-statement queries over Neon's HTTP endpoint (`neon()`): a single fetch, no WebSocket or
  * Postgres startup per request, which is most of a pooled connection's cost in a Worker. The
- * function holds no I/O object, so one per isolate serves every request.
+ * query function holds no I/O object, so one per isolate serves every request; each call is
+ * aborted at `deadline` and goes through the database's breaker.
  */
-export function httpRows(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">): RowsFn {
+export function httpRows(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">, deadline: Deadline = deadlineIn("public")): RowsFn {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not configured");
   if (env.DB_RELAY_URL) useRelay(env.DB_RELAY_URL);
-  if (http?.url !== env.DATABASE_URL) {
-    const sql = neon(env.DATABASE_URL, { arrayMode: true, fullResults: false });
-    http = { url: env.DATABASE_URL, rows: (text, values) => sql.query(text, values) as Promise<unknown[][]> };
-  }
-  return http.rows;
+  if (http?.url !== env.DATABASE_URL) http = { url: env.DATABASE_URL, query: neon(env.DATABASE_URL, { arrayMode: true, fullResults: false }) };
+  const { query } = http;
+  const breaker = breakerFor(env.DATABASE_URL);
+  return (text, values) =>
+    throughBreaker(
+      breaker,
+      isDatabaseUnavailable,
+      () => query.query(text, values, { fetchOptions: { signal: AbortSignal.timeout(remaining(deadline)) } }) as Promise<unknown[][]>,
+    );
 }
 
 /** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
@@ -82,10 +129,12 @@ const UNAVAILABLE_SQLSTATE = /^(08|53|57P|58)/;
 
 /** True for failures to reach or use the database, which the API reports as 503. */
 export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof CircuitOpenError) return true;
   if (err instanceof Error && err.message === "DATABASE_URL is not configured") return true;
   const code = postgresCode(err);
   if (code) return UNAVAILABLE_SQLSTATE.test(code);
   const cause = (err as { cause?: unknown })?.cause ?? err;
   const message = cause instanceof Error ? cause.message : String((cause as { message?: unknown })?.message ?? "");
-  return /connect|connection|terminated|timeout|timed out|websocket|ECONNREFUSED|socket|HTTP status 5\d\d/i.test(message);
+  // Deadlines surface as aborts (the HTTP path) or pg's "Query read timeout" (the pool).
+  return /connect|connection|terminated|timeout|timed out|abort|websocket|ECONNREFUSED|socket|fetch failed|HTTP status 5\d\d/i.test(message);
 }

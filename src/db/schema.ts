@@ -61,6 +61,8 @@ export const policies = pgTable(
     deactivationWindowS: integer("deactivation_window_s"),
     /** LicenseChain's "binds device on first verify": a verify naming an unbound device takes a seat. */
     bindOnVerify: boolean("bind_on_verify").notNull().default(false),
+    /** How long a VALID answer may be served from the edge while Postgres is unreachable (0 = never). */
+    degradedGraceS: integer("degraded_grace_s").notNull().default(3600),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -71,6 +73,7 @@ export const policies = pgTable(
     check("policies_max_activations_check", sql`max_activations IS NULL OR max_activations >= 0`),
     check("policies_heartbeat_check", sql`(heartbeat_interval_s IS NULL OR heartbeat_interval_s > 0) AND heartbeat_grace_s >= 0`),
     check("policies_churn_budget_check", sql`(max_deactivations IS NULL) = (deactivation_window_s IS NULL)`),
+    check("policies_degraded_grace_check", sql`degraded_grace_s >= 0 AND degraded_grace_s <= 604800`),
   ],
 );
 

@@ -5,9 +5,10 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import { serviceConfig } from "../config";
 import { newId } from "../crypto/random";
-import { connectDb, type DbConnection, httpRows } from "../db/client";
+import { connectDb, type DbBudget, type DbConnection, deadlineIn, httpRows } from "../db/client";
 import { createLogger, type Logger, logRequest } from "../logging";
 import { type Actor, createServices, type Services } from "../services";
+import { cacheSnapshots } from "../services/degraded";
 import { createRecorder } from "../services/metrics/recorder";
 import { metricsStore } from "../services/metrics/store";
 import { serializeEvent } from "../wire/events";
@@ -31,15 +32,24 @@ export interface Scope {
   close(): Promise<unknown> | undefined;
 }
 
-/** Services for one request or one scheduled run; `actor` is read when a service needs it. */
-export function openScope(env: Env, options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext }): Scope {
+/**
+ * Services for one request or one scheduled run; `actor` is read when a service needs it. Every
+ * database call of the scope must be done within `budget` (db/client.ts), counted from here.
+ */
+export function openScope(
+  env: Env,
+  options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext; budget?: DbBudget },
+): Scope {
   let connection: DbConnection | undefined;
   const deferred: Promise<unknown>[] = [];
+  const deadline = deadlineIn(options.budget ?? "admin");
   const db = () => {
-    connection ??= connectDb(env);
+    connection ??= connectDb(env, deadline);
     return connection.db;
   };
-  const rows = () => httpRows(env);
+  const rows = () => httpRows(env, deadline);
+  // Metric writes happen after the response, whatever the request's own budget left them.
+  const backgroundRows = () => httpRows(env, deadlineIn("admin"));
   const warn = (msg: string, error: unknown) => options.log.warn(msg, { error });
   const metrics = metricsStore(
     {
@@ -49,13 +59,14 @@ export function openScope(env: Env, options: { log: Logger; requestId?: string; 
       accountId: env.CF_ACCOUNT_ID,
       apiToken: env.CF_ANALYTICS_TOKEN,
     },
-    { rows, db, log: warn },
+    { rows: backgroundRows, db, log: warn },
   );
   const services = createServices({
     config: serviceConfig(env),
     db,
     rows,
     kv: env.REVOCATIONS,
+    snapshots: cacheSnapshots(caches.default),
     actor: options.actor ?? (() => undefined),
     requestId: options.requestId,
     defer: (work) => {
@@ -68,13 +79,16 @@ export function openScope(env: Env, options: { log: Logger; requestId?: string; 
   });
   return {
     services,
-    record: createRecorder({ sink: metrics.sink, rows, log: warn }).record,
+    record: createRecorder({ sink: metrics.sink, rows: backgroundRows, log: warn }).record,
     close() {
       if (!connection && deferred.length === 0) return undefined;
       return Promise.allSettled(deferred).then(() => connection?.pool.end().catch(() => {}));
     },
   };
 }
+
+/** The routes installed apps call: they give up on the database first (db/client.ts DB_BUDGET_MS). */
+const PUBLIC_LICENSE_ROUTE = /^\/v1\/licenses\/(validate|verify|validate-hardware|activate|deactivate|heartbeat|introspect|revoke-token)$/;
 
 const METRICS_MODES = new Set(["auto", "local", "analytics_engine", "off"]);
 const metricsMode = (env: Env) => {
@@ -101,7 +115,8 @@ export const scope = () =>
     c.set("log", log);
     const metric: MetricContext = {};
     c.set("metric", metric);
-    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric });
+    const budget = PUBLIC_LICENSE_ROUTE.test(c.req.path) ? "public" : "admin";
+    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric, budget });
     c.set("services", opened.services);
     try {
       await next();

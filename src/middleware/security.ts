@@ -149,6 +149,8 @@ export const publicRoutesCors = () => {
     },
     allowMethods: ["POST"],
     allowHeaders: ["Content-Type", "Idempotency-Key"],
+    // A browser client may read whether an answer is degraded, and when to retry a 503.
+    exposeHeaders: ["License-Degraded", "Retry-After"],
     maxAge: 600,
   });
   // Off (the default): nothing to add, and Hono's cors would still append `Vary: Origin` after

@@ -7,6 +7,7 @@ import { errorResponses } from "../wire/common";
 import { ValidateResponse, validationBody } from "../wire/licenses";
 import { jsonBody } from "./requests/common";
 import { ValidateBody } from "./requests/public-body";
+import { noteOutcome } from "./requests/validation-outcome";
 
 const route = createRoute({
   method: "post",
@@ -38,6 +39,6 @@ export const registerV1LicensesValidate = (app: App) =>
       },
       now,
     );
-    c.var.metric.code = result.code;
+    noteOutcome(c, result);
     return c.json(validationBody(result, now), 200);
   });

@@ -9,6 +9,7 @@ import { errorResponses } from "../wire/common";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
 import { jsonBody } from "./requests/common";
 import { publicLicenseBody } from "./requests/public-body";
+import { noteOutcome } from "./requests/validation-outcome";
 
 const Body = publicLicenseBody(
   "ValidateHardwareRequest",
@@ -42,6 +43,6 @@ export const registerV1LicensesValidateHardware = (app: App) =>
       requireDevice: true,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
-    c.var.metric.code = verified.result.code;
+    noteOutcome(c, verified.result);
     return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

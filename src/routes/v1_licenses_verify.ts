@@ -9,6 +9,7 @@ import { errorResponses } from "../wire/common";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
 import { jsonBody } from "./requests/common";
 import { ValidateBody } from "./requests/public-body";
+import { noteOutcome } from "./requests/validation-outcome";
 
 const route = createRoute({
   method: "post",
@@ -36,6 +37,6 @@ export const registerV1LicensesVerify = (app: App) =>
       domain: input.domain,
       clientIp: c.req.header("CF-Connecting-IP"),
     });
-    c.var.metric.code = verified.result.code;
+    noteOutcome(c, verified.result);
     return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
   });

@@ -19,6 +19,7 @@ const Body = z
     max_deactivations: PolicyFields.max_deactivations.default(null),
     deactivation_window_s: PolicyFields.deactivation_window_s.default(null),
     bind_on_verify: PolicyFields.bind_on_verify.default(false),
+    degraded_grace_s: PolicyFields.degraded_grace_s.default(3600),
   })
   .refine((b) => (b.max_deactivations === null) === (b.deactivation_window_s === null), {
     message: "Set both max_deactivations and deactivation_window_s, or neither.",

@@ -21,6 +21,7 @@ const Body = z
     max_deactivations: PolicyFields.max_deactivations.optional(),
     deactivation_window_s: PolicyFields.deactivation_window_s.optional(),
     bind_on_verify: PolicyFields.bind_on_verify.optional(),
+    degraded_grace_s: PolicyFields.degraded_grace_s.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
   // Both halves in one body: checked here. One half alone: checked against the stored other half.

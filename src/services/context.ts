@@ -4,6 +4,7 @@ import type { Permission } from "../contract/permissions";
 import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";
 import type { Logger } from "../logging";
+import type { SnapshotStore } from "./degraded";
 import type { DomainEvent } from "./events";
 import type { MetricsStore } from "./metrics/store";
 
@@ -40,8 +41,10 @@ export interface ServiceDeps {
   db: () => Database;
   /** One-statement queries over Neon's HTTP endpoint (no connection setup): the hot paths. */
   rows: () => RowsFn;
-  /** The edge cache of revocations. */
+  /** The edge cache of revocations, and of license suspensions for degraded answers. */
   kv: KVNamespace;
+  /** The edge's last VALID answers, for outages (services/degraded.ts). */
+  snapshots: SnapshotStore;
   /** Who is acting; undefined on public routes and before authentication. */
   actor: () => Actor | undefined;
   requestId?: string;

@@ -1,10 +1,13 @@
-// Readiness: Postgres answers a query and KV answers a read, each within a few seconds.
+// Readiness: Postgres answers a query and KV answers a read, each within a few seconds; an open
+// circuit breaker is reported as such.
+import { CircuitOpenError } from "../db/breaker";
 import { ping } from "../db/repositories/health";
 import type { ServiceDeps } from "./context";
 
 const CHECK_TIMEOUT_MS = 3_000;
 
-export type Check = "ok" | "unavailable";
+/** `circuit_open`: recent calls failed, so the database is not even tried for a few seconds (db/breaker.ts). */
+export type Check = "ok" | "unavailable" | "circuit_open";
 
 async function probe(work: () => Promise<unknown>): Promise<Check> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -14,8 +17,8 @@ async function probe(work: () => Promise<unknown>): Promise<Check> {
   try {
     await Promise.race([work(), timeout]);
     return "ok";
-  } catch {
-    return "unavailable";
+  } catch (err) {
+    return err instanceof CircuitOpenError || (err as { cause?: unknown })?.cause instanceof CircuitOpenError ? "circuit_open" : "unavailable";
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

@@ -12,6 +12,7 @@ import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
+import { setEdgeLicenseStatus } from "./degraded";
 
 /** The license fields an admin sets at creation and may change later. */
 export interface LicenseFields {
@@ -130,9 +131,18 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
         if (updated) await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, license: updated } });
         return updated;
       });
-      if (changed) return changed;
+      // The edge learns it too (every time, so a lost write is repaired by a repeat): degraded
+      // answers during a database outage must not call a suspended or revoked license valid.
+      const atEdge = () => deps.defer(setEdgeLicenseStatus(deps.kv, id, t.to));
+      if (changed) {
+        atEdge();
+        return changed;
+      }
       const current = await get(id);
-      if (current.status === t.to) return current;
+      if (current.status === t.to) {
+        atEdge();
+        return current;
+      }
       throw new AppError("CONFLICT", `A ${current.status} license cannot be ${t.action === "reinstate" ? "reinstated" : `${t.action}d`}.`);
     },
 

@@ -5,7 +5,7 @@ import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/repositories/licenses";
 import { canonicalDomain } from "./binding";
-import { evaluateLicense, type Validation } from "./license-validation";
+import { evaluateLicense, type Validation, type ValidationRequest } from "./license-validation";
 
 export interface LicenseCheck {
   licenseKey: string;
@@ -18,20 +18,25 @@ export interface LicenseCheck {
   now: Date;
 }
 
-/** One Postgres round trip (none for a key that cannot exist, which answers exactly like an unknown one). */
-export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck): Promise<Validation> {
-  if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
-  const domain = check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null);
-  const record = await findLicenseByKeyHash(rows(), await sha256Hex(check.licenseKey), {
-    fingerprint: check.fingerprint,
-    domain: domain ?? undefined,
-  });
-  return evaluateLicense(record, {
+/** What a license is evaluated against: the request, its domain in canonical form (null when invalid). */
+export function validationRequest(check: LicenseCheck): ValidationRequest {
+  return {
     applicationId: check.applicationId,
     fingerprint: check.fingerprint,
     requireDevice: check.requireDevice,
-    domain,
+    domain: check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null),
     clientIp: check.clientIp,
     now: check.now,
+  };
+}
+
+/** One Postgres round trip (none for a key that cannot exist, which answers exactly like an unknown one). */
+export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck): Promise<Validation> {
+  if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
+  const request = validationRequest(check);
+  const record = await findLicenseByKeyHash(rows(), await sha256Hex(check.licenseKey), {
+    fingerprint: check.fingerprint,
+    domain: request.domain ?? undefined,
   });
+  return evaluateLicense(record, request);
 }

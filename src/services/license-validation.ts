@@ -4,8 +4,16 @@ import { effectiveStatus, type ValidationCode } from "../contract/licenses";
 import type { LicenseRecord } from "../db/repositories/licenses";
 import { ipAllowed } from "./binding";
 
+/** A VALID answer given from the edge's snapshot while Postgres is unreachable (services/degraded.ts). */
+export interface Degraded {
+  /** When the live check this answer repeats was made. */
+  since: Date;
+  /** The end of the policy's grace: no degraded answer after it. */
+  until: Date;
+}
+
 export type Validation =
-  | { valid: true; code: "VALID"; license: LicenseRecord; hwBound: boolean }
+  | { valid: true; code: "VALID"; license: LicenseRecord; hwBound: boolean; degraded?: Degraded }
   | { valid: false; code: Exclude<ValidationCode, "VALID">; license?: LicenseRecord };
 
 export interface ValidationRequest {

@@ -5,6 +5,7 @@ import { type LicenseTokenClaims, MAX_TOKEN_LIFETIME_S } from "../contract/token
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { type IssuedToken, issueLicenseToken } from "../crypto/license-token";
+import { isDatabaseUnavailable } from "../db/client";
 import { type IntrospectionRow, introspectionLookup } from "../db/repositories/introspection";
 import { licenseBelongsTo } from "../db/repositories/licenses";
 import { AppError, type ErrorCode, unavailable } from "../errors";
@@ -13,6 +14,7 @@ import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
+import { degradedAnswers, degradedTokenLifetimeS } from "./degraded";
 import { checkLicenseKey, type LicenseCheck } from "./license-check";
 import { evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
 import { kvRevocations, postgresRevocations } from "./revocations";
@@ -97,19 +99,37 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
     return result;
   }
 
+  const degraded = degradedAnswers(deps);
+
+  /**
+   * The live answer, kept for outages when VALID; while the database is unreachable, the edge's
+   * last VALID answer for this very request if it may still be given (services/degraded.ts), else 503.
+   */
+  async function answer(check: Check, now: Date): Promise<Validation> {
+    let result: Validation;
+    try {
+      result = await checkLicenseKey(deps.rows, { ...check, now });
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      return observed(check, await degraded.answer(check, now, err));
+    }
+    degraded.remember(check, result, now);
+    return observed(check, result);
+  }
+
   return {
     /** The status of a license key: one Postgres round trip (none for a key that cannot exist). */
-    async validate(check: Check, now = new Date()): Promise<Validation> {
-      return observed(check, await checkLicenseKey(deps.rows, { ...check, now }));
-    },
+    validate: (check: Check, now = new Date()): Promise<Validation> => answer(check, now),
 
     /** Validate, and when valid sign a license token (device-bound for validate-hardware and bound policies). */
     async verify(check: Check): Promise<Verified> {
       const now = new Date();
       const issuer = deps.config.issuer();
       // The key import is cached per isolate; starting it alongside the query hides the first one.
-      const [checked, keys] = await Promise.all([checkLicenseKey(deps.rows, { ...check, now }).then((result) => observed(check, result)), ring()]);
-      const result = needsBinding(checked, check, now) ? await bindDevice(checked, check, now) : checked;
+      const [checked, keys] = await Promise.all([answer(check, now), ring()]);
+      // No binding from a degraded answer: it repeats a live VALID one, and writes cannot happen now.
+      const degradedAnswer = checked.valid && checked.degraded !== undefined;
+      const result = !degradedAnswer && needsBinding(checked, check, now) ? await bindDevice(checked, check, now) : checked;
       if (!result.valid) return { result, now };
       const license = result.license;
       const token = await issueLicenseToken(
@@ -125,6 +145,7 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
           hwBound: result.hwBound,
           // Lets an offline verifier check the token belongs to this device (never the fingerprint itself).
           fingerprintSha256: result.hwBound && check.fingerprint !== undefined ? await sha256Hex(check.fingerprint) : undefined,
+          degraded: result.degraded ? { lifetimeS: degradedTokenLifetimeS(result.degraded, now) } : undefined,
         },
         { issuer, tokenUse: deps.config.tokenUse, now },
       );

@@ -55,6 +55,10 @@ export const ValidationResult = z.object({
   code: z.enum(VALIDATION_CODES),
   message: z.string(),
   license: LicenseSummary.nullable(),
+  degraded: z.literal(true).optional().openapi({
+    description:
+      "Present while the service's database is unreachable: this VALID answer repeats the edge's last live one (within the policy's `degraded_grace_s`); the `License-Degraded` header says so too, and a token issued now is short-lived and carries a `degraded` claim.",
+  }),
 });
 
 export const ValidateResponse = ValidationResult.openapi("ValidateLicenseResponse");
@@ -81,6 +85,7 @@ export function validationBody(result: Validation, now: Date) {
           features: license.features,
         }
       : null,
+    ...(result.valid && result.degraded ? { degraded: true as const } : {}),
   };
 }
 

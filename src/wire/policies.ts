@@ -18,6 +18,7 @@ export const Policy = z
     max_deactivations: z.number().int().nullable(),
     deactivation_window_s: z.number().int().nullable(),
     bind_on_verify: z.boolean(),
+    degraded_grace_s: z.number().int(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -35,6 +36,7 @@ export const policyBody = (row: PolicyRow) => ({
   max_deactivations: row.maxDeactivations,
   deactivation_window_s: row.deactivationWindowS,
   bind_on_verify: row.bindOnVerify,
+  degraded_grace_s: row.degradedGraceS,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

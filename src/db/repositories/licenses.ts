@@ -34,7 +34,15 @@ export interface LicenseRecord {
   allowedCidrs: string[];
   planTier: PlanTier;
   policyId: string;
-  policy: { tokenTier: TokenTier; bindingMode: BindingMode; heartbeatIntervalS: number | null; heartbeatGraceS: number; bindOnVerify: boolean };
+  policy: {
+    tokenTier: TokenTier;
+    bindingMode: BindingMode;
+    heartbeatIntervalS: number | null;
+    heartbeatGraceS: number;
+    bindOnVerify: boolean;
+    /** How long a VALID answer may be served from the edge during a database outage. */
+    degradedGraceS: number;
+  };
   /** The live activation matching the request's fingerprint, if any. */
   device: LiveDevice | null;
   /** The live activation matching the request's domain, if any. */
@@ -59,6 +67,7 @@ const LOOKUP_COLUMNS = selectList<{
   heartbeatIntervalS: number | null;
   heartbeatGraceS: number;
   bindOnVerify: boolean;
+  degradedGraceS: number;
   deviceId: string | null;
   deviceHeartbeatAt: Date | null;
   domainDeviceId: string | null;
@@ -80,6 +89,7 @@ const LOOKUP_COLUMNS = selectList<{
   heartbeatIntervalS: "p.heartbeat_interval_s",
   heartbeatGraceS: "p.heartbeat_grace_s",
   bindOnVerify: "p.bind_on_verify",
+  degradedGraceS: "p.degraded_grace_s",
   deviceId: "fp.id",
   deviceHeartbeatAt: "fp.last_heartbeat_at",
   domainDeviceId: "dm.id",
@@ -122,6 +132,7 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
       heartbeatIntervalS: r.heartbeatIntervalS,
       heartbeatGraceS: r.heartbeatGraceS,
       bindOnVerify: r.bindOnVerify,
+      degradedGraceS: r.degradedGraceS,
     },
     device: r.deviceId ? { id: r.deviceId, lastHeartbeatAt: r.deviceHeartbeatAt } : null,
     domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt } : null,

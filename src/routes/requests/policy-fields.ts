@@ -22,6 +22,15 @@ export const PolicyFields = {
   token_tier: z.enum(TOKEN_TIERS).openapi({ description: "basic 15 min, advanced 1 h, custom 24 h" }),
   max_deactivations: z.number().int().min(0).max(100_000).nullable(),
   deactivation_window_s: Seconds.nullable(),
+  degraded_grace_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400)
+    .openapi({
+      description:
+        "While Postgres is unreachable, how long after its last live check a VALID answer may still be served from the edge (marked `degraded`); 0 = never. Default 3600.",
+    }),
   bind_on_verify: z.boolean().openapi({
     description:
       'LicenseChain\'s "binds device on first verify": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)',
@@ -39,6 +48,7 @@ export const policyColumns = (input: {
   max_deactivations?: number | null;
   deactivation_window_s?: number | null;
   bind_on_verify?: boolean;
+  degraded_grace_s?: number;
 }) => ({
   name: input.name,
   maxActivations: input.max_activations,
@@ -49,4 +59,5 @@ export const policyColumns = (input: {
   maxDeactivations: input.max_deactivations,
   deactivationWindowS: input.deactivation_window_s,
   bindOnVerify: input.bind_on_verify,
+  degradedGraceS: input.degraded_grace_s,
 });

@@ -16,6 +16,7 @@ const DEFAULTS = {
   max_deactivations: null,
   deactivation_window_s: null,
   bind_on_verify: false,
+  degraded_grace_s: 3600,
 };
 
 /**
@@ -69,6 +70,7 @@ function formOf(values, name = "", applicationId = "") {
     max_deactivations: values.max_deactivations === null ? "" : String(values.max_deactivations),
     deactivation_window: splitSeconds(values.deactivation_window_s, "days"),
     bind_on_verify: values.bind_on_verify,
+    degraded_grace: splitSeconds(values.degraded_grace_s, "hours"),
   };
 }
 
@@ -86,6 +88,7 @@ function valuesOf(form) {
     max_deactivations: count(form.max_deactivations),
     deactivation_window_s: joinSeconds(form.deactivation_window),
     bind_on_verify: form.bind_on_verify,
+    degraded_grace_s: joinSeconds(form.degraded_grace) ?? 0,
   };
   const labels = {
     max_activations: "Max activations",
@@ -93,6 +96,7 @@ function valuesOf(form) {
     heartbeat_grace_s: "Heartbeat grace",
     max_deactivations: "Max deactivations",
     deactivation_window_s: "Deactivation window",
+    degraded_grace_s: "Outage grace",
   };
   for (const [key, label] of Object.entries(labels)) {
     const v = values[key];
@@ -262,6 +266,13 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
       </label>
       <small class="muted">A verify from a new device takes a free seat, as activate would (LicenseChain's behaviour). Off: devices activate first.</small>
     </div>
+    <${Field}
+      id="policy-degraded-grace"
+      label="Outage grace"
+      hint="If the service's database is unreachable, a license seen valid within this long keeps validating from the edge (marked degraded, with 15-minute tokens). 0: never; clients then get 503 and retry."
+    >
+      <${DurationInput} id="policy-degraded-grace" unitLabel="Outage grace unit" placeholder="0" value=${form.degraded_grace} onChange=${set("degraded_grace")} />
+    <//>
     <${FieldError} id="policy-form-problem" message=${problem} />
     <${ErrorNote} error=${save.error} />
     <div class="form-actions">

@@ -1,0 +1,2 @@
+ALTER TABLE "policies" ADD COLUMN "degraded_grace_s" integer DEFAULT 3600 NOT NULL;--> statement-breakpoint
+ALTER TABLE "policies" ADD CONSTRAINT "policies_degraded_grace_check" CHECK (degraded_grace_s >= 0 AND degraded_grace_s <= 604800);

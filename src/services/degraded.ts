@@ -1,0 +1,131 @@
+// Degraded answers: while Postgres is unreachable, validate, verify and validate-hardware may
+// still say VALID for a license the edge saw valid a moment ago, so installed apps are not locked
+// out by our outage. After each live VALID answer a snapshot is kept in the colo's Cache API,
+// keyed by a hash of the request (never the key itself); during an outage it is served only if
+// its age is within the policy's `degraded_grace_s`, the license has not expired since, and the
+// KV edge cache does not mark the license suspended or revoked. Anything else is a 503, never
+// `valid: false` (the edge cannot know) and never `valid: true` for a request it has not seen valid.
+import { MAX_TOKEN_LIFETIME_S } from "../contract/tokens";
+import { sha256Hex } from "../crypto/hash";
+import type { LicenseRecord } from "../db/repositories/licenses";
+import { unavailable } from "../errors";
+import { type LicenseCheck, validationRequest } from "./license-check";
+import { type Degraded, evaluateLicense, type Validation } from "./license-validation";
+
+/** A snapshot already written in this isolate less than this long ago is not written again. */
+export const SNAPSHOT_FRESH_MS = 60_000;
+/** Degraded tokens live at most this long (and never past the snapshot's grace). */
+export const DEGRADED_TOKEN_MAX_S = 15 * 60;
+
+/** The KV key holding a license's suspension or revocation for degraded answers to honour. */
+export const kvLicenseStatusKey = (licenseId: string) => `license-status:${licenseId}`;
+
+export interface Snapshot {
+  v: 1;
+  /** When the live check answered VALID (epoch ms). */
+  at: number;
+  graceS: number;
+  hwBound: boolean;
+  license: LicenseRecord;
+}
+
+/** Where snapshots live: the colo's Cache API in production (see `cacheSnapshots`). */
+export interface SnapshotStore {
+  get(key: string): Promise<Snapshot | undefined>;
+  put(key: string, snapshot: Snapshot, ttlS: number): Promise<void>;
+}
+
+type Request = Omit<LicenseCheck, "now">;
+
+/** A request's snapshot identity: what it asked, hashed, so the key never sits in a cache key. */
+const snapshotKey = (r: Request) =>
+  sha256Hex(JSON.stringify([r.requireDevice ? "device" : "license", r.licenseKey, r.fingerprint ?? null, r.domain ?? null, r.applicationId ?? null]));
+
+/** What this isolate wrote last, by license and device (no key material), so most requests write nothing. */
+const written = new Map<string, number>();
+const MAX_WRITTEN = 10_000;
+
+const URL_PREFIX = "https://license-snapshots.invalid/v1/";
+
+/** Snapshots in the Cache API (data-center local; a no-op on workers.dev, see README "Availability"). */
+export function cacheSnapshots(cache: Cache): SnapshotStore {
+  return {
+    async get(key) {
+      const hit = await cache.match(URL_PREFIX + key);
+      if (!hit) return undefined;
+      const raw = (await hit.json()) as Snapshot & { license: LicenseRecord & { expiresAt: string | null } };
+      if (raw?.v !== 1) return undefined;
+      return { ...raw, license: reviveLicense(raw.license) };
+    },
+    put: (key, snapshot, ttlS) =>
+      cache.put(
+        URL_PREFIX + key,
+        new Response(JSON.stringify(snapshot), { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${ttlS}` } }),
+      ),
+  };
+}
+
+function reviveLicense(raw: LicenseRecord & { expiresAt: unknown }): LicenseRecord {
+  const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
+  const device = (d: { id: string | null; lastHeartbeatAt: unknown } | null) => (d ? { id: d.id, lastHeartbeatAt: date(d.lastHeartbeatAt) } : null);
+  return { ...raw, expiresAt: date(raw.expiresAt), device: device(raw.device), domainDevice: device(raw.domainDevice) };
+}
+
+/** A license's suspension or revocation at the edge, for degraded answers; active clears it. */
+export async function setEdgeLicenseStatus(kv: KVNamespace, licenseId: string, status: string): Promise<void> {
+  if (status === "active") await kv.delete(kvLicenseStatusKey(licenseId));
+  else await kv.put(kvLicenseStatusKey(licenseId), status);
+}
+
+export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespace; defer: (work: Promise<unknown>) => void }) {
+  return {
+    /** After a live answer: keeps a VALID one for outages (after the response, and at most once a minute per device). */
+    remember(request: Request, result: Validation, now: Date): void {
+      if (!result.valid || result.degraded || result.license.policy.degradedGraceS <= 0) return;
+      const license = result.license;
+      const mark = [
+        request.requireDevice ? "device" : "license",
+        license.id,
+        request.fingerprint ?? "",
+        request.domain ?? "",
+        request.applicationId ?? "",
+      ].join("\u0000");
+      const last = written.get(mark);
+      if (last !== undefined && now.getTime() - last < SNAPSHOT_FRESH_MS) return;
+      if (written.size >= MAX_WRITTEN) written.clear();
+      written.set(mark, now.getTime());
+      const graceS = license.policy.degradedGraceS;
+      const snapshot: Snapshot = { v: 1, at: now.getTime(), graceS, hwBound: result.hwBound, license };
+      deps.defer(snapshotKey(request).then((key) => deps.snapshots.put(key, snapshot, graceS + SNAPSHOT_FRESH_MS / 1000)));
+    },
+
+    /**
+     * During an outage (`cause`): the last live VALID answer for exactly this request, if it may
+     * still be given, else the 503 the outage is.
+     */
+    async answer(request: Request, now: Date, cause: unknown): Promise<Validation & { valid: true; degraded: Degraded }> {
+      let snapshot: Snapshot | undefined;
+      let status: string | null = null;
+      try {
+        snapshot = await deps.snapshots.get(await snapshotKey(request));
+        if (snapshot) status = await deps.kv.get(kvLicenseStatusKey(snapshot.license.id));
+      } catch {
+        throw unavailable(cause);
+      }
+      if (!snapshot || status !== null) throw unavailable(cause);
+      const until = snapshot.at + snapshot.graceS * 1000;
+      if (snapshot.graceS <= 0 || now.getTime() > until) throw unavailable(cause);
+      // The snapshot judged again as of now: an expiry, a heartbeat or an IP allowlist that no
+      // longer passes makes it unusable (a 503, as the edge cannot know what changed).
+      const evaluated = evaluateLicense(snapshot.license, validationRequest({ ...request, now }));
+      if (!evaluated.valid) throw unavailable(cause);
+      return { ...evaluated, hwBound: snapshot.hwBound, degraded: { since: new Date(snapshot.at), until: new Date(until) } };
+    },
+  };
+}
+
+/** A degraded token's lifetime: short, and never past the snapshot's grace. */
+export function degradedTokenLifetimeS(degraded: Degraded, now: Date): number {
+  const left = Math.floor((degraded.until.getTime() - now.getTime()) / 1000);
+  return Math.max(1, Math.min(DEGRADED_TOKEN_MAX_S, left, MAX_TOKEN_LIFETIME_S));
+}
