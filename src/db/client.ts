@@ -107,13 +107,30 @@ export function httpRows(env: Pick<Env, "DATABASE_URL" | "DB_RELAY_URL">, deadli
   if (http?.url !== env.DATABASE_URL) http = { url: env.DATABASE_URL, query: neon(env.DATABASE_URL, { arrayMode: true, fullResults: false }) };
   const { query } = http;
   const breaker = breakerFor(env.DATABASE_URL);
-  return (text, values) =>
-    throughBreaker(
-      breaker,
-      isDatabaseUnavailable,
-      () => query.query(text, values, { fetchOptions: { signal: AbortSignal.timeout(remaining(deadline)) } }) as Promise<unknown[][]>,
+  // One promise chain per query (no async wrappers): this is the hot path's only database call.
+  return (text, values) => {
+    if (!breaker.admit()) return Promise.reject(new CircuitOpenError());
+    // Cleared as soon as the query settles: AbortSignal.timeout would leave one live timer per
+    // query for the whole budget, thousands of them under load.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(deadlineExceeded()), remaining(deadline));
+    return (query.query(text, values, { fetchOptions: { signal: controller.signal } }) as Promise<unknown[][]>).then(
+      (rows) => {
+        clearTimeout(timer);
+        breaker.succeeded();
+        return rows;
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        if (isDatabaseUnavailable(err)) breaker.failed();
+        else breaker.succeeded();
+        throw err;
+      },
     );
+  };
 }
+
+const deadlineExceeded = () => new DOMException("The database did not answer within the request's deadline.", "TimeoutError");
 
 /** The SQLSTATE of a Postgres error, possibly wrapped by drizzle (`cause`). */
 export function postgresCode(err: unknown): string | undefined {

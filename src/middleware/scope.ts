@@ -66,7 +66,7 @@ export function openScope(
     db,
     rows,
     kv: env.REVOCATIONS,
-    snapshots: cacheSnapshots(caches.default),
+    snapshots: edgeSnapshots,
     actor: options.actor ?? (() => undefined),
     requestId: options.requestId,
     defer: (work) => {
@@ -89,6 +89,8 @@ export function openScope(
 
 /** The routes installed apps call: they give up on the database first (db/client.ts DB_BUDGET_MS). */
 const PUBLIC_LICENSE_ROUTE = /^\/v1\/licenses\/(validate|verify|validate-hardware|activate|deactivate|heartbeat|introspect|revoke-token)$/;
+
+const edgeSnapshots = cacheSnapshots(() => caches.default);
 
 const METRICS_MODES = new Set(["auto", "local", "analytics_engine", "off"]);
 const metricsMode = (env: Env) => {

@@ -12,8 +12,12 @@ import { unavailable } from "../errors";
 import { type LicenseCheck, validationRequest } from "./license-check";
 import { type Degraded, evaluateLicense, type Validation } from "./license-validation";
 
-/** A snapshot already written in this isolate less than this long ago is not written again. */
-export const SNAPSHOT_FRESH_MS = 60_000;
+/**
+ * A snapshot this isolate wrote less than this long ago is not written again: a quarter of the
+ * policy's grace, at most 15 minutes. A busy device costs a few writes an hour per isolate, and an
+ * outage still finds a snapshot with most of its grace left.
+ */
+export const snapshotFreshMs = (graceS: number) => Math.min(graceS * 250, 15 * 60_000);
 /** Degraded tokens live at most this long (and never past the snapshot's grace). */
 export const DEGRADED_TOKEN_MAX_S = 15 * 60;
 
@@ -47,18 +51,21 @@ const MAX_WRITTEN = 10_000;
 
 const URL_PREFIX = "https://license-snapshots.invalid/v1/";
 
-/** Snapshots in the Cache API (data-center local; a no-op on workers.dev, see README "Availability"). */
-export function cacheSnapshots(cache: Cache): SnapshotStore {
+/**
+ * Snapshots in the Cache API (data-center local; a no-op on workers.dev, see README "Availability").
+ * The cache is looked up only when a snapshot is read or written, not on every request.
+ */
+export function cacheSnapshots(cache: () => Cache): SnapshotStore {
   return {
     async get(key) {
-      const hit = await cache.match(URL_PREFIX + key);
+      const hit = await cache().match(URL_PREFIX + key);
       if (!hit) return undefined;
       const raw = (await hit.json()) as Snapshot & { license: LicenseRecord & { expiresAt: string | null } };
       if (raw?.v !== 1) return undefined;
       return { ...raw, license: reviveLicense(raw.license) };
     },
     put: (key, snapshot, ttlS) =>
-      cache.put(
+      cache().put(
         URL_PREFIX + key,
         new Response(JSON.stringify(snapshot), { headers: { "Content-Type": "application/json", "Cache-Control": `max-age=${ttlS}` } }),
       ),
@@ -79,7 +86,7 @@ export async function setEdgeLicenseStatus(kv: KVNamespace, licenseId: string, s
 
 export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespace; defer: (work: Promise<unknown>) => void }) {
   return {
-    /** After a live answer: keeps a VALID one for outages (after the response, and at most once a minute per device). */
+    /** After a live answer: keeps a VALID one for outages (after the response, and seldom: see snapshotFreshMs). */
     remember(request: Request, result: Validation, now: Date): void {
       if (!result.valid || result.degraded || result.license.policy.degradedGraceS <= 0) return;
       const license = result.license;
@@ -91,12 +98,12 @@ export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespac
         request.applicationId ?? "",
       ].join("\u0000");
       const last = written.get(mark);
-      if (last !== undefined && now.getTime() - last < SNAPSHOT_FRESH_MS) return;
+      if (last !== undefined && now.getTime() - last < snapshotFreshMs(license.policy.degradedGraceS)) return;
       if (written.size >= MAX_WRITTEN) written.clear();
       written.set(mark, now.getTime());
       const graceS = license.policy.degradedGraceS;
       const snapshot: Snapshot = { v: 1, at: now.getTime(), graceS, hwBound: result.hwBound, license };
-      deps.defer(snapshotKey(request).then((key) => deps.snapshots.put(key, snapshot, graceS + SNAPSHOT_FRESH_MS / 1000)));
+      deps.defer(snapshotKey(request).then((key) => deps.snapshots.put(key, snapshot, graceS)));
     },
 
     /**
