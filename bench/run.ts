@@ -2,17 +2,19 @@
 // license endpoints, run in workerd directly (the workerd binary on the deploy bundle: no wrangler dev, no Miniflare),
 // against floors (minimal workers on the same runtime, database and driver), a conventional Node
 // peer, and at two table sizes. Everything it needs it starts itself (embedded Postgres, relay,
-// workerd processes, the peer) and stops again; every load run is bounded in time.
+// workerd processes, the peer) and stops again; every load run is bounded in time. Then what the
+// availability features cost and do: the degraded-answer snapshots' cost, and an outage under load.
 //
-//   npm run bench                  the full suite, about 4 minutes on 2 cores
-//   npm run bench -- --quick       a smoke run, about 1.5 minutes (2 s runs, 100k-row large table)
+//   npm run bench                  the full suite, about 6 minutes on 2 cores
+//   npm run bench -- --quick       a smoke run, about 3 minutes (2 s runs, 100k-row large table)
 //   options: --duration S  --warmup S  --connections N  --large N  --profile  --miniflare
 //
 // Results: the tables on stdout (progress on stderr) and bench/results/latest.json.
 //
 // This file is the order of things; lib/ holds the parts: settings.ts (the flags), stack.ts (the
-// processes), artifacts.ts (the builds), scenarios.ts and hot-path.ts (the runs), measure.ts (one
-// run), paired.ts (two servers compared in alternating slices), report.ts, targets.ts,
+// processes), edge-cache.ts (the Cache API's stand-in), artifacts.ts (the builds), scenarios.ts,
+// hot-path.ts, snapshot-cost.ts and outage.ts (the runs), measure.ts (one run), paired.ts (two
+// servers compared in alternating slices), report.ts, availability-report.ts, targets.ts,
 // hot-path-report.ts and results-file.ts (the output), lifecycle.ts (cleanup on exit, signal or
 // deadline).
 import { cpus } from "node:os";
@@ -22,12 +24,14 @@ import { runHotPath } from "./lib/hot-path.ts";
 import { cleanup, fail, guardRun } from "./lib/lifecycle.ts";
 import { say, secondsSinceStart, startClock } from "./lib/log.ts";
 import { Runs } from "./lib/measure.ts";
+import { runOutage } from "./lib/outage.ts";
 import { renderReport } from "./lib/report.ts";
 import { writeResultsFile } from "./lib/results-file.ts";
 import { measureStartups, runEddsa, runFloors, runMetricsCost, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
 import { CONNECTIONS, DEADLINE_S, DURATION_S, QUICK, WARMUP_S } from "./lib/settings.ts";
 import { nodeRs256SignCost } from "./lib/sign-cost.ts";
-import { type Stack, scratchDir, startDatabase, startLoadGenerator, trackedWorkers } from "./lib/stack.ts";
+import { runSnapshotCost } from "./lib/snapshot-cost.ts";
+import { type Stack, scratchDir, startCache, startDatabase, startLoadGenerator, trackedWorkers } from "./lib/stack.ts";
 import { buildTargets } from "./lib/targets.ts";
 
 startClock();
@@ -38,7 +42,7 @@ async function main(): Promise<void> {
   const tmp = scratchDir();
   const database = await startDatabase(tmp);
   const art = await buildArtifacts(tmp);
-  const stack: Stack = { ...database, load: startLoadGenerator(), workers: trackedWorkers() };
+  const stack: Stack = { ...database, cache: await startCache(), load: startLoadGenerator(), workers: trackedWorkers() };
   const runs = new Runs(stack);
   const session = { stack, art, runs };
 
@@ -51,6 +55,9 @@ async function main(): Promise<void> {
   await runScram(session, service.worker);
   const hotPath = await runHotPath(session, service.tokens);
   const paired = [...(await runPaired(session, floors, service, eddsa)), ...(await runMetricsCost(session, service))];
+  const snapshots = await runSnapshotCost(session);
+  if (snapshots) paired.push(...snapshots.paired);
+  const outage = await runOutage(session);
   const largeTable = await runScale(session, service.worker);
   const lastUsedAfter = await apiKeyLastUsed(stack.pg.url);
 
@@ -62,6 +69,8 @@ async function main(): Promise<void> {
     failures: runs.failures,
     targets: buildTargets((id) => runs.by(id), paired),
     paired,
+    snapshots,
+    outage,
     art,
     startup,
     cold: service.cold,

@@ -35,11 +35,15 @@ export const serviceBindings = (stack: Stack, signingKeys: string) => ({
   CORS_ORIGINS: "",
 });
 
-/** A service instance: up once /healthz answers; introspection's revocation list is a local KV. */
-export const serviceWorker = (name: string, art: Artifacts, bindings: Record<string, string>): WorkerOptions => ({
+/**
+ * A service instance: up once /healthz answers; introspection's revocation list is a local KV, the
+ * degraded answers' snapshots go to the bench's Cache API (lib/edge-cache.ts).
+ */
+export const serviceWorker = (stack: Stack, name: string, art: Artifacts, bindings: Record<string, string>): WorkerOptions => ({
   name,
   scriptPath: art.bundle.path,
   bindings,
   kvNamespaces: ["REVOCATIONS"],
+  cacheAddress: stack.cache.address,
   probe: { path: "/healthz" },
 });

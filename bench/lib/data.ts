@@ -1,7 +1,8 @@
 // Benchmark data: one tenant, application and policy, N licenses with keys derivable from their
 // index (so the load generator knows valid keys without storing them), and an API key allowed to
-// introspect. Licenses are inserted by Postgres itself from generate_series: a million rows, key
-// hashes included, in one statement.
+// introspect; beside them, a policy without degraded answers and its own N licenses, for what the
+// snapshots cost. Licenses are inserted by Postgres itself from generate_series: a million rows,
+// key hashes included, in one statement.
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { newApiKey } from "../../src/crypto/random.ts";
@@ -12,6 +13,13 @@ const { Client } = require("pg") as typeof import("pg");
 export const TENANT_ID = "tnt_bench";
 export const APPLICATION_ID = "app_bench";
 export const POLICY_ID = "pol_bench";
+/** The same policy but `degraded_grace_s = 0`: its live VALID answers keep no snapshot. */
+export const NO_GRACE_POLICY_ID = "pol_bench_no_grace";
+/**
+ * Its licenses are numbered from here on, far above any table size the scale runs grow to (and
+ * below int4's limit, which the seeding's generate_series uses).
+ */
+export const NO_GRACE_FROM = 2_000_000_000;
 
 /**
  * License key number `i` (1-based): `lk_bench` + the 35-digit index with `0` spelled `o`, so the
@@ -61,12 +69,24 @@ export async function seedBase(url: string, count: number): Promise<Seeded> {
   return { apiKey, licenses: count };
 }
 
+/** The no-grace policy and licenses NO_GRACE_FROM + 1..count under it, otherwise like the others. */
+export async function seedNoGrace(url: string, count: number): Promise<void> {
+  await withClient(url, (c) =>
+    c.query(
+      `INSERT INTO policies (id, tenant_id, application_id, name, max_activations, binding_mode, token_tier, degraded_grace_s)
+       VALUES ($1, $2, $3, 'Bench policy, no degraded answers', 3, 'none', 'basic', 0)`,
+      [NO_GRACE_POLICY_ID, TENANT_ID, APPLICATION_ID],
+    ),
+  );
+  await addLicenses(url, NO_GRACE_FROM + 1, NO_GRACE_FROM + count, NO_GRACE_POLICY_ID);
+}
+
 /**
  * Inserts licenses from..to (inclusive) in one INSERT ... SELECT, then vacuums and analyzes. For a
  * big batch the secondary indexes are dropped first and rebuilt after (a sorted build beats a
  * million random B-tree inserts), from their own definitions, so the result is the migrated schema.
  */
-export async function addLicenses(url: string, from: number, to: number): Promise<void> {
+export async function addLicenses(url: string, from: number, to: number, policyId = POLICY_ID): Promise<void> {
   if (to < from) return;
   await withClient(url, async (c) => {
     // Bench data references rows we just made: skip the per-row foreign-key triggers (superuser).
@@ -90,7 +110,7 @@ export async function addLicenses(url: string, from: number, to: number): Promis
               encode(sha256(convert_to(${KEY_SQL("i")}, 'UTF8')), 'hex'), 'lk_benc',
               'pro', '["export","sync"]'::jsonb, now() + interval '1 year'
        FROM generate_series($4::int, $5::int) AS i`,
-      [TENANT_ID, APPLICATION_ID, POLICY_ID, from, to],
+      [TENANT_ID, APPLICATION_ID, policyId, from, to],
     );
     for (const index of indexes) await c.query(index.def);
     // Set hint bits and the visibility map now, and flush, so no autovacuum, first-read page

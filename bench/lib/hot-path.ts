@@ -51,7 +51,7 @@ export async function runHotPath(session: Session, tokens: string[]): Promise<Ho
  * time attributed to the source modules of the bundle.
  */
 async function profileService({ stack, art }: Session, tokens: string[]): Promise<Record<string, ProfileSummary>> {
-  const w = await stack.workers.start({ ...serviceWorker("service-profiled", art, serviceBindings(stack, art.rsKeys)), inspect: true });
+  const w = await stack.workers.start({ ...serviceWorker(stack, "service-profiled", art, serviceBindings(stack, art.rsKeys)), inspect: true });
   try {
     const seconds = QUICK ? 1.5 : 3;
     const out: Record<string, ProfileSummary> = {};

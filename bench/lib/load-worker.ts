@@ -2,7 +2,7 @@
 // also relays every Postgres connection (scripts/lib/relay.ts runs in the main thread).
 import { createRequire } from "node:module";
 import { parentPort } from "node:worker_threads";
-import type { LoadJob, LoadResult } from "./load.ts";
+import type { LoadJob, LoadResult, ResponseTrace } from "./load.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -22,8 +22,12 @@ interface AutocannonResult {
 }
 interface AutocannonInstance {
   on(event: "response", listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  /** A connection error or a timeout. */
+  on(event: "reqError", listener: () => void): void;
   stop(): void;
 }
+/** Called for each response to the request it is set on, just before the "response" event. */
+type OnResponse = (status: number, body: string, context: unknown, headers: Record<string, string | string[]>) => void;
 type Autocannon = (options: Record<string, unknown>, done: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
 
 const autocannon = require("autocannon") as Autocannon;
@@ -33,16 +37,27 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+const epochMs = () => performance.timeOrigin + performance.now();
+
+const isDegraded = (headers: Record<string, string | string[]>) =>
+  Object.entries(headers).some(([name, value]) => name.toLowerCase() === "license-degraded" && value === "true");
+
 function run(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = [];
+    const trace: ResponseTrace | undefined = job.trace ? { at: [], status: [], ms: [], degraded: [], failedAt: [] } : undefined;
+    // The header is only seen by onResponse; the "response" event that follows it has the latency.
+    let degraded = false;
+    const onResponse: OnResponse = (_status, _body, _context, headers) => {
+      degraded = isDegraded(headers);
+    };
     const instance = autocannon(
       {
         url: job.url,
         connections: job.connections,
         duration: job.durationS,
         timeout: 10,
-        requests: job.requests,
+        requests: trace ? job.requests.map((r) => ({ ...r, onResponse })) : job.requests,
       },
       (err, result) => {
         clearTimeout(guard);
@@ -59,12 +74,19 @@ function run(job: LoadJob): Promise<LoadResult> {
           timeouts: result.timeouts,
           non2xx: result.non2xx,
           statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([k, v]) => [k, v.count])),
+          trace,
         });
       },
     );
-    instance.on("response", (_client, _status, _bytes, ms) => {
+    instance.on("response", (_client, status, _bytes, ms) => {
       latencies.push(ms);
+      if (!trace) return;
+      trace.at.push(epochMs());
+      trace.status.push(status);
+      trace.ms.push(ms);
+      trace.degraded.push(degraded);
     });
+    if (trace) instance.on("reqError", () => trace.failedAt.push(epochMs()));
     // Belt and braces: a run never outlives its duration by more than a few seconds.
     const guard = setTimeout(() => instance.stop(), (job.durationS + 15) * 1000);
   });

@@ -14,6 +14,21 @@ export interface LoadJob {
   durationS: number;
   /** Each connection cycles through these in order. */
   requests: LoadRequest[];
+  /** Also keep every response's time, status and `License-Degraded` header (lib/outage.ts). */
+  trace?: boolean;
+}
+
+/** A traced run's responses, in the order they completed, and its failed requests. */
+export interface ResponseTrace {
+  /** When each response completed, epoch ms (`performance.timeOrigin + performance.now()`). */
+  at: number[];
+  status: number[];
+  /** Its latency, ms. */
+  ms: number[];
+  /** Answered `License-Degraded: true` (a VALID answer from the edge's snapshot). */
+  degraded: boolean[];
+  /** When each connection error or timeout happened, epoch ms. */
+  failedAt: number[];
 }
 
 export interface LoadResult {
@@ -30,6 +45,7 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  trace?: ResponseTrace;
 }
 
 export class LoadGenerator {

@@ -26,7 +26,19 @@ export interface PairedResult {
   rps: Spread;
   /** The usage metrics' batched writes per 1,000 responses over all of each side's slices. */
   metricWritesPerK: { a: number | null; b: number | null };
+  /** Each side's Postgres round trips over all its slices (null for a server not behind the relay). */
+  trips: { a: Trips | null; b: Trips | null };
 }
+
+/** Round trips made for requests (the metrics' batched writes left out), with the responses and requests sent. */
+export interface Trips {
+  trips: number;
+  responses: number;
+  sent: number;
+}
+
+/** Exactly one round trip per request: at least one per response, at most one per request sent. */
+export const oneTripEach = (t: Trips) => t.trips >= t.responses && t.trips <= t.sent;
 
 export interface Spread {
   median: number;
@@ -36,18 +48,25 @@ export interface Spread {
 
 const spread = (xs: number[]): Spread => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
-/** Metric writes and responses summed over slices. */
+/** Metric writes, round trips, responses and requests sent, summed over slices. */
 class Tally {
   #writes = 0;
+  #trips = 0;
   #responses = 0;
+  #sent = 0;
   #counted = true;
   add(m: Measurement): void {
-    if (m.metricWrites === null) this.#counted = false;
+    if (m.metricWrites === null || m.pgTrips === null) this.#counted = false;
     this.#writes += m.metricWrites ?? 0;
+    this.#trips += m.pgTrips ?? 0;
     this.#responses += m.requests;
+    this.#sent += m.sent;
   }
   perK(): number | null {
     return this.#counted && this.#responses > 0 ? (this.#writes * 1000) / this.#responses : null;
+  }
+  trips(): Trips | null {
+    return this.#counted ? { trips: this.#trips, responses: this.#responses, sent: this.#sent } : null;
   }
 }
 
@@ -56,7 +75,7 @@ export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: n
   say(`paired: ${pair.a.label} vs ${pair.b.label}, ${rounds} rounds of ${sliceS}s slices, alternating`);
   const cpuRatios: number[] = [];
   const rpsRatios: number[] = [];
-  const writes = { a: new Tally(), b: new Tally() };
+  const tally = { a: new Tally(), b: new Tally() };
   for (let round = 0; round < rounds; round++) {
     let a: Measurement;
     let b: Measurement;
@@ -71,8 +90,8 @@ export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: n
       const bad = m.errors + m.timeouts + m.non2xx;
       if (bad) throw new Error(`${m.label}: ${bad} failed requests in a paired slice`);
     }
-    writes.a.add(a);
-    writes.b.add(b);
+    tally.a.add(a);
+    tally.b.add(b);
     cpuRatios.push(a.cpuMsPerReq / b.cpuMsPerReq);
     rpsRatios.push(a.rps / b.rps);
   }
@@ -86,7 +105,8 @@ export async function measurePair(ctx: MeasureContext, pair: PairSpec, rounds: n
     rpsRatios,
     cpu: spread(cpuRatios),
     rps: spread(rpsRatios),
-    metricWritesPerK: { a: writes.a.perK(), b: writes.b.perK() },
+    metricWritesPerK: { a: tally.a.perK(), b: tally.b.perK() },
+    trips: { a: tally.a.trips(), b: tally.b.trips() },
   };
   say(`  CPU/req ${fmt.ratio(result.cpu.median)} (${fmt.ratio(result.cpu.min)}-${fmt.ratio(result.cpu.max)}), throughput ${fmt.ratio(result.rps.median)}`);
   return result;

@@ -1,16 +1,20 @@
 // The report on stdout: the settings and startup, the endpoint and reference tables, their ratios,
-// the scale table, the issue's targets, then the hot-path sections.
+// the paired rounds, the snapshots' cost and the outage, the scale table, the targets,
+// then the hot-path sections.
 import { cpus, loadavg } from "node:os";
 import type { Artifacts } from "./artifacts.ts";
+import { renderOutage, renderSnapshotCost } from "./availability-report.ts";
 import { type Column, fmt, table } from "./format.ts";
 import type { HotPath } from "./hot-path.ts";
 import { renderHotPath } from "./hot-path-report.ts";
 import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
+import type { Outage } from "./outage.ts";
 import type { PairedResult } from "./paired.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
 import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
 import type { NodeSignCost } from "./sign-cost.ts";
+import type { SnapshotCost } from "./snapshot-cost.ts";
 import type { Target } from "./targets.ts";
 
 /** Everything a bench run found, for the report and bench/results/latest.json. */
@@ -27,6 +31,9 @@ export interface Findings {
   hotPath: HotPath;
   /** The targets comparing two servers, again in alternating slices. */
   paired: PairedResult[];
+  /** The degraded-answer snapshots' first pass (their steady state is in `paired`). */
+  snapshots: SnapshotCost | undefined;
+  outage: Outage | undefined;
   largeTable: LargeTable;
   /** CPU of one RS256 signature with node:crypto on the same key. */
   nodeSign: NodeSignCost;
@@ -92,9 +99,17 @@ export function renderReport(f: Findings): string {
   out.push(
     table(
       [{ ...ENDPOINT_COLUMNS[0]!, title: "references (same runtime, DB, driver, data, load)" }, ...ENDPOINT_COLUMNS.slice(1)],
-      present(["floor_hello", "floor_sign", "floor_lookup", "floor_verify", "floor_verify_eddsa", "peer_verify", "peer_verify_no_ifma", "verify_scram"]).map(
-        endpointRow,
-      ),
+      present([
+        "floor_hello",
+        "floor_sign",
+        "floor_lookup",
+        "floor_verify",
+        "floor_verify_eddsa",
+        "peer_verify",
+        "peer_verify_no_ifma",
+        "peer_verify_eddsa",
+        "verify_scram",
+      ]).map(endpointRow),
     ),
   );
   out.push(
@@ -141,6 +156,8 @@ export function renderReport(f: Findings): string {
     out.push(renderPaired(f.paired));
     out.push("");
   }
+  if (f.snapshots) out.push(...renderSnapshotCost(f.snapshots), "");
+  if (f.outage) out.push(...renderOutage(f.outage), "");
   out.push(renderScale(by));
   out.push(
     `(${fmt.int(f.largeTable.rows)} rows = ${fmt.kib(f.largeTable.bytes)} with indexes, seeded in ${f.largeTable.seedSeconds.toFixed(1)}s; each run cycles ${KEYS_PER_RUN} keys spread over the table)`,
@@ -148,7 +165,7 @@ export function renderReport(f: Findings): string {
   out.push("");
   out.push(
     table(
-      [{ title: "target (issue #7)", align: "left" }, { title: "figure" }, { title: "target" }, { title: "result", align: "left" }],
+      [{ title: "target", align: "left" }, { title: "figure" }, { title: "target" }, { title: "result", align: "left" }],
       f.targets.map((t) => [t.name, t.figure, t.target, t.pass === null ? "n/a" : t.pass ? "PASS" : "MISS"]),
     ),
   );
@@ -188,10 +205,12 @@ function renderRatios(by: (id: string) => Measurement | undefined): string {
       pair("verify / verify floor (1 SQL + RS256)", "verify", "floor_verify"),
       pair("introspect / verify floor", "introspect", "floor_verify"),
       pair("verify / sign floor", "verify", "floor_sign"),
+      pair("verify EdDSA / verify floor EdDSA", "verify_eddsa", "floor_verify_eddsa"),
       pair("verify EdDSA / verify RS256", "verify_eddsa", "verify"),
       pair("verify floor EdDSA / verify floor RS256", "floor_verify_eddsa", "floor_verify"),
       pair("verify / Node peer", "verify", "peer_verify"),
       ...(by("peer_verify_no_ifma") ? [pair("verify / Node peer without AVX-512 IFMA", "verify", "peer_verify_no_ifma")] : []),
+      pair("verify EdDSA / Node peer EdDSA", "verify_eddsa", "peer_verify_eddsa"),
       pair("verify SCRAM auth / verify", "verify_scram", "verify"),
     ],
   );

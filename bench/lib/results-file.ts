@@ -25,6 +25,8 @@ export function writeResultsFile(f: Findings): void {
     results: f.results,
     targets: f.targets,
     paired: f.paired,
+    snapshotFirstPass: f.snapshots && { ...f.snapshots, paired: f.snapshots.paired.map((p) => p.id) },
+    outage: f.outage,
     probe: f.hotPath.probe,
     probeProfiles: f.hotPath.probeProfiles,
     profiles: f.hotPath.profiles,

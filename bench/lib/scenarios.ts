@@ -59,7 +59,9 @@ export async function measureStartups({ stack, art }: Session): Promise<{ servic
 /** Runs the paired rounds repeat, on servers left running for them (stopped by `runPaired`). */
 export interface KeptRuns {
   hello: RunSpec;
+  floorLookup: RunSpec;
   floorVerify: RunSpec;
+  floorVerifyEddsa: RunSpec;
   /** Their servers. */
   workers: RunningWorker[];
 }
@@ -83,26 +85,30 @@ export async function runFloors({ stack, art, runs }: Session): Promise<KeptRuns
     bindings: floorBindings(stack, art),
     probe: { path: "/verify", init: { method: "POST", body: JSON.stringify({ license_key: VALID_KEY }) } },
   });
-  await runs.measure({ id: "floor_lookup", label: "floor: lookup (1 SQL, no sign)", target: verify, requests: keyRequests("/lookup", SMALL) }, () =>
-    expectOk(verify.url, jsonPost("/lookup", { license_key: VALID_KEY }), (b) => b.valid === true, "lookup floor"),
-  );
+  const lookupRun: RunSpec = { id: "floor_lookup", label: "floor: lookup (1 SQL, no sign)", target: verify, requests: keyRequests("/lookup", SMALL) };
+  await runs.measure(lookupRun, () => expectOk(verify.url, jsonPost("/lookup", { license_key: VALID_KEY }), (b) => b.valid === true, "lookup floor"));
   const verifyRun: RunSpec = { id: "floor_verify", label: "floor: verify (1 SQL + RS256)", target: verify, requests: keyRequests("/verify", SMALL) };
   await runs.measure(verifyRun, () =>
     expectOk(verify.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => typeof b.license_token === "string", "verify floor"),
   );
 
-  // The same floor signing with EdDSA: how far the essential work alone gets the EdDSA/RS256 ratio.
+  // The same floor signing with EdDSA: the EdDSA service's own floor.
   const verifyEd = await workers.start({
     name: "floor-verify-eddsa",
     scriptPath: art.floors.verify.path,
     bindings: floorBindings(stack, art, art.edKeys),
     probe: { path: "/verify", init: { method: "POST", body: JSON.stringify({ license_key: VALID_KEY }) } },
   });
-  await runs.measure({ id: "floor_verify_eddsa", label: "floor: verify (1 SQL + EdDSA)", target: verifyEd, requests: keyRequests("/verify", SMALL) }, () =>
+  const verifyEdRun: RunSpec = {
+    id: "floor_verify_eddsa",
+    label: "floor: verify (1 SQL + EdDSA)",
+    target: verifyEd,
+    requests: keyRequests("/verify", SMALL),
+  };
+  await runs.measure(verifyEdRun, () =>
     expectOk(verifyEd.url, jsonPost("/verify", { license_key: VALID_KEY }), (b) => isEddsa(b.license_token), "verify floor (EdDSA)"),
   );
-  await workers.stop(verifyEd);
-  return { hello: helloRun, floorVerify: verifyRun, workers: [hello, verify] };
+  return { hello: helloRun, floorLookup: lookupRun, floorVerify: verifyRun, floorVerifyEddsa: verifyEdRun, workers: [hello, verify, verifyEd] };
 }
 
 /**
@@ -131,7 +137,7 @@ export interface ServiceRuns {
 
 /** The service's endpoints with an RS256 key set. */
 export async function runService({ stack, art, runs }: Session): Promise<ServiceRuns> {
-  const svc = await stack.workers.start(serviceWorker("service-rs256", art, serviceBindings(stack, art.rsKeys)));
+  const svc = await stack.workers.start(serviceWorker(stack, "service-rs256", art, serviceBindings(stack, art.rsKeys)));
   const out: ServiceRuns = { worker: svc, cold: {}, tokens: [], lastUsedBefore: null };
   const { cold, tokens } = out;
   await runs.guard("cold", async () => {
@@ -173,7 +179,7 @@ export async function runService({ stack, art, runs }: Session): Promise<Service
 
 /** The same verify with an EdDSA key set, on its own instance (left running for `runPaired`). */
 export async function runEddsa({ stack, art, runs }: Session, cold: Record<string, number>): Promise<{ run: RunSpec; worker: RunningWorker }> {
-  const ed = await stack.workers.start(serviceWorker("service-eddsa", art, serviceBindings(stack, art.edKeys)));
+  const ed = await stack.workers.start(serviceWorker(stack, "service-eddsa", art, serviceBindings(stack, art.edKeys)));
   const run: RunSpec = { id: "verify_eddsa", label: "POST /v1/licenses/verify (EdDSA)", target: ed, requests: keyRequests("/v1/licenses/verify", SMALL) };
   await runs.measure(run, async () => {
     cold.verifyEddsaFirstMs = (await expectOk(ed.url, verifyKey(VALID_KEY), (b) => isEddsa(b.license_token), "verify (EdDSA)")).ms;
@@ -183,7 +189,8 @@ export async function runEddsa({ stack, art, runs }: Session, cold: Record<strin
 
 /**
  * The targets comparing two runs, again as alternating pairs of short slices (lib/paired.ts):
- * JWKS against hello, verify against its floor, EdDSA verify against RS256, each on the same
+ * JWKS against hello, and each hot route against its own floor (verify RS256 and EdDSA against
+ * the verify floor with the same key, validate against the lookup floor), each on the same
  * servers and requests as its main run. Stops the floors and the EdDSA instance afterwards; the
  * RS256 service stays for the scale runs.
  */
@@ -193,15 +200,12 @@ export async function runPaired(
   service: ServiceRuns,
   eddsa: { run: RunSpec; worker: RunningWorker },
 ): Promise<PairedResult[]> {
-  const { jwks, verify } = service;
+  const { jwks, validate, verify } = service;
   const pairs: PairSpec[] = [
     ...(jwks ? [{ a: jwks, b: floors.hello }] : []),
-    ...(verify
-      ? [
-          { a: verify, b: floors.floorVerify },
-          { a: eddsa.run, b: verify },
-        ]
-      : []),
+    ...(verify ? [{ a: verify, b: floors.floorVerify }] : []),
+    { a: eddsa.run, b: floors.floorVerifyEddsa },
+    ...(validate ? [{ a: validate, b: floors.floorLookup }] : []),
   ];
   const out: PairedResult[] = [];
   try {
@@ -224,7 +228,7 @@ export async function runPaired(
 export async function runMetricsCost({ stack, art, runs }: Session, service: ServiceRuns): Promise<PairedResult[]> {
   const on = [service.validate, service.verify].filter((s): s is RunSpec => s !== undefined);
   if (on.length === 0) return [];
-  const off = await stack.workers.start(serviceWorker("service-metrics-off", art, { ...serviceBindings(stack, art.rsKeys), METRICS_STORE: "off" }));
+  const off = await stack.workers.start(serviceWorker(stack, "service-metrics-off", art, { ...serviceBindings(stack, art.rsKeys), METRICS_STORE: "off" }));
   const out: PairedResult[] = [];
   try {
     for (const a of on) {
@@ -241,7 +245,7 @@ export async function runMetricsCost({ stack, art, runs }: Session, service: Ser
   return out;
 }
 
-/** The conventional Node peer's verify. */
+/** The conventional Node peer's verify: RS256 (again with IFMA masked on CPUs that have it), and EdDSA. */
 export async function runPeer({ stack, art, runs }: Session): Promise<void> {
   const run = (id: string, label: string, env: Record<string, string>) =>
     runs.attempt(id, async () => {
@@ -259,6 +263,8 @@ export async function runPeer({ stack, art, runs }: Session): Promise<void> {
   await run("peer_verify", "peer: Node verify (pg Pool, jose)", {});
   // The same peer signing the way workerd's BoringSSL must: no AVX-512 IFMA (see sign-cost.ts).
   if (cpuHasIfma()) await run("peer_verify_no_ifma", "peer: the same, OpenSSL without AVX-512 IFMA", WITHOUT_IFMA);
+  // And with the EdDSA key set, beside the service's EdDSA verify.
+  await run("peer_verify_eddsa", "peer: the same, EdDSA key set", { SIGNING_KEYS: art.edKeys });
 }
 
 /** The same verify with SCRAM auth, as scripts/lib/postgres.ts sets Postgres up locally. */

@@ -44,14 +44,19 @@ export const METRICS_ROUNDS = QUICK ? 4 : 8;
 export const UNLOADED_S = QUICK ? 1 : 2;
 /**
  * Hard stop for the whole run: it must end by itself, whatever happens. Custom run lengths get the
- * fixed work plus 17 runs' worth of warm-up, duration and settling, the paired slices (metrics
- * on/off included) and the one-connection runs.
+ * fixed work (the outage and the snapshots' first pass included) plus 18 runs' worth of warm-up,
+ * duration and settling, the paired slices (metrics and snapshots on/off included, each pair
+ * warmed) and the one-connection runs.
  */
 export const DEADLINE_S =
   flags.duration !== undefined || flags.warmup !== undefined
-    ? 160 + 17 * (WARMUP_S + DURATION_S + 1.5) + (3 * PAIRED_ROUNDS + 2 * METRICS_ROUNDS) * 2 * (PAIRED_SLICE_S + 0.5) + 5 * (UNLOADED_S + 0.5)
+    ? 220 +
+      18 * (WARMUP_S + DURATION_S + 1.5) +
+      (4 * PAIRED_ROUNDS + 4 * METRICS_ROUNDS) * 2 * (PAIRED_SLICE_S + 0.5) +
+      2 * (WARMUP_S + 0.5) +
+      5 * (UNLOADED_S + 0.5)
     : QUICK
-      ? 190
-      : 360;
+      ? 300
+      : 540;
 /** Keys each load run cycles through (spread over the whole table). */
 export const KEYS_PER_RUN = 1_000;

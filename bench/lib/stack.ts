@@ -1,7 +1,7 @@
 // Starting and stopping what the bench runs against: a scratch dir, an ephemeral embedded Postgres
-// (migrated, seeded, cleartext password auth), the relay that counts its round trips, the load
-// generator, one workerd process per worker, and the Node peer. Each one registers its stop with
-// lifecycle.ts as it starts, so nothing outlives the run.
+// (migrated, seeded, cleartext password auth), the relay that counts its round trips, the Cache
+// API's stand-in, the load generator, one workerd process per worker, and the Node peer. Each one
+// registers its stop with lifecycle.ts as it starts, so nothing outlives the run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { applyMigrations } from "../../scripts/lib/migrate.ts";
 import { type LocalPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { startRelay } from "../../scripts/lib/relay.ts";
-import { checkKeyDerivation, type Seeded, seedBase } from "./data.ts";
+import { checkKeyDerivation, type Seeded, seedBase, seedNoGrace } from "./data.ts";
+import { type EdgeCache, startEdgeCache } from "./edge-cache.ts";
 import { onCleanup, onExit } from "./lifecycle.ts";
 import { LoadGenerator } from "./load.ts";
 import { say } from "./log.ts";
@@ -28,6 +29,8 @@ export interface Database extends Omit<MeasureContext, "load"> {
 
 export interface Stack extends Database, MeasureContext {
   workers: Workers;
+  /** The service's Cache API (degraded-answer snapshots). */
+  cache: EdgeCache;
 }
 
 /** A scratch dir under the OS temp dir for Postgres's data and the bundles; removed at the end. */
@@ -40,7 +43,10 @@ export function scratchDir(): string {
   return tmp;
 }
 
-/** Postgres with the migrated schema and SMALL licenses, and the relay workerd reaches it through. */
+/**
+ * Postgres with the migrated schema and SMALL licenses (and SMALL more under the no-grace policy),
+ * and the relay workerd reaches it through.
+ */
 export async function startDatabase(tmp: string): Promise<Database> {
   say("starting embedded Postgres, relay, migrations, seed");
   const pgDir = join(tmp, "pg");
@@ -53,6 +59,7 @@ export async function startDatabase(tmp: string): Promise<Database> {
   const relay = await startRelay();
   onCleanup("relay", () => relay.close());
   const seeded = await seedBase(pg.url, SMALL);
+  await seedNoGrace(pg.url, SMALL);
   await checkKeyDerivation(pg.url, SMALL);
   return { pg, pgDir, postmasterPid, relay, seeded };
 }
@@ -61,6 +68,13 @@ export function startLoadGenerator(): LoadGenerator {
   const load = new LoadGenerator();
   onCleanup("load generator", () => load.close());
   return load;
+}
+
+/** The Cache API the service instances are given (lib/edge-cache.ts). */
+export async function startCache(): Promise<EdgeCache> {
+  const cache = await startEdgeCache();
+  onCleanup("edge cache", () => cache.close());
+  return cache;
 }
 
 /** workerd instances that are stopped at cleanup unless stopped before. */

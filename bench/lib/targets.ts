@@ -1,11 +1,13 @@
-// The issue's (#7) performance targets, judged from the runs: printed as PASS/MISS beside their
-// figures, never asserted (figures on a shared 2-core machine are evidence, not a gate). A target
-// comparing two servers is judged on the median of its paired rounds (lib/paired.ts) when they
-// ran, and shows the main runs' ratio beside it.
+// The performance targets the issues set (#7's, as revised with the availability work), judged
+// from the runs: printed as PASS/MISS beside their figures, never asserted (figures on a shared
+// 2-core machine are evidence, not a gate). A target comparing two servers is judged on the
+// median of its paired rounds (lib/paired.ts) when they ran, and shows the main runs' ratio
+// beside it.
 import { fmt } from "./format.ts";
 import type { Measurement } from "./measure.ts";
-import type { PairedResult, Spread } from "./paired.ts";
+import { oneTripEach, type PairedResult, type Spread, type Trips } from "./paired.ts";
 import { LARGE, SMALL } from "./settings.ts";
+import { cpuHasIfma } from "./sign-cost.ts";
 
 export interface Target {
   name: string;
@@ -57,6 +59,15 @@ function ratio(
 /** Paired rounds further apart than this (largest over smallest, minus 1) mark the run as noisy. */
 const NOISY_SPREAD = 0.25;
 
+/** Each side of a pair made exactly one round trip per request (the metrics' batched writes apart). */
+function oneTripBothSides(name: string, pair: PairedResult | undefined): Target {
+  const target = "exactly 1, both";
+  const { a, b } = pair?.trips ?? {};
+  if (!a || !b) return { name, figure: "-", target, pass: null };
+  const show = (t: Trips) => `${fmt.fixed(t.trips / t.sent, 3)} (${t.trips} for ${t.responses}+${t.sent - t.responses})`;
+  return { name, figure: `${show(a)} vs ${show(b)}`, target, pass: oneTripEach(a) && oneTripEach(b) };
+}
+
 export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
   const verify = by("verify");
   const floor = by("floor_verify");
@@ -65,9 +76,20 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
   const eddsa = by("verify_eddsa");
   const pair = (id: string) => paired.find((p) => p.id === id);
   const div = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? a / b : undefined);
+  const cpu = (a: Measurement | undefined, b: Measurement | undefined) => div(a?.cpuMsPerReq, b?.cpuMsPerReq);
+  // Each hot route against its own floor, the same work minus the service (it replaces "verify
+  // CPU/req <= 1.20x its floor" and "EdDSA verify <= 40% of RS256", which the floors themselves miss).
   const t: Target[] = [
     ratio("verify throughput vs verify floor", { min: 0.85 }, fmt.pct, div(verify?.rps, floor?.rps), pair("verify/floor_verify")?.rps),
-    ratio("verify CPU/req vs verify floor", { max: 1.2 }, fmt.ratio, div(verify?.cpuMsPerReq, floor?.cpuMsPerReq), pair("verify/floor_verify")?.cpu),
+    ratio("verify CPU/req vs verify floor (RS256)", { max: 1.1 }, fmt.ratio, cpu(verify, floor), pair("verify/floor_verify")?.cpu),
+    ratio(
+      "verify CPU/req vs verify floor (EdDSA)",
+      { max: 1.1 },
+      fmt.ratio,
+      cpu(eddsa, by("floor_verify_eddsa")),
+      pair("verify_eddsa/floor_verify_eddsa")?.cpu,
+    ),
+    ratio("validate CPU/req vs lookup floor", { max: 1.1 }, fmt.ratio, cpu(by("validate"), by("floor_lookup")), pair("validate/floor_lookup")?.cpu),
   ];
   for (const id of ["validate", "verify", "introspect"]) {
     const m = by(id);
@@ -92,8 +114,7 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       target: "0",
       pass: jwks?.pgTrips != null ? jwks.pgTrips === 0 : null,
     },
-    ratio("jwks CPU/req vs hello floor", { max: 1.5 }, fmt.ratio, div(jwks?.cpuMsPerReq, hello?.cpuMsPerReq), pair("jwks/floor_hello")?.cpu),
-    ratio("verify CPU/req EdDSA vs RS256", { max: 0.4 }, fmt.pct, div(eddsa?.cpuMsPerReq, verify?.cpuMsPerReq), pair("verify_eddsa/verify")?.cpu),
+    ratio("jwks CPU/req vs hello floor", { max: 1.5 }, fmt.ratio, cpu(jwks, hello), pair("jwks/floor_hello")?.cpu),
     versus(
       `verify p50 at ${fmt.int(LARGE)} vs ${fmt.int(SMALL)} licenses`,
       "within 20%",
@@ -102,12 +123,29 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       (l, s) => `${fmt.ms(l.p50)} vs ${fmt.ms(s.p50)} ms (${((l.p50 / s.p50 - 1) * 100).toFixed(0)}%)`,
       (l, s) => Math.abs(l.p50 / s.p50 - 1) <= 0.2,
     ),
-    ...["validate", "verify"].map((id) => ratio(`${id} CPU/req, metrics on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}/${id}_metrics_off`)?.cpu)),
+    ...["validate", "verify"].flatMap((id) => [
+      ratio(`${id} CPU/req, metrics on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}/${id}_metrics_off`)?.cpu),
+      oneTripBothSides(`${id}: PG trips/req, metrics on vs off`, pair(`${id}/${id}_metrics_off`)),
+    ]),
+    // Steady state: every key already has its snapshot (lib/snapshot-cost.ts has the first pass).
+    ...["validate", "verify"].flatMap((id) => [
+      ratio(`${id} CPU/req, snapshots on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}_grace/${id}_no_grace`)?.cpu),
+      oneTripBothSides(`${id}: PG trips/req, snapshots on vs off`, pair(`${id}_grace/${id}_no_grace`)),
+    ]),
+    // Equal crypto: on CPUs with AVX-512 IFMA the peer's OpenSSL signs RSA with code BoringSSL lacks.
     versus(
-      "verify throughput vs Node peer",
+      `verify throughput vs Node peer, RS256 (${cpuHasIfma() ? "peer without IFMA" : "no IFMA here"})`,
       ">= peer",
       verify,
-      by("peer_verify"),
+      by(cpuHasIfma() ? "peer_verify_no_ifma" : "peer_verify"),
+      (v, p) => `${fmt.int(v.rps)} vs ${fmt.int(p.rps)} req/s`,
+      (v, p) => v.rps >= p.rps,
+    ),
+    versus(
+      "verify throughput vs Node peer, EdDSA both",
+      ">= peer",
+      eddsa,
+      by("peer_verify_eddsa"),
       (v, p) => `${fmt.int(v.rps)} vs ${fmt.int(p.rps)} req/s`,
       (v, p) => v.rps >= p.rps,
     ),

@@ -95,6 +95,8 @@ export interface WorkerOptions {
   scriptPath: string;
   bindings: Record<string, string>;
   kvNamespaces?: string[];
+  /** The Cache API's service (lib/edge-cache.ts, `host:port`); without one `caches.default` throws. */
+  cacheAddress?: string;
   /** A request that must answer 200 once the worker is up (default: GET /). */
   probe?: { path: string; init?: RequestInit };
   /** Open workerd's inspector (for the CPU profiler). Never on measured instances. */
@@ -137,7 +139,10 @@ export default {
 
 const capnpString = (value: string) => JSON.stringify(value);
 
-/** The workerd config: the worker on one socket, text bindings embedded from files, loopback egress. */
+/**
+ * The workerd config: the worker on one socket, text bindings embedded from files, loopback egress,
+ * and the Cache API's service when there is one.
+ */
 function writeConfig(dir: string, options: WorkerOptions, port: number): string {
   writeFileSync(join(dir, "worker.js"), readFileSync(options.scriptPath));
   const bindings: string[] = [];
@@ -150,11 +155,13 @@ function writeConfig(dir: string, options: WorkerOptions, port: number): string 
   for (const name of kv) bindings.push(`(name = ${capnpString(name)}, kvNamespace = "kv")`);
   if (kv.length > 0) writeFileSync(join(dir, "kv.js"), KV_SERVICE);
   const flags = COMPATIBILITY_FLAGS.map(capnpString).join(", ");
+  const cache = options.cacheAddress ? `(name = "cache", external = (address = ${capnpString(options.cacheAddress)}, http = ())),` : "";
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = ${capnpString(options.name)}, worker = .worker),
     ${kv.length > 0 ? `(name = "kv", worker = (modules = [(name = "kv.js", esModule = embed "kv.js")], compatibilityDate = "${COMPATIBILITY_DATE}")),` : ""}
+    ${cache}
     (name = "internet", network = (allow = ["public", "private"])),
   ],
   sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = ${capnpString(options.name)})],
@@ -165,6 +172,7 @@ const worker :Workerd.Worker = (
   compatibilityFlags = [${flags}],
   bindings = [${bindings.join(", ")}],
   globalOutbound = "internet",
+  ${cache ? `cacheApiOutbound = "cache",` : ""}
 );
 `;
   const path = join(dir, "config.capnp");
