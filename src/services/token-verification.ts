@@ -1,9 +1,8 @@
 // Verifies license tokens against this deployment's own published keys (introspection, revoke).
+import { LicenseTokenError, type LicenseTokenErrorCode, verifyLicenseJwt } from "@edge-license/sdk";
 import { decodeJwt, decodeProtectedHeader, errors, type JWTVerifyGetKey } from "jose";
 import { CLOCK_TOLERANCE_S, type LicenseTokenClaims, MAX_TOKEN_BYTES } from "../contract/tokens";
 import type { KeyRing } from "../crypto/keys";
-import { LicenseTokenError, type LicenseTokenErrorCode } from "../sdk/errors";
-import { verifyLicenseJwt } from "../sdk/verify";
 
 /**
  * Introspection's own allowance for clock skew on `exp`, `nbf` and `iat`, stated rather than

@@ -7,10 +7,10 @@
 // `valid: false` and never `valid: true`; writes and introspection are 503. When the database
 // returns, the breaker probes and answers are live again.
 import { env } from "cloudflare:workers";
+import { verifyLicenseJwt } from "@edge-license/sdk";
 import { createLocalJWKSet } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { BREAKER_COOL_DOWN_MS } from "../../src/db/breaker";
-import { verifyLicenseJwt } from "../../src/sdk";
 import { call, callWithEnv, createTenant, expectError, json, type TestTenant } from "../harness";
 
 const FAULTY_URL = (env as unknown as { TEST_FAULTY_DATABASE_URL: string }).TEST_FAULTY_DATABASE_URL;

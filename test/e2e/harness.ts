@@ -13,8 +13,8 @@ export const SHOTS = join(process.cwd(), ".data", "console-shots");
 
 export type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 
-/** The worker on a free port; with `database`, bound to the test Postgres and fresh secrets. */
-export async function startWorker(options: { database?: boolean } = {}): Promise<{ worker: Worker; base: string }> {
+/** The worker on a free port; with `database`, bound to the test Postgres and fresh secrets, plus any `vars`. */
+export async function startWorker(options: { database?: boolean; vars?: Record<string, string> } = {}): Promise<{ worker: Worker; base: string }> {
   const plain = (value: string) => ({ type: "plain_text" as const, value });
   const bindings = options.database
     ? {
@@ -26,6 +26,7 @@ export async function startWorker(options: { database?: boolean } = {}): Promise
         ISSUER: plain("https://license.test"),
         LOG_LEVEL: plain("warn"),
         WEBHOOK_ALLOW_LOOPBACK: plain("true"),
+        ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, plain(value)])),
       }
     : undefined;
   const worker = await unstable_startWorker({

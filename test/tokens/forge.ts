@@ -4,9 +4,9 @@
 
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { createLicenseVerifier, type LicenseTokenErrorCode, type LicenseVerifier, type RemoteKeysOptions } from "@edge-license/sdk";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import { app } from "../../src/index";
-import { createLicenseVerifier, type LicenseTokenErrorCode, type LicenseVerifier, type LicenseVerifierOptions } from "../../src/sdk";
 import { type CallOptions, callWithEnv, json } from "../harness";
 
 export const ISSUER = "https://license.test";
@@ -156,7 +156,7 @@ export interface Deployment {
   /** `fetch` that serves this deployment (for the SDK verifier's JWKS). */
   fetch: typeof fetch;
   /** The offline SDK verifier, fetching this deployment's JWKS. */
-  verifier(options?: Partial<LicenseVerifierOptions>): LicenseVerifier;
+  verifier(options?: Partial<RemoteKeysOptions>): LicenseVerifier;
 }
 
 export function deployment(signingKeys: string, extra: Partial<Env> = {}): Deployment {

@@ -1,9 +1,10 @@
 // Key rotation (SIGNING_KEYS statuses current / next / retired): retired keys verify until they are
 // removed and then verify nothing; a next key is published before it signs; only the current key
 // signs; each key verifies only its own algorithm.
+
+import { createLicenseVerifier, LicenseTokenError } from "@edge-license/sdk";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createLicenseVerifier, LicenseTokenError } from "../../src/sdk";
 import { createTenant, type SeededLicense, seedLicense, type TestTenant } from "../harness";
 import { type Deployment, deployment, forge, ISSUER, JWKS_URI, keySet, makeKey, rejection, type TestKey } from "./forge";
 

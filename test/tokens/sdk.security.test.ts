@@ -1,9 +1,10 @@
 // The offline SDK verifier (createLicenseVerifier) under attack: every forged, tampered or
 // mis-typed token throws a LicenseTokenError with a stable `code`; keys come only from the
 // configured JWKS, only for the configured algorithms; an unusable JWKS fails closed.
+
+import { createLicenseVerifier, LICENSE_TOKEN_ERROR_CODES, LicenseTokenError, type LicenseTokenErrorCode, type LicenseVerifier } from "@edge-license/sdk";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLicenseVerifier, LICENSE_TOKEN_ERROR_CODES, LicenseTokenError, type LicenseTokenErrorCode, type LicenseVerifier } from "../../src/sdk";
 import { createTenant, type SeededLicense, seedLicense } from "../harness";
 import {
   ATTACKS,
@@ -40,7 +41,9 @@ beforeAll(async () => {
 async function expectRefused(promise: Promise<unknown>, code: LicenseTokenErrorCode, claim?: string): Promise<LicenseTokenError> {
   const err = await rejection(promise);
   expect(err).toBeInstanceOf(LicenseTokenError);
-  expect(err.name).toBe("LicenseTokenError");
+  // One class per code (as jose does): named for it, with the code as its static `code`.
+  expect(err.name).toBe(err.constructor.name);
+  expect(err.constructor.code).toBe(code);
   expect(LICENSE_TOKEN_ERROR_CODES).toContain(err.code);
   expect({ code: err.code, message: err.message }).toMatchObject({ code, message: expect.stringMatching(/\S/) });
   if (claim !== undefined) expect(err.claim).toBe(claim);

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
+import { createLicenseVerifier } from "@edge-license/sdk";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createLicenseVerifier } from "../../src/sdk";
 import { BASE, call, createTenant, issueToken, json, seedLicense, type TestTenant } from "../harness";
 
 const SPEC_CLAIMS = [

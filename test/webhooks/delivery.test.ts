@@ -8,12 +8,12 @@
 // that runs the scheduled handler lives in this one file, so those runs never overlap each other
 // by accident (tests in a file run one after another).
 import { env } from "cloudflare:workers";
+import { verifyWebhook } from "@edge-license/sdk";
 import { and, count, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { licenses, webhookAttempts, webhookDeliveries, webhookEvents } from "../../src/db/schema";
 import { runScheduledJobs } from "../../src/scheduled";
-import { verifyWebhook } from "../../src/sdk/webhooks";
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_S } from "../../src/services/webhook-delivery";
 import { expectError, insertApiKey, json, seedLicense, setLicenseState, withDb } from "../harness";
 import {

@@ -2,11 +2,11 @@
 // to no other; each event verifies and carries no key or secret. (license.expired, emitted by the
 // scheduled run, is covered in delivery.test.ts.)
 
+import { verifyWebhook } from "@edge-license/sdk";
 import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookDeliveries } from "../../src/db/schema";
-import { verifyWebhook } from "../../src/sdk/webhooks";
 import { createTenant, type TestTenant, withDb } from "../harness";
 import { createEndpoint, dropEndpoints, type Endpoint, parseBody, type Received, received, runScenario, type Scenario, settle, uniqueName } from "./helpers";
 

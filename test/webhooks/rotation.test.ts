@@ -1,9 +1,9 @@
 // Secret rotation: during the overlap window every delivery carries two signatures (new and old),
 // so a receiver holding either secret verifies it; after the window only the new secret signs.
 
+import { verifyWebhook } from "@edge-license/sdk";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { verifyWebhook } from "../../src/sdk/webhooks";
 import { expectError, insertApiKey, json, type TestTenant } from "../harness";
 import { act, createEndpoint, emitApiKeyCreated, type Received, received, trackedTenants, uniqueName } from "./helpers";
 

@@ -2,9 +2,9 @@
 // `standardwebhooks` library and with the SDK's `verifyWebhook`, and both refuse a tampered body,
 // a wrong secret and a stale (or future) timestamp. Also the exact header and body format.
 
+import { verifyWebhook, WebhookVerificationError } from "@edge-license/sdk";
 import { WebhookVerificationError as StdVerificationError, Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { verifyWebhook, WebhookVerificationError } from "../../src/sdk/webhooks";
 import { createTenant, type TestTenant } from "../harness";
 import { act, createEndpoint, deliveriesOf, dropEndpoints, type Endpoint, emitApiKeyCreated, type Received, received, uniqueName } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import { verifyWebhook } from "@edge-license/sdk";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { verifyWebhook } from "../../src/sdk";
 import { callWithEnv, createTenant, json } from "../harness";
 
 const receiver = (env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL;

@@ -1,0 +1,204 @@
+// The SDK as an integrator gets it: `npm pack` of packages/sdk installed into an empty project,
+// and one test file (sdk-runtimes/check.mjs) run unchanged on Node 22, Deno, Bun, headless
+// Chromium (a page importing the built module through an import map) and workerd (the module
+// bundled as wrangler would). Each run verifies a real token from the worker against pinned and
+// fetched keys, refuses a forged and an altered one, verifies a real webhook delivery and refuses
+// it altered, and calls the worker's public routes through the client, offline fallback included.
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, startWorker, type Worker } from "./harness";
+import { type Fixtures, makeFixtures } from "./sdk-runtimes/fixtures";
+import { BIN, type Packed, packAndInstall, writeRunners } from "./sdk-runtimes/project";
+import { deadUrl, type Site, startSite } from "./sdk-runtimes/site";
+
+const run = promisify(execFile);
+/** check.mjs's checks: each runtime must answer all of them, each "ok". */
+const CHECKS = 13;
+
+let dir: string;
+let site: Site;
+let worker: Worker;
+let browser: Browser | undefined;
+let fixtures: Fixtures;
+let packed: Packed;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "sdk-runtimes-"));
+  site = await startSite(dir);
+  // The page calls the public routes from the site's origin: the deployment allows it, as a seller would.
+  let base: string;
+  ({ worker, base } = await startWorker({ database: true, vars: { CORS_ORIGINS: site.origin } }));
+  fixtures = await makeFixtures({
+    base,
+    issuer: "https://license.test",
+    hooks: { url: `${site.origin}/hooks`, next: site.next },
+    unreachableUrl: await deadUrl(),
+  });
+  packed = packAndInstall(dir);
+  writeRunners(dir, fixtures);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.dispose();
+  await site?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What a process printed last, as JSON (a runtime's check outcomes, or an example's answer). */
+async function lastLine(command: string, args: string[], env: Record<string, string> = {}): Promise<any> {
+  const { stdout } = await run(command, args, { cwd: dir, env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env }, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split("\n").at(-1)!);
+}
+/** run.mjs on a runtime: which runtime it really was, and the outcome of each check. */
+const inProcess = (command: string, args: string[]): Promise<{ runtime: string; results: Record<string, string> }> => lastLine(command, args);
+
+function expectAllOk(results: Record<string, string>): void {
+  expect(Object.keys(results)).toHaveLength(CHECKS);
+  expect(results).toEqual(Object.fromEntries(Object.keys(results).map((name) => [name, "ok"])));
+}
+
+describe("the SDK README's examples, run with Node against the service", () => {
+  const env = () => ({
+    LICENSE_SERVICE_URL: fixtures.baseUrl,
+    LICENSE_JWKS_URI: fixtures.jwksUri,
+    LICENSE_ISSUER: fixtures.issuer,
+    LICENSE_KEY: fixtures.licenseKey,
+    LICENSE_FINGERPRINT: fixtures.fingerprint,
+    LICENSE_APP_ID: fixtures.applicationId,
+    LICENSE_API_KEY: fixtures.apiKey,
+    LICENSE_JWKS: "jwks.json",
+    LICENSE_TOKEN_FILE: join(dir, "kept-token"),
+  });
+
+  it("verify-token.mjs gets a token for the device and verifies it", async () => {
+    const out = await lastLine(process.execPath, ["examples/verify-token.mjs"], env());
+    expect({ ...out, expires: typeof out.expires }).toEqual({
+      valid: true,
+      license: fixtures.licenseId,
+      plan: "pro",
+      features: fixtures.features,
+      expires: "string",
+    });
+  });
+
+  it("desktop-offline.mjs answers online, then from the kept token with the service out of reach", async () => {
+    const online = await lastLine(process.execPath, ["examples/desktop-offline.mjs"], env());
+    expect({ ...online, until: typeof online.until }).toEqual({ valid: true, source: "online", features: fixtures.features, until: "string" });
+    const offline = await lastLine(process.execPath, ["examples/desktop-offline.mjs"], { ...env(), LICENSE_SERVICE_URL: fixtures.unreachableUrl });
+    expect(offline).toEqual({ ...online, source: "cached" });
+  });
+
+  it("introspect.mjs says the token is live", async () => {
+    expect(await lastLine(process.execPath, ["examples/introspect.mjs", fixtures.token], env())).toEqual({
+      active: true,
+      license: fixtures.licenseId,
+      status: "active",
+    });
+  });
+
+  it("webhook-receiver.mjs accepts the real delivery and refuses it altered", async () => {
+    const port = Number(new URL(await deadUrl()).port);
+    const receiver = spawn(process.execPath, ["examples/webhook-receiver.mjs"], {
+      cwd: dir,
+      env: { ...process.env, WEBHOOK_SECRET: fixtures.webhook.secret, PORT: String(port) },
+    });
+    try {
+      const post = async (body: string) => {
+        for (let tries = 0; ; tries++) {
+          try {
+            return (await fetch(`http://127.0.0.1:${port}/hooks`, { method: "POST", headers: fixtures.webhook.headers, body })).status;
+          } catch (err) {
+            if (tries >= 50) throw err;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      };
+      expect(await post(fixtures.webhook.body)).toBe(204);
+      expect(await post(fixtures.webhook.body.replace(fixtures.licenseId, "lic_other"))).toBe(400);
+    } finally {
+      receiver.kill();
+    }
+  });
+});
+
+describe("the SDK's packed tarball", () => {
+  it("holds the build, its types, README and LICENSE, and installs with jose as its only dependency", () => {
+    expect(packed.files).toEqual([
+      "LICENSE",
+      "README.md",
+      ...["client", "errors", "index", "offline", "token-format", "verifier", "verify", "webhooks"].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`]),
+      "package.json",
+    ]);
+    expect(packed.installed.sort()).toEqual(["@edge-license", "jose"]);
+  });
+
+  it("passes every check on Node 22", async () => {
+    expect(process.versions.node.split(".")[0]).toBe("22");
+    const { runtime, results } = await inProcess(process.execPath, ["run.mjs"]);
+    expect(runtime).toBe("node");
+    expectAllOk(results);
+  });
+
+  it("passes every check on Deno", async () => {
+    const { runtime, results } = await inProcess(BIN.deno, ["run", "--allow-net=127.0.0.1", "--allow-read=.", "run.mjs"]);
+    expect(runtime).toBe("deno");
+    expectAllOk(results);
+  });
+
+  it("passes every check on Bun", async () => {
+    const { runtime, results } = await inProcess(BIN.bun, ["run.mjs"]);
+    expect(runtime).toBe("bun");
+    expectAllOk(results);
+  });
+
+  it("passes every check in headless Chromium, imported by a page", async () => {
+    browser = await launchBrowser();
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (err) => problems.push(err.message));
+    await page.goto(`${site.origin}/index.html`);
+    await page.waitForFunction(() => "results" in window, null, { timeout: 60_000 });
+    expectAllOk(await page.evaluate(() => (window as unknown as { results: Record<string, string> }).results));
+    expect(problems).toEqual([]);
+  });
+
+  it("passes every check in workerd, bundled as wrangler bundles a worker", async () => {
+    const bundle = await build({
+      entryPoints: [join(dir, "worker.mjs")],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      write: false,
+      absWorkingDir: dir,
+    });
+    const mf = new Miniflare({
+      // No request.cf lookup from the internet: this machine reaches loopback only.
+      cf: false,
+      workers: [
+        {
+          config: {
+            name: "sdk-check",
+            compatibilityDate: "2026-10-20",
+            manifest: { mainModule: "worker.js", modules: { "worker.js": { type: "esm", contents: bundle.outputFiles[0]!.text } } },
+          },
+        },
+      ],
+    });
+    try {
+      const res = await mf.dispatchFetch("http://sdk.check/");
+      expectAllOk((await res.json()) as Record<string, string>);
+    } finally {
+      await mf.dispose();
+    }
+  });
+});

@@ -1,0 +1,203 @@
+// The SDK's LicenseClient and offline-first helper against the worker (its real fetch handler, on
+// the test Postgres): the API's answers and error envelope as typed errors, retries only where a
+// later attempt can succeed (503, 429, network) and only as long as `Retry-After` allows, a
+// deadline per attempt, and the kept token used only while the service is out of reach.
+import { exports } from "cloudflare:workers";
+import {
+  createLicenseClient,
+  createLicenseVerifier,
+  createOfflineLicense,
+  LicenseClientError,
+  memoryTokenStore,
+  NetworkError,
+  RateLimited,
+  RequestRefused,
+  RequestTimeout,
+  ServiceUnavailable,
+} from "@edge-license/sdk";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BASE, createTenant, seedLicense, setLicenseState, type TestTenant } from "../harness";
+
+/** The worker as the network: every call counted. */
+function worker() {
+  const calls: string[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    calls.push(new URL(request.url).pathname);
+    return exports.default.fetch(request);
+  };
+  return { calls, fetch: fetch as typeof globalThis.fetch };
+}
+
+/** Answers scripted in turn, then the worker. */
+function scripted(...answers: Array<() => Response | Promise<Response>>) {
+  const real = worker();
+  let turn = 0;
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const next = answers[turn++];
+    if (!next) return real.fetch(input, init);
+    real.calls.push("scripted");
+    return next();
+  };
+  return { calls: real.calls, fetch: fetch as typeof globalThis.fetch };
+}
+
+const envelope =
+  (status: number, code: string, headers: Record<string, string> = {}) =>
+  () =>
+    Response.json({ error: { code, message: `said ${code}`, request_id: "req_scripted" } }, { status, headers });
+
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    (value) => {
+      throw new Error(`expected a rejection, got ${JSON.stringify(value)}`);
+    },
+    (err: unknown) => err as LicenseClientError,
+  );
+
+let tenant: TestTenant;
+beforeAll(async () => {
+  tenant = await createTenant("SDK client");
+});
+
+describe("createLicenseClient", () => {
+  it("answers validate and verify as the service does, and the verify token checks out", async () => {
+    const license = await seedLicense(tenant.tenantId, { plan: "pro", features: ["export"] });
+    const net = worker();
+    const client = createLicenseClient({ baseUrl: `${BASE}/`, fetch: net.fetch });
+    const validated = await client.validate({ licenseKey: license.licenseKey });
+    expect({ valid: validated.valid, code: validated.code, plan: validated.license?.plan }).toEqual({ valid: true, code: "VALID", plan: "pro" });
+    const verified = await client.verify({ licenseKey: license.licenseKey });
+    const verifier = createLicenseVerifier({ issuer: BASE, jwksUri: `${BASE}/v1/licenses/jwks`, fetch: net.fetch });
+    expect((await verifier.verify(verified.license_token!)).sub).toBe(license.licenseId);
+    expect(net.calls).toEqual(["/v1/licenses/validate", "/v1/licenses/verify", "/v1/licenses/jwks"]);
+  });
+
+  it("turns a refusal into RequestRefused with the envelope's code and request id, without retrying", async () => {
+    const net = worker();
+    const client = createLicenseClient({ baseUrl: BASE, fetch: net.fetch, retries: 3 });
+    const err = await rejection(client.activate({ licenseKey: "lk_not_a_key", fingerprint: "" }));
+    expect(err).toBeInstanceOf(RequestRefused);
+    expect(err).toBeInstanceOf(LicenseClientError);
+    expect({ code: err.code, status: err.status, requestId: typeof err.requestId, retryAfterS: err.retryAfterS }).toEqual({
+      code: "VALIDATION_FAILED",
+      status: 422,
+      requestId: "string",
+      retryAfterS: null,
+    });
+    expect(net.calls).toEqual(["/v1/licenses/activate"]);
+  });
+
+  it("retries a 503 after its Retry-After and then answers", async () => {
+    const license = await seedLicense(tenant.tenantId);
+    const net = scripted(envelope(503, "SERVICE_UNAVAILABLE", { "Retry-After": "1" }));
+    const client = createLicenseClient({ baseUrl: BASE, fetch: net.fetch, retries: 1 });
+    expect((await client.validate({ licenseKey: license.licenseKey })).code).toBe("VALID");
+    expect(net.calls).toEqual(["scripted", "/v1/licenses/validate"]);
+  });
+
+  it("gives up at once when Retry-After asks for longer than maxRetryDelayMs", async () => {
+    const net = scripted(envelope(429, "RATE_LIMITED", { "Retry-After": "120" }));
+    const client = createLicenseClient({ baseUrl: BASE, fetch: net.fetch, retries: 5, maxRetryDelayMs: 30_000 });
+    const err = await rejection(client.validate({ licenseKey: "lk_whatever" }));
+    expect(err).toBeInstanceOf(RateLimited);
+    expect({ code: err.code, status: err.status, retryAfterS: err.retryAfterS, requestId: err.requestId }).toEqual({
+      code: "RATE_LIMITED",
+      status: 429,
+      retryAfterS: 120,
+      requestId: "req_scripted",
+    });
+    expect(net.calls).toEqual(["scripted"]);
+  });
+
+  it("stops after `retries` more attempts when the service stays unavailable", async () => {
+    const unavailable = envelope(503, "SERVICE_UNAVAILABLE", { "Retry-After": "0" });
+    const net = scripted(unavailable, unavailable, unavailable, unavailable);
+    const client = createLicenseClient({ baseUrl: BASE, fetch: net.fetch, retries: 2 });
+    const err = await rejection(client.verify({ licenseKey: "lk_whatever" }));
+    expect(err).toBeInstanceOf(ServiceUnavailable);
+    expect({ code: err.code, status: err.status, retryAfterS: err.retryAfterS }).toEqual({ code: "SERVICE_UNAVAILABLE", status: 503, retryAfterS: 0 });
+    expect(net.calls).toEqual(["scripted", "scripted", "scripted"]);
+  });
+
+  it("reports a network failure as NetworkError and a silent service as RequestTimeout", async () => {
+    let attempts = 0;
+    const down = createLicenseClient({
+      baseUrl: BASE,
+      retries: 1,
+      fetch: async () => {
+        attempts++;
+        throw new TypeError("fetch failed");
+      },
+    });
+    const offline = await rejection(down.validate({ licenseKey: "lk_whatever" }));
+    expect({ isNetwork: offline instanceof NetworkError, code: offline.code, status: offline.status, attempts }).toEqual({
+      isNetwork: true,
+      code: "ERR_NETWORK",
+      status: 0,
+      attempts: 2,
+    });
+    const silent = createLicenseClient({
+      baseUrl: BASE,
+      retries: 0,
+      timeoutMs: 50,
+      fetch: (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))),
+    });
+    const timedOut = await rejection(silent.validate({ licenseKey: "lk_whatever" }));
+    expect({ isTimeout: timedOut instanceof RequestTimeout, code: timedOut.code, static: RequestTimeout.code }).toEqual({
+      isTimeout: true,
+      code: "ERR_TIMEOUT",
+      static: "ERR_TIMEOUT",
+    });
+  });
+
+  it("introspects with an API key, and refuses to without one", async () => {
+    const license = await seedLicense(tenant.tenantId);
+    const net = worker();
+    const seller = createLicenseClient({ baseUrl: BASE, fetch: net.fetch, apiKey: tenant.apiKey });
+    const { license_token: token } = await seller.verify({ licenseKey: license.licenseKey });
+    const answer = await seller.introspect(token!);
+    expect({ active: answer.active, sub: answer.sub, status: answer.status }).toEqual({ active: true, sub: license.licenseId, status: "active" });
+    const anonymous = createLicenseClient({ baseUrl: BASE, fetch: net.fetch });
+    await expect(anonymous.introspect(token!)).rejects.toThrow("introspect() needs `apiKey` (server-side only).");
+  });
+});
+
+describe("createOfflineLicense", () => {
+  it("keeps the token, uses it only while the service is out of reach, and drops it when the service says not valid", async () => {
+    const license = await seedLicense(tenant.tenantId, { bindingMode: "none" });
+    const net = worker();
+    let reachable = true;
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
+      reachable ? net.fetch(input, init) : Promise.reject(new TypeError("offline"))) as typeof globalThis.fetch;
+    const store = memoryTokenStore();
+    const verifier = createLicenseVerifier({ issuer: BASE, jwks: await (await net.fetch(`${BASE}/v1/licenses/jwks`)).json() });
+    const license$ = createOfflineLicense({
+      client: createLicenseClient({ baseUrl: BASE, fetch, retries: 0 }),
+      verifier,
+      store,
+      request: { licenseKey: license.licenseKey },
+    });
+
+    const online = await license$.check();
+    expect({ valid: online.valid, source: online.source, kept: (await store.get()) !== null }).toEqual({ valid: true, source: "online", kept: true });
+
+    reachable = false;
+    const cached = await license$.check();
+    expect({ valid: cached.valid, source: cached.source, sameToken: cached.valid && online.valid && cached.token === online.token }).toEqual({
+      valid: true,
+      source: "cached",
+      sameToken: true,
+    });
+
+    reachable = true;
+    await setLicenseState(license.licenseId, { status: "suspended" });
+    const refused = await license$.check();
+    expect(refused).toEqual({ valid: false, source: "online", code: "SUSPENDED", message: expect.any(String) });
+    expect(await store.get()).toBe(null);
+
+    reachable = false;
+    const nothingKept = await license$.check();
+    expect({ valid: nothingKept.valid, code: nothingKept.valid ? null : nothingKept.code }).toEqual({ valid: false, code: "UNREACHABLE_NO_VALID_TOKEN" });
+  });
+});

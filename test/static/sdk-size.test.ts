@@ -1,0 +1,21 @@
+// The SDK stays small: its bundle, as an app ships it (minified, gzip), within a budget. The
+// README's "Bundle size" gives the figures (`npm run sdk:size`); raise a budget only on purpose.
+import { describe, expect, it } from "vitest";
+import { sdkSizes } from "../../scripts/lib/sdk-size.ts";
+
+const BUDGET_GZIP = {
+  "the SDK alone (jose external)": 6 * 1024,
+  "everything, with jose": 14 * 1024,
+  "createLicenseVerifier only, with jose": 11 * 1024,
+};
+
+describe("the SDK's bundle", () => {
+  it("stays within its gzip budget in each cut, and tree shaking drops what a verifier-only app does not use", async () => {
+    const rows = await sdkSizes(process.cwd());
+    expect(rows.map((r) => r.what)).toEqual(Object.keys(BUDGET_GZIP));
+    for (const row of rows)
+      expect({ what: row.what, withinBudget: row.gzip <= BUDGET_GZIP[row.what as keyof typeof BUDGET_GZIP] }).toEqual({ what: row.what, withinBudget: true });
+    const [, everything, verifierOnly] = rows;
+    expect(verifierOnly!.minified < everything!.minified).toBe(true);
+  });
+});
