@@ -5,7 +5,7 @@
 // workerd processes, the peer) and stops again; every load run is bounded in time. Then what the
 // availability features cost and do: the degraded-answer snapshots' cost, and an outage under load.
 //
-//   npm run bench                  the full suite, about 6 minutes on 2 cores
+//   npm run bench                  the full suite, about 8 minutes on 2 cores
 //   npm run bench -- --quick       a smoke run, about 3 minutes (2 s runs, 100k-row large table)
 //   options: --duration S  --warmup S  --connections N  --large N  --profile  --miniflare
 //
