@@ -26,6 +26,9 @@ import { registerV1AuthWhoami } from "./routes/v1_auth_whoami";
 import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
 import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
 import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
+import { registerV1LicensesCheckout } from "./routes/v1_licenses_checkout";
+import { registerV1LicensesCheckoutDownload } from "./routes/v1_licenses_checkout_download";
+import { registerV1LicensesCheckoutPublic } from "./routes/v1_licenses_checkout_public";
 import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
 import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
 import { registerV1LicensesGet } from "./routes/v1_licenses_get";
@@ -46,11 +49,14 @@ import { registerV1MetricsAuthFailures } from "./routes/v1_metrics_auth_failures
 import { registerV1MetricsSummary } from "./routes/v1_metrics_summary";
 import { registerV1MetricsTopLicenses } from "./routes/v1_metrics_top_licenses";
 import { registerV1MetricsValidations } from "./routes/v1_metrics_validations";
+import { registerV1OfflineActivationsCreate } from "./routes/v1_offline_activations_create";
+import { registerV1OfflineDeactivationsCreate } from "./routes/v1_offline_deactivations_create";
 import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
 import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
 import { registerV1PoliciesGet } from "./routes/v1_policies_get";
 import { registerV1PoliciesList } from "./routes/v1_policies_list";
 import { registerV1PoliciesUpdate } from "./routes/v1_policies_update";
+import { registerV1StatusListsGet } from "./routes/v1_status_lists_get";
 import { registerV1TenantGet } from "./routes/v1_tenant_get";
 import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
 import { registerV1UserTokensCreate } from "./routes/v1_user_tokens_create";
@@ -99,8 +105,10 @@ registerV1LicensesValidateHardware(app);
 registerV1LicensesActivate(app);
 registerV1LicensesDeactivate(app);
 registerV1LicensesHeartbeat(app);
+registerV1LicensesCheckoutPublic(app);
 registerV1LicensesJwks(app);
 registerWellKnownLicenseConfiguration(app);
+registerV1StatusListsGet(app);
 
 // Operator
 registerV1TenantsCreate(app);
@@ -127,8 +135,12 @@ registerV1LicensesGet(app);
 registerV1LicensesUpdate(app);
 registerV1LicensesLifecycle(app);
 registerV1LicensesRenew(app);
+registerV1LicensesCheckout(app);
+registerV1LicensesCheckoutDownload(app);
 registerV1LicensesActivationsList(app);
 registerV1LicensesActivationsDelete(app);
+registerV1OfflineActivationsCreate(app);
+registerV1OfflineDeactivationsCreate(app);
 
 // Credentials: API keys, user tokens, access tokens
 registerV1ApiKeysCreate(app);

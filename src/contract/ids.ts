@@ -8,6 +8,8 @@ export const ID_PREFIXES = {
   policy: "pol",
   license: "lic",
   activation: "act",
+  licenseFile: "lf",
+  statusList: "sl",
   credential: "key",
   userToken: "usr",
   webhookEndpoint: "whk",

@@ -12,6 +12,7 @@ export const METRIC_EVENTS = [
   "deactivate",
   "heartbeat",
   "token_revoke",
+  "checkout",
   "auth_failure",
 ] as const;
 export type MetricEvent = (typeof METRIC_EVENTS)[number];

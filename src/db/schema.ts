@@ -63,6 +63,17 @@ export const policies = pgTable(
     bindOnVerify: boolean("bind_on_verify").notNull().default(false),
     /** How long a VALID answer may be served from the edge while Postgres is unreachable (0 = never). */
     degradedGraceS: integer("degraded_grace_s").notNull().default(3600),
+    /** License files: the lifetime a checkout gets when it names none, and the longest it may ask for. */
+    offlineTtlDefaultS: integer("offline_ttl_default_s")
+      .notNull()
+      .default(30 * 86400),
+    offlineTtlMaxS: integer("offline_ttl_max_s")
+      .notNull()
+      .default(365 * 86400),
+    /** A file with no `exp` at all (checked out with `ttl_s: null`). */
+    allowPerpetualOffline: boolean("allow_perpetual_offline").notNull().default(false),
+    /** Files may outlive the license's own expiry (else their `exp` stops there). */
+    offlineOutlivesLicense: boolean("offline_outlives_license").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -74,6 +85,7 @@ export const policies = pgTable(
     check("policies_heartbeat_check", sql`(heartbeat_interval_s IS NULL OR heartbeat_interval_s > 0) AND heartbeat_grace_s >= 0`),
     check("policies_churn_budget_check", sql`(max_deactivations IS NULL) = (deactivation_window_s IS NULL)`),
     check("policies_degraded_grace_check", sql`degraded_grace_s >= 0 AND degraded_grace_s <= 604800`),
+    check("policies_offline_ttl_check", sql`offline_ttl_default_s >= 60 AND offline_ttl_default_s <= offline_ttl_max_s AND offline_ttl_max_s <= 315360000`),
   ],
 );
 
@@ -103,16 +115,39 @@ export const licenses = pgTable(
     activationCount: integer("activation_count").notNull().default(0),
     /** When `license.expired` was emitted (by the scheduled sweep), so it is emitted once. */
     expiryNotifiedAt: timestamp("expiry_notified_at", { withTimezone: true }),
+    /** The license's index in its tenant's status list; given at creation, or at its first checkout. */
+    statusListIdx: integer("status_list_idx"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("licenses_key_hash_idx").on(t.keyHash),
+    uniqueIndex("licenses_status_list_idx").on(t.tenantId, t.statusListIdx),
+    // Air-gapped requests name their license by the key's visible prefix (and the console searches by it).
+    index("licenses_tenant_key_prefix_idx").on(t.tenantId, t.keyPrefix),
     index("licenses_tenant_idx").on(t.tenantId, t.createdAt),
     index("licenses_tenant_status_idx").on(t.tenantId, t.status),
     check("licenses_status_check", oneOf("status", LICENSE_STATUSES)),
     check("licenses_activation_count_check", sql`activation_count >= 0`),
   ],
+);
+
+/**
+ * A tenant's Token Status List (draft-ietf-oauth-status-list): 2 bits per license, published signed
+ * at GET /v1/status-lists/{id}. `next_idx` hands out indexes; the bits come from licenses.status.
+ */
+export const statusLists = pgTable(
+  "status_lists",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    nextIdx: integer("next_idx").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("status_lists_tenant_idx").on(t.tenantId), check("status_lists_next_idx_check", sql`next_idx >= 0`)],
 );
 
 export const activations = pgTable(

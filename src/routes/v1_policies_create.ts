@@ -2,6 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { OFFLINE_TTL_ORDER } from "../services/policies";
 import { errorResponses } from "../wire/common";
 import { Policy, policyBody } from "../wire/policies";
 import { jsonBody } from "./requests/common";
@@ -20,7 +21,12 @@ const Body = z
     deactivation_window_s: PolicyFields.deactivation_window_s.default(null),
     bind_on_verify: PolicyFields.bind_on_verify.default(false),
     degraded_grace_s: PolicyFields.degraded_grace_s.default(3600),
+    offline_ttl_default_s: PolicyFields.offline_ttl_default_s.default(30 * 86400),
+    offline_ttl_max_s: PolicyFields.offline_ttl_max_s.default(365 * 86400),
+    allow_perpetual_offline: PolicyFields.allow_perpetual_offline.default(false),
+    offline_outlives_license: PolicyFields.offline_outlives_license.default(false),
   })
+  .refine((b) => b.offline_ttl_default_s <= b.offline_ttl_max_s, { message: OFFLINE_TTL_ORDER, path: ["offline_ttl_default_s"] })
   .refine((b) => (b.max_deactivations === null) === (b.deactivation_window_s === null), {
     message: "Set both max_deactivations and deactivation_window_s, or neither.",
     path: ["deactivation_window_s"],

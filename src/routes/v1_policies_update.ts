@@ -22,6 +22,10 @@ const Body = z
     deactivation_window_s: PolicyFields.deactivation_window_s.optional(),
     bind_on_verify: PolicyFields.bind_on_verify.optional(),
     degraded_grace_s: PolicyFields.degraded_grace_s.optional(),
+    offline_ttl_default_s: PolicyFields.offline_ttl_default_s.optional(),
+    offline_ttl_max_s: PolicyFields.offline_ttl_max_s.optional(),
+    allow_perpetual_offline: PolicyFields.allow_perpetual_offline.optional(),
+    offline_outlives_license: PolicyFields.offline_outlives_license.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
   // Both halves in one body: checked here. One half alone: checked against the stored other half.

@@ -33,6 +33,10 @@ import { heartbeatDead } from "./license-validation";
 
 export interface ActivateInput {
   licenseKey: string;
+  /** The key's hash, when the caller has the license but not its key (an air-gapped request). */
+  keyHash?: string;
+  /** Audited as the acting credential's change (admin uploads); public activations are not. */
+  audit?: boolean;
   fingerprint: string;
   name?: string;
   domain?: string;
@@ -61,17 +65,18 @@ interface StoredActivation {
 
 const licenseError = (code: ErrorCode, message: string) => new AppError(code, message);
 
-/** The license of a key, locked, and named to the request's metric; unknown and malformed keys fail alike. */
-async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string): Promise<LockedLicense> {
-  const license = LICENSE_KEY_PATTERN.test(licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(licenseKey)) : undefined;
+/** The license of a key (or of its hash), locked, and named to the request's metric; unknown and malformed keys fail alike. */
+async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, keyHash?: string): Promise<LockedLicense> {
+  const hash = keyHash ?? (LICENSE_KEY_PATTERN.test(licenseKey) ? await sha256Hex(licenseKey) : undefined);
+  const license = hash ? await lockLicenseByKeyHash(tx, hash) : undefined;
   if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
   deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
   return license;
 }
 
 /** The license must exist and be usable. */
-async function lockUsableLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, now: Date): Promise<LockedLicense> {
-  const license = await lockLicense(deps, tx, licenseKey);
+async function lockUsableLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, now: Date, keyHash?: string): Promise<LockedLicense> {
+  const license = await lockLicense(deps, tx, licenseKey, keyHash);
   const status = effectiveStatus(license, now);
   if (status === "suspended") throw licenseError("LICENSE_SUSPENDED", "The license is suspended.");
   if (status === "revoked") throw licenseError("LICENSE_REVOKED", "The license has been revoked.");
@@ -125,7 +130,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     async activate(input: ActivateInput): Promise<ActivateOutcome> {
       const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
       return changes(async (tx, record) => {
-        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now);
+        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now, input.keyHash);
         if (input.idempotencyKey) {
           const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
           if (previous) {
@@ -171,7 +176,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
           outcome = { status: 201, created: true, activation: created, heartbeatIntervalS };
           await record({
             tenantId: license.tenantId,
-            audit: false,
+            audit: input.audit === true,
             action: "activation.create",
             targetType: "activation",
             targetId: created.id,

@@ -13,10 +13,21 @@ import type { LicenseRow } from "../db/repositories/licenses";
 import { insertEvent } from "../db/repositories/webhooks";
 import type { EventSerializer } from "./context";
 
-type LicenseEventType = Extract<EventType, `license.${string}`>;
+type LicenseEventType = Exclude<Extract<EventType, `license.${string}`>, "license.checked_out">;
+
+/** A license file handed out (its contents are never in the event: only who, when and until when). */
+export interface LicenseCheckout {
+  id: string;
+  licenseId: string;
+  issuedAt: Date;
+  expiresAt: Date | null;
+  activationId: string | null;
+  encrypted: boolean;
+}
 
 export type DomainEvent =
   | { type: LicenseEventType; license: LicenseRow }
+  | { type: "license.checked_out"; checkout: LicenseCheckout; applicationId: string | null }
   | { type: "activation.created"; activation: ActivationRow; heartbeatIntervalS: number | null }
   | { type: "activation.deleted"; activation: ActivationRow; reason: DeactivationReason }
   | { type: "token.revoked"; jti: string; licenseId: string | null; expiresAt: Date }

@@ -9,9 +9,12 @@ import type { ServiceDeps } from "./context";
 import { credentialService } from "./credentials";
 import { healthService } from "./health";
 import { licenseAdminService } from "./license-admin";
+import { licenseFileService } from "./license-files";
 import { metricsService } from "./metrics/service";
+import { offlineActivationService } from "./offline-activations";
 import { policyService } from "./policies";
 import { runScheduled } from "./scheduled";
+import { statusListService } from "./status-lists";
 import { tenantService } from "./tenants";
 import { tokenService } from "./tokens";
 import { webhookService } from "./webhooks";
@@ -36,8 +39,11 @@ export class Services {
   #credentials?: Built<typeof credentialService>;
   #health?: Built<typeof healthService>;
   #licenses?: Built<typeof licenseAdminService>;
+  #licenseFiles?: Built<typeof licenseFileService>;
   #metrics?: Built<typeof metricsService>;
+  #offline?: Built<typeof offlineActivationService>;
   #policies?: Built<typeof policyService>;
+  #statusLists?: Built<typeof statusListService>;
   #tenants?: Built<typeof tenantService>;
   #tokens?: Built<typeof tokenService>;
   #webhooks?: Built<typeof webhookService>;
@@ -73,13 +79,25 @@ export class Services {
     this.#licenses ??= licenseAdminService(this.deps, this.changes);
     return this.#licenses;
   }
+  get licenseFiles() {
+    this.#licenseFiles ??= licenseFileService(this.deps, this.changes);
+    return this.#licenseFiles;
+  }
   get metrics() {
     this.#metrics ??= metricsService(this.deps, this.changes);
     return this.#metrics;
   }
+  get offline() {
+    this.#offline ??= offlineActivationService(this.deps, this.activations, this.licenseFiles);
+    return this.#offline;
+  }
   get policies() {
     this.#policies ??= policyService(this.deps, this.changes);
     return this.#policies;
+  }
+  get statusLists() {
+    this.#statusLists ??= statusListService(this.deps);
+    return this.#statusLists;
   }
   get tenants() {
     this.#tenants ??= tenantService(this.deps);

@@ -8,11 +8,13 @@ import { getApplication } from "../db/repositories/applications";
 import { getLicense, insertLicense, type LicenseRow, listLicenses, type NewLicense, updateLicense } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
+import { ensureStatusIndex } from "../db/repositories/status-lists";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { setEdgeLicenseStatus } from "./degraded";
+import { statusListService } from "./status-lists";
 
 /** The license fields an admin sets at creation and may change later. */
 export interface LicenseFields {
@@ -84,6 +86,8 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
       };
       const row = await changes(async (tx, record) => {
         const created = await insertLicense(tx, values);
+        // Its place in the tenant's status list, for the files and tokens that will name it.
+        await ensureStatusIndex(tx, created.tenantId, created.id, newId("sl"));
         await record({ action: "license.create", targetType: "license", targetId: created.id, event: { type: "license.created", license: created } });
         return created;
       });
@@ -136,6 +140,8 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
       const atEdge = () => deps.defer(setEdgeLicenseStatus(deps.kv, id, t.to));
       if (changed) {
         atEdge();
+        // Offline verifiers learn it from the tenant's status list, rebuilt now rather than at its expiry.
+        deps.defer(statusListService(deps).publishForTenant(changed.tenantId));
         return changed;
       }
       const current = await get(id);

@@ -10,6 +10,9 @@ import type { ServiceDeps } from "./context";
 import { deleteRestricted } from "./restricted-delete";
 
 export const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
+export const OFFLINE_TTL_ORDER = "offline_ttl_default_s may not exceed offline_ttl_max_s.";
+
+const offlineTtlOrder = (path: string) => new AppError("VALIDATION_FAILED", OFFLINE_TTL_ORDER, { details: [{ path, message: OFFLINE_TTL_ORDER }] });
 
 export function policyService(deps: ServiceDeps, changes: ChangeRunner) {
   const tenantId = () => requireActor(deps).tenantId;
@@ -43,6 +46,8 @@ export function policyService(deps: ServiceDeps, changes: ChangeRunner) {
       });
       if (result.ok) return result.row;
       if (result.reason === "not_found") throw notFound("Policy");
+      if (result.reason === "offline_ttl_order")
+        throw offlineTtlOrder(changesTo.offlineTtlDefaultS !== undefined ? "offline_ttl_default_s" : "offline_ttl_max_s");
       const sent = changesTo.maxDeactivations !== undefined ? "max_deactivations" : "deactivation_window_s";
       const stored = sent === "max_deactivations" ? "deactivation_window_s" : "max_deactivations";
       throw new AppError("VALIDATION_FAILED", `${CHURN_PAIR} Send ${stored} too.`, {

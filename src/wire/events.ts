@@ -5,7 +5,7 @@ import { z } from "@hono/zod-openapi";
 import type { EventType } from "../contract/events";
 import { DEACTIVATION_REASONS } from "../contract/licenses";
 import { ALERT_KINDS } from "../contract/metrics";
-import type { DomainEvent } from "../services/events";
+import type { DomainEvent, LicenseCheckout } from "../services/events";
 import { Activation, activationBody } from "./activations";
 import { Timestamp } from "./common";
 import { ApiKey, apiKeyBody } from "./credentials";
@@ -25,6 +25,8 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
       return apiKeyBody(event.apiKey);
     case "metrics.threshold_crossed":
       return alertBody(event.alert);
+    case "license.checked_out":
+      return checkoutBody(event.checkout, event.applicationId);
     default:
       return licenseBody(event.license);
   }
@@ -48,6 +50,28 @@ const alertBody = (alert: Extract<DomainEvent, { type: "metrics.threshold_crosse
   window: { from: alert.from.toISOString(), to: alert.to.toISOString() },
 });
 
+const CheckedOut = z
+  .object({
+    id: z.string().openapi({ description: "The file's `jti`" }),
+    license_id: z.string(),
+    application_id: z.string().nullable(),
+    activation_id: z.string().nullable().openapi({ description: "Set for a machine file" }),
+    issued_at: Timestamp,
+    expires_at: Timestamp.nullable().openapi({ description: "null: a perpetual file" }),
+    encrypted: z.boolean(),
+  })
+  .openapi("LicenseCheckedOutEventData");
+
+const checkoutBody = (c: LicenseCheckout, applicationId: string | null) => ({
+  id: c.id,
+  license_id: c.licenseId,
+  application_id: applicationId,
+  activation_id: c.activationId,
+  issued_at: c.issuedAt.toISOString(),
+  expires_at: c.expiresAt?.toISOString() ?? null,
+  encrypted: c.encrypted,
+});
+
 const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
 
 /** The schema of each event's `data`. */
@@ -59,6 +83,7 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "license.revoked": License,
   "license.renewed": License,
   "license.expired": License,
+  "license.checked_out": CheckedOut,
   "activation.created": Activation,
   "activation.deleted": Activation.extend({ reason: z.enum(DEACTIVATION_REASONS) }).openapi("ReleasedActivationEventData"),
   "token.revoked": RevokedToken,

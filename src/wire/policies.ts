@@ -19,6 +19,10 @@ export const Policy = z
     deactivation_window_s: z.number().int().nullable(),
     bind_on_verify: z.boolean(),
     degraded_grace_s: z.number().int(),
+    offline_ttl_default_s: z.number().int(),
+    offline_ttl_max_s: z.number().int(),
+    allow_perpetual_offline: z.boolean(),
+    offline_outlives_license: z.boolean(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -37,6 +41,10 @@ export const policyBody = (row: PolicyRow) => ({
   deactivation_window_s: row.deactivationWindowS,
   bind_on_verify: row.bindOnVerify,
   degraded_grace_s: row.degradedGraceS,
+  offline_ttl_default_s: row.offlineTtlDefaultS,
+  offline_ttl_max_s: row.offlineTtlMaxS,
+  allow_perpetual_offline: row.allowPerpetualOffline,
+  offline_outlives_license: row.offlineOutlivesLicense,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

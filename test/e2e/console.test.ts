@@ -3,6 +3,8 @@
 // validations, sets up an application, a policy and a license (the key shown once), suspends the
 // license and the service says SUSPENDED; a narrower key sees only its screens; a wrong credential
 // is told so; the CSP holds and no inline script runs. Screenshots go to .data/console-shots/.
+import { readFileSync } from "node:fs";
+import { createActivationRequest, createDeactivationProof, verifyLicenseFile } from "@edge-license/sdk";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seedDemoLicense } from "../../scripts/lib/seed.ts";
@@ -11,7 +13,7 @@ import { launchBrowser, screenshot, startWorker, type Worker, watchProblems } fr
 let worker: Worker;
 let browser: Browser;
 let base: string;
-let demo: { tenantId: string; apiKey: string; licenseKey: string; applicationId: string };
+let demo: { tenantId: string; apiKey: string; licenseKey: string; licenseId: string; applicationId: string };
 
 const api = async (path: string, init: { token?: string; body?: unknown; method?: string } = {}) => {
   const res = await fetch(`${base}${path}`, {
@@ -29,7 +31,13 @@ beforeAll(async () => {
   const created = await api("/v1/tenants", { token: inject("operatorToken"), body: { name: "Console Seller", plan_tier: "pro" } });
   expect(created.status).toBe(201);
   const license = await seedDemoLicense(inject("databaseUrl"), created.body.tenant.id);
-  demo = { tenantId: created.body.tenant.id, apiKey: created.body.api_key.key, licenseKey: license.licenseKey, applicationId: license.applicationId };
+  demo = {
+    tenantId: created.body.tenant.id,
+    apiKey: created.body.api_key.key,
+    licenseKey: license.licenseKey,
+    licenseId: license.licenseId,
+    applicationId: license.applicationId,
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -267,6 +275,45 @@ describe("the console", () => {
     // Nothing is wider than the screen: the page does not scroll sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await screenshot(page, "phone-licenses");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+  it("downloads a license file, and activates an air-gapped device from its request file", async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, demo.apiKey);
+    const dialog = page.getByRole("dialog");
+    const jwks = (await api("/v1/licenses/jwks")).body;
+    await page.goto(`${base}/console/#/licenses/${demo.licenseId}`);
+    await page.getByRole("button", { name: "License file" }).click();
+    await dialog.getByLabel("Lifetime in days").fill("14");
+    await screenshot(page, "license-file");
+    const [fileDownload] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Download license file" }).click()]);
+    expect(fileDownload.suggestedFilename()).toBe(`${demo.licenseId}.lic`);
+    const file = readFileSync((await fileDownload.path())!, "utf8");
+    const { claims } = await verifyLicenseFile(file, { jwks, audience: demo.applicationId });
+    expect({ sub: claims.sub, days: (claims.exp! - claims.iat) / 86_400 }).toEqual({ sub: demo.licenseId, days: 14 });
+    await page
+      .getByRole("status")
+      .getByText(/^License file lf_\w+ downloaded, valid until /)
+      .waitFor();
+
+    const request = await createActivationRequest({ licenseKey: demo.licenseKey, fingerprint: "air-gapped-lab-3", name: "Lab 3" });
+    await page.getByRole("button", { name: "Offline device" }).click();
+    await dialog.getByLabel("…or its text").fill(request);
+    const [machineDownload] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Upload" }).click()]);
+    const machine = readFileSync((await machineDownload.path())!, "utf8");
+    const imported = await verifyLicenseFile(machine, { jwks, fingerprint: "air-gapped-lab-3" });
+    expect(imported.machine).toBe(true);
+    await page.locator("code.lic-fingerprint", { hasText: "air-gapped-lab-3" }).waitFor();
+    await screenshot(page, "license-offline");
+
+    const proof = await createDeactivationProof({ licenseKey: demo.licenseKey, fingerprint: "air-gapped-lab-3", activationId: imported.claims.activation_id });
+    await page.getByRole("button", { name: "Offline device" }).click();
+    await dialog.getByLabel("…or its text").fill(proof);
+    await dialog.getByRole("button", { name: "Upload" }).click();
+    await page.getByRole("status").getByText("Seat of air-gapped-lab-3 released.").waitFor();
+    const seats = (await api(`/v1/licenses/${demo.licenseId}/activations`, { token: demo.apiKey })).body.data;
+    expect(seats.filter((a: { fingerprint: string }) => a.fingerprint === "air-gapped-lab-3")).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });

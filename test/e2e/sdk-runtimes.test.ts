@@ -131,12 +131,27 @@ describe("the SDK README's examples, run with Node against the service", () => {
 
 describe("the SDK's packed tarball", () => {
   it("holds the build, its types, README and LICENSE, and installs with jose as its only dependency", () => {
-    expect(packed.files).toEqual([
-      "LICENSE",
-      "README.md",
-      ...["client", "errors", "index", "offline", "token-format", "verifier", "verify", "webhooks"].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`]),
-      "package.json",
-    ]);
+    expect(packed.files).toEqual(
+      [
+        "LICENSE",
+        "README.md",
+        ...[
+          "client",
+          "errors",
+          "index",
+          "license-file",
+          "license-file-format",
+          "offline",
+          "offline-activation",
+          "status-list",
+          "token-format",
+          "verifier",
+          "verify",
+          "webhooks",
+        ].flatMap((m) => [`dist/${m}.d.ts`, `dist/${m}.js`]),
+        "package.json",
+      ].sort(),
+    );
     expect(packed.installed.sort()).toEqual(["@edge-license", "jose"]);
   });
 

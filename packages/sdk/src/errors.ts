@@ -119,3 +119,71 @@ export class WebhookTimestampInvalid extends webhookErrorClass("ERR_WEBHOOK_TIME
 export class WebhookSignatureInvalid extends webhookErrorClass("ERR_WEBHOOK_SIGNATURE", "WebhookSignatureInvalid") {}
 /** The secret given is not a `whsec_` base64 secret. */
 export class WebhookSecretInvalid extends webhookErrorClass("ERR_WEBHOOK_SECRET", "WebhookSecretInvalid") {}
+
+export const LICENSE_FILE_ERROR_CODES = [
+  "ERR_FILE_MALFORMED",
+  "ERR_FILE_TYP_INVALID",
+  "ERR_FILE_ALG_NOT_ALLOWED",
+  "ERR_FILE_KEY_NOT_FOUND",
+  "ERR_FILE_SIGNATURE_INVALID",
+  "ERR_FILE_EXPIRED",
+  "ERR_FILE_CLAIM_INVALID",
+  "ERR_FILE_WRONG_MACHINE",
+  "ERR_FILE_KEY_REQUIRED",
+  "ERR_FILE_DECRYPTION_FAILED",
+  "ERR_CLOCK_TAMPERED",
+  "ERR_STATUS_LIST_INVALID",
+  "ERR_LICENSE_REVOKED",
+  "ERR_LICENSE_SUSPENDED",
+] as const;
+export type LicenseFileErrorCode = (typeof LICENSE_FILE_ERROR_CODES)[number];
+
+/** Why a license file was refused. The subclass says which way; `code` says the same as text. */
+export class LicenseFileError extends Error {
+  static readonly code: LicenseFileErrorCode | "ERR_LICENSE_FILE" = "ERR_LICENSE_FILE";
+  readonly code: LicenseFileErrorCode;
+  constructor(code: LicenseFileErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "LicenseFileError";
+    this.code = code;
+  }
+}
+
+function fileErrorClass<C extends LicenseFileErrorCode>(code: C, name: string) {
+  return class extends LicenseFileError {
+    static override readonly code: C = code;
+    constructor(message: string, options: { cause?: unknown } = {}) {
+      super(code, message, options);
+      this.name = name;
+    }
+  };
+}
+
+/** Not an armored compact JWS, or its header or claims are not JSON. */
+export class FileMalformed extends fileErrorClass("ERR_FILE_MALFORMED", "FileMalformed") {}
+/** Not a license file (`typ` is not `license-file+jwt`): a license token, say. */
+export class FileTypInvalid extends fileErrorClass("ERR_FILE_TYP_INVALID", "FileTypInvalid") {}
+/** An algorithm outside the allowlist, or a header that would let the file choose its key. */
+export class FileAlgorithmNotAllowed extends fileErrorClass("ERR_FILE_ALG_NOT_ALLOWED", "FileAlgorithmNotAllowed") {}
+/** No key of the pinned set has the file's `kid`. */
+export class FileKeyNotFound extends fileErrorClass("ERR_FILE_KEY_NOT_FOUND", "FileKeyNotFound") {}
+/** The signature does not verify: altered or forged. */
+export class FileSignatureInvalid extends fileErrorClass("ERR_FILE_SIGNATURE_INVALID", "FileSignatureInvalid") {}
+/** Past its `exp`: check out a new file. */
+export class FileExpired extends fileErrorClass("ERR_FILE_EXPIRED", "FileExpired") {}
+/** Another issuer or application, or a claim missing. */
+export class FileClaimInvalid extends fileErrorClass("ERR_FILE_CLAIM_INVALID", "FileClaimInvalid") {}
+/** A machine file for another device (or no fingerprint given to check it against). */
+export class FileWrongMachine extends fileErrorClass("ERR_FILE_WRONG_MACHINE", "FileWrongMachine") {}
+/** The file is encrypted: give the license key (and the fingerprint for a machine file). */
+export class FileKeyRequired extends fileErrorClass("ERR_FILE_KEY_REQUIRED", "FileKeyRequired") {}
+/** The license key (or fingerprint) given does not open the file. */
+export class FileDecryptionFailed extends fileErrorClass("ERR_FILE_DECRYPTION_FAILED", "FileDecryptionFailed") {}
+/** The device's clock is behind a time it has already seen (file or list `iat`, an earlier check). */
+export class ClockTampered extends fileErrorClass("ERR_CLOCK_TAMPERED", "ClockTampered") {}
+/** The status list given is not this deployment's list for the file's license. */
+export class StatusListInvalid extends fileErrorClass("ERR_STATUS_LIST_INVALID", "StatusListInvalid") {}
+/** The status list marks the license revoked. */
+export class LicenseRevoked extends fileErrorClass("ERR_LICENSE_REVOKED", "LicenseRevoked") {}
+/** The status list marks the license suspended. */
+export class LicenseSuspended extends fileErrorClass("ERR_LICENSE_SUSPENDED", "LicenseSuspended") {}

@@ -21,13 +21,30 @@ export {
 export {
   AlgorithmNotAllowed,
   ClaimInvalid,
+  ClockTampered,
+  FileAlgorithmNotAllowed,
+  FileClaimInvalid,
+  FileDecryptionFailed,
+  FileExpired,
+  FileKeyNotFound,
+  FileKeyRequired,
+  FileMalformed,
+  FileSignatureInvalid,
+  FileTypInvalid,
+  FileWrongMachine,
   HeaderNotAllowed,
   JwksUnavailable,
   KeyNotFound,
+  LICENSE_FILE_ERROR_CODES,
   LICENSE_TOKEN_ERROR_CODES,
+  LicenseFileError,
+  type LicenseFileErrorCode,
+  LicenseRevoked,
+  LicenseSuspended,
   LicenseTokenError,
   type LicenseTokenErrorCode,
   SignatureInvalid,
+  StatusListInvalid,
   TokenExpired,
   TokenMalformed,
   TokenNotYetValid,
@@ -42,7 +59,39 @@ export {
   WebhookTimestampInvalid,
   WebhookVerificationError,
 } from "./errors.js";
+export {
+  type ClockStore,
+  memoryClockStore,
+  type VerifiedLicenseFile,
+  type VerifyLicenseFileOptions,
+  verifyLicenseFile,
+} from "./license-file.js";
+export * from "./license-file-format.js";
 export { createOfflineLicense, memoryTokenStore, type OfflineCheck, type OfflineLicenseOptions, type TokenStore } from "./offline.js";
+export {
+  ACTIVATION_REQUEST_LABEL,
+  ACTIVATION_REQUEST_TYP,
+  type ActivationRequestClaims,
+  type ActivationRequestInput,
+  createActivationRequest,
+  createDeactivationProof,
+  DEACTIVATION_PROOF_LABEL,
+  DEACTIVATION_PROOF_TYP,
+  type DeactivationProofClaims,
+  licenseKeyPrefix,
+  type OfflinePurpose,
+  offlineKeyFromHash,
+} from "./offline-activation.js";
+export {
+  decodeStatusList,
+  encodeStatusList,
+  LICENSE_LIST_STATUS,
+  MAX_STATUS_LIST_BYTES,
+  STATUS_BITS,
+  STATUS_LIST_TYP,
+  type StatusListClaims,
+  statusAt,
+} from "./status-list.js";
 export * from "./token-format.js";
 export {
   createLicenseVerifier,

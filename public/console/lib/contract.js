@@ -31,6 +31,7 @@ export const EVENT_READ_PERMISSION = {
   "license.revoked": "licenses:read",
   "license.renewed": "licenses:read",
   "license.expired": "licenses:read",
+  "license.checked_out": "licenses:read",
   "activation.created": "activations:read",
   "activation.deleted": "activations:read",
   "token.revoked": "licenses:read",

@@ -1,5 +1,6 @@
 // One license: its properties, its lifecycle (suspend, reinstate, revoke, renew), its editable
-// fields, and the devices holding its seats, which an admin can release one by one or all at once.
+// fields, its license files and air-gapped devices, and the devices holding its seats, which an
+// admin can release one by one or all at once.
 import { html, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import {
@@ -22,6 +23,7 @@ import {
 } from "../lib/ui.js";
 import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, seats, toLocalInput, useCatalog } from "./licensing/common.js";
 import { EditLicenseForm } from "./licensing/license-form.js";
+import { CheckoutForm, OfflineUploadForm } from "./licensing/offline.js";
 
 const DAY_S = 86_400;
 
@@ -202,12 +204,15 @@ export function LicenseScreen({ id }) {
   const catalog = useCatalog();
   const load = useLoad(() => api.get(`/v1/licenses/${encodeURIComponent(id)}`), [id]);
   const [dialog, setDialog] = useState(null);
+  // Bumped by every change, so the activations list (its own pages) is fetched again too.
+  const [version, setVersion] = useState(0);
   const license = load.data;
   const path = `/v1/licenses/${encodeURIComponent(id)}`;
   const changed = (message) => {
     notify(message);
     setDialog(null);
     load.reload();
+    setVersion((v) => v + 1);
   };
   const reinstate = useAction(async () => {
     await api.post(`${path}/reinstate`);
@@ -247,6 +252,8 @@ export function LicenseScreen({ id }) {
                 : null
             }
             ${revoked ? null : html`<${Button} disabled=${load.loading} onClick=${() => setDialog("renew")}>Renew<//>`}
+            ${license.status === "active" ? html`<${Button} disabled=${load.loading} onClick=${() => setDialog("checkout")}>License file<//>` : null}
+            ${license.status === "active" && can("activations:write") ? html`<${Button} disabled=${load.loading} onClick=${() => setDialog("offline")}>Offline device<//>` : null}
             <${Button} disabled=${load.loading} onClick=${() => setDialog("edit")}>Edit<//>
             ${
               revoked
@@ -266,13 +273,23 @@ export function LicenseScreen({ id }) {
     <//>
     <${ErrorNote} error=${reinstate.error} />
     <${Properties} license=${license} catalog=${catalog} />
-    ${can("activations:read") ? html`<${Activations} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
+    ${can("activations:read") ? html`<${Activations} key=${version} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
     <${Modal} title="Renew license" open=${dialog === "renew"} onClose=${() => setDialog(null)}>
       <${RenewForm}
         license=${license}
         onCancel=${() => setDialog(null)}
         onRenewed=${(renewed) => changed(`License renewed until ${new Date(renewed.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}.`)}
       />
+    <//>
+    <${Modal} title="Download a license file" open=${dialog === "checkout"} onClose=${() => setDialog(null)}>
+      <${CheckoutForm}
+        license=${license}
+        onCancel=${() => setDialog(null)}
+        onDone=${(file) => changed(`License file ${file.id} downloaded${file.expires_at ? `, valid until ${new Date(file.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ", perpetual"}.`)}
+      />
+    <//>
+    <${Modal} title="Air-gapped device" open=${dialog === "offline"} onClose=${() => setDialog(null)}>
+      <${OfflineUploadForm} license=${license} onCancel=${() => setDialog(null)} onDone=${changed} />
     <//>
     <${Modal} wide title="Edit license" open=${dialog === "edit"} onClose=${() => setDialog(null)}>
       <${EditLicenseForm}

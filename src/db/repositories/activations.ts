@@ -104,3 +104,31 @@ export function listActivations(db: Queryable, tenantId: string, licenseId: stri
 export async function sweepIdempotencyKeys(db: Queryable, before: Date): Promise<void> {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before));
 }
+
+/** A live activation of the license, by id. */
+export async function findLiveActivationById(tx: Tx, licenseId: string, activationId: string) {
+  const [row] = await tx
+    .select()
+    .from(activations)
+    .where(and(eq(activations.licenseId, licenseId), eq(activations.id, activationId), isNull(activations.deactivatedAt)))
+    .limit(1);
+  return row;
+}
+
+/** A tenant's live activation of a license: by id when given, else by the device's fingerprint. */
+export async function findLiveActivationOf(db: Queryable, tenantId: string, licenseId: string, device: { id?: string; fingerprint: string }) {
+  const [row] = await db
+    .select()
+    .from(activations)
+    .where(
+      and(
+        eq(activations.tenantId, tenantId),
+        eq(activations.licenseId, licenseId),
+        eq(activations.fingerprint, device.fingerprint),
+        device.id ? eq(activations.id, device.id) : undefined,
+        isNull(activations.deactivatedAt),
+      ),
+    )
+    .limit(1);
+  return row;
+}

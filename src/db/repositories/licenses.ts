@@ -187,6 +187,15 @@ export async function getLicense(db: Queryable, tenantId: string, id: string): P
   return row;
 }
 
+/** A tenant's licenses whose key starts with `prefix` (the visible prefix): a handful at most. */
+export async function findLicensesByKeyPrefix(db: Queryable, tenantId: string, prefix: string): Promise<LicenseRow[]> {
+  return db
+    .select()
+    .from(licenses)
+    .where(and(eq(licenses.tenantId, tenantId), eq(licenses.keyPrefix, prefix)))
+    .limit(10);
+}
+
 export async function licenseBelongsTo(db: Queryable, licenseId: string, tenantId: string): Promise<boolean> {
   const [row] = await db
     .select({ id: licenses.id })

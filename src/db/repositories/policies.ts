@@ -1,5 +1,5 @@
 // A tenant's policies: the rules its licenses follow. Every function filters on the tenant.
-import { and, type Column, eq, isNotNull, isNull, type SQL } from "drizzle-orm";
+import { and, type Column, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../client";
 import { policies } from "../schema";
 import { listPage, type Page, type PageRequest } from "./pagination";
@@ -36,6 +36,11 @@ export type PolicyChanges = Partial<
     | "maxDeactivations"
     | "deactivationWindowS"
     | "bindOnVerify"
+    | "degradedGraceS"
+    | "offlineTtlDefaultS"
+    | "offlineTtlMaxS"
+    | "allowPerpetualOffline"
+    | "offlineOutlivesLicense"
   >
 >;
 
@@ -53,24 +58,33 @@ function churnPairGuard(changes: PolicyChanges): SQL | undefined {
   return undefined;
 }
 
+/** License files' default lifetime may not pass their maximum, whichever half changes. */
+function offlineTtlGuard(changes: PolicyChanges): SQL | undefined {
+  if (changes.offlineTtlDefaultS === undefined && changes.offlineTtlMaxS === undefined) return undefined;
+  return sql`${changes.offlineTtlDefaultS ?? policies.offlineTtlDefaultS} <= ${changes.offlineTtlMaxS ?? policies.offlineTtlMaxS}`;
+}
+
 /**
- * Applies `changes` unless that would split the churn pair. Both halves given together are the
- * caller's to validate.
+ * Applies `changes` unless that would split the churn pair, or put the offline default past the
+ * maximum. Both churn halves given together are the caller's to validate.
  */
 export async function updatePolicy(
   db: Queryable,
   tenantId: string,
   id: string,
   changes: PolicyChanges,
-): Promise<{ ok: true; row: PolicyRow } | { ok: false; reason: "not_found" | "churn_pair_split" }> {
+): Promise<{ ok: true; row: PolicyRow } | { ok: false; reason: "not_found" | "churn_pair_split" | "offline_ttl_order" }> {
   const [row] = await db
     .update(policies)
     .set({ ...changes, updatedAt: new Date() })
-    .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id), churnPairGuard(changes)))
+    .where(and(eq(policies.tenantId, tenantId), eq(policies.id, id), churnPairGuard(changes), offlineTtlGuard(changes)))
     .returning();
   if (row) return { ok: true, row };
-  // Nothing matched: either there is no such policy here, or the guard refused the change.
-  return { ok: false, reason: (await getPolicy(db, tenantId, id)) ? "churn_pair_split" : "not_found" };
+  // Nothing matched: either there is no such policy here, or a guard refused the change.
+  const current = await getPolicy(db, tenantId, id);
+  if (!current) return { ok: false, reason: "not_found" };
+  const ttlOrdered = (changes.offlineTtlDefaultS ?? current.offlineTtlDefaultS) <= (changes.offlineTtlMaxS ?? current.offlineTtlMaxS);
+  return { ok: false, reason: ttlOrdered ? "churn_pair_split" : "offline_ttl_order" };
 }
 
 /** `in_use` while licenses still follow the policy. */

@@ -31,6 +31,22 @@ export const PolicyFields = {
       description:
         "While Postgres is unreachable, how long after its last live check a VALID answer may still be served from the edge (marked `degraded`); 0 = never. Default 3600.",
     }),
+  offline_ttl_default_s: z
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 86400)
+    .openapi({ description: "License files: the lifetime a checkout gets when it asks for none. Default 2592000 (30 days)." }),
+  offline_ttl_max_s: z
+    .number()
+    .int()
+    .min(60)
+    .max(10 * 365 * 86400)
+    .openapi({ description: "License files: the longest lifetime a checkout may ask for. Default 31536000 (365 days)." }),
+  allow_perpetual_offline: z.boolean().openapi({ description: "License files may have no `exp` (checked out with `ttl_s: null`). Default false." }),
+  offline_outlives_license: z
+    .boolean()
+    .openapi({ description: "License files may outlive the license's own expiry (else their `exp` stops there). Default false." }),
   bind_on_verify: z.boolean().openapi({
     description:
       'LicenseChain\'s "binds device on first verify": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)',
@@ -49,6 +65,10 @@ export const policyColumns = (input: {
   deactivation_window_s?: number | null;
   bind_on_verify?: boolean;
   degraded_grace_s?: number;
+  offline_ttl_default_s?: number;
+  offline_ttl_max_s?: number;
+  allow_perpetual_offline?: boolean;
+  offline_outlives_license?: boolean;
 }) => ({
   name: input.name,
   maxActivations: input.max_activations,
@@ -60,4 +80,8 @@ export const policyColumns = (input: {
   deactivationWindowS: input.deactivation_window_s,
   bindOnVerify: input.bind_on_verify,
   degradedGraceS: input.degraded_grace_s,
+  offlineTtlDefaultS: input.offline_ttl_default_s,
+  offlineTtlMaxS: input.offline_ttl_max_s,
+  allowPerpetualOffline: input.allow_perpetual_offline,
+  offlineOutlivesLicense: input.offline_outlives_license,
 });

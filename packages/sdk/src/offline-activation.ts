@@ -1,0 +1,102 @@
+// Air-gapped activation: a device that never reaches the service writes a request file; the seller
+// uploads it (POST /v1/offline/activations, or the console) and hands back the machine file the
+// service answers. Removing the license writes a deactivation proof the same way. Both are compact
+// JWS (HS256) under a key derived from the license key, so the service, which keeps the key's
+// hash, can tell a request made with the license key from a forged or altered one; the nonce makes
+// a re-uploaded request replay its first answer instead of taking a second seat.
+import { SignJWT } from "jose";
+import { armor } from "./license-file-format.js";
+
+export const ACTIVATION_REQUEST_TYP = "activation-request+jwt";
+export const DEACTIVATION_PROOF_TYP = "deactivation-proof+jwt";
+export const ACTIVATION_REQUEST_LABEL = "ACTIVATION REQUEST";
+export const DEACTIVATION_PROOF_LABEL = "DEACTIVATION PROOF";
+
+export type OfflinePurpose = "activation-request" | "deactivation-proof";
+
+interface OfflineClaims {
+  /** The license key's visible prefix (`lk_` and 4 more characters): which license, not the key. */
+  key_prefix: string;
+  fingerprint: string;
+  /** 128 random bits: the same request uploaded twice is one activation. */
+  nonce: string;
+  iat: number;
+}
+
+export interface ActivationRequestClaims extends OfflineClaims {
+  name?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface DeactivationProofClaims extends OfflineClaims {
+  /** The activation the device held (its machine file's `activation_id`), when it knows it. */
+  activation_id?: string;
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The HMAC key of a request or proof: HKDF-SHA256 over the SHA-256 (hex) of the license key. */
+export async function offlineKeyFromHash(keyHashHex: string, purpose: OfflinePurpose): Promise<Uint8Array<ArrayBuffer>> {
+  const ikm = await crypto.subtle.importKey("raw", utf8(keyHashHex), "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8("edge-license"), info: utf8(`${purpose}/v1`) }, ikm, 256);
+  return new Uint8Array(bits);
+}
+
+/** The visible prefix of a license key, as the service shows it (`lk_` and 4 more characters). */
+export const licenseKeyPrefix = (licenseKey: string) => licenseKey.slice(0, licenseKey.indexOf("_") + 5);
+
+function nonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+async function sign(purpose: OfflinePurpose, typ: string, licenseKey: string, claims: OfflineClaims): Promise<string> {
+  const key = await offlineKeyFromHash(await sha256Hex(licenseKey), purpose);
+  return new SignJWT({ ...claims }).setProtectedHeader({ alg: "HS256", typ }).sign(key);
+}
+
+export interface ActivationRequestInput {
+  licenseKey: string;
+  fingerprint: string;
+  name?: string;
+  metadata?: Record<string, unknown>;
+  now?: Date;
+}
+
+/**
+ * @example
+ * await writeFile("activation-request.txt", await createActivationRequest({ licenseKey, fingerprint: machineId, name: hostname() }));
+ * // ... the seller uploads it and sends back machine.lic ...
+ * await verifyLicenseFile(await readFile("machine.lic", "utf8"), { jwks: PINNED_JWKS, fingerprint: machineId });
+ */
+export async function createActivationRequest(input: ActivationRequestInput): Promise<string> {
+  const claims: ActivationRequestClaims = {
+    key_prefix: licenseKeyPrefix(input.licenseKey),
+    fingerprint: input.fingerprint,
+    nonce: nonce(),
+    iat: Math.floor((input.now?.getTime() ?? Date.now()) / 1000),
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+  };
+  return armor(ACTIVATION_REQUEST_LABEL, await sign("activation-request", ACTIVATION_REQUEST_TYP, input.licenseKey, claims));
+}
+
+/** Proof that the device removed the license: the seller uploads it (POST /v1/offline/deactivations) to free the seat. */
+export async function createDeactivationProof(input: { licenseKey: string; fingerprint: string; activationId?: string; now?: Date }): Promise<string> {
+  const claims: DeactivationProofClaims = {
+    key_prefix: licenseKeyPrefix(input.licenseKey),
+    fingerprint: input.fingerprint,
+    nonce: nonce(),
+    iat: Math.floor((input.now?.getTime() ?? Date.now()) / 1000),
+    ...(input.activationId !== undefined ? { activation_id: input.activationId } : {}),
+  };
+  return armor(DEACTIVATION_PROOF_LABEL, await sign("deactivation-proof", DEACTIVATION_PROOF_TYP, input.licenseKey, claims));
+}

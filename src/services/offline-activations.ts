@@ -1,0 +1,141 @@
+// Air-gapped activation and deactivation, uploaded by the seller: a request file (or removal
+// proof) written by the SDK on a device that never reaches the service. The file names its
+// license by the key's visible prefix and is HMAC'd under a key derived from the license key, so
+// it is checked against the stored key hash of each candidate license. A request then takes a
+// seat exactly as activate does (same lock, limit, events; its nonce is the Idempotency-Key, so
+// a re-upload replays the first answer), and the device gets its machine file.
+import {
+  ACTIVATION_REQUEST_LABEL,
+  ACTIVATION_REQUEST_TYP,
+  type ActivationRequestClaims,
+  DEACTIVATION_PROOF_LABEL,
+  DEACTIVATION_PROOF_TYP,
+  type DeactivationProofClaims,
+  type OfflinePurpose,
+  offlineKeyFromHash,
+  unarmor,
+} from "@edge-license/sdk";
+import { decodeJwt, jwtVerify } from "jose";
+import { type ActivationRow, findLiveActivationOf } from "../db/repositories/activations";
+import { findLicensesByKeyPrefix, getLicense, type LicenseRow } from "../db/repositories/licenses";
+import { AppError, notFound } from "../errors";
+import type { activationService } from "./activations";
+import { requireActor } from "./actor";
+import type { ServiceDeps } from "./context";
+import type { CheckedOut, licenseFileService } from "./license-files";
+
+/** Requests older than this are refused: a device that waited longer makes a new one. */
+export const OFFLINE_REQUEST_MAX_AGE_S = 90 * 86_400;
+/** A device clock this far ahead of ours is still believed (a request is not valid "from the future" beyond it). */
+const FUTURE_SKEW_S = 86_400;
+
+const badFile = (message: string) => new AppError("VALIDATION_FAILED", message, { details: [{ path: "request", message }] });
+
+interface Kind<C> {
+  label: string;
+  typ: string;
+  purpose: OfflinePurpose;
+  noun: string;
+  /** The claims, checked for shape (the signature is checked after, per candidate license). */
+  shape(claims: Record<string, unknown>): C | undefined;
+}
+
+const str = (value: unknown, max: number) => typeof value === "string" && value.length > 0 && value.length <= max;
+const common = (c: Record<string, unknown>) =>
+  str(c.key_prefix, 16) && str(c.fingerprint, 512) && str(c.nonce, 64) && typeof c.iat === "number" && Number.isInteger(c.iat);
+
+const REQUEST: Kind<ActivationRequestClaims> = {
+  label: ACTIVATION_REQUEST_LABEL,
+  typ: ACTIVATION_REQUEST_TYP,
+  purpose: "activation-request",
+  noun: "activation request",
+  shape: (c) =>
+    common(c) &&
+    (c.name === undefined || str(c.name, 200)) &&
+    (c.metadata === undefined ||
+      (typeof c.metadata === "object" && c.metadata !== null && !Array.isArray(c.metadata) && JSON.stringify(c.metadata).length <= 16_384))
+      ? (c as unknown as ActivationRequestClaims)
+      : undefined,
+};
+
+const PROOF: Kind<DeactivationProofClaims> = {
+  label: DEACTIVATION_PROOF_LABEL,
+  typ: DEACTIVATION_PROOF_TYP,
+  purpose: "deactivation-proof",
+  noun: "deactivation proof",
+  shape: (c) => (common(c) && (c.activation_id === undefined || str(c.activation_id, 64)) ? (c as unknown as DeactivationProofClaims) : undefined),
+};
+
+export function offlineActivationService(
+  deps: ServiceDeps,
+  activations: ReturnType<typeof activationService>,
+  licenseFiles: ReturnType<typeof licenseFileService>,
+) {
+  /** The file's license (one of the seller's) and its claims, once its HMAC matches that license's key. */
+  async function open<C extends { key_prefix: string; iat: number }>(kind: Kind<C>, text: string, licenseId: string | undefined, now: Date) {
+    const tenantId = requireActor(deps).tenantId;
+    const jws = unarmor(kind.label, text);
+    if (!jws) throw badFile(`Not an ${kind.noun}: expected -----BEGIN ${kind.label}----- and a compact JWS.`);
+    let unverified: Record<string, unknown>;
+    try {
+      unverified = decodeJwt(jws);
+    } catch {
+      throw badFile(`The ${kind.noun} is malformed.`);
+    }
+    const claims = kind.shape(unverified);
+    if (!claims) throw badFile(`The ${kind.noun} is malformed.`);
+    const nowS = Math.floor(now.getTime() / 1000);
+    if (claims.iat < nowS - OFFLINE_REQUEST_MAX_AGE_S) throw badFile(`The ${kind.noun} is older than 90 days: make a new one.`);
+    if (claims.iat > nowS + FUTURE_SKEW_S) throw badFile(`The ${kind.noun} is dated in the future: check the device's clock.`);
+
+    const db = deps.db();
+    const candidates: LicenseRow[] = licenseId
+      ? [await getLicense(db, tenantId, licenseId)].filter((l): l is LicenseRow => l !== undefined)
+      : await findLicensesByKeyPrefix(db, tenantId, claims.key_prefix);
+    if (candidates.length === 0) throw notFound("License");
+    for (const license of candidates) {
+      try {
+        await jwtVerify(jws, await offlineKeyFromHash(license.keyHash, kind.purpose), { typ: kind.typ, algorithms: ["HS256"], currentDate: now });
+        return { license, claims };
+      } catch {
+        // Another license with the same prefix, or a forged or altered file: try the next.
+      }
+    }
+    throw badFile(`The ${kind.noun} was not made with the key of ${licenseId ? "this license" : "any of your licenses"}, or it was altered.`);
+  }
+
+  return {
+    /** Takes a seat for the requesting device and answers its machine file. */
+    async activate(input: { request: string; licenseId?: string; ttlS?: number | null; encrypt: boolean; now: Date }) {
+      const { license, claims } = await open(REQUEST, input.request, input.licenseId, input.now);
+      const seat = await activations.activate({
+        licenseKey: "",
+        keyHash: license.keyHash,
+        fingerprint: claims.fingerprint,
+        name: claims.name,
+        metadata: claims.metadata,
+        idempotencyKey: `offline:${claims.nonce}`,
+        audit: true,
+        now: input.now,
+      });
+      const file: CheckedOut = await licenseFiles.checkout(license.id, {
+        activationId: seat.activation.id,
+        ttlS: input.ttlS,
+        encrypt: input.encrypt,
+        now: input.now,
+      });
+      return { ...seat, file };
+    },
+
+    /** Frees the seat a removal proof names (its activation, else its device's live one). */
+    async deactivate(input: { proof: string; licenseId?: string; now: Date }): Promise<ActivationRow> {
+      const { license, claims } = await open(PROOF, input.proof, input.licenseId, input.now);
+      const live = await findLiveActivationOf(deps.db(), license.tenantId, license.id, { id: claims.activation_id, fingerprint: claims.fingerprint });
+      if (!live) {
+        throw new AppError("ACTIVATION_NOT_FOUND", "The device of this proof holds no live activation of the license (already released?).");
+      }
+      const [released] = await activations.release(license.id, live.id);
+      return released!;
+    },
+  };
+}

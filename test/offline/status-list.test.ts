@@ -1,0 +1,121 @@
+// The tenant's Token Status List: decoded here by a reader written from the draft's text
+// (draft-ietf-oauth-status-list, "Status List": the byte array ZLIB-compressed (RFC 1950) and
+// base64url-encoded in `lst`; with `bits` = 2, the status of index i is in byte floor(i / 4), at
+// bit offset (i % 4) * 2 counted from the least significant bit) with the platform's ZLIB
+// ("deflate") DecompressionStream and atob, not the SDK's decoder. After a suspension, reinstatement or revocation the list says so, its ETag changes,
+// and the SDK refuses the license file given the new list.
+import { LicenseRevoked, LicenseSuspended, verifyLicenseFile } from "@edge-license/sdk";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import { beforeAll, describe, expect, it } from "vitest";
+import { call, createTenant, expectError, type TestTenant } from "../harness";
+import { checkout, pinnedJwks, type Sold, sell, transition } from "./helpers";
+
+let tenant: TestTenant;
+let jwks: { keys: Record<string, unknown>[] };
+
+beforeAll(async () => {
+  tenant = await createTenant("Status list seller");
+  jwks = await pinnedJwks();
+});
+
+/** The draft's reader: base64url, ZLIB inflate, 2 bits per index, least significant first. */
+async function readStatus(lst: string, index: number): Promise<number> {
+  const padded = lst.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (lst.length % 4)) % 4);
+  const compressed = Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
+  const inflated = new Response(new Blob([compressed]).stream().pipeThrough(new DecompressionStream("deflate")));
+  const bytes = new Uint8Array(await inflated.arrayBuffer());
+  return (bytes[Math.floor(index / 4)]! >> ((index % 4) * 2)) & 0b11;
+}
+
+async function fetchList(uri: string, etag?: string) {
+  const res = await call(new URL(uri).pathname, { headers: etag ? { "If-None-Match": etag } : {} });
+  return { res, token: res.status === 200 ? await res.text() : "" };
+}
+
+describe("GET /v1/status-lists/{id}", () => {
+  let sold: Sold;
+  let other: Sold;
+  let file: string;
+  let ref: { idx: number; uri: string };
+
+  beforeAll(async () => {
+    sold = await sell(tenant);
+    other = await sell(tenant);
+    file = (await checkout(tenant, sold.licenseId)).license_file;
+    ref = (await verifyLicenseFile(file, { jwks })).claims.status!.status_list;
+  });
+
+  it("is a statuslist+jwt signed by the JWKS, public and cacheable, that says valid for a fresh license", async () => {
+    const { res, token } = await fetchList(ref.uri);
+    expect({
+      status: res.status,
+      type: res.headers.get("content-type"),
+      cache: res.headers.get("cache-control"),
+      cors: res.headers.get("access-control-allow-origin"),
+      etag: /^W\/"[0-9a-f]{32}"$/.test(res.headers.get("etag") ?? ""),
+    }).toEqual({ status: 200, type: "application/statuslist+jwt", cache: "public, max-age=300", cors: "*", etag: true });
+    expect(decodeProtectedHeader(token)).toEqual({ alg: "RS256", kid: jwks.keys[0]!.kid, typ: "statuslist+jwt" });
+    const { payload } = await jwtVerify(token, createLocalJWKSet(jwks as never), { typ: "statuslist+jwt" });
+    expect({ sub: payload.sub, ttl: payload.ttl, life: payload.exp! - payload.iat!, bits: (payload.status_list as { bits: number }).bits }).toEqual({
+      sub: ref.uri,
+      ttl: 300,
+      life: 86_400,
+      bits: 2,
+    });
+    expect(await readStatus((payload.status_list as { lst: string }).lst, ref.idx)).toBe(0);
+    const verified = await verifyLicenseFile(file, { jwks, statusList: token });
+    expect(verified.listStatus).toBe("valid");
+  });
+
+  it("answers 304 to If-None-Match with the current ETag", async () => {
+    const first = await fetchList(ref.uri);
+    const again = await fetchList(ref.uri, first.res.headers.get("etag")!);
+    expect(again.res.status).toBe(304);
+  });
+
+  it("marks a suspension (2), a reinstatement (0) and a revocation (1), with a new ETag each time, and the SDK refuses the file with the new list", async () => {
+    const before = await fetchList(ref.uri);
+    const etag0 = before.res.headers.get("etag");
+    const otherIdx = (await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks })).claims.status!.status_list.idx;
+
+    await transition(tenant, sold.licenseId, "suspend");
+    const suspended = await fetchList(ref.uri, etag0!);
+    expect(suspended.res.status).toBe(200);
+    const lst1 = (decodeJwt(suspended.token).status_list as { lst: string }).lst;
+    expect([await readStatus(lst1, ref.idx), await readStatus(lst1, otherIdx)]).toEqual([2, 0]);
+    const err1 = await verifyLicenseFile(file, { jwks, statusList: suspended.token }).catch((e: unknown) => e);
+    expect(err1).toBeInstanceOf(LicenseSuspended);
+
+    await transition(tenant, sold.licenseId, "reinstate");
+    const reinstated = await fetchList(ref.uri);
+    expect(await readStatus((decodeJwt(reinstated.token).status_list as { lst: string }).lst, ref.idx)).toBe(0);
+    expect(reinstated.res.headers.get("etag")).toBe(etag0);
+
+    await transition(tenant, sold.licenseId, "revoke");
+    const revoked = await fetchList(ref.uri);
+    const etag3 = revoked.res.headers.get("etag");
+    expect([etag3 === etag0, etag3 === suspended.res.headers.get("etag")]).toEqual([false, false]);
+    const lst3 = (decodeJwt(revoked.token).status_list as { lst: string }).lst;
+    expect([await readStatus(lst3, ref.idx), await readStatus(lst3, otherIdx)]).toEqual([1, 0]);
+    const err3 = (await verifyLicenseFile(file, { jwks, statusList: revoked.token }).catch((e: unknown) => e)) as LicenseRevoked;
+    expect({ revoked: err3 instanceof LicenseRevoked, code: err3.code }).toEqual({ revoked: true, code: "ERR_LICENSE_REVOKED" });
+    // The other license's file is unaffected by the same list.
+    expect((await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks, statusList: revoked.token })).listStatus).toBe("valid");
+  });
+
+  it("refuses another tenant's list for a file, and a list signed by no pinned key", async () => {
+    const stranger = await createTenant("Other list");
+    const theirs = await sell(stranger);
+    const theirFile = (await checkout(stranger, theirs.licenseId)).license_file;
+    const theirUri = (await verifyLicenseFile(theirFile, { jwks })).claims.status!.status_list.uri;
+    expect(theirUri === ref.uri).toBe(false);
+    const theirList = (await fetchList(theirUri)).token;
+    const err = (await verifyLicenseFile(file, { jwks, statusList: theirList }).catch((e: unknown) => e)) as { code: string };
+    expect(err.code).toBe("ERR_STATUS_LIST_INVALID");
+  });
+
+  it("answers 404 for an unknown list and 422 for a malformed id", async () => {
+    await expectError(await call("/v1/status-lists/sl_doesNotExist"), 404, "NOT_FOUND");
+    await expectError(await call("/v1/status-lists/..%2F..%2Fetc"), 422, "VALIDATION_FAILED");
+  });
+});
