@@ -18,6 +18,8 @@ export interface TokenSubject {
   fingerprintSha256?: string;
   /** Issued from the edge's snapshot during a database outage: short-lived, and says so. */
   degraded?: { lifetimeS: number };
+  /** The license's entry in its tenant's status list. */
+  statusList?: { idx: number; uri: string };
 }
 
 export interface IssuedToken {
@@ -51,6 +53,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
     features: subject.features,
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),
     ...(subject.degraded ? { degraded: true } : {}),
+    ...(subject.statusList ? { status_list: subject.statusList } : {}),
   };
   const token = await new SignJWT(claims).setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP }).sign(ring.signer.key);
   return { token, jti, expiresAt: new Date(exp * 1000), claims };

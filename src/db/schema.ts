@@ -144,6 +144,10 @@ export const statusLists = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     nextIdx: integer("next_idx").notNull().default(0),
+    /** Bumped in the transaction that changes a license's status; the list is stale while it is after `built_at`. */
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When the published copy read the statuses (null: never built). */
+    builtAt: timestamp("built_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -8,7 +8,7 @@ import { getApplication } from "../db/repositories/applications";
 import { getLicense, insertLicense, type LicenseRow, listLicenses, type NewLicense, updateLicense } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
-import { ensureStatusIndex } from "../db/repositories/status-lists";
+import { ensureStatusIndex, markStatusListChanged } from "../db/repositories/status-lists";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
@@ -132,7 +132,10 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
           { status: t.to },
           t.from.filter((s) => s !== t.to),
         );
-        if (updated) await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, license: updated } });
+        if (updated) {
+          await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, license: updated } });
+          await markStatusListChanged(tx, updated.tenantId, new Date());
+        }
         return updated;
       });
       // The edge learns it too (every time, so a lost write is repaired by a repeat): degraded

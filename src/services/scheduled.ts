@@ -1,5 +1,5 @@
-// The cron trigger (every minute): announce licenses that expired, deliver due webhooks, and sweep
-// rows that can no longer matter.
+// The cron trigger (every minute): announce licenses that expired, deliver due webhooks, rebuild
+// status lists whose rebuild after a change did not happen, and sweep rows that can no longer matter.
 import { MAX_RANGE_MS } from "../contract/metrics";
 import type { Database } from "../db/client";
 import { sweepIdempotencyKeys } from "../db/repositories/activations";
@@ -10,6 +10,7 @@ import type { ServiceDeps } from "./context";
 import { recordEvent } from "./events";
 import { evaluateAlerts } from "./metrics/service";
 import { REVOCATION_RETENTION_S } from "./revocations";
+import { statusListService } from "./status-lists";
 import { deliverDue } from "./webhook-delivery";
 
 /** `license.expired` for active licenses whose expiry passed, once each (in batches). */
@@ -43,10 +44,11 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     }
     // Flushes this isolate's waiting metrics first, so the rules read them.
     const alerts = await evaluateAlerts(deps, now);
+    const lists = await statusListService(deps).publishStale();
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
     await sweepRollups(db, new Date(now.getTime() - MAX_RANGE_MS - 86_400_000));
-    deps.log.info("scheduled run", { delivered, expired, alerts });
+    deps.log.info("scheduled run", { delivered, expired, alerts, lists });
   } catch (err) {
     deps.log.error("scheduled run failed", { error: err });
   }

@@ -1,12 +1,13 @@
 // Each tenant's Token Status List, signed and kept at the edge (KV) so serving it touches no
-// database: rebuilt after a license is suspended, reinstated or revoked (the change's commit
-// defers it), and on a request when the edge copy is missing or past half its life.
+// database. A license's status change marks its list changed in the same transaction; the list is
+// rebuilt right after the commit, by the cron when that rebuild failed (changed after built), and
+// on a request when the edge copy is missing or past half its life.
 import { encodeStatusList, LICENSE_LIST_STATUS, type StatusListClaims } from "@edge-license/sdk";
 import type { LicenseStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { signStatusList } from "../crypto/license-file";
-import { readStatusList, statusListOfTenant } from "../db/repositories/status-lists";
+import { markStatusListBuilt, readStatusList, staleStatusLists, statusListOfTenant } from "../db/repositories/status-lists";
 import { notFound } from "../errors";
 import type { ServiceDeps } from "./context";
 
@@ -32,6 +33,8 @@ const LIST_STATUS: Partial<Record<LicenseStatus, number>> = { revoked: LICENSE_L
 
 export function statusListService(deps: ServiceDeps) {
   async function publish(listId: string): Promise<PublishedList | undefined> {
+    // Taken before the read: a change committed while this runs leaves the list stale, for the cron.
+    const readAt = new Date();
     const content = await readStatusList(deps.db(), listId);
     if (!content) return undefined;
     const size = Math.max(BLOCK, Math.ceil(content.size / BLOCK) * BLOCK);
@@ -54,11 +57,19 @@ export function statusListService(deps: ServiceDeps) {
       exp: iat + STATUS_LIST_LIFETIME_S,
     };
     await deps.kv.put(kvKey(listId), JSON.stringify(published), { expirationTtl: STATUS_LIST_LIFETIME_S });
+    await markStatusListBuilt(deps.db(), listId, readAt);
     return published;
   }
 
   return {
     publish,
+
+    /** The cron's catch-up: lists whose rebuild after a change failed or has not run. */
+    async publishStale(): Promise<number> {
+      const stale = await staleStatusLists(deps.db(), 20);
+      for (const listId of stale) await publish(listId);
+      return stale.length;
+    },
 
     /** After a license's status changed: its tenant's list, rebuilt (nothing when it has none yet). */
     async publishForTenant(tenantId: string): Promise<void> {

@@ -18,6 +18,7 @@ import { degradedAnswers, degradedTokenLifetimeS } from "./degraded";
 import { checkLicenseKey, type LicenseCheck } from "./license-check";
 import { evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
 import { kvRevocations, postgresRevocations } from "./revocations";
+import { statusListUri } from "./status-lists";
 import { checkToken, INTROSPECTION_CLOCK_TOLERANCE_S, TOKEN_FAILURE_REASON, type TokenCheck } from "./token-verification";
 
 export type Check = Omit<LicenseCheck, "now">;
@@ -146,6 +147,7 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
           // Lets an offline verifier check the token belongs to this device (never the fingerprint itself).
           fingerprintSha256: result.hwBound && check.fingerprint !== undefined ? await sha256Hex(check.fingerprint) : undefined,
           degraded: result.degraded ? { lifetimeS: degradedTokenLifetimeS(result.degraded, now) } : undefined,
+          statusList: license.statusList ? { idx: license.statusList.idx, uri: statusListUri(issuer, license.statusList.listId) } : undefined,
         },
         { issuer, tokenUse: deps.config.tokenUse, now },
       );

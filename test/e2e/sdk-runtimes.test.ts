@@ -144,6 +144,7 @@ describe("the SDK's packed tarball", () => {
           "offline",
           "offline-activation",
           "status-list",
+          "status-list-keeper",
           "token-format",
           "verifier",
           "verify",

@@ -4,10 +4,15 @@
 // bit offset (i % 4) * 2 counted from the least significant bit) with the platform's ZLIB
 // ("deflate") DecompressionStream and atob, not the SDK's decoder. After a suspension, reinstatement or revocation the list says so, its ETag changes,
 // and the SDK refuses the license file given the new list.
-import { LicenseRevoked, LicenseSuspended, verifyLicenseFile } from "@edge-license/sdk";
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+
+import { env, exports } from "cloudflare:workers";
+import { createStatusListKeeper, LicenseRevoked, LicenseSuspended, verifyLicenseFile } from "@edge-license/sdk";
+import { eq } from "drizzle-orm";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createTenant, expectError, type TestTenant } from "../harness";
+import { licenses, statusLists } from "../../src/db/schema";
+import { runScheduledJobs } from "../../src/scheduled";
+import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
 import { checkout, pinnedJwks, type Sold, sell, transition } from "./helpers";
 
 let tenant: TestTenant;
@@ -112,6 +117,59 @@ describe("GET /v1/status-lists/{id}", () => {
     const theirList = (await fetchList(theirUri)).token;
     const err = (await verifyLicenseFile(file, { jwks, statusList: theirList }).catch((e: unknown) => e)) as { code: string };
     expect(err.code).toBe("ERR_STATUS_LIST_INVALID");
+  });
+
+  it("is named by the license's tokens too (`status_list`: the draft's `status` claim is LicenseChain's string there)", async () => {
+    const open = await sell(tenant, { binding_mode: "none" });
+    const fileRef = (await verifyLicenseFile((await checkout(tenant, open.licenseId)).license_file, { jwks })).claims.status!.status_list;
+    const verified = await json(await call("/v1/licenses/verify", { body: { license_key: open.licenseKey } }));
+    const claims = decodeJwt(verified.license_token);
+    expect({ status: claims.status, status_list: claims.status_list }).toEqual({ status: "active", status_list: fileRef });
+  });
+
+  it("is kept on the device by the SDK's keeper: newest valid list wins, a forged or unreachable one changes nothing", async () => {
+    const kept: { token: string | null } = { token: null };
+    const store = {
+      get: () => kept.token,
+      set: (token: string) => {
+        kept.token = token;
+      },
+    };
+    let mode: "service" | "down" | "forged" = "service";
+    const { privateKey } = await generateKeyPair("RS256");
+    const forged = await new SignJWT({ sub: ref.uri, iat: Math.floor(Date.now() / 1000) + 60, status_list: { bits: 2, lst: "eJwDAAAAAAE" } })
+      .setProtectedHeader({ alg: "RS256", kid: jwks.keys[0]!.kid as string, typ: "statuslist+jwt" })
+      .sign(privateKey);
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (mode === "down") throw new TypeError("offline");
+      if (mode === "forged") return new Response(forged, { status: 200 });
+      return exports.default.fetch(new Request(input, init));
+    }) as typeof globalThis.fetch;
+    const keeper = createStatusListKeeper({ jwks, uri: ref.uri, store, fetch });
+    const first = await keeper.refresh();
+    expect(first !== null && first === kept.token).toBe(true);
+    mode = "forged";
+    expect(await keeper.refresh()).toBe(first);
+    mode = "down";
+    expect(await keeper.refresh()).toBe(first);
+    expect(await keeper.current()).toBe(first);
+  });
+
+  it("is rebuilt by the cron when the rebuild after a change did not happen", async () => {
+    const lost = await sell(tenant);
+    const lostRef = (await verifyLicenseFile((await checkout(tenant, lost.licenseId)).license_file, { jwks })).claims.status!.status_list;
+    const before = await fetchList(lostRef.uri);
+    // A revocation whose deferred rebuild never ran: the status and the list's change mark, as the transaction writes them.
+    await withDb(async (db) => {
+      await db.update(licenses).set({ status: "revoked" }).where(eq(licenses.id, lost.licenseId));
+      await db.update(statusLists).set({ changedAt: new Date() }).where(eq(statusLists.tenantId, tenant.tenantId));
+    });
+    const stale = await fetchList(lostRef.uri);
+    expect(await readStatus((decodeJwt(stale.token).status_list as { lst: string }).lst, lostRef.idx)).toBe(0);
+    await runScheduledJobs(env);
+    const rebuilt = await fetchList(lostRef.uri, before.res.headers.get("etag")!);
+    expect(rebuilt.res.status).toBe(200);
+    expect(await readStatus((decodeJwt(rebuilt.token).status_list as { lst: string }).lst, lostRef.idx)).toBe(1);
   });
 
   it("answers 404 for an unknown list and 422 for a malformed id", async () => {

@@ -65,6 +65,7 @@ export {
   type VerifiedLicenseFile,
   type VerifyLicenseFileOptions,
   verifyLicenseFile,
+  verifyStatusList,
 } from "./license-file.js";
 export * from "./license-file-format.js";
 export { createOfflineLicense, memoryTokenStore, type OfflineCheck, type OfflineLicenseOptions, type TokenStore } from "./offline.js";
@@ -92,6 +93,7 @@ export {
   type StatusListClaims,
   statusAt,
 } from "./status-list.js";
+export { createStatusListKeeper, type StatusListKeeper, type StatusListKeeperOptions, type StatusListStore } from "./status-list-keeper.js";
 export * from "./token-format.js";
 export {
   createLicenseVerifier,

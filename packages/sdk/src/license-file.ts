@@ -160,11 +160,8 @@ function checkClaims(claims: Record<string, unknown>, options: VerifyLicenseFile
   return claims as LicenseFileClaims;
 }
 
-async function checkStatusList(token: string, claims: LicenseFileClaims, keys: JWTVerifyGetKey, algorithms: readonly string[]): Promise<number> {
-  const reference = claims.status?.status_list;
-  if (!reference || typeof reference.idx !== "number" || typeof reference.uri !== "string") {
-    throw new StatusListInvalid("The file names no status list.");
-  }
+/** A status list token's claims, once its signature (a pinned key), `typ` and shape check out, and its `sub` is `uri` when given. */
+async function readStatusList(token: string, keys: JWTVerifyGetKey, algorithms: readonly string[], uri?: string): Promise<StatusListClaims> {
   const { payload } = await verifySigned(token, STATUS_LIST_TYP, keys, algorithms, "list");
   let list: StatusListClaims;
   try {
@@ -172,10 +169,27 @@ async function checkStatusList(token: string, claims: LicenseFileClaims, keys: J
   } catch (err) {
     throw new StatusListInvalid("The status list's claims are not JSON.", { cause: err });
   }
-  if (list.sub !== reference.uri) throw new StatusListInvalid("The status list is not the one the file names.");
-  if (list.status_list?.bits !== 2 || typeof list.status_list.lst !== "string" || typeof list.iat !== "number") {
+  if (uri !== undefined && list.sub !== uri) throw new StatusListInvalid("The status list is not the one the file names.");
+  if (list.status_list?.bits !== 2 || typeof list.status_list.lst !== "string" || typeof list.iat !== "number" || typeof list.sub !== "string") {
     throw new StatusListInvalid("The status list is not a 2-bit list.");
   }
+  return list;
+}
+
+/**
+ * Checks a status list token (GET the `uri` a license file or token names) against the pinned
+ * keys: signature, `typ` statuslist+jwt, 2-bit list, and its `sub` when `uri` is given.
+ * @throws {StatusListInvalid}
+ */
+export const verifyStatusList = (token: string, options: { jwks: JSONWebKeySet; uri?: string; algorithms?: readonly SigningAlgorithm[] }) =>
+  readStatusList(token, createLocalJWKSet(options.jwks), options.algorithms ?? ALL_ALGORITHMS, options.uri);
+
+async function checkStatusList(token: string, claims: LicenseFileClaims, keys: JWTVerifyGetKey, algorithms: readonly string[]): Promise<number> {
+  const reference = claims.status?.status_list;
+  if (!reference || typeof reference.idx !== "number" || typeof reference.uri !== "string") {
+    throw new StatusListInvalid("The file names no status list.");
+  }
+  const list = await readStatusList(token, keys, algorithms, reference.uri);
   let bytes: Uint8Array;
   try {
     bytes = await decodeStatusList(list.status_list.lst);

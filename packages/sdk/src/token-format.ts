@@ -49,5 +49,10 @@ export interface LicenseTokenClaims {
   license_exp?: number;
   /** Issued while the service's database was unreachable, from the edge's last live answer (at most 15 min). */
   degraded?: true;
+  /**
+   * The license's entry in its tenant's Token Status List (draft-ietf-oauth-status-list). The
+   * draft names this claim `status`; license tokens keep `status` for LicenseChain's string.
+   */
+  status_list?: { idx: number; uri: string };
   [claim: string]: unknown;
 }

@@ -49,6 +49,8 @@ export interface LicenseRecord {
   domainDevice: LiveDevice | null;
   /** Tells NOT_ACTIVATED from FINGERPRINT/DOMAIN_MISMATCH. */
   liveActivations: number;
+  /** Its place in the tenant's status list, once it has one (tokens then name it). */
+  statusList?: { listId: string; idx: number } | null;
 }
 
 const LOOKUP_COLUMNS = selectList<{
@@ -73,6 +75,8 @@ const LOOKUP_COLUMNS = selectList<{
   domainDeviceId: string | null;
   domainDeviceHeartbeatAt: Date | null;
   liveActivations: number;
+  statusListId: string | null;
+  statusListIdx: number | null;
 }>({
   id: "l.id",
   tenantId: "l.tenant_id",
@@ -95,6 +99,8 @@ const LOOKUP_COLUMNS = selectList<{
   domainDeviceId: "dm.id",
   domainDeviceHeartbeatAt: "dm.last_heartbeat_at",
   liveActivations: "(select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)",
+  statusListId: "sl.id",
+  statusListIdx: "l.status_list_idx",
 });
 
 // $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
@@ -103,6 +109,7 @@ const LOOKUP = compact(`
     from licenses l
     join policies p on p.id = l.policy_id
     join tenants t on t.id = l.tenant_id
+    left join status_lists sl on sl.tenant_id = l.tenant_id
     left join lateral (select id, last_heartbeat_at from activations
                         where license_id = l.id and fingerprint = $2 and deactivated_at is null limit 1) fp on true
     left join lateral (select id, last_heartbeat_at from activations
@@ -137,6 +144,7 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
     device: r.deviceId ? { id: r.deviceId, lastHeartbeatAt: r.deviceHeartbeatAt } : null,
     domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt } : null,
     liveActivations: r.liveActivations,
+    statusList: r.statusListId !== null && r.statusListIdx !== null ? { listId: r.statusListId, idx: r.statusListIdx } : null,
   };
 }
 

@@ -1,7 +1,7 @@
 // Token Status Lists: one per tenant, created with its first index. A license's index is handed
 // out once (at creation, or at its first checkout) by bumping the list's `next_idx` in the same
 // statement that creates the list, so two licenses never share one.
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { LicenseStatus } from "../../contract/licenses";
 import type { Queryable, Tx } from "../client";
 import { licenses, statusLists } from "../schema";
@@ -53,6 +53,29 @@ export async function readStatusList(db: Queryable, listId: string): Promise<Sta
     .from(licenses)
     .where(and(eq(licenses.tenantId, list.tenantId), isNotNull(licenses.statusListIdx), inArray(licenses.status, ["revoked", "suspended"])));
   return { tenantId: list.tenantId, size: list.size, marked: marked.map((m) => ({ idx: m.idx!, status: m.status })) };
+}
+
+/** In a license status change's transaction: the tenant's list (if any) must be built again. */
+export async function markStatusListChanged(tx: Tx, tenantId: string, now: Date): Promise<void> {
+  await tx.update(statusLists).set({ changedAt: now }).where(eq(statusLists.tenantId, tenantId));
+}
+
+/** Records that the list was built from statuses read at `readAt` (never moving backwards). */
+export async function markStatusListBuilt(db: Queryable, listId: string, readAt: Date): Promise<void> {
+  await db
+    .update(statusLists)
+    .set({ builtAt: readAt })
+    .where(and(eq(statusLists.id, listId), or(isNull(statusLists.builtAt), lt(statusLists.builtAt, readAt))));
+}
+
+/** Lists changed since they were last built (a rebuild after the change failed, or never ran). */
+export async function staleStatusLists(db: Queryable, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: statusLists.id })
+    .from(statusLists)
+    .where(and(isNotNull(statusLists.builtAt), gt(statusLists.changedAt, statusLists.builtAt)))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /** The tenant's list id, if it has one yet. */
