@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   license: "lic",
   activation: "act",
   licenseFile: "lf",
+  lease: "lse",
   statusList: "sl",
   credential: "key",
   userToken: "usr",

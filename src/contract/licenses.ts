@@ -14,6 +14,10 @@ export function effectiveStatus(license: { status: LicenseStatus; expiresAt: Dat
   return "active";
 }
 
+/** Floating licenses: off, a seat per lease, or a seat per user. */
+export const LEASE_MODES = ["none", "per_license", "per_user"] as const;
+export type LeaseMode = (typeof LEASE_MODES)[number];
+
 export const BINDING_MODES = ["none", "hardware", "domain", "ip"] as const;
 export type BindingMode = (typeof BINDING_MODES)[number];
 

@@ -13,6 +13,7 @@ export const METRIC_EVENTS = [
   "heartbeat",
   "token_revoke",
   "checkout",
+  "lease",
   "auth_failure",
 ] as const;
 export type MetricEvent = (typeof METRIC_EVENTS)[number];

@@ -20,6 +20,8 @@ export interface TokenSubject {
   degraded?: { lifetimeS: number };
   /** The license's entry in its tenant's status list. */
   statusList?: { idx: number; uri: string };
+  /** A floating seat: the token ends with the lease (a heartbeat brings a new one). */
+  lease?: { id: string; expiresAt: Date };
 }
 
 export interface IssuedToken {
@@ -32,8 +34,9 @@ export interface IssuedToken {
 export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, options: { issuer: string; tokenUse: string; now: Date }): Promise<IssuedToken> {
   const iat = Math.floor(options.now.getTime() / 1000);
   const licenseExp = subject.expiresAt ? Math.floor(subject.expiresAt.getTime() / 1000) : undefined;
+  const leaseExp = subject.lease ? Math.floor(subject.lease.expiresAt.getTime() / 1000) : undefined;
   const lifetimeS = Math.min(TOKEN_LIFETIME_S[subject.tokenTier], subject.degraded?.lifetimeS ?? Number.MAX_SAFE_INTEGER);
-  const exp = Math.min(iat + lifetimeS, licenseExp ?? Number.MAX_SAFE_INTEGER);
+  const exp = leaseExp ?? Math.min(iat + lifetimeS, licenseExp ?? Number.MAX_SAFE_INTEGER);
   const jti = crypto.randomUUID();
   const claims: LicenseTokenClaims = {
     iss: options.issuer,
@@ -54,6 +57,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),
     ...(subject.degraded ? { degraded: true } : {}),
     ...(subject.statusList ? { status_list: subject.statusList } : {}),
+    ...(subject.lease && leaseExp !== undefined ? { lease: { id: subject.lease.id, exp: leaseExp } } : {}),
   };
   const token = await new SignJWT(claims).setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP }).sign(ring.signer.key);
   return { token, jti, expiresAt: new Date(exp * 1000), claims };

@@ -3,7 +3,16 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "../contract/events";
-import { BINDING_MODES, type BindingMode, DEACTIVATION_REASONS, type DeactivationReason, LICENSE_STATUSES, type LicenseStatus } from "../contract/licenses";
+import {
+  BINDING_MODES,
+  type BindingMode,
+  DEACTIVATION_REASONS,
+  type DeactivationReason,
+  LEASE_MODES,
+  type LeaseMode,
+  LICENSE_STATUSES,
+  type LicenseStatus,
+} from "../contract/licenses";
 import { ALERT_KINDS, type AlertKind } from "../contract/metrics";
 import { CREDENTIAL_KINDS, type CredentialKind } from "../contract/permissions";
 import { PLAN_TIERS, type PlanTier, TOKEN_TIERS, type TokenTier } from "../contract/tokens";
@@ -74,6 +83,16 @@ export const policies = pgTable(
     allowPerpetualOffline: boolean("allow_perpetual_offline").notNull().default(false),
     /** Files may outlive the license's own expiry (else their `exp` stops there). */
     offlineOutlivesLicense: boolean("offline_outlives_license").notNull().default(false),
+    /** Floating licenses: `none`, one seat per lease (`per_license`), or one seat per user (`per_user`). */
+    leaseMode: text("lease_mode").$type<LeaseMode>().notNull().default("none"),
+    /** Concurrent seats when leases are on (null = unlimited). */
+    maxLeases: integer("max_leases"),
+    /** How long a lease lives without a heartbeat. */
+    leaseTtlS: integer("lease_ttl_s").notNull().default(600),
+    /** The longest a lease may be borrowed for (0 = no borrowing). */
+    maxBorrowS: integer("max_borrow_s")
+      .notNull()
+      .default(7 * 86400),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -85,6 +104,8 @@ export const policies = pgTable(
     check("policies_heartbeat_check", sql`(heartbeat_interval_s IS NULL OR heartbeat_interval_s > 0) AND heartbeat_grace_s >= 0`),
     check("policies_churn_budget_check", sql`(max_deactivations IS NULL) = (deactivation_window_s IS NULL)`),
     check("policies_degraded_grace_check", sql`degraded_grace_s >= 0 AND degraded_grace_s <= 604800`),
+    check("policies_lease_mode_check", oneOf("lease_mode", LEASE_MODES)),
+    check("policies_lease_check", sql`lease_ttl_s >= 60 AND lease_ttl_s <= 86400 AND (max_leases IS NULL OR max_leases >= 0) AND max_borrow_s >= 0`),
     check("policies_offline_ttl_check", sql`offline_ttl_default_s >= 60 AND offline_ttl_default_s <= offline_ttl_max_s AND offline_ttl_max_s <= 315360000`),
   ],
 );
@@ -152,6 +173,40 @@ export const statusLists = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex("status_lists_tenant_idx").on(t.tenantId), check("status_lists_next_idx_check", sql`next_idx >= 0`)],
+);
+
+/**
+ * Floating seats: a lease is live while `released_at IS NULL AND expires_at > now` (now from the
+ * caller), so a crashed client frees its seat exactly at its TTL with no sweep. A borrowed lease
+ * holds its seat until `expires_at` = the borrow's end.
+ */
+export const leases = pgTable(
+  "leases",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
+    /** The running copy of the software (a process, a session): one lease each. */
+    instanceId: text("instance_id").notNull(),
+    /** `per_user` policies: who; one seat per user however many instances. */
+    userId: text("user_id"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }).notNull(),
+    borrowedUntil: timestamp("borrowed_until", { withTimezone: true }),
+    releasedAt: timestamp("released_at", { withTimezone: true }),
+    /** When `lease.expired` was emitted by the cron (for events only: liveness never reads it). */
+    expiryNotifiedAt: timestamp("expiry_notified_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("leases_license_live_idx").on(t.licenseId, t.expiresAt),
+    index("leases_tenant_idx").on(t.tenantId, t.createdAt),
+    index("leases_expiry_idx").on(t.expiresAt),
+  ],
 );
 
 export const activations = pgTable(

@@ -25,6 +25,10 @@ const Body = z
     offline_ttl_max_s: PolicyFields.offline_ttl_max_s.default(365 * 86400),
     allow_perpetual_offline: PolicyFields.allow_perpetual_offline.default(false),
     offline_outlives_license: PolicyFields.offline_outlives_license.default(false),
+    lease_mode: PolicyFields.lease_mode.default("none"),
+    max_leases: PolicyFields.max_leases.default(null),
+    lease_ttl_s: PolicyFields.lease_ttl_s.default(600),
+    max_borrow_s: PolicyFields.max_borrow_s.default(7 * 86400),
   })
   .refine((b) => b.offline_ttl_default_s <= b.offline_ttl_max_s, { message: OFFLINE_TTL_ORDER, path: ["offline_ttl_default_s"] })
   .refine((b) => (b.max_deactivations === null) === (b.deactivation_window_s === null), {

@@ -26,6 +26,10 @@ const Body = z
     offline_ttl_max_s: PolicyFields.offline_ttl_max_s.optional(),
     allow_perpetual_offline: PolicyFields.allow_perpetual_offline.optional(),
     offline_outlives_license: PolicyFields.offline_outlives_license.optional(),
+    lease_mode: PolicyFields.lease_mode.optional(),
+    max_leases: PolicyFields.max_leases.optional(),
+    lease_ttl_s: PolicyFields.lease_ttl_s.optional(),
+    max_borrow_s: PolicyFields.max_borrow_s.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
   // Both halves in one body: checked here. One half alone: checked against the stored other half.

@@ -9,6 +9,7 @@ import { newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import type { ActivationRow } from "../db/repositories/activations";
 import type { ApiKeyRow } from "../db/repositories/credentials";
+import type { LeaseRow } from "../db/repositories/leases";
 import type { LicenseRow } from "../db/repositories/licenses";
 import { insertEvent } from "../db/repositories/webhooks";
 import type { EventSerializer } from "./context";
@@ -28,6 +29,7 @@ export interface LicenseCheckout {
 export type DomainEvent =
   | { type: LicenseEventType; license: LicenseRow }
   | { type: "license.checked_out"; checkout: LicenseCheckout; applicationId: string | null }
+  | { type: Extract<EventType, `lease.${string}`>; lease: LeaseRow }
   | { type: "activation.created"; activation: ActivationRow; heartbeatIntervalS: number | null }
   | { type: "activation.deleted"; activation: ActivationRow; reason: DeactivationReason }
   | { type: "token.revoked"; jti: string; licenseId: string | null; expiresAt: Date }

@@ -8,6 +8,7 @@ import { type ChangeRunner, createChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { credentialService } from "./credentials";
 import { healthService } from "./health";
+import { leaseService } from "./leases";
 import { licenseAdminService } from "./license-admin";
 import { licenseFileService } from "./license-files";
 import { metricsService } from "./metrics/service";
@@ -40,6 +41,7 @@ export class Services {
   #health?: Built<typeof healthService>;
   #licenses?: Built<typeof licenseAdminService>;
   #licenseFiles?: Built<typeof licenseFileService>;
+  #leases?: Built<typeof leaseService>;
   #metrics?: Built<typeof metricsService>;
   #offline?: Built<typeof offlineActivationService>;
   #policies?: Built<typeof policyService>;
@@ -78,6 +80,10 @@ export class Services {
   get licenses() {
     this.#licenses ??= licenseAdminService(this.deps, this.changes);
     return this.#licenses;
+  }
+  get leases() {
+    this.#leases ??= leaseService(this.deps, this.changes, this.licenseFiles);
+    return this.#leases;
   }
   get licenseFiles() {
     this.#licenseFiles ??= licenseFileService(this.deps, this.changes);

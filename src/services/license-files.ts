@@ -11,6 +11,7 @@ import { signLicenseFile } from "../crypto/license-file";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import { type ActivationRow, findLiveActivation, findLiveActivationById } from "../db/repositories/activations";
+import type { LeaseRow } from "../db/repositories/leases";
 import { getLicense, type LicenseRow, lockLicenseById, lockLicenseByKeyHash } from "../db/repositories/licenses";
 import { getPolicy, type PolicyRow } from "../db/repositories/policies";
 import { ensureStatusIndex } from "../db/repositories/status-lists";
@@ -59,14 +60,15 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
   async function issue(
     tx: Tx,
     record: RecordChange,
-    subject: { license: LicenseRow; activation: ActivationRow | null; admin: boolean },
+    subject: { license: LicenseRow; activation: ActivationRow | null; admin: boolean; lease?: LeaseRow },
     request: CheckoutRequest,
   ): Promise<CheckedOut> {
-    const { license, activation } = subject;
+    const { license, activation, lease } = subject;
     const policy = await getPolicy(tx, license.tenantId, license.policyId);
     if (!policy) throw notFound("Policy");
     const iat = Math.floor(request.now.getTime() / 1000);
-    const exp = fileExpiry(policy, license, iat, request.ttlS);
+    // A borrowed lease's file ends with the borrow, which the lease service has bounded already.
+    const exp = lease ? Math.floor(lease.expiresAt.getTime() / 1000) : fileExpiry(policy, license, iat, request.ttlS);
     const ref = await ensureStatusIndex(tx, license.tenantId, license.id, newId("sl"));
     const jti = newId("lf");
     const claims: LicenseFileClaims = {
@@ -83,6 +85,7 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
       features: license.features,
       policy: { id: policy.id, name: policy.name, binding_mode: policy.bindingMode, max_activations: policy.maxActivations },
       ...(activation ? { activation_id: activation.id, fingerprint_sha256: await sha256Hex(activation.fingerprint) } : {}),
+      ...(lease ? { lease_id: lease.id } : {}),
       status: { status_list: { idx: ref.idx, uri: statusListUri(deps.config.issuer(), ref.listId) } },
     };
     const seal = request.encrypt ? { keyHash: license.keyHash, fingerprint: activation?.fingerprint } : undefined;
@@ -110,6 +113,12 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
   }
 
   return {
+    /** A borrowed lease's file, in the borrow's transaction: valid until the borrow ends. */
+    async issueForLease(tx: Tx, record: RecordChange, licenseId: string, lease: LeaseRow, now: Date): Promise<CheckedOut> {
+      const license = (await getLicense(tx, lease.tenantId, licenseId))!;
+      return issue(tx, record, { license, activation: null, admin: false, lease }, { encrypt: false, now });
+    },
+
     /** Admin: a file for a license, or for one of its live activations (a machine file). */
     checkout: (licenseId: string, request: CheckoutRequest & { activationId?: string }): Promise<CheckedOut> =>
       changes(async (tx, record) => {

@@ -1,8 +1,9 @@
-// The cron trigger (every minute): announce licenses that expired, deliver due webhooks, rebuild
+// The cron trigger (every minute): announce licenses and leases that expired, deliver due webhooks, rebuild
 // status lists whose rebuild after a change did not happen, and sweep rows that can no longer matter.
 import { MAX_RANGE_MS } from "../contract/metrics";
 import type { Database } from "../db/client";
 import { sweepIdempotencyKeys } from "../db/repositories/activations";
+import { lockUnannouncedLeaseExpiries, markLeaseExpiryAnnounced } from "../db/repositories/leases";
 import { lockUnannouncedExpiries, markExpiryAnnounced } from "../db/repositories/licenses";
 import { sweepRollups } from "../db/repositories/metrics";
 import { sweepRevocations as deleteRevocationsBefore } from "../db/repositories/revocations";
@@ -25,6 +26,18 @@ async function announceExpiries(deps: ServiceDeps, now: Date): Promise<number> {
   });
 }
 
+/** `lease.expired` for leases that ran out without a release (their seats were free at their TTL already). */
+async function announceLeaseExpiries(deps: ServiceDeps, now: Date): Promise<number> {
+  return deps.db().transaction(async (tx) => {
+    const due = await lockUnannouncedLeaseExpiries(tx, now, 100);
+    for (const lease of due) {
+      await markLeaseExpiryAnnounced(tx, lease.id, now);
+      await recordEvent(tx, lease.tenantId, { type: "lease.expired", lease }, deps.serializeEvent);
+    }
+    return due.length;
+  });
+}
+
 /** Drops revocations of tokens that no verifier accepts any more, tolerance included. */
 export async function sweepRevocations(db: Database, now: Date): Promise<void> {
   await deleteRevocationsBefore(db, new Date(now.getTime() - REVOCATION_RETENTION_S * 1000));
@@ -35,6 +48,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     const now = new Date();
     const db = deps.db();
     const expired = await announceExpiries(deps, now);
+    const leasesExpired = await announceLeaseExpiries(deps, now);
     let delivered = 0;
     // A few batches per run; whatever is left is due again next minute.
     for (let i = 0; i < 4; i++) {
@@ -48,7 +62,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
     await sweepRollups(db, new Date(now.getTime() - MAX_RANGE_MS - 86_400_000));
-    deps.log.info("scheduled run", { delivered, expired, alerts, lists });
+    deps.log.info("scheduled run", { delivered, expired, leasesExpired, alerts, lists });
   } catch (err) {
     deps.log.error("scheduled run failed", { error: err });
   }

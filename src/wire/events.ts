@@ -9,6 +9,7 @@ import type { DomainEvent, LicenseCheckout } from "../services/events";
 import { Activation, activationBody } from "./activations";
 import { Timestamp } from "./common";
 import { ApiKey, apiKeyBody } from "./credentials";
+import { Lease, leaseBody } from "./leases";
 import { License, licenseBody } from "./licenses";
 
 export function serializeEvent(event: DomainEvent): Record<string, unknown> {
@@ -27,6 +28,11 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
       return alertBody(event.alert);
     case "license.checked_out":
       return checkoutBody(event.checkout, event.applicationId);
+    case "lease.created":
+    case "lease.released":
+    case "lease.expired":
+    case "lease.borrowed":
+      return leaseBody(event.lease);
     default:
       return licenseBody(event.license);
   }
@@ -86,6 +92,10 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "license.checked_out": CheckedOut,
   "activation.created": Activation,
   "activation.deleted": Activation.extend({ reason: z.enum(DEACTIVATION_REASONS) }).openapi("ReleasedActivationEventData"),
+  "lease.created": Lease,
+  "lease.released": Lease,
+  "lease.expired": Lease,
+  "lease.borrowed": Lease,
   "token.revoked": RevokedToken,
   "api_key.created": ApiKey.extend({ rotated_from: z.string().optional().openapi({ description: "Set when the key replaces a rotated one" }) }).openapi(
     "CreatedApiKeyEventData",

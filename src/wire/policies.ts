@@ -1,6 +1,6 @@
 // Policies on the wire.
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES } from "../contract/licenses";
+import { BINDING_MODES, LEASE_MODES } from "../contract/licenses";
 import { TOKEN_TIERS } from "../contract/tokens";
 import type { PolicyRow } from "../db/repositories/policies";
 import { Timestamp } from "./common";
@@ -23,6 +23,10 @@ export const Policy = z
     offline_ttl_max_s: z.number().int(),
     allow_perpetual_offline: z.boolean(),
     offline_outlives_license: z.boolean(),
+    lease_mode: z.enum(LEASE_MODES),
+    max_leases: z.number().int().nullable(),
+    lease_ttl_s: z.number().int(),
+    max_borrow_s: z.number().int(),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -45,6 +49,10 @@ export const policyBody = (row: PolicyRow) => ({
   offline_ttl_max_s: row.offlineTtlMaxS,
   allow_perpetual_offline: row.allowPerpetualOffline,
   offline_outlives_license: row.offlineOutlivesLicense,
+  lease_mode: row.leaseMode,
+  max_leases: row.maxLeases,
+  lease_ttl_s: row.leaseTtlS,
+  max_borrow_s: row.maxBorrowS,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

@@ -47,7 +47,11 @@ async function created(path: string, body: unknown): Promise<string> {
 /** The owner's resource for each `{param}` of a path. */
 function fill(path: string): string {
   const kind = path.split("/")[2]!;
-  return path.replace("{activation_id}", ids.activation!).replace("{id}", ids[kind]!).replace("{kind}", "validation_failure_rate");
+  return path
+    .replace("{activation_id}", ids.activation!)
+    .replace("{lease_id}", "lse_0000000000000000000000")
+    .replace("{id}", ids[kind]!)
+    .replace("{kind}", "validation_failure_rate");
 }
 
 beforeAll(async () => {

@@ -317,4 +317,26 @@ describe("the console", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+  it("creates a floating policy from its preset, with its seats and lease lifetime", async () => {
+    const { page, problems } = await openConsole();
+    await signIn(page, demo.apiKey);
+    const dialog = page.getByRole("dialog");
+    await page.goto(`${base}/console/#/policies`);
+    await page.getByRole("button", { name: "New policy" }).click();
+    await dialog.getByLabel("Preset").selectOption("floating");
+    await dialog.getByLabel("Name").fill("Studio floating");
+    await dialog.getByLabel("Floating seats").fill("8");
+    await screenshot(page, "policy-floating");
+    await dialog.getByRole("button", { name: "Create policy" }).click();
+    await page.getByRole("table").getByText("Studio floating", { exact: true }).first().waitFor();
+    const policy = (await api("/v1/policies", { token: demo.apiKey })).body.data.find((p: { name: string }) => p.name === "Studio floating");
+    expect({ mode: policy.lease_mode, seats: policy.max_leases, ttl: policy.lease_ttl_s, borrow: policy.max_borrow_s }).toEqual({
+      mode: "per_license",
+      seats: 8,
+      ttl: 600,
+      borrow: 7 * 86_400,
+    });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -140,6 +140,7 @@ describe("the SDK's packed tarball", () => {
           "errors",
           "index",
           "license-file",
+          "lease",
           "license-file-format",
           "offline",
           "offline-activation",

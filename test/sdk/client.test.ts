@@ -163,6 +163,98 @@ describe("createLicenseClient", () => {
   });
 });
 
+describe("client.lease", () => {
+  const floatingLicense = async (maxLeases: number) => {
+    const app = await (
+      await exports.default.fetch(
+        new Request(`${BASE}/v1/applications`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tenant.apiKey}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ name: "Studio" }),
+        }),
+      )
+    ).json<{ id: string }>();
+    const policy = await (
+      await exports.default.fetch(
+        new Request(`${BASE}/v1/policies`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tenant.apiKey}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ name: "Floating", application_id: app.id, lease_mode: "per_license", max_leases: maxLeases }),
+        }),
+      )
+    ).json<{ id: string }>();
+    return (
+      await exports.default.fetch(
+        new Request(`${BASE}/v1/licenses`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${tenant.apiKey}`, "Content-Type": "application/json" },
+          body: JSON.stringify({ policy_id: policy.id }),
+        }),
+      )
+    ).json<{ id: string; key: string }>();
+  };
+
+  it("takes a seat, heartbeats (a new token each time), and releases it", async () => {
+    const license = await floatingLicense(1);
+    const net = worker();
+    const client = createLicenseClient({ baseUrl: BASE, fetch: net.fetch });
+    const tokens: string[] = [];
+    const seat = await client.lease({
+      licenseKey: license.key,
+      instanceId: "cad-1",
+      autoHeartbeat: false,
+      releaseOnExit: false,
+      onToken: (g) => tokens.push(g.license_token),
+    });
+    const first = seat.current.lease.id;
+    await seat.heartbeat();
+    expect({ same: seat.current.lease.id === first, tokens: tokens.length }).toEqual({ same: true, tokens: 2 });
+    const full = await rejection(client.lease({ licenseKey: license.key, instanceId: "cad-2", autoHeartbeat: false, releaseOnExit: false }));
+    expect({ refused: full instanceof RequestRefused, code: full.code, retryAfterS: full.retryAfterS }).toEqual({
+      refused: true,
+      code: "NO_LEASES_AVAILABLE",
+      retryAfterS: 600,
+    });
+    await seat.release();
+    await seat.release();
+    const next = await client.lease({ licenseKey: license.key, instanceId: "cad-2", autoHeartbeat: false, releaseOnExit: false });
+    expect(next.current.lease.instance_id).toBe("cad-2");
+    expect(net.calls.filter((c) => c.startsWith("/v1/licenses/leases/")).length).toBe(2);
+  });
+
+  it("retries a 503 with the same Idempotency-Key, so the retry takes no second seat", async () => {
+    const license = await floatingLicense(2);
+    const keys: (string | null)[] = [];
+    const real = worker();
+    let first = true;
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      keys.push(request.headers.get("Idempotency-Key"));
+      if (first) {
+        first = false;
+        // The seat was taken, but the answer was lost: the service's 503 after a commit.
+        await real.fetch(request.clone());
+        return Response.json({ error: { code: "SERVICE_UNAVAILABLE", message: "x", request_id: "r" } }, { status: 503, headers: { "Retry-After": "0" } });
+      }
+      return real.fetch(request);
+    }) as typeof globalThis.fetch;
+    const seat = await createLicenseClient({ baseUrl: BASE, fetch, retries: 1 }).lease({
+      licenseKey: license.key,
+      instanceId: "same",
+      autoHeartbeat: false,
+      releaseOnExit: false,
+    });
+    expect({ sameKey: keys.length === 2 && keys[0] !== null && keys[0] === keys[1], status: seat.current.lease.instance_id }).toEqual({
+      sameKey: true,
+      status: "same",
+    });
+    const leases = await (
+      await exports.default.fetch(new Request(`${BASE}/v1/licenses/${license.id}/leases`, { headers: { Authorization: `Bearer ${tenant.apiKey}` } }))
+    ).json<{ data: unknown[] }>();
+    expect(leases.data).toHaveLength(1);
+  });
+});
+
 describe("createOfflineLicense", () => {
   it("keeps the token, uses it only while the service is out of reach, and drops it when the service says not valid", async () => {
     const license = await seedLicense(tenant.tenantId, { bindingMode: "none" });

@@ -1,6 +1,7 @@
 // A small client for the service's public license routes (validate, verify, activate, deactivate,
 // heartbeat) and, on a seller's server, token introspection: a deadline per attempt, retries on 503 and 429 that honour `Retry-After`, and the
 // API's error envelope as errors with stable codes. fetch only: Node 18+, browsers, Deno, Bun, Workers.
+import { type FloatingSeat, type LeaseRpc, type SeatRequest, takeSeat } from "./lease.js";
 import type { LicenseTokenClaims } from "./token-format.js";
 
 /** A validation outcome, as POST /v1/licenses/validate answers it (verify adds the token). */
@@ -150,6 +151,11 @@ export interface LicenseClient {
   heartbeat(request: LicenseRequest & { fingerprint: string }): Promise<{ activation: Activation; next_heartbeat_after: string | null }>;
   /** Is this token live right now (not revoked, license not suspended)? Needs `apiKey`. */
   introspect(token: string): Promise<IntrospectionAnswer>;
+  /**
+   * A floating seat, kept alive by heartbeats until `release()` (and released when the process or
+   * page goes away). All seats taken: a `RequestRefused` with code NO_LEASES_AVAILABLE and `retryAfterS`.
+   */
+  lease(request: SeatRequest): Promise<FloatingSeat>;
 }
 
 /**
@@ -165,15 +171,22 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
   const maxDelayMs = options.maxRetryDelayMs ?? 30_000;
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function attempt(path: string, payload: unknown, auth: boolean): Promise<unknown> {
+  interface Call {
+    method?: "POST" | "DELETE";
+    auth?: boolean;
+    headers?: Record<string, string>;
+  }
+
+  async function attempt(path: string, payload: unknown, call: Call): Promise<unknown> {
     let res: Response;
     try {
       res = await send(`${base}${path}`, {
-        method: "POST",
+        method: call.method ?? "POST",
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
-          ...(auth ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+          ...(call.auth ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+          ...call.headers,
         },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
@@ -206,10 +219,10 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     throw new RequestRefused(error.code ?? `HTTP_${res.status}`, message, details);
   }
 
-  async function post<T>(path: string, payload: unknown, auth = false): Promise<T> {
+  async function post<T>(path: string, payload: unknown, call: Call = {}): Promise<T> {
     for (let tried = 0; ; tried++) {
       try {
-        return (await attempt(path, payload, auth)) as T;
+        return (await attempt(path, payload, call)) as T;
       } catch (err) {
         if (!isTransient(err) || tried >= retries) throw err;
         // The service's own word on when to come back, else a short backoff with jitter.
@@ -228,7 +241,20 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     heartbeat: (r) => post("/v1/licenses/heartbeat", body(r)),
     introspect: (token) => {
       if (!options.apiKey) return Promise.reject(new TypeError("introspect() needs `apiKey` (server-side only)."));
-      return post("/v1/licenses/introspect", { token }, true);
+      return post("/v1/licenses/introspect", { token }, { auth: true });
+    },
+    lease: (r) => {
+      const rpc: LeaseRpc = {
+        // One Idempotency-Key for the request and its retries: a retry never takes a second seat.
+        acquire: () =>
+          post("/v1/licenses/leases", body({ licenseKey: r.licenseKey }, { instance_id: r.instanceId, ...(r.user ? { user: r.user } : {}) }), {
+            headers: { "Idempotency-Key": crypto.randomUUID() },
+          }),
+        heartbeat: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/heartbeat`, { license_key: r.licenseKey }),
+        release: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}`, { license_key: r.licenseKey }, { method: "DELETE" }),
+        borrow: (id, until) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/borrow`, { license_key: r.licenseKey, until: until.toISOString() }),
+      };
+      return takeSeat(rpc, r);
     },
   };
 }

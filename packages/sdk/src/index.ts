@@ -59,6 +59,7 @@ export {
   WebhookTimestampInvalid,
   WebhookVerificationError,
 } from "./errors.js";
+export type { FloatingSeat, LeaseGrant, LeaseInfo, SeatRequest } from "./lease.js";
 export {
   type ClockStore,
   memoryClockStore,

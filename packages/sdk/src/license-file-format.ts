@@ -38,6 +38,8 @@ export interface LicenseFileClaims {
   /** Machine files: the activation they were checked out for, and SHA-256 (hex) of its fingerprint. */
   activation_id?: string;
   fingerprint_sha256?: string;
+  /** A borrowed floating seat: the lease the file holds until its `exp`. */
+  lease_id?: string;
   /** Where the license's revocation or suspension will show, once the file is out. */
   status?: StatusReference;
   [claim: string]: unknown;

@@ -54,5 +54,7 @@ export interface LicenseTokenClaims {
    * draft names this claim `status`; license tokens keep `status` for LicenseChain's string.
    */
   status_list?: { idx: number; uri: string };
+  /** A floating seat's token: the lease it belongs to, and when that lease ends (the token's `exp` too). */
+  lease?: { id: string; exp: number };
   [claim: string]: unknown;
 }

@@ -166,6 +166,10 @@ export async function lockLicenseByKeyHash(tx: Tx, keyHash: string) {
         heartbeatGraceS: policies.heartbeatGraceS,
         maxDeactivations: policies.maxDeactivations,
         deactivationWindowS: policies.deactivationWindowS,
+        leaseMode: policies.leaseMode,
+        maxLeases: policies.maxLeases,
+        leaseTtlS: policies.leaseTtlS,
+        maxBorrowS: policies.maxBorrowS,
       },
     })
     .from(licenses)

@@ -41,6 +41,10 @@ export type PolicyChanges = Partial<
     | "offlineTtlMaxS"
     | "allowPerpetualOffline"
     | "offlineOutlivesLicense"
+    | "leaseMode"
+    | "maxLeases"
+    | "leaseTtlS"
+    | "maxBorrowS"
   >
 >;
 

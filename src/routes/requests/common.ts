@@ -61,3 +61,5 @@ const pathId = (name: string, prefix: string) =>
 export const IdParam = (prefix: string) => z.object({ id: pathId("id", prefix) });
 
 export const ActivationParams = z.object({ id: pathId("id", "lic"), activation_id: pathId("activation_id", "act") });
+
+export const LeaseParams = z.object({ id: pathId("id", "lic"), lease_id: pathId("lease_id", "lse") });

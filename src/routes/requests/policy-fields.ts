@@ -1,6 +1,6 @@
 // Writable policy fields, shared by create and update (PATCH) so both validate alike.
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES } from "../../contract/licenses";
+import { BINDING_MODES, LEASE_MODES } from "../../contract/licenses";
 import { TOKEN_TIERS } from "../../contract/tokens";
 
 const Seconds = z
@@ -47,6 +47,17 @@ export const PolicyFields = {
   offline_outlives_license: z
     .boolean()
     .openapi({ description: "License files may outlive the license's own expiry (else their `exp` stops there). Default false." }),
+  lease_mode: z
+    .enum(LEASE_MODES)
+    .openapi({ description: "Floating seats: `none` (default), `per_license` (a seat per lease), `per_user` (a seat per user, however many instances)" }),
+  max_leases: z.number().int().min(0).max(100_000).nullable().openapi({ description: "Concurrent floating seats; null = unlimited" }),
+  lease_ttl_s: z.number().int().min(60).max(86_400).openapi({ description: "A lease frees its seat this long after its last heartbeat. Default 600." }),
+  max_borrow_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 86400)
+    .openapi({ description: "The longest a lease may be borrowed (turned into a license file); 0 = no borrowing. Default 604800 (7 days)." }),
   bind_on_verify: z.boolean().openapi({
     description:
       'LicenseChain\'s "binds device on first verify": a verify with a `hwuid`/`fingerprint` that holds no seat activates it (same seat limit, lock and events as activate)',
@@ -69,6 +80,10 @@ export const policyColumns = (input: {
   offline_ttl_max_s?: number;
   allow_perpetual_offline?: boolean;
   offline_outlives_license?: boolean;
+  lease_mode?: (typeof LEASE_MODES)[number];
+  max_leases?: number | null;
+  lease_ttl_s?: number;
+  max_borrow_s?: number;
 }) => ({
   name: input.name,
   maxActivations: input.max_activations,
@@ -84,4 +99,8 @@ export const policyColumns = (input: {
   offlineTtlMaxS: input.offline_ttl_max_s,
   allowPerpetualOffline: input.allow_perpetual_offline,
   offlineOutlivesLicense: input.offline_outlives_license,
+  leaseMode: input.lease_mode,
+  maxLeases: input.max_leases,
+  leaseTtlS: input.lease_ttl_s,
+  maxBorrowS: input.max_borrow_s,
 });

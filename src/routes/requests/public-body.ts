@@ -99,3 +99,6 @@ export const ValidateBody = publicLicenseBody("ValidateLicenseRequest", { domain
 
 /** Deactivate and heartbeat: the license key and the device, nothing else. */
 export const deviceBody = (name: string) => publicLicenseBody(name, {}, { fingerprint: true });
+
+/** A public lease route's body: the license key (or its alias `key`) and the route's own fields. */
+export const LeaseKeyBody = <T extends z.ZodRawShape>(name: string, fields: T = {} as T) => publicLicenseBody(name, fields, { fingerprint: false });

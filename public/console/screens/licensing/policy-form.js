@@ -17,12 +17,19 @@ const DEFAULTS = {
   deactivation_window_s: null,
   bind_on_verify: false,
   degraded_grace_s: 3600,
+  offline_ttl_default_s: 30 * 86_400,
+  offline_ttl_max_s: 365 * 86_400,
+  allow_perpetual_offline: false,
+  offline_outlives_license: false,
+  lease_mode: "none",
+  max_leases: null,
+  lease_ttl_s: 600,
+  max_borrow_s: 7 * 86_400,
 };
 
 /**
  * The models sellers ask for first. Policies have no duration of their own: a trial is short-lived
  * through its licenses' `expires_at`, which is why the trial preset says so instead of setting it.
- * Floating (concurrent, checked-out seats) is not offered: the service has no such mode yet.
  */
 export const PRESETS = {
   custom: {
@@ -42,6 +49,12 @@ export const PRESETS = {
     name: "Domain-locked",
     hint: "One seat bound to a website: activations must name its domain, and validations for any other domain fail.",
     values: { ...DEFAULTS, max_activations: 1, binding_mode: "domain", max_deactivations: 3, deactivation_window_s: 30 * DAY },
+  },
+  floating: {
+    label: "Floating (concurrent seats)",
+    name: "Floating",
+    hint: "5 people at once, from any machine: each running copy takes a seat (a lease) that frees itself 10 minutes after its last heartbeat, or at once on exit. Seats may be borrowed offline for up to 7 days.",
+    values: { ...DEFAULTS, lease_mode: "per_license", max_leases: 5 },
   },
   trial: {
     label: "Trial (one device, short-lived)",
@@ -71,6 +84,14 @@ function formOf(values, name = "", applicationId = "") {
     deactivation_window: splitSeconds(values.deactivation_window_s, "days"),
     bind_on_verify: values.bind_on_verify,
     degraded_grace: splitSeconds(values.degraded_grace_s, "hours"),
+    offline_ttl_default: splitSeconds(values.offline_ttl_default_s, "days"),
+    offline_ttl_max: splitSeconds(values.offline_ttl_max_s, "days"),
+    allow_perpetual_offline: values.allow_perpetual_offline,
+    offline_outlives_license: values.offline_outlives_license,
+    lease_mode: values.lease_mode,
+    max_leases: values.max_leases === null ? "" : String(values.max_leases),
+    lease_ttl: splitSeconds(values.lease_ttl_s, "minutes"),
+    max_borrow: splitSeconds(values.max_borrow_s, "days"),
   };
 }
 
@@ -89,6 +110,14 @@ function valuesOf(form) {
     deactivation_window_s: joinSeconds(form.deactivation_window),
     bind_on_verify: form.bind_on_verify,
     degraded_grace_s: joinSeconds(form.degraded_grace) ?? 0,
+    offline_ttl_default_s: joinSeconds(form.offline_ttl_default) ?? DEFAULTS.offline_ttl_default_s,
+    offline_ttl_max_s: joinSeconds(form.offline_ttl_max) ?? DEFAULTS.offline_ttl_max_s,
+    allow_perpetual_offline: form.allow_perpetual_offline,
+    offline_outlives_license: form.offline_outlives_license,
+    lease_mode: form.lease_mode,
+    max_leases: count(form.max_leases),
+    lease_ttl_s: joinSeconds(form.lease_ttl) ?? DEFAULTS.lease_ttl_s,
+    max_borrow_s: joinSeconds(form.max_borrow) ?? 0,
   };
   const labels = {
     max_activations: "Max activations",
@@ -97,6 +126,11 @@ function valuesOf(form) {
     max_deactivations: "Max deactivations",
     deactivation_window_s: "Deactivation window",
     degraded_grace_s: "Outage grace",
+    offline_ttl_default_s: "License file lifetime",
+    offline_ttl_max_s: "Longest license file",
+    max_leases: "Floating seats",
+    lease_ttl_s: "Lease lifetime",
+    max_borrow_s: "Longest borrow",
   };
   for (const [key, label] of Object.entries(labels)) {
     const v = values[key];
@@ -273,6 +307,48 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
     >
       <${DurationInput} id="policy-degraded-grace" unitLabel="Outage grace unit" placeholder="0" value=${form.degraded_grace} onChange=${set("degraded_grace")} />
     <//>
+    <fieldset class="lic-fieldset">
+      <legend>Floating seats</legend>
+      <div class="lic-form-grid">
+        <${Field} id="policy-lease-mode" label="Mode" hint="Concurrent use: each running copy (or each user) holds a seat while it runs.">
+          <select id="policy-lease-mode" value=${form.lease_mode} onChange=${(e) => set("lease_mode")(e.currentTarget.value)}>
+            <option value="none">Off</option>
+            <option value="per_license">A seat per running copy</option>
+            <option value="per_user">A seat per user</option>
+          </select>
+        <//>
+        <${Field} id="policy-max-leases" label="Floating seats" hint="Blank: unlimited.">
+          <input id="policy-max-leases" type="number" min="0" step="1" inputmode="numeric" placeholder="Unlimited" value=${form.max_leases} onInput=${(e) => set("max_leases")(e.currentTarget.value)} />
+        <//>
+        <${Field} id="policy-lease-ttl" label="Lease lifetime" hint="A seat frees itself this long after its last heartbeat (1 minute to 1 day).">
+          <${DurationInput} id="policy-lease-ttl" unitLabel="Lease lifetime unit" placeholder="10" value=${form.lease_ttl} onChange=${set("lease_ttl")} />
+        <//>
+        <${Field} id="policy-max-borrow" label="Longest borrow" hint="How long a seat may be taken offline. 0: never.">
+          <${DurationInput} id="policy-max-borrow" unitLabel="Longest borrow unit" placeholder="0" value=${form.max_borrow} onChange=${set("max_borrow")} />
+        <//>
+      </div>
+    </fieldset>
+    <fieldset class="lic-fieldset">
+      <legend>License files (offline)</legend>
+      <div class="lic-form-grid">
+        <${Field} id="policy-offline-default" label="License file lifetime" hint="What a checkout gets when it asks for none.">
+          <${DurationInput} id="policy-offline-default" unitLabel="License file lifetime unit" placeholder="30" value=${form.offline_ttl_default} onChange=${set("offline_ttl_default")} />
+        <//>
+        <${Field} id="policy-offline-max" label="Longest license file" hint="The most a checkout may ask for.">
+          <${DurationInput} id="policy-offline-max" unitLabel="Longest license file unit" placeholder="365" value=${form.offline_ttl_max} onChange=${set("offline_ttl_max")} />
+        <//>
+      </div>
+      <div class="field">
+        <label class="lic-check" for="policy-perpetual">
+          <input id="policy-perpetual" type="checkbox" checked=${form.allow_perpetual_offline} onChange=${(e) => set("allow_perpetual_offline")(e.currentTarget.checked)} />
+          Allow perpetual files (no expiry)
+        </label>
+        <label class="lic-check" for="policy-outlives">
+          <input id="policy-outlives" type="checkbox" checked=${form.offline_outlives_license} onChange=${(e) => set("offline_outlives_license")(e.currentTarget.checked)} />
+          Files may outlive the license's expiry
+        </label>
+      </div>
+    </fieldset>
     <${FieldError} id="policy-form-problem" message=${problem} />
     <${ErrorNote} error=${save.error} />
     <div class="form-actions">

@@ -1,0 +1,54 @@
+// POST /v1/licenses/leases (public): a floating seat for a running instance, with a short license
+// token that ends with it. 409 NO_LEASES_AVAILABLE (with Retry-After) when every seat is taken.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { App } from "../app";
+import { metricEvent } from "../middleware/metrics";
+import { publicRateLimit } from "../middleware/rate-limit";
+import { errorResponses } from "../wire/common";
+import { LeaseGrant, leaseGrantBody } from "../wire/leases";
+import { jsonBody } from "./requests/common";
+import { publicLicenseBody, text } from "./requests/public-body";
+
+const Body = publicLicenseBody(
+  "LeaseRequest",
+  {
+    instance_id: text(200).openapi({
+      description: "The running copy (a process or session id): one lease each; asking again with the same id extends its lease",
+    }),
+    user: text(200).optional().openapi({ description: "Who uses it: required by `per_user` policies, where one user holds one seat however many instances" }),
+  },
+  { fingerprint: false },
+);
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/licenses/leases",
+  operationId: "acquireLease",
+  tags: ["Floating (public)"],
+  summary: "Take a floating seat",
+  description:
+    "201 with a new lease (`expires_at` = now + the policy's `lease_ttl_s`), 200 when this instance already holds one (extended). When every seat is taken: 409 NO_LEASES_AVAILABLE with `Retry-After` (seconds until the first lease ends) and `details.in_use`. Send an `Idempotency-Key` so a retried request takes no second seat.",
+  middleware: [metricEvent("lease"), publicRateLimit()] as const,
+  request: {
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    body: jsonBody(Body),
+  },
+  responses: {
+    200: { description: "This instance's lease, extended", content: { "application/json": { schema: LeaseGrant } } },
+    201: { description: "A new lease", content: { "application/json": { schema: LeaseGrant } } },
+    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
+  },
+});
+
+export const registerV1LicensesLeasesCreate = (app: App) =>
+  app.openapi(route, async (c) => {
+    const input = c.req.valid("json");
+    const grant = await c.var.services.leases.acquire({
+      licenseKey: input.license_key,
+      instanceId: input.instance_id,
+      userId: input.user,
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      now: new Date(),
+    });
+    return c.json(leaseGrantBody(grant), grant.status);
+  });
