@@ -15,7 +15,7 @@ import {
   RequestTimeout,
   ServiceUnavailable,
 } from "@edge-license/sdk";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { BASE, createTenant, seedLicense, setLicenseState, type TestTenant } from "../harness";
 
 /** The worker as the network: every call counted. */
@@ -220,6 +220,33 @@ describe("client.lease", () => {
     const next = await client.lease({ licenseKey: license.key, instanceId: "cad-2", autoHeartbeat: false, releaseOnExit: false });
     expect(next.current.lease.instance_id).toBe("cad-2");
     expect(net.calls.filter((c) => c.startsWith("/v1/licenses/leases/")).length).toBe(2);
+  });
+
+  it("heartbeats in the background (here every 200 ms), and tells onLost when the lease is gone", async () => {
+    const license = await floatingLicense(1);
+    const net = worker();
+    const lost: unknown[] = [];
+    const seat = await createLicenseClient({ baseUrl: BASE, fetch: net.fetch }).lease({
+      licenseKey: license.key,
+      instanceId: "auto",
+      releaseOnExit: false,
+      heartbeatIntervalMs: 200,
+      onLost: (err) => lost.push((err as { code?: string }).code),
+    });
+    const first = seat.current.license_token;
+    await vi.waitFor(() => expect(net.calls.filter((c) => c.endsWith("/heartbeat")).length >= 1).toBe(true), { timeout: 5_000 });
+    await vi.waitFor(() => expect(seat.current.license_token === first).toBe(false), { timeout: 5_000 });
+    // An admin frees the seat: the next heartbeat finds it gone, and the seat stops beating.
+    await exports.default.fetch(
+      new Request(`${BASE}/v1/licenses/${license.id}/leases/${seat.current.lease.id}`, {
+        method: "DELETE",
+        headers: { Authorization: `Bearer ${tenant.apiKey}` },
+      }),
+    );
+    await vi.waitFor(() => expect(lost).toEqual(["LEASE_EXPIRED"]), { timeout: 5_000 });
+    const beats = net.calls.filter((c) => c.endsWith("/heartbeat")).length;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(net.calls.filter((c) => c.endsWith("/heartbeat")).length).toBe(beats);
   });
 
   it("retries a 503 with the same Idempotency-Key, so the retry takes no second seat", async () => {

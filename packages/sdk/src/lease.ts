@@ -31,6 +31,8 @@ export interface SeatRequest {
   user?: string;
   /** Keep the lease alive in the background. Default true. */
   autoHeartbeat?: boolean;
+  /** Time between background heartbeats. Default half the lease's remaining life, at least 15 s. */
+  heartbeatIntervalMs?: number;
   /** Release the seat when the process exits or the page is hidden for good. Default true. */
   releaseOnExit?: boolean;
   /** Called when a heartbeat finds the lease gone; no more heartbeats follow. */
@@ -82,7 +84,7 @@ export async function takeSeat(rpc: LeaseRpc, request: SeatRequest): Promise<Flo
   const schedule = () => {
     if (ended || request.autoHeartbeat === false) return;
     const remaining = Date.parse(current.lease.expires_at) - Date.now();
-    timer = setTimeout(beat, Math.max(MIN_BEAT_MS, remaining / 2));
+    timer = setTimeout(beat, request.heartbeatIntervalMs ?? Math.max(MIN_BEAT_MS, remaining / 2));
     // A pending heartbeat must not keep a finished Node process alive.
     (timer as { unref?: () => void }).unref?.();
   };
