@@ -336,6 +336,22 @@ describe("the console", () => {
       ttl: 600,
       borrow: 7 * 86_400,
     });
+
+    // Two workstations take seats; the seller sees them on the license and frees one.
+    const license = (await api("/v1/licenses", { token: demo.apiKey, body: { policy_id: policy.id } })).body;
+    for (const instance of ["ws-1", "ws-2"]) {
+      expect((await api("/v1/licenses/leases", { body: { license_key: license.key, instance_id: instance } })).status).toBe(201);
+    }
+    await page.goto(`${base}/console/#/licenses/${license.id}`);
+    const seats = page.getByRole("table", { name: "Floating seats" });
+    await seats.getByText("ws-2", { exact: true }).waitFor();
+    expect(await page.getByText("one per running copy · in use: 2 of 8").count()).toBe(1);
+    await screenshot(page, "license-floating");
+    await seats.getByRole("row").filter({ hasText: "ws-1" }).getByRole("button", { name: "Release" }).click();
+    await dialog.getByRole("button", { name: "Release" }).click();
+    await page.getByRole("status").getByText("Seat released.").waitFor();
+    const live = (await api(`/v1/licenses/${license.id}/leases`, { token: demo.apiKey })).body.data;
+    expect(live.map((l: { instance_id: string }) => l.instance_id)).toEqual(["ws-2"]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -22,6 +22,7 @@ import {
   usePages,
 } from "../lib/ui.js";
 import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, seats, toLocalInput, useCatalog } from "./licensing/common.js";
+import { Leases } from "./licensing/leases.js";
 import { EditLicenseForm } from "./licensing/license-form.js";
 import { CheckoutForm, OfflineUploadForm } from "./licensing/offline.js";
 
@@ -229,6 +230,8 @@ export function LicenseScreen({ id }) {
   }
 
   const revoked = license.status === "revoked";
+  const policy = catalog.policy(license.policy_id);
+  const floating = policy && policy.lease_mode !== "none" ? policy : null;
   return html`<section>
     <p class="lic-crumbs"><a href=${href("licenses")}>← Licenses</a></p>
     <${PageHeader} title=${license.plan ? `License · ${license.plan}` : "License"} subtitle=${`${license.id} · key ${license.key_prefix}…`}>
@@ -274,6 +277,7 @@ export function LicenseScreen({ id }) {
     <${ErrorNote} error=${reinstate.error} />
     <${Properties} license=${license} catalog=${catalog} />
     ${can("activations:read") ? html`<${Activations} key=${version} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
+    ${floating ? html`<${Leases} key=${`leases-${version}`} license=${license} policy=${floating} />` : null}
     <${Modal} title="Renew license" open=${dialog === "renew"} onClose=${() => setDialog(null)}>
       <${RenewForm}
         license=${license}
