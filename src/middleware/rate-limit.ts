@@ -66,6 +66,17 @@ function licenseKeyOf(body: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
+async function takePerIp(c: Context<AppEnv>): Promise<void> {
+  if (!(await take(c, "RL_PUBLIC_IP", clientIp(c)))) throw limited("RL_PUBLIC_IP", "per IP");
+}
+
+/** Public reads that name no license (a status list): per client IP only, as made-up ids may reach Postgres. */
+export const publicIpRateLimit = () =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    await takePerIp(c);
+    await next();
+  });
+
 /**
  * Public license routes: per client IP, and per client IP and license key (hashed: keys never
  * leave the worker).
@@ -74,7 +85,7 @@ function licenseKeyOf(body: unknown): string {
 export const publicRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     // One IP cycling through made-up keys costs a Postgres lookup per key: a ceiling across keys.
-    if (!(await take(c, "RL_PUBLIC_IP", clientIp(c)))) throw limited("RL_PUBLIC_IP", "per IP");
+    await takePerIp(c);
     // No per-key limiter configured: skip the body parse and hash as well.
     if (!c.env.RL_PUBLIC) return next();
     let licenseKey = "";

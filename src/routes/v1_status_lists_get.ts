@@ -4,6 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import type { App } from "../app";
+import { publicIpRateLimit } from "../middleware/rate-limit";
 import { publicCors } from "../middleware/security";
 import { STATUS_LIST_TTL_S } from "../services/status-lists";
 import { errorResponses } from "../wire/common";
@@ -17,7 +18,10 @@ const route = createRoute({
   summary: "A status list (draft-ietf-oauth-status-list)",
   description:
     "The list a license file's or token's `status.status_list.uri` names: a JWT (`typ` statuslist+jwt, signed by a key of the JWKS) whose `status_list` holds 2 bits per license index, ZLIB-compressed: 0 valid, 1 revoked, 2 suspended. Rebuilt when a license is suspended, reinstated or revoked; `ttl` says how long to keep it. Weak `ETag`; `If-None-Match` answers 304.",
-  middleware: [etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers"] })] as const,
+  middleware: [
+    publicIpRateLimit(),
+    etag({ retainedHeaders: [...RETAINED_304_HEADERS, "access-control-allow-origin", "access-control-expose-headers"] }),
+  ] as const,
   request: { params: IdParam("sl") },
   responses: {
     200: { description: "The signed status list", content: { "application/statuslist+jwt": { schema: z.string() } } },

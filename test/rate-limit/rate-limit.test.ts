@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { callWithEnv, createTenant, json, seedLicense } from "../harness";
 
-const limiters = env as unknown as Record<"RL_TEST_PUBLIC" | "RL_TEST_AUTH_FAILURES" | "RL_TEST_TIER", RateLimit>;
+const limiters = env as unknown as Record<"RL_TEST_PUBLIC" | "RL_TEST_PUBLIC_IP" | "RL_TEST_AUTH_FAILURES" | "RL_TEST_TIER", RateLimit>;
 
 const testEnv = (ip: string) => ({
   RL_PUBLIC: limiters.RL_TEST_PUBLIC,
@@ -47,6 +47,20 @@ describe("rate limits", () => {
     // Another license from the same IP, and the same license from another IP, are unaffected.
     expect((await validate(b.licenseKey)).status).toBe(200);
     expect((await validate(a.licenseKey, "198.51.100.11")).status).toBe(200);
+  });
+
+  it("limits status-list reads per IP (made-up list ids would each reach Postgres)", async () => {
+    const overrides = { RL_PUBLIC_IP: limiters.RL_TEST_PUBLIC_IP, ip: "198.51.100.30" };
+    const read = (ip = overrides.ip) => callWithEnv(overrides, "/v1/status-lists/sl_madeUpListId", { headers: { "CF-Connecting-IP": ip } });
+    let limited: Response | undefined;
+    for (let i = 1; i <= 17 && !limited; i++) {
+      const res = await read();
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(404);
+    }
+    expect(limited?.status).toBe(429);
+    expect((await json(limited!)).error.code).toBe("RATE_LIMITED");
+    expect((await read("198.51.100.31")).status).toBe(404);
   });
 
   it("limits server routes per tenant; another tenant is unaffected", async () => {
