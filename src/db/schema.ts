@@ -2,7 +2,7 @@
 // Every tenant-owned table carries `tenant_id`, and every query filters on it.
 import { sql } from "drizzle-orm";
 import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import { DELIVERY_STATUSES, type DeliveryStatus } from "../contract/events";
+import { DELIVERY_STATUSES, type DeliveryStatus, type EventType } from "../contract/events";
 import {
   BINDING_MODES,
   type BindingMode,
@@ -388,6 +388,8 @@ export const webhookDeliveries = pgTable(
     endpointId: text("endpoint_id")
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** The event's type, kept on the delivery so a list of deliveries says what each one was. */
+    eventType: text("event_type").$type<EventType>(),
     status: text("status").$type<DeliveryStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     /** When the next attempt is due; while an attempt runs, the end of its lease. */

@@ -36,6 +36,7 @@ export const WebhookDelivery = z
   .object({
     id: z.string(),
     event_id: z.string().openapi({ description: "The `webhook-id` header of every attempt" }),
+    event_type: z.string().nullable().openapi({ description: "What the event was (`license.revoked`, ...)" }),
     endpoint_id: z.string(),
     status: z.enum(["pending", "succeeded", "failed"]),
     attempts: z.number().int(),
@@ -51,6 +52,7 @@ export const WebhookDelivery = z
 export const webhookDeliveryBody = (row: WebhookDeliveryRow) => ({
   id: row.id,
   event_id: row.eventId,
+  event_type: row.eventType,
   endpoint_id: row.endpointId,
   status: row.status,
   attempts: row.attempts,

@@ -110,6 +110,7 @@ describe("retries", () => {
     expect(page.data[0]).toMatchObject({
       id: d!.id,
       event_id: calls[0]!.headers["webhook-id"],
+      event_type: "api_key.created",
       endpoint_id: ep.id,
       status: "succeeded",
       attempts: 3,

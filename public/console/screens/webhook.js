@@ -110,7 +110,11 @@ function Deliveries({ endpoint, status }) {
   );
   const columns = [
     { label: "Created", render: (d) => html`<${Stamp} iso=${d.created_at} />` },
-    { label: "Event", className: "nowrap", render: (d) => html`<${Id} value=${d.event_id} />` },
+    {
+      label: "Event",
+      className: "nowrap",
+      render: (d) => html`${d.event_type ? html`<code>${d.event_type}</code><br />` : null}<${Id} value=${d.event_id} />`,
+    },
     { label: "Status", render: (d) => html`<span class=${`badge badge-${d.status}`}>${d.status}</span>` },
     { label: "Attempts", className: "num", render: (d) => d.attempts },
     { label: "Last response", className: "nowrap", render: (d) => html`<${Response} delivery=${d} />` },

@@ -71,6 +71,7 @@ export async function insertEvent(tx: Tx, event: { id: string; tenantId: string;
         tenantId: webhookEndpoints.tenantId,
         eventId: sql<string>`${event.id}`.as("event_id"),
         endpointId: webhookEndpoints.id,
+        eventType: sql<EventType>`${event.type}`.as("event_type"),
         status: sql<"pending">`'pending'`.as("status"),
         attempts: sql<number>`0`.as("attempts"),
         nextAttemptAt: sql<Date>`now()`.as("next_attempt_at"),
