@@ -249,6 +249,27 @@ describe("client.lease", () => {
     expect(net.calls.filter((c) => c.endsWith("/heartbeat")).length).toBe(beats);
   });
 
+  it("releases the seat when the page goes away (pagehide), with a request that may outlive the page", async () => {
+    const license = await floatingLicense(1);
+    // Workers' RequestInit has no `keepalive`: the browser's does, and that is what the SDK sends.
+    const inits: (RequestInit & { keepalive?: boolean })[] = [];
+    const real = worker();
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit & { keepalive?: boolean }) => {
+      inits.push(init ?? {});
+      const { keepalive: _keepalive, ...rest } = init ?? {};
+      return real.fetch(input, rest);
+    }) as typeof globalThis.fetch;
+    await createLicenseClient({ baseUrl: BASE, fetch }).lease({ licenseKey: license.key, instanceId: "tab", autoHeartbeat: false });
+    (globalThis as unknown as EventTarget).dispatchEvent(new Event("pagehide"));
+    const leases = () =>
+      exports.default.fetch(new Request(`${BASE}/v1/licenses/${license.id}/leases`, { headers: { Authorization: `Bearer ${tenant.apiKey}` } }));
+    await vi.waitFor(async () => expect((await (await leases()).json<{ data: unknown[] }>()).data).toHaveLength(0), { timeout: 5_000 });
+    expect(inits.map((i) => [i.method, i.keepalive === true])).toEqual([
+      ["POST", false],
+      ["DELETE", true],
+    ]);
+  });
+
   it("retries a 503 with the same Idempotency-Key, so the retry takes no second seat", async () => {
     const license = await floatingLicense(2);
     const keys: (string | null)[] = [];

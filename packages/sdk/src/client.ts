@@ -175,6 +175,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     method?: "POST" | "DELETE";
     auth?: boolean;
     headers?: Record<string, string>;
+    /** Browsers: let the request outlive the page (a release on pagehide). */
+    keepalive?: boolean;
   }
 
   async function attempt(path: string, payload: unknown, call: Call): Promise<unknown> {
@@ -190,6 +192,7 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(timeoutMs),
+        ...(call.keepalive ? { keepalive: true } : {}),
       });
     } catch (err) {
       const timedOut = (err as { name?: string })?.name === "TimeoutError";
@@ -251,7 +254,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
             headers: { "Idempotency-Key": crypto.randomUUID() },
           }),
         heartbeat: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/heartbeat`, { license_key: r.licenseKey }),
-        release: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}`, { license_key: r.licenseKey }, { method: "DELETE" }),
+        release: (id, options) =>
+          post(`/v1/licenses/leases/${encodeURIComponent(id)}`, { license_key: r.licenseKey }, { method: "DELETE", keepalive: options?.keepalive }),
         borrow: (id, until) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/borrow`, { license_key: r.licenseKey, until: until.toISOString() }),
       };
       return takeSeat(rpc, r);

@@ -56,7 +56,7 @@ export interface FloatingSeat {
 export interface LeaseRpc {
   acquire(): Promise<LeaseGrant>;
   heartbeat(id: string): Promise<LeaseGrant>;
-  release(id: string): Promise<unknown>;
+  release(id: string, options?: { keepalive?: boolean }): Promise<unknown>;
   borrow(id: string, until: Date): Promise<{ lease: LeaseInfo; license_file: { license_file: string; expires_at: string | null } }>;
 }
 
@@ -75,11 +75,16 @@ export async function takeSeat(rpc: LeaseRpc, request: SeatRequest): Promise<Flo
     ended = true;
     if (timer !== undefined) clearTimeout(timer);
     proc?.off?.("beforeExit", onExit);
-    page.removeEventListener?.("pagehide", onExit);
+    page.removeEventListener?.("pagehide", onPageHide);
   };
-  const onExit = () => {
-    if (!ended) void seat.release().catch(() => {});
+  const releaseNow = (keepalive: boolean) => {
+    if (ended) return;
+    stop();
+    void rpc.release(current.lease.id, { keepalive }).catch(() => {});
   };
+  const onExit = () => releaseNow(false);
+  // The page is going away: the request must outlive it.
+  const onPageHide = () => releaseNow(true);
 
   const schedule = () => {
     if (ended || request.autoHeartbeat === false) return;
@@ -125,7 +130,7 @@ export async function takeSeat(rpc: LeaseRpc, request: SeatRequest): Promise<Flo
 
   if (request.releaseOnExit !== false) {
     proc?.once?.("beforeExit", onExit);
-    page.addEventListener?.("pagehide", onExit);
+    page.addEventListener?.("pagehide", onPageHide);
   }
   request.onToken?.(current);
   schedule();
