@@ -96,6 +96,19 @@ describe("the SDK README's examples, run with Node against the service", () => {
     expect(offline).toEqual({ ...online, source: "cached" });
   });
 
+  it("offline-file.mjs fetches this device's machine file and verifies it offline; on another device it is refused", async () => {
+    const here = await lastLine(process.execPath, ["examples/offline-file.mjs"], { ...env(), LICENSE_FILE: join(dir, "machine.lic") });
+    expect({ ...here, until: typeof here.until }).toEqual({ valid: true, machine: true, features: fixtures.features, until: "string" });
+    // The same file copied to another machine (and no service to ask): refused.
+    const elsewhere = await lastLine(process.execPath, ["examples/offline-file.mjs"], {
+      ...env(),
+      LICENSE_SERVICE_URL: fixtures.unreachableUrl,
+      LICENSE_FINGERPRINT: "another-machine",
+      LICENSE_FILE: join(dir, "machine.lic"),
+    });
+    expect(elsewhere).toEqual({ valid: false, code: "ERR_FILE_WRONG_MACHINE" });
+  });
+
   it("introspect.mjs says the token is live", async () => {
     expect(await lastLine(process.execPath, ["examples/introspect.mjs", fixtures.token], env())).toEqual({
       active: true,

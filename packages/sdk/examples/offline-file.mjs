@@ -1,0 +1,44 @@
+// A machine license file for this device: fetched once while online, then verified at every start
+// with no network, against the pinned key set, with a clock store so a wound-back clock is refused.
+//   LICENSE_SERVICE_URL=... LICENSE_KEY=... LICENSE_FINGERPRINT=... LICENSE_JWKS=./jwks.json node offline-file.mjs
+// (the device must hold a live activation: POST /v1/licenses/activate first).
+import { readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LicenseFileError, verifyLicenseFile } from "@edge-license/sdk";
+
+const base = process.env.LICENSE_SERVICE_URL ?? "http://127.0.0.1:8787";
+const fingerprint = process.env.LICENSE_FINGERPRINT;
+const fileName = process.env.LICENSE_FILE ?? join(tmpdir(), "machine.lic");
+const clockFile = `${fileName}.clock`;
+
+// When online (once, or whenever the file nears its expiry): this device's machine file.
+try {
+  const res = await fetch(`${base}/v1/licenses/checkout`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ license_key: process.env.LICENSE_KEY, fingerprint, ttl_s: 30 * 86400 }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (res.ok) await writeFile(fileName, (await res.json()).license_file);
+} catch {
+  // Offline: the file kept from last time answers.
+}
+
+// Every start, online or not.
+const clock = {
+  get: () => readFile(clockFile, "utf8").then(Number, () => null),
+  set: (seconds) => writeFile(clockFile, String(seconds)),
+};
+try {
+  const { claims, machine } = await verifyLicenseFile(await readFile(fileName, "utf8"), {
+    jwks: JSON.parse(await readFile(process.env.LICENSE_JWKS ?? "jwks.json", "utf8")),
+    audience: process.env.LICENSE_APP_ID,
+    fingerprint,
+    clock,
+  });
+  console.log(JSON.stringify({ valid: true, machine, features: claims.features, until: new Date(claims.exp * 1000) }));
+} catch (err) {
+  if (!(err instanceof LicenseFileError)) throw err;
+  console.log(JSON.stringify({ valid: false, code: err.code }));
+}
