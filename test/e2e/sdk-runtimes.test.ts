@@ -150,6 +150,7 @@ describe("the SDK's packed tarball", () => {
         "README.md",
         ...[
           "client",
+          "digest",
           "errors",
           "index",
           "license-file",

@@ -1,6 +1,7 @@
 // The license file's format: a compact JWS (`typ` license-file+jwt) armored in BEGIN/END lines,
 // its claims, and the key an encrypted file's payload is sealed with. One definition for the
 // service, which checks files out, and the SDK, which verifies them offline.
+import { keyFromLicenseKeyHash, sha256Hex } from "./digest.js";
 
 /** `typ` header of license files (explicit typing: a license token is never taken for a file). */
 export const LICENSE_FILE_TYP = "license-file+jwt";
@@ -70,24 +71,13 @@ export const armorLicenseFile = (jws: string): string => armor("LICENSE FILE", j
 /** The compact JWS of an armored (or bare) license file; null when it is neither. */
 export const unarmorLicenseFile = (text: string): string | null => unarmor("LICENSE FILE", text);
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * The 256-bit key an encrypted file is sealed with: HKDF-SHA256 over the SHA-256 (hex) of the
  * license key, so the service can seal a file from the key hash it stores, and only a holder of
  * the key (and, for a machine file, the device's fingerprint) can open it.
  */
-export async function licenseFileKeyFromHash(keyHashHex: string, fingerprint?: string): Promise<Uint8Array<ArrayBuffer>> {
-  const ikm = await crypto.subtle.importKey("raw", utf8(keyHashHex), "HKDF", false, ["deriveBits"]);
-  const info = fingerprint === undefined ? "license-file/v1" : `license-file/v1\n${fingerprint}`;
-  const bits = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8("edge-license"), info: utf8(info) }, ikm, 256);
-  return new Uint8Array(bits);
-}
+export const licenseFileKeyFromHash = (keyHashHex: string, fingerprint?: string): Promise<Uint8Array<ArrayBuffer>> =>
+  keyFromLicenseKeyHash(keyHashHex, fingerprint === undefined ? "license-file/v1" : `license-file/v1\n${fingerprint}`);
 
 /** The same key from the license key itself (what the SDK holds). */
 export const licenseFileKey = async (licenseKey: string, fingerprint?: string): Promise<Uint8Array<ArrayBuffer>> =>

@@ -2,6 +2,7 @@
 // audience, time, machine binding, decryption when the file is sealed, the status list when one
 // is given, and a clock that may not run backwards past what the device has already seen.
 import { compactDecrypt, compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { sha256Hex } from "./digest.js";
 import {
   ClockTampered,
   FileAlgorithmNotAllowed,
@@ -83,11 +84,6 @@ export interface VerifiedLicenseFile {
 
 const FORBIDDEN_HEADERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit"];
 const ALL_ALGORITHMS: readonly SigningAlgorithm[] = ["RS256", "ES256", "EdDSA"];
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** Verifies a compact JWS of `typ` against the pinned keys; the payload's bytes and the header. */
 async function verifySigned(jws: string, typ: string, keys: JWTVerifyGetKey, algorithms: readonly string[], what: "file" | "list") {

@@ -5,6 +5,7 @@
 // hash, can tell a request made with the license key from a forged or altered one; the nonce makes
 // a re-uploaded request replay its first answer instead of taking a second seat.
 import { SignJWT } from "jose";
+import { keyFromLicenseKeyHash, sha256Hex, toBase64Url } from "./digest.js";
 import { armor } from "./license-file-format.js";
 
 export const ACTIVATION_REQUEST_TYP = "activation-request+jwt";
@@ -33,30 +34,14 @@ export interface DeactivationProofClaims extends OfflineClaims {
   activation_id?: string;
 }
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** The HMAC key of a request or proof: HKDF-SHA256 over the SHA-256 (hex) of the license key. */
-export async function offlineKeyFromHash(keyHashHex: string, purpose: OfflinePurpose): Promise<Uint8Array<ArrayBuffer>> {
-  const ikm = await crypto.subtle.importKey("raw", utf8(keyHashHex), "HKDF", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt: utf8("edge-license"), info: utf8(`${purpose}/v1`) }, ikm, 256);
-  return new Uint8Array(bits);
-}
+export const offlineKeyFromHash = (keyHashHex: string, purpose: OfflinePurpose): Promise<Uint8Array<ArrayBuffer>> =>
+  keyFromLicenseKeyHash(keyHashHex, `${purpose}/v1`);
 
 /** The visible prefix of a license key, as the service shows it (`lk_` and 4 more characters). */
 export const licenseKeyPrefix = (licenseKey: string) => licenseKey.slice(0, licenseKey.indexOf("_") + 5);
 
-function nonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
+const nonce = () => toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 
 async function sign(purpose: OfflinePurpose, typ: string, licenseKey: string, claims: OfflineClaims): Promise<string> {
   const key = await offlineKeyFromHash(await sha256Hex(licenseKey), purpose);

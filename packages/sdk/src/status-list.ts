@@ -4,6 +4,8 @@
 // `typ` statuslist+jwt whose `sub` is the list's URI. The service encodes, the SDK decodes:
 // CompressionStream and DecompressionStream exist on every runtime the SDK supports.
 
+import { fromBase64Url, toBase64Url } from "./digest.js";
+
 export const STATUS_LIST_TYP = "statuslist+jwt";
 export const STATUS_BITS = 2;
 /** The status values this service writes (0x03 is left to applications by the draft). */
@@ -20,14 +22,6 @@ export interface StatusListClaims {
   status_list: { bits: number; lst: string };
   [claim: string]: unknown;
 }
-
-const toBase64Url = (bytes: Uint8Array) => {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-
-const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 async function readAll(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

@@ -1,6 +1,7 @@
 // License-token verification for client apps and servers: runs anywhere with WebCrypto (and fetch,
 // for a remote key set): Node 20+, browsers, Deno, Bun, Workers.
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { sha256Hex } from "./digest.js";
 import { tokenError } from "./errors.js";
 import { DEFAULT_TOKEN_USE, type LicenseTokenClaims, type SigningAlgorithm } from "./token-format.js";
 import { verifyLicenseJwt } from "./verify.js";
@@ -75,11 +76,6 @@ function remoteKeys(options: RemoteKeysOptions): JWTVerifyGetKey {
 function pinnedKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
   if (!jwks || !Array.isArray(jwks.keys)) throw new TypeError("`jwks` must be a JSON Web Key Set: { keys: [...] }.");
   return createLocalJWKSet(jwks);
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
