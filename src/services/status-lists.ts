@@ -1,13 +1,14 @@
 // Each tenant's Token Status List, signed and kept at the edge (KV) so serving it touches no
-// database. A license's status change marks its list changed in the same transaction; the list is
-// rebuilt right after the commit, by the cron when that rebuild failed (changed after built), and
-// on a request when the edge copy is missing or past half its life.
-import { encodeStatusList, LICENSE_LIST_STATUS, type StatusListClaims } from "@edge-license/sdk";
-import type { LicenseStatus } from "../contract/licenses";
+// database. A change to an entry's status (a license suspended or revoked, a seat with a machine
+// file released) bumps the list's version in the same transaction; the list is rebuilt right after
+// the commit, by the cron when that rebuild failed or lost a race (its version is behind), and on
+// a request when the edge copy is missing or past half its life. An older build never replaces a
+// newer one at the edge: each copy names the version it read.
+import { encodeStatusList, type StatusListClaims } from "@edge-license/sdk";
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { signStatusList } from "../crypto/license-file";
-import { markStatusListBuilt, readStatusList, staleStatusLists, statusListOfTenant } from "../db/repositories/status-lists";
+import { markStatusListBuilt, readStatusList, recentlyChangedStatusLists, staleStatusLists, statusListOfTenant } from "../db/repositories/status-lists";
 import { notFound } from "../errors";
 import type { ServiceDeps } from "./context";
 
@@ -15,8 +16,6 @@ import type { ServiceDeps } from "./context";
 export const STATUS_LIST_TTL_S = 300;
 /** A list's `exp`: an older list still says what it said, but is not the current word. */
 export const STATUS_LIST_LIFETIME_S = 86_400;
-/** Lists are padded to whole blocks of this many entries (4 KiB), so their size says little. */
-const BLOCK = 16_384;
 
 export const statusListUri = (issuer: string, listId: string) => `${issuer}/v1/status-lists/${listId}`;
 const kvKey = (listId: string) => `status-list:${listId}`;
@@ -27,24 +26,23 @@ export interface PublishedList {
   etag: string;
   iat: number;
   exp: number;
+  /** The list's version the statuses were read at. */
+  version: number;
 }
 
-const LIST_STATUS: Partial<Record<LicenseStatus, number>> = { revoked: LICENSE_LIST_STATUS.revoked, suspended: LICENSE_LIST_STATUS.suspended };
+/** How long after a change the cron still checks that the edge copy caught up with it. */
+const CATCH_UP_WINDOW_MS = 60 * 60_000;
 
 export function statusListService(deps: ServiceDeps) {
   async function publish(listId: string): Promise<PublishedList | undefined> {
-    // Taken before the read: a change committed while this runs leaves the list stale, for the cron.
     const readAt = new Date();
     const content = await readStatusList(deps.db(), listId);
     if (!content) return undefined;
-    const size = Math.max(BLOCK, Math.ceil(content.size / BLOCK) * BLOCK);
-    const lst = await encodeStatusList(
-      size,
-      content.marked.map((m) => [m.idx, LIST_STATUS[m.status] ?? 0]),
-    );
+    const lst = await encodeStatusList(content.capacity, content.marked);
     const iat = Math.floor(Date.now() / 1000);
     const claims: StatusListClaims = {
       sub: statusListUri(deps.config.issuer(), listId),
+      aud: content.audience,
       iat,
       exp: iat + STATUS_LIST_LIFETIME_S,
       ttl: STATUS_LIST_TTL_S,
@@ -52,23 +50,37 @@ export function statusListService(deps: ServiceDeps) {
     };
     const published: PublishedList = {
       token: await signStatusList(await getKeyRing(deps.config.signingKeys), claims),
-      etag: `W/"${(await sha256Hex(`${size}:${lst}`)).slice(0, 32)}"`,
+      etag: `W/"${(await sha256Hex(`${content.capacity}:${lst}`)).slice(0, 32)}"`,
       iat,
       exp: iat + STATUS_LIST_LIFETIME_S,
+      version: content.version,
     };
-    await deps.kv.put(kvKey(listId), JSON.stringify(published), { expirationTtl: STATUS_LIST_LIFETIME_S });
-    await markStatusListBuilt(deps.db(), listId, readAt);
+    // A build that read an older version than the copy at the edge lost a race: it is dropped.
+    const atEdge = await deps.kv.get<PublishedList>(kvKey(listId), "json");
+    if (!atEdge || !(atEdge.version > published.version)) {
+      await deps.kv.put(kvKey(listId), JSON.stringify(published), { expirationTtl: STATUS_LIST_LIFETIME_S });
+    }
+    await markStatusListBuilt(deps.db(), listId, content.version, readAt);
     return published;
   }
 
   return {
     publish,
 
-    /** The cron's catch-up: lists whose rebuild after a change failed or has not run. */
+    /**
+     * The cron's catch-up: lists whose rebuild after a change failed or has not run, and recently
+     * changed lists whose edge copy is older than their version (a slower, older build that wrote
+     * last).
+     */
     async publishStale(): Promise<number> {
-      const stale = await staleStatusLists(deps.db(), 20);
+      const stale = new Set(await staleStatusLists(deps.db(), 20));
+      for (const list of await recentlyChangedStatusLists(deps.db(), new Date(Date.now() - CATCH_UP_WINDOW_MS), 20)) {
+        if (stale.has(list.id)) continue;
+        const atEdge = await deps.kv.get<PublishedList>(kvKey(list.id), "json");
+        if (!atEdge || (atEdge.version ?? 0) < list.version) stale.add(list.id);
+      }
       for (const listId of stale) await publish(listId);
-      return stale.length;
+      return stale.size;
     },
 
     /** After a license's status changed: its tenant's list, rebuilt (nothing when it has none yet). */
@@ -80,7 +92,8 @@ export function statusListService(deps: ServiceDeps) {
     /** The list as served: the edge copy while it is in the first half of its life, else rebuilt. */
     async current(listId: string): Promise<PublishedList> {
       const cached = await deps.kv.get<PublishedList>(kvKey(listId), "json");
-      if (cached && cached.exp - Date.now() / 1000 > STATUS_LIST_LIFETIME_S / 2) return cached;
+      // A copy without a version predates lists naming their audience: rebuilt, as verifiers now require `aud`.
+      if (cached?.version !== undefined && cached.exp - Date.now() / 1000 > STATUS_LIST_LIFETIME_S / 2) return cached;
       const rebuilt = await publish(listId);
       if (!rebuilt) throw notFound("Status list");
       return rebuilt;

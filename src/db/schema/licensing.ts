@@ -1,7 +1,7 @@
 // Licenses and what hangs on them: device activations, floating leases, status-list entries,
 // idempotent replays and revoked tokens.
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { DEACTIVATION_REASONS, type DeactivationReason, LICENSE_STATUSES, type LicenseStatus } from "../../contract/licenses";
 import { createdAt, oneOf, updatedAt } from "./columns";
 import { applications, policies, tenants } from "./tenancy";
@@ -60,15 +60,47 @@ export const statusLists = pgTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    nextIdx: integer("next_idx").notNull().default(0),
-    /** Bumped in the transaction that changes a license's status; the list is stale while it is after `built_at`. */
+    /** Entries the list holds (its padded size): indexes are drawn at random below it, and it grows by blocks. */
+    capacity: integer("capacity").notNull().default(16384),
+    /** Bumped in every transaction that changes an entry's status; the published copy names the version it read. */
+    version: bigint("version", { mode: "number" }).notNull().default(1),
+    /** The newest version published; the list is stale while `version` is ahead of it. */
+    builtVersion: bigint("built_version", { mode: "number" }).notNull().default(0),
     changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
     /** When the published copy read the statuses (null: never built). */
     builtAt: timestamp("built_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("status_lists_tenant_idx").on(t.tenantId), check("status_lists_next_idx_check", sql`next_idx >= 0`)],
+  (t) => [uniqueIndex("status_lists_tenant_idx").on(t.tenantId), check("status_lists_capacity_check", sql`capacity > 0`)],
+);
+
+/**
+ * A list's entries: one per license (its tokens and license files), per activation that got a
+ * machine file, and per borrowed lease. The primary key keeps two holders off one index; the bits
+ * come from the holder's state at rebuild (a released activation or lease reads invalid).
+ */
+export const statusEntries = pgTable(
+  "status_entries",
+  {
+    listId: text("list_id")
+      .notNull()
+      .references(() => statusLists.id, { onDelete: "cascade" }),
+    idx: integer("idx").notNull(),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
+    activationId: text("activation_id").references(() => activations.id, { onDelete: "cascade" }),
+    leaseId: text("lease_id").references(() => leases.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.listId, t.idx] }),
+    index("status_entries_license_idx").on(t.licenseId),
+    uniqueIndex("status_entries_activation_idx").on(t.activationId).where(sql`activation_id IS NOT NULL`),
+    uniqueIndex("status_entries_lease_idx").on(t.leaseId).where(sql`lease_id IS NOT NULL`),
+    check("status_entries_idx_check", sql`idx >= 0`),
+  ],
 );
 
 /**
