@@ -99,6 +99,8 @@ export function toAppError(err: unknown): AppError {
   // Input the schema let through but Postgres cannot store (e.g. a NUL byte): the client's fault.
   if (sqlstate?.startsWith("22")) return new AppError("VALIDATION_FAILED", "A value in the request cannot be stored.", { internal: err });
   if (sqlstate === "23505") return new AppError("CONFLICT", "A resource with these values already exists.", { internal: err });
+  // 23514 check_violation: services check every rule first; should one slip through, it is still the request's fault.
+  if (sqlstate === "23514") return new AppError("VALIDATION_FAILED", "A value in the request breaks a rule of the resource.", { internal: err });
   // 23001 restrict_violation: deleting something still in use.
   if (sqlstate === "23001") return new AppError("CONFLICT", "The resource is still in use.", { internal: err });
   if (sqlstate === "23503") return new AppError("VALIDATION_FAILED", "The request refers to a resource that does not exist.", { internal: err });

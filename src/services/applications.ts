@@ -21,7 +21,8 @@ export function applicationService(deps: ServiceDeps, changes: ChangeRunner) {
     create: (name: string) =>
       changes(async (tx, record) => {
         const row = await insertApplication(tx, { id: newId("app"), tenantId: tenantId(), name });
-        await record({ action: "application.create", targetType: "application", targetId: row.id, details: { name } });
+        // A new `aud` the tenant's status list must name (its tokens and files carry it).
+        await record({ action: "application.create", targetType: "application", targetId: row.id, details: { name }, affects: { statusList: true } });
         return row;
       }),
 

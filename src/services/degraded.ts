@@ -2,9 +2,12 @@
 // still say VALID for a license the edge saw valid a moment ago, so installed apps are not locked
 // out by our outage. After each live VALID answer a snapshot is kept in the colo's Cache API,
 // keyed by a hash of the request (never the key itself); during an outage it is served only if
-// its age is within the policy's `degraded_grace_s`, the license has not expired since, and the
-// KV edge cache does not mark the license suspended or revoked. Anything else is a 503, never
-// `valid: false` (the edge cannot know) and never `valid: true` for a request it has not seen valid.
+// its age is within the policy's `degraded_grace_s`, the license has not expired since, the KV
+// edge cache does not mark the license suspended or revoked, and neither the license (status,
+// expiry, binding, a released device) nor its policy changed after the snapshot was taken: every
+// committed change marks them at the edge (services/changes.ts), so a degraded answer is never
+// more permissive than the last committed state. Anything else is a 503, never `valid: false`
+// (the edge cannot know) and never `valid: true` for a request it has not seen valid.
 import { MAX_TOKEN_LIFETIME_S } from "../contract/tokens";
 import { sha256Hex } from "../crypto/hash";
 import type { LicenseRecord } from "../db/repositories/licenses";
@@ -23,9 +26,18 @@ export const DEGRADED_TOKEN_MAX_S = 15 * 60;
 
 /** The KV key holding a license's suspension or revocation for degraded answers to honour. */
 export const kvLicenseStatusKey = (licenseId: string) => `license-status:${licenseId}`;
+/** When a license last changed (epoch ms): snapshots taken before it are not served. */
+export const kvLicenseChangedKey = (licenseId: string) => `license-changed:${licenseId}`;
+/** When a policy last changed (epoch ms): snapshots of its licenses taken before it are not served. */
+export const kvPolicyChangedKey = (policyId: string) => `policy-changed:${policyId}`;
+/** Change marks outlive every snapshot they could concern (the longest grace is 7 days). */
+const CHANGE_MARK_TTL_S = 8 * 86_400;
+
+/** The shape of the snapshots this code writes and reads; older ones are ignored. */
+const SNAPSHOT_VERSION = 2;
 
 export interface Snapshot {
-  v: 1;
+  v: typeof SNAPSHOT_VERSION;
   /** When the live check answered VALID (epoch ms). */
   at: number;
   graceS: number;
@@ -61,7 +73,7 @@ export function cacheSnapshots(cache: () => Cache): SnapshotStore {
       const hit = await cache().match(URL_PREFIX + key);
       if (!hit) return undefined;
       const raw = (await hit.json()) as Snapshot & { license: LicenseRecord & { expiresAt: string | null } };
-      if (raw?.v !== 1) return undefined;
+      if (raw?.v !== SNAPSHOT_VERSION) return undefined;
       return { ...raw, license: reviveLicense(raw.license) };
     },
     put: (key, snapshot, ttlS) =>
@@ -84,6 +96,18 @@ export async function setEdgeLicenseStatus(kv: KVNamespace, licenseId: string, s
   else await kv.put(kvLicenseStatusKey(licenseId), status);
 }
 
+/** After a commit: the licenses (with their new status, when it changed) and policies that changed, marked now. */
+export async function markEdgeChanged(kv: KVNamespace, changed: { licenses: Map<string, string | undefined>; policies: Set<string> }): Promise<void> {
+  const at = String(Date.now());
+  const writes: Promise<void>[] = [];
+  for (const [licenseId, status] of changed.licenses) {
+    writes.push(kv.put(kvLicenseChangedKey(licenseId), at, { expirationTtl: CHANGE_MARK_TTL_S }));
+    if (status !== undefined) writes.push(setEdgeLicenseStatus(kv, licenseId, status));
+  }
+  for (const policyId of changed.policies) writes.push(kv.put(kvPolicyChangedKey(policyId), at, { expirationTtl: CHANGE_MARK_TTL_S }));
+  await Promise.all(writes);
+}
+
 export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespace; defer: (work: Promise<unknown>) => void }) {
   return {
     /** After a live answer: keeps a VALID one for outages (after the response, and seldom: see snapshotFreshMs). */
@@ -102,7 +126,7 @@ export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespac
       if (written.size >= MAX_WRITTEN) written.clear();
       written.set(mark, now.getTime());
       const graceS = license.policy.degradedGraceS;
-      const snapshot: Snapshot = { v: 1, at: now.getTime(), graceS, hwBound: result.hwBound, license };
+      const snapshot: Snapshot = { v: SNAPSHOT_VERSION, at: now.getTime(), graceS, hwBound: result.hwBound, license };
       deps.defer(snapshotKey(request).then((key) => deps.snapshots.put(key, snapshot, graceS)));
     },
 
@@ -112,14 +136,21 @@ export function degradedAnswers(deps: { snapshots: SnapshotStore; kv: KVNamespac
      */
     async answer(request: Request, now: Date, cause: unknown): Promise<Validation & { valid: true; degraded: Degraded }> {
       let snapshot: Snapshot | undefined;
-      let status: string | null = null;
+      let marks: (string | null)[] = [];
       try {
         snapshot = await deps.snapshots.get(await snapshotKey(request));
-        if (snapshot) status = await deps.kv.get(kvLicenseStatusKey(snapshot.license.id));
+        if (snapshot) {
+          const { id, policyId } = snapshot.license;
+          marks = await Promise.all([kvLicenseStatusKey(id), kvLicenseChangedKey(id), kvPolicyChangedKey(policyId)].map((key) => deps.kv.get(key)));
+        }
       } catch {
         throw unavailable(cause);
       }
-      if (!snapshot || status !== null) throw unavailable(cause);
+      if (!snapshot) throw unavailable(cause);
+      const [status, licenseChanged, policyChanged] = marks;
+      // Suspended or revoked at the edge, or changed since the snapshot: the edge cannot say what is true now.
+      const changedSince = (mark: string | null | undefined) => mark != null && Number(mark) >= snapshot.at;
+      if (status !== null || changedSince(licenseChanged) || changedSince(policyChanged)) throw unavailable(cause);
       const until = snapshot.at + snapshot.graceS * 1000;
       if (snapshot.graceS <= 0 || now.getTime() > until) throw unavailable(cause);
       // The snapshot judged again as of now: an expiry, a heartbeat or an IP allowlist that no

@@ -8,13 +8,12 @@ import { getApplication } from "../db/repositories/applications";
 import { getLicense, insertLicense, type LicenseRow, listLicenses, type NewLicense, updateLicense } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
-import { ensureStatusIndex, markStatusListChanged } from "../db/repositories/status-lists";
+import { ensureStatusIndex } from "../db/repositories/status-lists";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { setEdgeLicenseStatus } from "./degraded";
-import { statusListService } from "./status-lists";
 
 /** The license fields an admin sets at creation and may change later. */
 export interface LicenseFields {
@@ -87,8 +86,14 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
       const row = await changes(async (tx, record) => {
         const created = await insertLicense(tx, values);
         // Its place in the tenant's status list, for the files and tokens that will name it.
-        await ensureStatusIndex(tx, created.tenantId, created.id, newId("sl"));
-        await record({ action: "license.create", targetType: "license", targetId: created.id, event: { type: "license.created", license: created } });
+        const entry = await ensureStatusIndex(tx, created.tenantId, created.id, newId("sl"));
+        await record({
+          action: "license.create",
+          targetType: "license",
+          targetId: created.id,
+          event: { type: "license.created", license: created },
+          affects: entry.grown ? { statusList: true } : undefined,
+        });
         return created;
       });
       return { row, key };
@@ -132,24 +137,16 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
           { status: t.to },
           t.from.filter((s) => s !== t.to),
         );
-        if (updated) {
-          await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, license: updated } });
-          await markStatusListChanged(tx, updated.tenantId, new Date());
-        }
+        // The event versions the status list and, after the commit, tells the edge (services/changes.ts).
+        if (updated) await record({ action: `license.${t.action}`, targetType: "license", targetId: id, event: { type: t.event, license: updated } });
         return updated;
       });
-      // The edge learns it too (every time, so a lost write is repaired by a repeat): degraded
-      // answers during a database outage must not call a suspended or revoked license valid.
-      const atEdge = () => deps.defer(setEdgeLicenseStatus(deps.kv, id, t.to));
-      if (changed) {
-        atEdge();
-        // Offline verifiers learn it from the tenant's status list, rebuilt now rather than at its expiry.
-        deps.defer(statusListService(deps).publishForTenant(changed.tenantId));
-        return changed;
-      }
+      if (changed) return changed;
       const current = await get(id);
       if (current.status === t.to) {
-        atEdge();
+        // A repeat tells the edge again, so a lost write is repaired: degraded answers during a
+        // database outage must not call a suspended or revoked license valid.
+        deps.defer(setEdgeLicenseStatus(deps.kv, id, t.to));
         return current;
       }
       throw new AppError("CONFLICT", `A ${current.status} license cannot be ${t.action === "reinstate" ? "reinstated" : `${t.action}d`}.`);

@@ -2,7 +2,7 @@
 import { newId } from "../crypto/random";
 import { getApplication } from "../db/repositories/applications";
 import type { PageRequest } from "../db/repositories/pagination";
-import { deletePolicy, getPolicy, insertPolicy, listPolicies, type PolicyChanges, type PolicyRow, updatePolicy } from "../db/repositories/policies";
+import { deletePolicy, getPolicy, insertPolicy, listPolicies, lockPolicy, type PolicyChanges, type PolicyRow, updatePolicy } from "../db/repositories/policies";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
@@ -12,7 +12,23 @@ import { deleteRestricted } from "./restricted-delete";
 export const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
 export const OFFLINE_TTL_ORDER = "offline_ttl_default_s may not exceed offline_ttl_max_s.";
 
-const offlineTtlOrder = (path: string) => new AppError("VALIDATION_FAILED", OFFLINE_TTL_ORDER, { details: [{ path, message: OFFLINE_TTL_ORDER }] });
+const invalid = (path: string, message: string) => new AppError("VALIDATION_FAILED", message, { details: [{ path, message }] });
+
+/**
+ * The rules between fields, on the policy as it would be after the change (the stored row with the
+ * change merged in), so no database CHECK is ever the first to refuse (a 500): 422 naming the
+ * field the caller sent.
+ */
+export function checkPolicyRules(merged: PolicyRow, sent: PolicyChanges): void {
+  if ((merged.maxDeactivations === null) !== (merged.deactivationWindowS === null)) {
+    const half = sent.maxDeactivations !== undefined ? "max_deactivations" : "deactivation_window_s";
+    const other = half === "max_deactivations" ? "deactivation_window_s" : "max_deactivations";
+    throw new AppError("VALIDATION_FAILED", `${CHURN_PAIR} Send ${other} too.`, { details: [{ path: half, message: `Does not match the stored ${other}` }] });
+  }
+  if (merged.offlineTtlDefaultS > merged.offlineTtlMaxS) {
+    throw invalid(sent.offlineTtlDefaultS !== undefined ? "offline_ttl_default_s" : "offline_ttl_max_s", OFFLINE_TTL_ORDER);
+  }
+}
 
 export function policyService(deps: ServiceDeps, changes: ChangeRunner) {
   const tenantId = () => requireActor(deps).tenantId;
@@ -34,26 +50,19 @@ export function policyService(deps: ServiceDeps, changes: ChangeRunner) {
 
     list: (page: PageRequest, filter: { applicationId?: string }) => listPolicies(deps.db(), tenantId(), page, filter),
 
-    /**
-     * Applies `changesTo` unless it would split the churn pair (one half sent, the stored other
-     * half disagreeing): then 422 naming the half to send too.
-     */
-    async update(id: string, changesTo: PolicyChanges, fields: string[]): Promise<PolicyRow> {
-      const result = await changes(async (tx, record) => {
+    /** Applies `changesTo` to the locked policy once the merged row keeps every rule between fields (else 422). */
+    update: (id: string, changesTo: PolicyChanges, fields: string[]): Promise<PolicyRow> =>
+      changes(async (tx, record) => {
+        const current = await lockPolicy(tx, tenantId(), id);
+        if (!current) throw notFound("Policy");
+        // Fields left out of the change read as stored (undefined means "unchanged", never "cleared").
+        const sent = Object.fromEntries(Object.entries(changesTo).filter(([, v]) => v !== undefined));
+        checkPolicyRules({ ...current, ...sent }, changesTo);
         const updated = await updatePolicy(tx, tenantId(), id, changesTo);
-        if (updated.ok) await record({ action: "policy.update", targetType: "policy", targetId: id, details: { fields } });
+        // Snapshots of this policy's licenses taken before now are no longer served in an outage.
+        await record({ action: "policy.update", targetType: "policy", targetId: id, details: { fields }, affects: { policyId: id } });
         return updated;
-      });
-      if (result.ok) return result.row;
-      if (result.reason === "not_found") throw notFound("Policy");
-      if (result.reason === "offline_ttl_order")
-        throw offlineTtlOrder(changesTo.offlineTtlDefaultS !== undefined ? "offline_ttl_default_s" : "offline_ttl_max_s");
-      const sent = changesTo.maxDeactivations !== undefined ? "max_deactivations" : "deactivation_window_s";
-      const stored = sent === "max_deactivations" ? "deactivation_window_s" : "max_deactivations";
-      throw new AppError("VALIDATION_FAILED", `${CHURN_PAIR} Send ${stored} too.`, {
-        details: [{ path: sent, message: `Does not match the stored ${stored}` }],
-      });
-    },
+      }),
 
     /** 409 while licenses still follow it. */
     remove: (id: string) =>

@@ -29,13 +29,22 @@ const validate = (body: Record<string, unknown>) => viaFaultyRole("/v1/licenses/
 
 let t: TestTenant;
 let keys: { steady: string; brief: string; suspended: string; hardware: string; never: string };
+/** Licenses seen valid, then changed by the seller before the outage: each change must end their degraded answers. */
+let changed: Record<"expired" | "graceless" | "released" | "rebound", { key: string; id: string; policyId: string }>;
 
 async function license(policy: Record<string, unknown>): Promise<string> {
+  return (await licenseWithIds(policy)).key;
+}
+
+async function licenseWithIds(policy: Record<string, unknown>) {
   const p = await json(await call("/v1/policies", { token: t.apiKey, body: { name: "outage", ...policy } }));
   const created = await json(await call("/v1/licenses", { token: t.apiKey, body: { policy_id: p.id, plan: "pro" } }));
   expect(created.key).toMatch(/^lk_/);
-  return created.key;
+  return { key: created.key as string, id: created.id as string, policyId: p.id as string };
 }
+
+/** An admin change, waiting for its work after the response (the edge learns of it then). */
+const admin = (path: string, method: string, body?: unknown) => callWithEnv({}, path, { token: t.apiKey, method, body });
 
 beforeAll(async () => {
   t = await createTenant("outage seller");
@@ -54,6 +63,23 @@ beforeAll(async () => {
   const licenses = await json(await call("/v1/licenses?q=pro&limit=100", { token: t.apiKey }));
   const suspendedId = licenses.data.find((l: { key_prefix: string }) => keys.suspended.startsWith(l.key_prefix)).id;
   expect((await call(`/v1/licenses/${suspendedId}/suspend`, { token: t.apiKey, body: {} })).status).toBe(200);
+
+  // Seen valid, then changed: an expiry moved into the past, a policy's grace set to 0, the device
+  // released by the seller, a policy's binding changed.
+  changed = {
+    expired: await licenseWithIds({}),
+    graceless: await licenseWithIds({}),
+    released: await licenseWithIds({ binding_mode: "hardware" }),
+    rebound: await licenseWithIds({}),
+  };
+  expect((await viaFaultyRole("/v1/licenses/activate", { body: { license_key: changed.released.key, fingerprint: "desk" } })).status).toBe(201);
+  for (const { key } of [changed.expired, changed.graceless, changed.rebound]) expect((await json(await verify({ license_key: key }))).code).toBe("VALID");
+  const hw = await json(await viaFaultyRole("/v1/licenses/validate-hardware", { body: { license_key: changed.released.key, hwuid: "desk" } }));
+  expect(hw.code).toBe("VALID");
+  expect((await admin(`/v1/licenses/${changed.expired.id}`, "PATCH", { expires_at: new Date(Date.now() + 2_000).toISOString() })).status).toBe(200);
+  expect((await admin(`/v1/policies/${changed.graceless.policyId}`, "PATCH", { degraded_grace_s: 0 })).status).toBe(200);
+  expect((await admin(`/v1/licenses/${changed.released.id}/activations`, "DELETE")).status).toBe(200);
+  expect((await admin(`/v1/policies/${changed.rebound.policyId}`, "PATCH", { binding_mode: "ip" })).status).toBe(200);
 }, 60_000);
 
 afterEach(() => vi.useRealTimers());
@@ -134,6 +160,18 @@ describe("while Postgres hangs", () => {
     const res = await verify({ license_key: keys.brief });
     expect(res.headers.get("Retry-After")).toBe("5");
     await expectError(res, 503, "SERVICE_UNAVAILABLE");
+  });
+
+  it("a license changed after its snapshot is a 503, never the older, more permissive answer", async () => {
+    // The moved expiry is a few seconds ahead: a snapshot judged again as of now would still pass it.
+    const attempts = {
+      expired: verify({ license_key: changed.expired.key }),
+      graceless: verify({ license_key: changed.graceless.key }),
+      released: viaFaultyRole("/v1/licenses/validate-hardware", { body: { license_key: changed.released.key, hwuid: "desk" } }),
+      rebound: verify({ license_key: changed.rebound.key }),
+    };
+    const statuses = Object.fromEntries(await Promise.all(Object.entries(attempts).map(async ([name, res]) => [name, (await res).status])));
+    expect(statuses).toEqual({ expired: 503, graceless: 503, released: 503, rebound: 503 });
   });
 
   it("an unknown key, a license suspended before the outage, and a policy with no grace are 503: never valid, never a false lock-out", async () => {
