@@ -1,8 +1,7 @@
-// Activate, deactivate and heartbeat: device seats on a license. Each runs in one transaction that
-// starts by locking the license row, so seat counts stay exact however many requests race, and an
-// `Idempotency-Key` retry replays the first answer instead of taking a second seat. Admins list
-// and release seats under the same lock.
-import { type BindingMode, effectiveStatus } from "../contract/licenses";
+// Activate, deactivate and heartbeat: device seats on a license. A seat is taken by one conditional
+// update of the license's seat count and every release locks the license row, so seat counts stay
+// exact however many requests race, and an `Idempotency-Key` retry replays the first answer
+// instead of taking a second seat. Admins list and release seats under the same lock.
 import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
@@ -21,15 +20,15 @@ import {
   syncActivationCount,
   touchActivation,
 } from "../db/repositories/activations";
-import { getLicense, type LockedLicense, lockLicenseById, lockLicenseByKeyHash } from "../db/repositories/licenses";
+import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord, readLicenseRecord, takeSeat } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
 import { AppError, type ErrorCode, notFound } from "../errors";
 import { requireActor } from "./actor";
-import { canonicalDomain, ipAllowed } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import type { ServiceDeps } from "./context";
-import { heartbeatDead } from "./license-validation";
+import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
+import { claimSeat, isUniqueViolation, requestedDomain } from "./seat-claims";
 
 export interface ActivateInput {
   licenseKey: string;
@@ -66,37 +65,12 @@ interface StoredActivation {
 const licenseError = (code: ErrorCode, message: string) => new AppError(code, message);
 
 /** The license of a key (or of its hash), locked, and named to the request's metric; unknown and malformed keys fail alike. */
-async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, keyHash?: string): Promise<LockedLicense> {
+async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, _now: Date, keyHash?: string): Promise<LockedLicenseRecord> {
   const hash = keyHash ?? (LICENSE_KEY_PATTERN.test(licenseKey) ? await sha256Hex(licenseKey) : undefined);
-  const license = hash ? await lockLicenseByKeyHash(tx, hash) : undefined;
-  if (!license) throw licenseError("LICENSE_NOT_FOUND", "No license matches this key.");
+  const license = hash ? await lockLicenseRecord(tx, hash) : undefined;
+  if (!license) throw refusalError("NOT_FOUND");
   deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
   return license;
-}
-
-/** The license must exist and be usable. */
-async function lockUsableLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, now: Date, keyHash?: string): Promise<LockedLicense> {
-  const license = await lockLicense(deps, tx, licenseKey, keyHash);
-  const status = effectiveStatus(license, now);
-  if (status === "suspended") throw licenseError("LICENSE_SUSPENDED", "The license is suspended.");
-  if (status === "revoked") throw licenseError("LICENSE_REVOKED", "The license has been revoked.");
-  if (status === "expired") throw licenseError("LICENSE_EXPIRED", "The license has expired.");
-  return license;
-}
-
-function checkBinding(mode: BindingMode, license: LockedLicense, input: ActivateInput): string | null {
-  if (mode === "ip" && !ipAllowed(input.clientIp, license.allowedCidrs)) {
-    throw licenseError("IP_NOT_ALLOWED", "The license may not be used from this IP address.");
-  }
-  if (input.domain === undefined) {
-    if (mode === "domain") {
-      throw new AppError("VALIDATION_FAILED", "This license is domain-bound: send `domain`.", { details: [{ path: "domain", message: "Required" }] });
-    }
-    return null;
-  }
-  const domain = canonicalDomain(input.domain);
-  if (!domain) throw new AppError("VALIDATION_FAILED", "`domain` is not a valid host name.", { details: [{ path: "domain", message: "Invalid host name" }] });
-  return domain;
 }
 
 /** Announces released activations (`activation.deleted`); public-route changes are not audited. */
@@ -114,7 +88,7 @@ async function announceReleased(record: RecordChange, tenantId: string, rows: Ac
 }
 
 /** The activation an idempotent request reported, if it still holds its seat. */
-async function replay(tx: Tx, license: LockedLicense, input: ActivateInput, stored: { status: number; body: unknown }): Promise<ActivateOutcome> {
+async function replay(tx: Tx, license: LockedLicenseRecord, input: ActivateInput, stored: { status: number; body: unknown }): Promise<ActivateOutcome> {
   // Older records kept the whole answer: `{ activation: { id }, created }`.
   const body = stored.body as Partial<StoredActivation> & { activation?: { id?: string } };
   const id = body.activation_id ?? body.activation?.id;
@@ -126,79 +100,143 @@ async function replay(tx: Tx, license: LockedLicense, input: ActivateInput, stor
 }
 
 export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
+  /** The license a request names, read and judged for taking a seat (status, expiry, IP allowlist), and its domain. */
+  async function usable(tx: Tx, input: ActivateInput) {
+    const hash = input.keyHash ?? (LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined);
+    const found = hash ? await readLicenseRecord(tx, hash, { fingerprint: input.fingerprint }) : undefined;
+    if (!found) throw refusalError("NOT_FOUND");
+    deps.observe({ tenantId: found.tenantId, licenseId: found.id, applicationId: found.applicationId, policyId: found.policyId });
+    const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;
+    return { license, domain: requestedDomain(license.policy.bindingMode, input) };
+  }
+
+  /** When no seat could be taken: the license changed meanwhile, or it is full. */
+  async function refuseSeat(tx: Tx, license: LockedLicenseRecord, now: Date): Promise<never> {
+    const current = await readLicenseRecord(tx, license.keyHash);
+    const changed = current ? statusRefusal(current, now) : "NOT_FOUND";
+    if (changed) throw refusalError(changed);
+    const max = license.limits.maxActivations!;
+    const seats = await countLiveActivations(tx, license.id);
+    throw new AppError("TOO_MANY_ACTIVATIONS", `The license allows ${max} activation${max === 1 ? "" : "s"}; deactivate a device first.`, {
+      details: { max_activations: max, activations: seats },
+    });
+  }
+
+  async function takeOrFind(tx: Tx, record: RecordChange, input: ActivateInput, requestHash: string): Promise<ActivateOutcome> {
+    const { license, domain } = await usable(tx, input);
+    const { heartbeatIntervalS } = license.policy;
+    if (input.idempotencyKey) {
+      // Retries of one request must answer alike: they queue on the license row, as before the race was shortened.
+      await lockLicenseById(tx, license.tenantId, license.id);
+      const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
+      if (previous) {
+        if (previous.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
+        return replay(tx, license, input, previous);
+      }
+    }
+    const remember = async (outcome: ActivateOutcome) => {
+      if (input.idempotencyKey) {
+        const body: StoredActivation = { activation_id: outcome.activation.id, created: outcome.created };
+        await storeIdempotentResponse(tx, { licenseId: license.id, route: "activate", key: input.idempotencyKey, requestHash, status: outcome.status, body });
+      }
+      return outcome;
+    };
+    const held = async (): Promise<ActivateOutcome | undefined> => {
+      const existing = await findLiveActivation(tx, license.id, input.fingerprint);
+      if (!existing || heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) return undefined;
+      return { status: 200, created: false, activation: existing, heartbeatIntervalS };
+    };
+    if (license.device?.id && !heartbeatDead(license.policy, license.device.lastHeartbeatAt, input.now)) {
+      const again = await held();
+      if (again) return remember(again);
+    }
+
+    let taken = await takeSeat(tx, license.id, license.limits.maxActivations, input.now);
+    if (!taken) {
+      // A device activated meanwhile under the same fingerprint holds the seat this one asks for.
+      const again = await held();
+      if (again) return remember(again);
+      if (heartbeatIntervalS) {
+        // Late devices stop holding seats before anyone is told the license is full.
+        await lockLicenseById(tx, license.tenantId, license.id);
+        const deadBefore = new Date(input.now.getTime() - (heartbeatIntervalS + license.policy.heartbeatGraceS) * 1000);
+        const released = await releaseDeadActivations(tx, license.id, deadBefore, input.now);
+        if (released.length > 0) {
+          await syncActivationCount(tx, license.id, input.now);
+          await announceReleased(record, license.tenantId, released, "heartbeat");
+          taken = await takeSeat(tx, license.id, license.limits.maxActivations, input.now);
+        }
+      }
+      if (!taken) return refuseSeat(tx, license, input.now);
+    }
+    // Holding the row lock now, every earlier activation has committed: this device may have won
+    // meanwhile (its seat is the answer, and the one just taken is given back), or hold a dead
+    // activation (whose seat the new one replaces).
+    const stale = await findLiveActivation(tx, license.id, input.fingerprint);
+    if (stale && !heartbeatDead(license.policy, stale.lastHeartbeatAt, input.now)) {
+      await syncActivationCount(tx, license.id, input.now);
+      return remember({ status: 200, created: false, activation: stale, heartbeatIntervalS });
+    }
+    if (stale) {
+      await releaseActivation(tx, stale.id, "heartbeat", input.now);
+      await syncActivationCount(tx, license.id, input.now);
+      await announceReleased(record, license.tenantId, [stale], "heartbeat");
+    }
+    const created = await insertActivation(tx, {
+      id: newId("act"),
+      tenantId: license.tenantId,
+      licenseId: license.id,
+      fingerprint: input.fingerprint,
+      name: input.name ?? null,
+      domain: domain ?? null,
+      ip: input.clientIp ?? null,
+      metadata: input.metadata ?? {},
+      lastHeartbeatAt: input.now,
+      createdAt: input.now,
+    });
+    if (stale) await syncActivationCount(tx, license.id, input.now);
+    await record({
+      tenantId: license.tenantId,
+      audit: input.audit === true,
+      action: "activation.create",
+      targetType: "activation",
+      targetId: created.id,
+      event: { type: "activation.created", activation: created, heartbeatIntervalS },
+    });
+    return remember({ status: 201, created: true, activation: created, heartbeatIntervalS });
+  }
+
   return {
+    /**
+     * Binds a device. The license is read, not locked, and judged by the refusal model; only the
+     * seat itself is taken under the row lock, by one conditional update (`takeSeat`), so 50
+     * devices racing for 5 seats get 5 seats and 45 prompt refusals, not a queue of lock waits.
+     * Two requests for one new device race on the live-fingerprint unique index: the loser retries
+     * and finds the winner's seat (200).
+     */
     async activate(input: ActivateInput): Promise<ActivateOutcome> {
       const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
-      return changes(async (tx, record) => {
-        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now, input.keyHash);
-        if (input.idempotencyKey) {
-          const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
-          if (previous) {
-            if (previous.requestHash !== requestHash) {
-              throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
-            }
-            return replay(tx, license, input, previous);
-          }
-        }
-        const domain = checkBinding(license.policy.bindingMode, license, input);
-        const { heartbeatIntervalS, heartbeatGraceS } = license.policy;
-        if (heartbeatIntervalS) {
-          // Late devices stop holding seats before anyone is told the license is full.
-          const deadBefore = new Date(input.now.getTime() - (heartbeatIntervalS + heartbeatGraceS) * 1000);
-          await announceReleased(record, license.tenantId, await releaseDeadActivations(tx, license.id, deadBefore, input.now), "heartbeat");
-        }
-
-        let outcome: ActivateOutcome;
-        const existing = await findLiveActivation(tx, license.id, input.fingerprint);
-        if (existing && !heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
-          outcome = { status: 200, created: false, activation: existing, heartbeatIntervalS };
-        } else {
-          const seats = await countLiveActivations(tx, license.id);
-          const max = license.policy.maxActivations;
-          if (max !== null && seats >= max) {
-            throw new AppError("TOO_MANY_ACTIVATIONS", `The license allows ${max} activation${max === 1 ? "" : "s"}; deactivate a device first.`, {
-              details: { max_activations: max, activations: seats },
-            });
-          }
-          const created = await insertActivation(tx, {
-            id: newId("act"),
-            tenantId: license.tenantId,
-            licenseId: license.id,
-            fingerprint: input.fingerprint,
-            name: input.name ?? null,
-            domain,
-            ip: input.clientIp ?? null,
-            metadata: input.metadata ?? {},
-            lastHeartbeatAt: input.now,
-            createdAt: input.now,
-          });
-          await syncActivationCount(tx, license.id, input.now);
-          outcome = { status: 201, created: true, activation: created, heartbeatIntervalS };
-          await record({
-            tenantId: license.tenantId,
-            audit: input.audit === true,
-            action: "activation.create",
-            targetType: "activation",
-            targetId: created.id,
-            event: { type: "activation.created", activation: created, heartbeatIntervalS },
-          });
-        }
-        if (input.idempotencyKey) {
-          const body: StoredActivation = { activation_id: outcome.activation.id, created: outcome.created };
-          await storeIdempotentResponse(tx, { licenseId: license.id, route: "activate", key: input.idempotencyKey, requestHash, status: outcome.status, body });
-        }
-        return outcome;
-      });
+      // Plain activations by key take the one-statement path; retries, uploads and dead devices the transaction.
+      if (!input.idempotencyKey && !input.keyHash && input.audit !== true) {
+        const fast = await claimSeat(deps, input);
+        if (fast) return fast;
+      }
+      try {
+        return await changes((tx, record) => takeOrFind(tx, record, input, requestHash));
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        return changes((tx, record) => takeOrFind(tx, record, input, requestHash));
+      }
     },
 
     /** Frees a device's seat, within the policy's churn budget (429 with Retry-After past it). */
     deactivate: (input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> =>
       changes(async (tx, record) => {
         // A suspended or expired license may still free its seats; only an unknown key is refused.
-        const license = await lockLicense(deps, tx, input.licenseKey);
+        const license = await lockLicense(deps, tx, input.licenseKey, input.now);
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
-        const { maxDeactivations, deactivationWindowS } = license.policy;
+        const { maxDeactivations, deactivationWindowS } = license.limits;
         if (maxDeactivations !== null && deactivationWindowS) {
           const recent = await recentClientDeactivations(tx, license.id, new Date(input.now.getTime() - deactivationWindowS * 1000));
           if (recent.length >= maxDeactivations) {
@@ -217,9 +255,11 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
       }),
 
     /** Keeps a device alive; a device past interval + grace was released: 409 HEARTBEAT_DEAD. */
-    async heartbeat(input: { licenseKey: string; fingerprint: string; now: Date }): Promise<Seat> {
+    async heartbeat(input: { licenseKey: string; fingerprint: string; clientIp?: string; now: Date }): Promise<Seat> {
       const result = await changes(async (tx, record) => {
-        const license = await lockUsableLicense(deps, tx, input.licenseKey, input.now);
+        const license = await lockLicense(deps, tx, input.licenseKey, input.now);
+        // A heartbeat keeps a seat: the license must be usable, from an allowed address.
+        requireValid(evaluateLicense(license, { use: "seat", clientIp: input.clientIp, now: input.now }));
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
         if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {

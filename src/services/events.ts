@@ -48,11 +48,14 @@ export interface ThresholdCrossed {
   to: Date;
 }
 
+/** An event's id (the `webhook-id`) and the exact JSON body its deliveries send. */
+export function outboxEntry(event: DomainEvent, serialize: EventSerializer, createdAt = new Date()): { id: string; payload: string; createdAt: Date } {
+  return { id: newId("msg"), payload: JSON.stringify({ type: event.type, timestamp: createdAt.toISOString(), data: serialize(event) }), createdAt };
+}
+
 /** Writes the event and its pending deliveries; returns the event id (the `webhook-id`). */
 export async function recordEvent(tx: Tx, tenantId: string, event: DomainEvent, serialize: EventSerializer): Promise<string> {
-  const id = newId("msg");
-  const createdAt = new Date();
-  const payload = JSON.stringify({ type: event.type, timestamp: createdAt.toISOString(), data: serialize(event) });
-  await insertEvent(tx, { id, tenantId, type: event.type, payload, createdAt });
-  return id;
+  const entry = outboxEntry(event, serialize);
+  await insertEvent(tx, { ...entry, tenantId, type: event.type });
+  return entry.id;
 }

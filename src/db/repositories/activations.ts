@@ -115,8 +115,8 @@ export async function findLiveActivationById(tx: Tx, licenseId: string, activati
   return row;
 }
 
-/** A tenant's live activation of a license: by id when given, else by the device's fingerprint. */
-export async function findLiveActivationOf(db: Queryable, tenantId: string, licenseId: string, device: { id?: string; fingerprint: string }) {
+/** A tenant's live activation of a license, by its id and its device's fingerprint. */
+export async function findLiveActivationOf(db: Queryable, tenantId: string, licenseId: string, device: { id: string; fingerprint: string }) {
   const [row] = await db
     .select()
     .from(activations)
@@ -125,7 +125,7 @@ export async function findLiveActivationOf(db: Queryable, tenantId: string, lice
         eq(activations.tenantId, tenantId),
         eq(activations.licenseId, licenseId),
         eq(activations.fingerprint, device.fingerprint),
-        device.id ? eq(activations.id, device.id) : undefined,
+        eq(activations.id, device.id),
         isNull(activations.deactivatedAt),
       ),
     )
