@@ -38,6 +38,7 @@ export const VALIDATION_CODES = [
   "IP_NOT_ALLOWED",
   "HEARTBEAT_DEAD",
   "TOO_MANY_ACTIVATIONS",
+  "LEASE_REQUIRED",
 ] as const;
 
 export type ValidationCode = (typeof VALIDATION_CODES)[number];
@@ -55,4 +56,5 @@ export const VALIDATION_MESSAGES: Record<ValidationCode, string> = {
   IP_NOT_ALLOWED: "The license may not be used from this IP address.",
   HEARTBEAT_DEAD: "This device missed its heartbeat; send a heartbeat or activate it again.",
   TOO_MANY_ACTIVATIONS: "Every seat of the license is taken; deactivate a device first.",
+  LEASE_REQUIRED: "The license is floating: take a lease (POST /v1/licenses/leases) to get a token or a file.",
 };

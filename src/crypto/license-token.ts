@@ -7,7 +7,8 @@ import type { KeyRing } from "./keys";
 
 export interface TokenSubject {
   licenseId: string;
-  applicationId: string | null;
+  /** `aud`: the application, or the tenant of a license without one (never absent). */
+  audience: string;
   expiresAt: Date | null;
   plan: string | null;
   features: string[];
@@ -16,6 +17,8 @@ export interface TokenSubject {
   hwBound: boolean;
   /** Hex SHA-256 of the device fingerprint a hardware-bound token is for. */
   fingerprintSha256?: string;
+  /** The activation the token stands on (its release ends the token). */
+  activationId?: string;
   /** Issued from the edge's snapshot during a database outage: short-lived, and says so. */
   degraded?: { lifetimeS: number };
   /** The license's entry in its tenant's status list. */
@@ -41,7 +44,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
   const claims: LicenseTokenClaims = {
     iss: options.issuer,
     sub: subject.licenseId,
-    ...(subject.applicationId ? { aud: subject.applicationId } : {}),
+    aud: subject.audience,
     exp,
     iat,
     nbf: iat,
@@ -52,6 +55,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
     status: "active",
     hw_bound: subject.hwBound,
     ...(subject.fingerprintSha256 ? { fingerprint_sha256: subject.fingerprintSha256 } : {}),
+    ...(subject.activationId ? { activation_id: subject.activationId } : {}),
     plan: subject.plan,
     features: subject.features,
     ...(licenseExp !== undefined ? { license_exp: licenseExp } : {}),

@@ -7,9 +7,13 @@ import { publicRateLimit } from "../middleware/rate-limit";
 import { errorResponses } from "../wire/common";
 import { CheckoutFields, LicenseFileResponse, licenseFileBody } from "../wire/license-files";
 import { jsonBody } from "./requests/common";
-import { publicLicenseBody } from "./requests/public-body";
+import { Domain, publicLicenseBody } from "./requests/public-body";
 
-const Body = publicLicenseBody("CheckoutMachineFileRequest", CheckoutFields, { fingerprint: true });
+const Body = publicLicenseBody(
+  "CheckoutMachineFileRequest",
+  { ...CheckoutFields, domain: Domain.optional().openapi({ description: "The site, for a domain-bound license (as verify takes it)" }) },
+  { fingerprint: true, application: true },
+);
 
 const route = createRoute({
   method: "post",
@@ -18,12 +22,12 @@ const route = createRoute({
   tags: ["Licenses (public)"],
   summary: "Check out this device's machine file",
   description:
-    "For a device holding a live activation: a machine file bound to its fingerprint (see the README's offline model). 404 ACTIVATION_NOT_FOUND for a device that holds no seat; 409 for a suspended, revoked or expired license.",
+    "For a device holding a live activation: a machine file bound to its fingerprint (see the README's offline model), judged as verify judges it (status, expiry, binding; a floating license's files come only from a borrowed lease: 409 LEASE_REQUIRED). `ttl_s` may only shorten the policy's `offline_ttl_default_s`. The file names its activation's status-list entry, so it reads invalid once the device is deactivated. 404 ACTIVATION_NOT_FOUND for a device that holds no seat; 409 for a suspended, revoked or expired license; 403 IP_NOT_ALLOWED or DOMAIN_MISMATCH as verify.",
   middleware: [metricEvent("checkout"), publicRateLimit()] as const,
   request: { body: jsonBody(Body) },
   responses: {
     201: { description: "The machine file", content: { "application/json": { schema: LicenseFileResponse } } },
-    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -33,6 +37,9 @@ export const registerV1LicensesCheckoutPublic = (app: App) =>
     const out = await c.var.services.licenseFiles.checkoutByKey({
       licenseKey: input.license_key,
       fingerprint: input.fingerprint,
+      domain: input.domain,
+      applicationId: input.application_id,
+      clientIp: c.req.header("CF-Connecting-IP"),
       ttlS: input.ttl_s,
       encrypt: input.encrypt,
       now: new Date(),

@@ -30,7 +30,12 @@ const route = createRoute({
 export const registerV1LicensesHeartbeat = (app: App) =>
   app.openapi(route, async (c) => {
     const input = c.req.valid("json");
-    const seat = await c.var.services.activations.heartbeat({ licenseKey: input.license_key, fingerprint: input.fingerprint, now: new Date() });
+    const seat = await c.var.services.activations.heartbeat({
+      licenseKey: input.license_key,
+      fingerprint: input.fingerprint,
+      clientIp: c.req.header("CF-Connecting-IP"),
+      now: new Date(),
+    });
     const activation = activationBody(seat.activation, seat.heartbeatIntervalS);
     return c.json({ activation, next_heartbeat_after: activation.next_heartbeat_after }, 200);
   });

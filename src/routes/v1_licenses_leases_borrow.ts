@@ -1,6 +1,7 @@
 // POST /v1/licenses/leases/{id}/borrow (public): takes a live lease offline until `until` (at most
-// the policy's max_borrow_s): the answer is a license file valid until then, and the seat stays
-// taken until then.
+// the policy's max_borrow_s): the answer is a machine file for the borrowing device (its
+// `fingerprint`) valid until then, and the seat stays taken until then: the lease can be neither
+// released nor taken again before `until` (409 LEASE_BORROWED).
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
 import { metricEvent } from "../middleware/metrics";
@@ -11,12 +12,16 @@ import { LicenseFileResponse, licenseFileBody } from "../wire/license-files";
 import { IdParam, jsonBody } from "./requests/common";
 import { LeaseKeyBody } from "./requests/public-body";
 
-const Body = LeaseKeyBody("LeaseBorrowRequest", {
-  until: z
-    .string()
-    .datetime({ offset: true })
-    .openapi({ description: "When the borrow ends: at most the policy's `max_borrow_s` from now, and not past the license's expiry" }),
-});
+const Body = LeaseKeyBody(
+  "LeaseBorrowRequest",
+  {
+    until: z
+      .string()
+      .datetime({ offset: true })
+      .openapi({ description: "When the borrow ends: at most the policy's `max_borrow_s` from now, and not past the license's expiry" }),
+  },
+  true,
+);
 
 const route = createRoute({
   method: "post",
@@ -31,7 +36,7 @@ const route = createRoute({
       description: "The lease, held until `until`, and its license file",
       content: { "application/json": { schema: z.object({ lease: Lease, license_file: LicenseFileResponse }).openapi("BorrowedLease") } },
     },
-    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
@@ -40,6 +45,9 @@ export const registerV1LicensesLeasesBorrow = (app: App) =>
     const input = c.req.valid("json");
     const out = await c.var.services.leases.borrow({
       licenseKey: input.license_key,
+      fingerprint: input.fingerprint,
+      domain: input.domain,
+      clientIp: c.req.header("CF-Connecting-IP"),
       leaseId: c.req.valid("param").id,
       until: new Date(input.until),
       now: new Date(),

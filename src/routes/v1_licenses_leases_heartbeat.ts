@@ -19,12 +19,20 @@ const route = createRoute({
   request: { params: IdParam("lse"), body: jsonBody(LeaseKeyBody("LeaseHeartbeatRequest")) },
   responses: {
     200: { description: "The lease, extended, with a new token", content: { "application/json": { schema: LeaseGrant } } },
-    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
+    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
   },
 });
 
 export const registerV1LicensesLeasesHeartbeat = (app: App) =>
   app.openapi(route, async (c) => {
-    const grant = await c.var.services.leases.heartbeat({ licenseKey: c.req.valid("json").license_key, leaseId: c.req.valid("param").id, now: new Date() });
+    const input = c.req.valid("json");
+    const grant = await c.var.services.leases.heartbeat({
+      licenseKey: input.license_key,
+      fingerprint: input.fingerprint,
+      domain: input.domain,
+      clientIp: c.req.header("CF-Connecting-IP"),
+      leaseId: c.req.valid("param").id,
+      now: new Date(),
+    });
     return c.json(leaseGrantBody(grant), 200);
   });

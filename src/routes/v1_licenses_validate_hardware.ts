@@ -8,12 +8,12 @@ import { publicRateLimit } from "../middleware/rate-limit";
 import { errorResponses } from "../wire/common";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
 import { jsonBody } from "./requests/common";
-import { publicLicenseBody } from "./requests/public-body";
+import { Domain, publicLicenseBody } from "./requests/public-body";
 import { noteOutcome } from "./requests/validation-outcome";
 
 const Body = publicLicenseBody(
   "ValidateHardwareRequest",
-  {},
+  { domain: Domain.optional().openapi({ description: "The site, for a domain-bound license (as verify takes it)" }) },
   { fingerprint: true, application: true, description: "`hwuid` (or `fingerprint`) must be a live activation of the license" },
 );
 
@@ -40,6 +40,7 @@ export const registerV1LicensesValidateHardware = (app: App) =>
       licenseKey: input.license_key,
       applicationId: input.application_id,
       fingerprint: input.fingerprint,
+      domain: input.domain,
       requireDevice: true,
       clientIp: c.req.header("CF-Connecting-IP"),
     });

@@ -17,6 +17,7 @@ import { policyService } from "./policies";
 import { runScheduled } from "./scheduled";
 import { statusListService } from "./status-lists";
 import { tenantService } from "./tenants";
+import { tokenIssuer } from "./token-issuer";
 import { tokenService } from "./tokens";
 import { webhookService } from "./webhooks";
 
@@ -48,6 +49,7 @@ export class Services {
   #statusLists?: Built<typeof statusListService>;
   #tenants?: Built<typeof tenantService>;
   #tokens?: Built<typeof tokenService>;
+  #tokenIssuer?: Built<typeof tokenIssuer>;
   #webhooks?: Built<typeof webhookService>;
 
   constructor(private readonly deps: ServiceDeps) {}
@@ -82,7 +84,7 @@ export class Services {
     return this.#licenses;
   }
   get leases() {
-    this.#leases ??= leaseService(this.deps, this.changes, this.licenseFiles);
+    this.#leases ??= leaseService(this.deps, this.changes, this.licenseFiles, this.tokenIssuer);
     return this.#leases;
   }
   get licenseFiles() {
@@ -110,8 +112,13 @@ export class Services {
     return this.#tenants;
   }
   get tokens() {
-    this.#tokens ??= tokenService(this.deps, this.changes, this.activations);
+    this.#tokens ??= tokenService(this.deps, this.changes, this.activations, this.tokenIssuer);
     return this.#tokens;
+  }
+  /** Signs license tokens from a judged license (verify and the lease routes). */
+  get tokenIssuer() {
+    this.#tokenIssuer ??= tokenIssuer(this.deps);
+    return this.#tokenIssuer;
   }
   get webhooks() {
     this.#webhooks ??= webhookService(this.deps, this.changes);

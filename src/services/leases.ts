@@ -1,11 +1,10 @@
 // Floating licenses: N concurrent seats as leases that free themselves. Every lease change locks
 // the license row first (the lock activations take), so the count of seats in use is exact under
 // any concurrency. A lease is live until its `expires_at` unless released: a crashed client frees
-// its seat exactly at its TTL, with no sweep (the cron only announces `lease.expired`).
-import { effectiveStatus } from "../contract/licenses";
+// its seat exactly at its TTL, with no sweep (the cron only announces `lease.expired`). Taking,
+// extending and borrowing a seat go through the same refusal model as verify (status, expiry,
+// binding), and a borrowed seat stays taken, by its device's machine file, until the borrow ends.
 import { sha256Hex } from "../crypto/hash";
-import { getKeyRing } from "../crypto/keys";
-import { issueLicenseToken } from "../crypto/license-token";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import { findIdempotentResponse, storeIdempotentResponse } from "../db/repositories/activations";
@@ -20,14 +19,16 @@ import {
   seatsInUse,
   userHoldsLease,
 } from "../db/repositories/leases";
-import { getLicense, type LockedLicense, lockLicenseById, lockLicenseByKeyHash } from "../db/repositories/licenses";
+import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
-import { getTenant } from "../db/repositories/tenants";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
+import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import type { ServiceDeps } from "./context";
 import type { CheckedOut, licenseFileService } from "./license-files";
+import { evaluateLicense, LICENSE_REFUSALS, refusalError } from "./license-validation";
+import type { tokenIssuer } from "./token-issuer";
 
 export interface LeaseGrant {
   status: 200 | 201;
@@ -36,25 +37,49 @@ export interface LeaseGrant {
   tokenExpiresAt: Date;
 }
 
+/** Who asks, as the public lease routes see it: the key, and the device as verify would see it. */
+export interface LeaseCaller {
+  licenseKey: string;
+  fingerprint?: string;
+  domain?: string;
+  clientIp?: string;
+  now: Date;
+}
+
 const leaseError = (code: "LEASE_NOT_FOUND" | "LEASE_EXPIRED", message: string) => new AppError(code, message);
 const liveAt = (lease: LeaseRow, now: Date) => lease.releasedAt === null && lease.expiresAt.getTime() > now.getTime();
+const borrowedAt = (lease: LeaseRow, now: Date) => lease.borrowedUntil !== null && lease.borrowedUntil.getTime() > now.getTime();
+const borrowed = (lease: LeaseRow) =>
+  new AppError("LEASE_BORROWED", `The lease is borrowed: its license file holds the seat until ${lease.borrowedUntil!.toISOString()}.`, {
+    details: { lease_id: lease.id, borrowed_until: lease.borrowedUntil!.toISOString() },
+  });
 
-export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFiles: ReturnType<typeof licenseFileService>) {
-  /** The license of a key, locked, usable, and with leases on. */
-  async function lockFloating(tx: Tx, licenseKey: string, now: Date): Promise<LockedLicense> {
-    const license = LICENSE_KEY_PATTERN.test(licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(licenseKey)) : undefined;
-    if (!license) throw new AppError("LICENSE_NOT_FOUND", "No license matches this key.");
+export function leaseService(
+  deps: ServiceDeps,
+  changes: ChangeRunner,
+  licenseFiles: ReturnType<typeof licenseFileService>,
+  tokens: ReturnType<typeof tokenIssuer>,
+) {
+  /**
+   * The license of a key, locked, with leases on, and usable by this caller exactly as verify
+   * would judge it (status, expiry, the policy's hardware, domain or IP binding).
+   */
+  async function lockFloating(tx: Tx, caller: LeaseCaller): Promise<LockedLicenseRecord> {
+    const domain = caller.domain === undefined ? undefined : (canonicalDomain(caller.domain) ?? null);
+    const license = LICENSE_KEY_PATTERN.test(caller.licenseKey)
+      ? await lockLicenseRecord(tx, await sha256Hex(caller.licenseKey), { fingerprint: caller.fingerprint, domain: domain ?? undefined })
+      : undefined;
+    const decision = evaluateLicense(license, { use: "lease", fingerprint: caller.fingerprint, domain, clientIp: caller.clientIp, now: caller.now });
+    if (!license) throw refusalError("NOT_FOUND");
     deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
-    const status = effectiveStatus(license, now);
-    if (status === "suspended") throw new AppError("LICENSE_SUSPENDED", "The license is suspended.");
-    if (status === "revoked") throw new AppError("LICENSE_REVOKED", "The license has been revoked.");
-    if (status === "expired") throw new AppError("LICENSE_EXPIRED", "The license has expired.");
+    if (!decision.valid && LICENSE_REFUSALS.has(decision.code)) throw refusalError(decision.code);
     if (license.policy.leaseMode === "none") throw new AppError("LEASES_NOT_ENABLED", "This license's policy has no floating seats (lease_mode none).");
+    if (!decision.valid) throw refusalError(decision.code);
     return license;
   }
 
   /** The license's live lease `leaseId`: 404 when it is not this license's, 409 once it has ended. */
-  async function liveLease(tx: Tx, license: LockedLicense, leaseId: string, now: Date): Promise<LeaseRow> {
+  async function liveLease(tx: Tx, license: LockedLicenseRecord, leaseId: string, now: Date): Promise<LeaseRow> {
     const lease = await getLease(tx, license.id, leaseId);
     if (!lease) throw leaseError("LEASE_NOT_FOUND", "No lease of this license has this id.");
     if (!liveAt(lease, now)) throw leaseError("LEASE_EXPIRED", "The lease has ended (released, or past its TTL): request a new one.");
@@ -62,28 +87,13 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
   }
 
   /** The end of a lease granted or extended now: its TTL, never past the license's own expiry. */
-  const leaseEnd = (license: LockedLicense, now: Date) =>
-    new Date(Math.min(now.getTime() + license.policy.leaseTtlS * 1000, license.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER));
+  const leaseEnd = (license: LockedLicenseRecord, now: Date) =>
+    new Date(Math.min(now.getTime() + license.limits.leaseTtlS * 1000, license.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER));
 
-  /** A license token that ends with the lease. */
-  async function tokenFor(tx: Tx, license: LockedLicense, lease: LeaseRow, now: Date) {
-    const [row, tenant] = await Promise.all([getLicense(tx, license.tenantId, license.id), getTenant(tx, license.tenantId)]);
-    const issued = await issueLicenseToken(
-      await getKeyRing(deps.config.signingKeys),
-      {
-        licenseId: license.id,
-        applicationId: license.applicationId,
-        expiresAt: license.expiresAt,
-        plan: row!.plan,
-        features: row!.features,
-        tokenTier: "basic",
-        sellerTier: tenant!.planTier,
-        hwBound: false,
-        lease: { id: lease.id, expiresAt: lease.expiresAt },
-      },
-      { issuer: deps.config.issuer(), tokenUse: deps.config.tokenUse, now },
-    );
-    return { token: issued.token, tokenExpiresAt: issued.expiresAt };
+  /** A license token that ends with the lease (from the locked record: no further reads). */
+  async function grant(license: LockedLicenseRecord, lease: LeaseRow, status: 200 | 201, now: Date): Promise<LeaseGrant> {
+    const issued = await tokens.issue(license, { hwBound: false, lease: { id: lease.id, expiresAt: lease.expiresAt }, tokenTier: "basic" }, now);
+    return { status, lease, token: issued.token, tokenExpiresAt: issued.expiresAt };
   }
 
   const ACTIONS = { "lease.created": "lease.create", "lease.released": "lease.release", "lease.borrowed": "lease.borrow" } as const;
@@ -102,11 +112,11 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
 
   return {
     /** A floating seat for `instanceId` (and `userId` under `per_user`), or 409 NO_LEASES_AVAILABLE. */
-    async acquire(input: { licenseKey: string; instanceId: string; userId?: string; idempotencyKey?: string; now: Date }): Promise<LeaseGrant> {
+    async acquire(input: LeaseCaller & { instanceId: string; userId?: string; idempotencyKey?: string }): Promise<LeaseGrant> {
       const requestHash = await sha256Hex(JSON.stringify([input.instanceId, input.userId ?? null]));
       return changes(async (tx, record) => {
         const { now } = input;
-        const license = await lockFloating(tx, input.licenseKey, now);
+        const license = await lockFloating(tx, input);
         const perUser = license.policy.leaseMode === "per_user";
         if (perUser && !input.userId) {
           throw new AppError("VALIDATION_FAILED", "This license's seats are per user: send `user`.", { details: [{ path: "user", message: "Required" }] });
@@ -119,18 +129,20 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
             if (!lease || !liveAt(lease, now)) {
               throw new AppError("CONFLICT", "The lease this Idempotency-Key answered has since ended; send a new Idempotency-Key.");
             }
-            return { status: previous.status as 200 | 201, lease, ...(await tokenFor(tx, license, lease, now)) };
+            if (borrowedAt(lease, now)) throw borrowed(lease);
+            return grant(license, lease, previous.status as 200 | 201, now);
           }
         }
         let status: 200 | 201;
         let lease = await findLiveLeaseOfInstance(tx, license.id, input.instanceId, now);
         if (lease) {
-          // The same instance asking again holds the seat it has: a heartbeat.
+          // The same instance asking again holds the seat it has: a heartbeat, unless a file holds it.
+          if (borrowedAt(lease, now)) throw borrowed(lease);
           status = 200;
           lease = await extendLease(tx, lease.id, { expiresAt: leaseEnd(license, now), lastHeartbeatAt: now });
         } else {
           const sharesUserSeat = perUser && (await userHoldsLease(tx, license.id, input.userId!, now));
-          const max = license.policy.maxLeases;
+          const max = license.limits.maxLeases;
           if (!sharesUserSeat && max !== null) {
             const { inUse, firstExpiry } = await seatsInUse(tx, license.id, perUser, now);
             if (inUse >= max) {
@@ -164,37 +176,49 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
             body: { lease_id: lease.id },
           });
         }
-        return { status, lease, ...(await tokenFor(tx, license, lease, now)) };
+        return grant(license, lease, status, now);
       });
     },
 
-    /** Extends a live lease by its TTL and rotates its token; an ended lease is 409 LEASE_EXPIRED. */
-    heartbeat: (input: { licenseKey: string; leaseId: string; now: Date }): Promise<LeaseGrant> =>
+    /** Extends a live lease by its TTL and rotates its token; an ended lease is 409 LEASE_EXPIRED, a borrowed one 409 LEASE_BORROWED. */
+    heartbeat: (input: LeaseCaller & { leaseId: string }): Promise<LeaseGrant> =>
       changes(async (tx) => {
-        const license = await lockFloating(tx, input.licenseKey, input.now);
+        const license = await lockFloating(tx, input);
         const current = await liveLease(tx, license, input.leaseId, input.now);
-        if (current.borrowedUntil) throw new AppError("CONFLICT", "A borrowed lease is held by its license file until it ends; it takes no heartbeats.");
+        if (current.borrowedUntil) throw borrowed(current);
         const lease = await extendLease(tx, current.id, { expiresAt: leaseEnd(license, input.now), lastHeartbeatAt: input.now });
-        return { status: 200 as const, lease, ...(await tokenFor(tx, license, lease, input.now)) };
+        return grant(license, lease, 200, input.now);
       }),
 
-    /** Frees the seat now (`lease.released`). */
+    /**
+     * Frees the seat now (`lease.released`); its tokens are dead at once (introspection reads the
+     * lease). Freeing a seat asks for no binding: a client may always give back what it holds.
+     * A borrowed lease is held by its file: 409 LEASE_BORROWED until the borrow ends.
+     */
     release: (input: { licenseKey: string; leaseId: string; now: Date }): Promise<LeaseRow> =>
       changes(async (tx, record) => {
-        const license = await lockFloating(tx, input.licenseKey, input.now);
+        const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseRecord(tx, await sha256Hex(input.licenseKey)) : undefined;
+        if (!license) throw refusalError("NOT_FOUND");
+        deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
         const current = await liveLease(tx, license, input.leaseId, input.now);
+        if (current.borrowedUntil) throw borrowed(current);
         const released = (await releaseLease(tx, current.id, input.now))!;
         await announce(record, license.tenantId, "lease.released", released);
         return released;
       }),
 
-    /** Turns a live lease into a license file valid until `until` (at most the policy's max_borrow_s); the seat stays taken until then. */
-    borrow: (input: { licenseKey: string; leaseId: string; until: Date; now: Date }): Promise<{ lease: LeaseRow; file: CheckedOut }> =>
+    /**
+     * Turns a live lease into a machine file for the borrowing device, valid until `until` (at most
+     * the policy's max_borrow_s); the seat stays taken, and the lease cannot be released or taken
+     * again, until then.
+     */
+    borrow: (input: LeaseCaller & { fingerprint: string; leaseId: string; until: Date }): Promise<{ lease: LeaseRow; file: CheckedOut }> =>
       changes(async (tx, record) => {
-        const license = await lockFloating(tx, input.licenseKey, input.now);
+        const license = await lockFloating(tx, input);
         const current = await liveLease(tx, license, input.leaseId, input.now);
+        if (current.borrowedUntil) throw borrowed(current);
         const seconds = Math.ceil((input.until.getTime() - input.now.getTime()) / 1000);
-        const max = license.policy.maxBorrowS;
+        const max = license.limits.maxBorrowS;
         if (seconds <= 0 || seconds > max) {
           const message = max === 0 ? "This license's policy allows no borrowing." : `A lease may be borrowed for at most ${max} s, and until a future time.`;
           throw new AppError("VALIDATION_FAILED", message, { details: [{ path: "until", message }] });
@@ -206,7 +230,7 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
         }
         const lease = await extendLease(tx, current.id, { expiresAt: input.until, borrowedUntil: input.until });
         await announce(record, license.tenantId, "lease.borrowed", lease);
-        const file = await licenseFiles.issueForLease(tx, record, license.id, lease, input.now);
+        const file = await licenseFiles.issueForLease(tx, record, { license, lease, fingerprint: input.fingerprint, now: input.now });
         return { lease, file };
       }),
 
@@ -217,7 +241,7 @@ export function leaseService(deps: ServiceDeps, changes: ChangeRunner, licenseFi
       return listLeases(deps.db(), tenantId, licenseId, page, { includeEnded: options.includeEnded, now: new Date() });
     },
 
-    /** Admin: frees one live lease at once. */
+    /** Admin: frees one live lease at once, a borrowed one too (its file then reads invalid in the status list: services/changes.ts). */
     adminRelease: (licenseId: string, leaseId: string): Promise<LeaseRow> =>
       changes(async (tx, record) => {
         const tenantId = requireActor(deps).tenantId;

@@ -5,10 +5,12 @@ import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/repositories/licenses";
 import { canonicalDomain } from "./binding";
-import { evaluateLicense, type Validation, type ValidationRequest } from "./license-validation";
+import { evaluateLicense, type Use, type Validation, type ValidationRequest } from "./license-validation";
 
 export interface LicenseCheck {
   licenseKey: string;
+  /** What the caller wants: only the answer (validate) or a token (verify, validate-hardware). */
+  use?: Use;
   applicationId?: string;
   fingerprint?: string;
   domain?: string;
@@ -21,6 +23,7 @@ export interface LicenseCheck {
 /** What a license is evaluated against: the request, its domain in canonical form (null when invalid). */
 export function validationRequest(check: LicenseCheck): ValidationRequest {
   return {
+    use: check.use,
     applicationId: check.applicationId,
     fingerprint: check.fingerprint,
     requireDevice: check.requireDevice,

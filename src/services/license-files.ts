@@ -1,10 +1,12 @@
 // License files: a usable license (and, for a machine file, one of its live activations) signed
-// into a long-lived file an app verifies offline. The lifetime comes from the request within the
-// policy's bounds and never passes the license's own expiry unless the policy lets files outlive
-// it. Each checkout gives the license its status-list index if it has none, and is announced
-// (`license.checked_out`) and, from the admin API, audited.
+// into a long-lived file an app verifies offline. Whether the license may have one is decided by
+// the refusal model, exactly as verify decides (status, expiry, binding, a floating license's
+// lease); the lifetime comes from the request within the policy's bounds (a device asking for its
+// own machine file may only shorten the policy's default) and never passes the license's expiry
+// unless the policy lets files outlive it. Each file names its own status-list entry: the
+// license's, the activation's (a machine file dies when its seat is released) or the borrowed
+// lease's. Every checkout is announced (`license.checked_out`) and, from the admin API, audited.
 import type { LicenseFileClaims } from "@edge-license/sdk";
-import { effectiveStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
 import { signLicenseFile } from "../crypto/license-file";
@@ -12,16 +14,18 @@ import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import { type ActivationRow, findLiveActivation, findLiveActivationById } from "../db/repositories/activations";
 import type { LeaseRow } from "../db/repositories/leases";
-import { getLicense, type LicenseRow, lockLicenseById, lockLicenseByKeyHash } from "../db/repositories/licenses";
+import { type LockedLicenseRecord, lockLicenseRecord, lockLicenseRecordById } from "../db/repositories/licenses";
 import { getPolicy, type PolicyRow } from "../db/repositories/policies";
-import { ensureStatusIndex } from "../db/repositories/status-lists";
+import { type EntryHolder, statusEntryFor } from "../db/repositories/status-lists";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
+import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import type { ServiceDeps } from "./context";
 import type { LicenseCheckout } from "./events";
-import { heartbeatDead } from "./license-validation";
+import { evaluateLicense, type Refusal, refusalError, requireValid } from "./license-validation";
 import { statusListUri } from "./status-lists";
+import { audienceOf } from "./token-issuer";
 
 export interface CheckoutRequest {
   /** Seconds; undefined = the policy's default; null = no `exp` (perpetual, if the policy allows). */
@@ -36,11 +40,34 @@ export interface CheckedOut extends LicenseCheckout {
   file: string;
 }
 
+/** Whom a file is for: the license, or one device (an activation, or the device that borrowed a lease). */
+interface FileSubject {
+  license: LockedLicenseRecord;
+  activation?: ActivationRow;
+  lease?: LeaseRow;
+  /** The device a borrowed lease's file is bound to. */
+  fingerprint?: string;
+  admin: boolean;
+  /** The longest lifetime this caller may ask for: the policy's maximum (admins) or its default (devices). */
+  ceiling: "max" | "default";
+}
+
+/** What an admin checkout's refusals mean to the seller asking. */
+const ADMIN_REFUSALS: Partial<Record<Refusal, string>> = {
+  IP_NOT_ALLOWED: "An IP-bound license is checked online, from its allowed addresses: it gets no license file.",
+  NOT_ACTIVATED: "This license is bound to a device or domain: check out a machine file for one of its activations (`activation_id`).",
+  FINGERPRINT_MISMATCH: "This license is bound to a device: check out a machine file for one of its live activations (`activation_id`).",
+  DOMAIN_MISMATCH: "This license is bound to a domain: check out a machine file for the activation of that domain (`activation_id`).",
+};
+
 const invalidTtl = (message: string) => new AppError("VALIDATION_FAILED", message, { details: [{ path: "ttl_s", message }] });
 
 /** The file's `exp` (Unix seconds), or null for a perpetual file. */
-function fileExpiry(policy: PolicyRow, license: LicenseRow, iat: number, ttlS: number | null | undefined): number | null {
+function fileExpiry(policy: PolicyRow, license: LockedLicenseRecord, iat: number, ttlS: number | null | undefined, ceiling: "max" | "default"): number | null {
   const ttl = ttlS === undefined ? policy.offlineTtlDefaultS : ttlS;
+  if (ceiling === "default" && (ttl === null || ttl > policy.offlineTtlDefaultS)) {
+    throw invalidTtl(`A device may ask for a file of at most ${policy.offlineTtlDefaultS} s (the policy's offline_ttl_default_s).`);
+  }
   if (ttl === null && !policy.allowPerpetualOffline) throw invalidTtl("The policy does not allow perpetual license files.");
   if (ttl !== null && ttl > policy.offlineTtlMaxS) throw invalidTtl(`The policy allows license files of at most ${policy.offlineTtlMaxS} s.`);
   const exp = ttl === null ? null : iat + ttl;
@@ -49,32 +76,22 @@ function fileExpiry(policy: PolicyRow, license: LicenseRow, iat: number, ttlS: n
   return exp === null ? licenseExp : Math.min(exp, licenseExp);
 }
 
-function refuseUnusable(license: LicenseRow, now: Date): void {
-  const status = effectiveStatus(license, now);
-  if (status === "suspended") throw new AppError("LICENSE_SUSPENDED", "A suspended license gets no license file.");
-  if (status === "revoked") throw new AppError("LICENSE_REVOKED", "A revoked license gets no license file.");
-  if (status === "expired") throw new AppError("LICENSE_EXPIRED", "An expired license gets no license file.");
-}
-
 export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
-  async function issue(
-    tx: Tx,
-    record: RecordChange,
-    subject: { license: LicenseRow; activation: ActivationRow | null; admin: boolean; lease?: LeaseRow },
-    request: CheckoutRequest,
-  ): Promise<CheckedOut> {
+  async function issue(tx: Tx, record: RecordChange, subject: FileSubject, request: CheckoutRequest): Promise<CheckedOut> {
     const { license, activation, lease } = subject;
     const policy = await getPolicy(tx, license.tenantId, license.policyId);
     if (!policy) throw notFound("Policy");
     const iat = Math.floor(request.now.getTime() / 1000);
     // A borrowed lease's file ends with the borrow, which the lease service has bounded already.
-    const exp = lease ? Math.floor(lease.expiresAt.getTime() / 1000) : fileExpiry(policy, license, iat, request.ttlS);
-    const ref = await ensureStatusIndex(tx, license.tenantId, license.id, newId("sl"));
+    const exp = lease ? Math.floor(lease.expiresAt.getTime() / 1000) : fileExpiry(policy, license, iat, request.ttlS, subject.ceiling);
+    const holder: EntryHolder = { licenseId: license.id, activationId: activation?.id, leaseId: lease?.id };
+    const entry = await statusEntryFor(tx, license.tenantId, holder, newId("sl"));
+    const fingerprint = activation?.fingerprint ?? subject.fingerprint;
     const jti = newId("lf");
     const claims: LicenseFileClaims = {
       iss: deps.config.issuer(),
       sub: license.id,
-      ...(license.applicationId ? { aud: license.applicationId } : {}),
+      aud: audienceOf(license),
       iat,
       nbf: iat,
       ...(exp !== null ? { exp } : {}),
@@ -84,11 +101,12 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
       plan: license.plan,
       features: license.features,
       policy: { id: policy.id, name: policy.name, binding_mode: policy.bindingMode, max_activations: policy.maxActivations },
-      ...(activation ? { activation_id: activation.id, fingerprint_sha256: await sha256Hex(activation.fingerprint) } : {}),
+      ...(activation ? { activation_id: activation.id } : {}),
+      ...(fingerprint !== undefined ? { fingerprint_sha256: await sha256Hex(fingerprint) } : {}),
       ...(lease ? { lease_id: lease.id } : {}),
-      status: { status_list: { idx: ref.idx, uri: statusListUri(deps.config.issuer(), ref.listId) } },
+      status: { status_list: { idx: entry.idx, uri: statusListUri(deps.config.issuer(), entry.listId) } },
     };
-    const seal = request.encrypt ? { keyHash: license.keyHash, fingerprint: activation?.fingerprint } : undefined;
+    const seal = request.encrypt ? { keyHash: license.keyHash, fingerprint } : undefined;
     const file = await signLicenseFile(await getKeyRing(deps.config.signingKeys), claims, seal);
     const out: CheckedOut = {
       file,
@@ -108,42 +126,65 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
       targetId: license.id,
       details: { file_id: jti, activation_id: out.activationId, expires_at: out.expiresAt?.toISOString() ?? null, encrypted: request.encrypt },
       event: { type: "license.checked_out", checkout, applicationId: license.applicationId },
+      // An entry past the list's published size: the list is rebuilt after the commit (by the cron if that fails).
+      affects: entry.grown ? { statusList: true } : undefined,
     });
     return out;
   }
 
   return {
-    /** A borrowed lease's file, in the borrow's transaction: valid until the borrow ends. */
-    async issueForLease(tx: Tx, record: RecordChange, licenseId: string, lease: LeaseRow, now: Date): Promise<CheckedOut> {
-      const license = (await getLicense(tx, lease.tenantId, licenseId))!;
-      return issue(tx, record, { license, activation: null, admin: false, lease }, { encrypt: false, now });
-    },
+    /** A borrowed lease's machine file, in the borrow's transaction (the license judged and locked there): valid until the borrow ends. */
+    issueForLease: (tx: Tx, record: RecordChange, input: { license: LockedLicenseRecord; lease: LeaseRow; fingerprint: string; now: Date }) =>
+      issue(
+        tx,
+        record,
+        { license: input.license, lease: input.lease, fingerprint: input.fingerprint, admin: false, ceiling: "max" },
+        { encrypt: false, now: input.now },
+      ),
 
-    /** Admin: a file for a license, or for one of its live activations (a machine file). */
+    /**
+     * Admin: a file for a license, or for one of its live activations (a machine file). The seller
+     * is not the device: a hardware- or domain-bound license gets machine files only, and an
+     * IP-bound one none (the address can only be checked online).
+     */
     checkout: (licenseId: string, request: CheckoutRequest & { activationId?: string }): Promise<CheckedOut> =>
       changes(async (tx, record) => {
         const tenantId = requireActor(deps).tenantId;
-        if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
-        const license = (await getLicense(tx, tenantId, licenseId))!;
-        refuseUnusable(license, request.now);
-        const activation = request.activationId ? await findLiveActivationById(tx, license.id, request.activationId) : null;
-        if (activation === undefined) throw notFound("Activation");
-        return issue(tx, record, { license, activation, admin: true }, request);
+        const activation = request.activationId ? await findLiveActivationById(tx, licenseId, request.activationId) : undefined;
+        const device = activation ? { fingerprint: activation.fingerprint, domain: activation.domain ?? undefined } : {};
+        const license = await lockLicenseRecordById(tx, tenantId, licenseId, device);
+        if (!license) throw notFound("License");
+        if (request.activationId && !activation) throw notFound("Activation");
+        // The seller is not the device: no client address to check, and the device is the activation named.
+        const decision = evaluateLicense(license, { use: "file", requireDevice: activation !== undefined, ...device, now: request.now });
+        if (!decision.valid) throw refusalError(decision.code, ADMIN_REFUSALS[decision.code]);
+        return issue(tx, record, { license, activation, admin: true, ceiling: "max" }, request);
       }),
 
-    /** Public: the license key and the fingerprint of a live activation give that device its machine file. */
-    checkoutByKey: (input: CheckoutRequest & { licenseKey: string; fingerprint: string }): Promise<CheckedOut> =>
+    /**
+     * Public: the license key and a live activation's fingerprint (and domain, for a domain-bound
+     * license) give that device its machine file, judged as verify would judge it.
+     */
+    checkoutByKey: (input: CheckoutRequest & { licenseKey: string; fingerprint: string; domain?: string; clientIp?: string; applicationId?: string }) =>
       changes(async (tx, record) => {
-        const locked = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseByKeyHash(tx, await sha256Hex(input.licenseKey)) : undefined;
-        if (!locked) throw new AppError("LICENSE_NOT_FOUND", "No license matches this key.");
-        deps.observe({ tenantId: locked.tenantId, licenseId: locked.id, applicationId: locked.applicationId, policyId: locked.policyId });
-        const license = (await getLicense(tx, locked.tenantId, locked.id))!;
-        refuseUnusable(license, input.now);
-        const activation = await findLiveActivation(tx, license.id, input.fingerprint);
-        if (!activation || heartbeatDead(locked.policy, activation.lastHeartbeatAt, input.now)) {
-          throw new AppError("ACTIVATION_NOT_FOUND", "This device holds no live activation of the license: activate it first.");
-        }
-        return issue(tx, record, { license, activation, admin: false }, input);
+        const domain = input.domain === undefined ? undefined : (canonicalDomain(input.domain) ?? null);
+        const license = LICENSE_KEY_PATTERN.test(input.licenseKey)
+          ? await lockLicenseRecord(tx, await sha256Hex(input.licenseKey), { fingerprint: input.fingerprint, domain: domain ?? undefined })
+          : undefined;
+        if (license) deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+        requireValid(
+          evaluateLicense(license, {
+            use: "file",
+            requireDevice: true,
+            applicationId: input.applicationId,
+            fingerprint: input.fingerprint,
+            domain,
+            clientIp: input.clientIp,
+            now: input.now,
+          }),
+        );
+        const activation = (await findLiveActivation(tx, license!.id, input.fingerprint))!;
+        return issue(tx, record, { license: license!, activation, admin: false, ceiling: "default" }, input);
       }),
   };
 }

@@ -1,7 +1,11 @@
-// Validation as a value: every business outcome is a code in a result union, never an exception.
-// The HTTP layer answers 200 with it; errors are only for bad requests and outages.
-import { effectiveStatus, type ValidationCode } from "../contract/licenses";
+// The refusal model: whether a license may be used right now, for what, decided by one function
+// (`evaluateLicense`) and mapped to API errors in one place (`refusalError`). Validate, verify,
+// validate-hardware, leases, checkouts and degraded answers all call it, so a route that hands
+// out a credential cannot apply weaker checks than verify. Outcomes are values; routes that answer
+// `valid: false` send them as they are, routes that refuse with an error throw `refusalError`.
+import { effectiveStatus, VALIDATION_MESSAGES, type ValidationCode } from "../contract/licenses";
 import type { LicenseRecord } from "../db/repositories/licenses";
+import { AppError, type ErrorCode } from "../errors";
 import { ipAllowed } from "./binding";
 
 /** A VALID answer given from the edge's snapshot while Postgres is unreachable (services/degraded.ts). */
@@ -12,19 +16,31 @@ export interface Degraded {
   until: Date;
 }
 
+export type Refusal = Exclude<ValidationCode, "VALID">;
+
 export type Validation =
   | { valid: true; code: "VALID"; license: LicenseRecord; hwBound: boolean; degraded?: Degraded }
-  | { valid: false; code: Exclude<ValidationCode, "VALID">; license?: LicenseRecord };
+  | { valid: false; code: Refusal; license?: LicenseRecord };
+
+/**
+ * What the caller wants from the license. `status`: only the answer (validate). `token`: a
+ * license token (verify, validate-hardware). `file`: a license or machine file (checkouts).
+ * `lease`: a floating seat, its token or its borrowed file. `seat`: an activation (the device is
+ * about to hold one, so none is required yet; the IP allowlist still applies). Tokens and files of
+ * a floating license come only with a lease: outside one they are refused with LEASE_REQUIRED.
+ */
+export type Use = "status" | "token" | "file" | "lease" | "seat";
 
 export interface ValidationRequest {
+  use?: Use;
   applicationId?: string;
   /** The caller named a device (fingerprint / hwuid). */
   fingerprint?: string;
-  /** validate-hardware: the device must hold a live activation whatever the policy says. */
+  /** The device must hold a live activation whatever the policy says (validate-hardware, machine files). */
   requireDevice?: boolean;
   /** Canonical domain, or null when one was given but is not a valid host name. */
   domain?: string | null;
-  /** `CF-Connecting-IP`. */
+  /** `CF-Connecting-IP`; undefined for callers that are not the device (admin uploads), which IP binding refuses. */
   clientIp?: string;
   now: Date;
 }
@@ -39,17 +55,32 @@ export function heartbeatDead(
   return now.getTime() > lastHeartbeatAt.getTime() + (policy.heartbeatIntervalS + policy.heartbeatGraceS) * 1000;
 }
 
-/** Order: existence, lifecycle status, application scope, then the policy's binding. */
+/** Refusals about the license itself, whatever the request: they come before anything about the device. */
+export const LICENSE_REFUSALS: ReadonlySet<Refusal> = new Set(["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED"]);
+
+/** The license's own lifecycle refusal (revoked, suspended, expired), whatever is asked of it. */
+export function statusRefusal(license: Pick<LicenseRecord, "status" | "expiresAt">, now: Date): Refusal | undefined {
+  const status = effectiveStatus(license, now);
+  if (status === "revoked") return "REVOKED";
+  if (status === "suspended") return "SUSPENDED";
+  if (status === "expired") return "EXPIRED";
+  return undefined;
+}
+
+/** Order: existence, lifecycle status, application scope, the policy's binding, then what the use needs. */
 export function evaluateLicense(license: LicenseRecord | undefined, request: ValidationRequest): Validation {
   if (!license) return { valid: false, code: "NOT_FOUND" };
-  const fail = (code: Exclude<ValidationCode, "VALID">): Validation => ({ valid: false, code, license });
-  const status = effectiveStatus(license, request.now);
-  if (status === "revoked") return fail("REVOKED");
-  if (status === "suspended") return fail("SUSPENDED");
-  if (status === "expired") return fail("EXPIRED");
+  const fail = (code: Refusal): Validation => ({ valid: false, code, license });
+  const lifecycle = statusRefusal(license, request.now);
+  if (lifecycle) return fail(lifecycle);
   if (request.applicationId !== undefined && request.applicationId !== license.applicationId) return fail("PRODUCT_MISMATCH");
 
   const { bindingMode } = license.policy;
+  const use = request.use ?? "status";
+  if (use === "seat") {
+    if (bindingMode === "ip" && !ipAllowed(request.clientIp, license.allowedCidrs)) return fail("IP_NOT_ALLOWED");
+    return { valid: true, code: "VALID", license, hwBound: false };
+  }
   const device = license.device?.id ? license.device : undefined;
   if (request.requireDevice || bindingMode === "hardware") {
     if (!device) return fail(license.liveActivations > 0 ? "FINGERPRINT_MISMATCH" : "NOT_ACTIVATED");
@@ -62,5 +93,41 @@ export function evaluateLicense(license: LicenseRecord | undefined, request: Val
     if (heartbeatDead(license.policy, site.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
   }
   if (bindingMode === "ip" && !ipAllowed(request.clientIp, license.allowedCidrs)) return fail("IP_NOT_ALLOWED");
+  if ((use === "token" || use === "file") && license.policy.leaseMode !== "none") return fail("LEASE_REQUIRED");
   return { valid: true, code: "VALID", license, hwBound: request.requireDevice === true || bindingMode === "hardware" };
+}
+
+/** The activation a valid answer stands on, when the policy required one: its release ends what was issued on it. */
+export function boundActivationId(result: Validation & { valid: true }): string | undefined {
+  const license = result.license;
+  if (result.hwBound) return license.device?.id ?? undefined;
+  if (license.policy.bindingMode === "domain") return license.domainDevice?.id ?? undefined;
+  return undefined;
+}
+
+/** How a refusal reads as an API error, for the routes that refuse with one (leases, checkouts, activate). */
+const REFUSAL_ERRORS: Record<Refusal, ErrorCode> = {
+  NOT_FOUND: "LICENSE_NOT_FOUND",
+  EXPIRED: "LICENSE_EXPIRED",
+  SUSPENDED: "LICENSE_SUSPENDED",
+  REVOKED: "LICENSE_REVOKED",
+  PRODUCT_MISMATCH: "PRODUCT_MISMATCH",
+  NOT_ACTIVATED: "ACTIVATION_NOT_FOUND",
+  FINGERPRINT_MISMATCH: "ACTIVATION_NOT_FOUND",
+  DOMAIN_MISMATCH: "DOMAIN_MISMATCH",
+  IP_NOT_ALLOWED: "IP_NOT_ALLOWED",
+  HEARTBEAT_DEAD: "HEARTBEAT_DEAD",
+  TOO_MANY_ACTIVATIONS: "TOO_MANY_ACTIVATIONS",
+  LEASE_REQUIRED: "LEASE_REQUIRED",
+};
+
+/** The error a refusal is, with the validation code in `details.validation_code` (the same as validate would answer). */
+export function refusalError(code: Refusal, message = VALIDATION_MESSAGES[code]): AppError {
+  return new AppError(REFUSAL_ERRORS[code], message, { details: { validation_code: code } });
+}
+
+/** Throws the refusal of an outcome that is not valid; answers the valid one. */
+export function requireValid(result: Validation): Validation & { valid: true } {
+  if (!result.valid) throw refusalError(result.code);
+  return result;
 }

@@ -4,7 +4,7 @@
 import { type LicenseTokenClaims, MAX_TOKEN_LIFETIME_S } from "../contract/tokens";
 import { sha256Hex } from "../crypto/hash";
 import { getKeyRing } from "../crypto/keys";
-import { type IssuedToken, issueLicenseToken } from "../crypto/license-token";
+import type { IssuedToken } from "../crypto/license-token";
 import { isDatabaseUnavailable } from "../db/client";
 import { type IntrospectionRow, introspectionLookup } from "../db/repositories/introspection";
 import { licenseBelongsTo } from "../db/repositories/licenses";
@@ -16,9 +16,9 @@ import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { degradedAnswers, degradedTokenLifetimeS } from "./degraded";
 import { checkLicenseKey, type LicenseCheck } from "./license-check";
-import { evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
+import { boundActivationId, evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
 import { kvRevocations, postgresRevocations } from "./revocations";
-import { statusListUri } from "./status-lists";
+import type { tokenIssuer } from "./token-issuer";
 import { checkToken, INTROSPECTION_CLOCK_TOLERANCE_S, TOKEN_FAILURE_REASON, type TokenCheck } from "./token-verification";
 
 export type Check = Omit<LicenseCheck, "now">;
@@ -54,7 +54,12 @@ function needsBinding(result: Validation, check: Check, now: Date): boolean {
   return BINDABLE.has(result.code);
 }
 
-export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activations: ReturnType<typeof activationService>) {
+export function tokenService(
+  deps: ServiceDeps,
+  changes: ChangeRunner,
+  activations: ReturnType<typeof activationService>,
+  issuer: ReturnType<typeof tokenIssuer>,
+) {
   const ring = () => getKeyRing(deps.config.signingKeys);
   const verification = () => ({ issuer: deps.config.issuer(), tokenUse: deps.config.tokenUse, clockTolerance: INTROSPECTION_CLOCK_TOLERANCE_S });
 
@@ -80,7 +85,7 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
         liveActivations: license.liveActivations + (outcome.created ? 1 : 0),
       };
       const domain = check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null);
-      const evaluated = evaluateLicense(bound, { ...check, domain, now });
+      const evaluated = evaluateLicense(bound, { ...check, use: "token", domain, now });
       return evaluated.valid ? { ...evaluated, hwBound: true } : evaluated;
     } catch (err) {
       const code = err instanceof AppError ? REFUSAL_CODES[err.code] : undefined;
@@ -89,14 +94,13 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
     }
   }
 
-  /** Tells the request's metric which license (or, for an unknown key, which application) it concerned. */
-  function observed(check: Check, result: Validation): Validation {
+  /**
+   * Tells the request's metric which license it concerned. An unknown key concerns no tenant,
+   * whatever application it names: made-up requests must not count in a seller's figures.
+   */
+  function observed(result: Validation): Validation {
     const license = result.license;
-    deps.observe(
-      license
-        ? { tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId }
-        : { applicationId: check.applicationId },
-    );
+    if (license) deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
     return result;
   }
 
@@ -112,44 +116,36 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
       result = await checkLicenseKey(deps.rows, { ...check, now });
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      return observed(check, await degraded.answer(check, now, err));
+      return observed(await degraded.answer(check, now, err));
     }
     degraded.remember(check, result, now);
-    return observed(check, result);
+    return observed(result);
   }
 
   return {
     /** The status of a license key: one Postgres round trip (none for a key that cannot exist). */
-    validate: (check: Check, now = new Date()): Promise<Validation> => answer(check, now),
+    validate: (check: Check, now = new Date()): Promise<Validation> => answer({ ...check, use: "status" }, now),
 
     /** Validate, and when valid sign a license token (device-bound for validate-hardware and bound policies). */
-    async verify(check: Check): Promise<Verified> {
+    async verify(input: Check): Promise<Verified> {
       const now = new Date();
-      const issuer = deps.config.issuer();
+      const check: Check = { ...input, use: "token" };
       // The key import is cached per isolate; starting it alongside the query hides the first one.
-      const [checked, keys] = await Promise.all([answer(check, now), ring()]);
+      const [checked] = await Promise.all([answer(check, now), issuer.warm()]);
       // No binding from a degraded answer: it repeats a live VALID one, and writes cannot happen now.
       const degradedAnswer = checked.valid && checked.degraded !== undefined;
       const result = !degradedAnswer && needsBinding(checked, check, now) ? await bindDevice(checked, check, now) : checked;
       if (!result.valid) return { result, now };
-      const license = result.license;
-      const token = await issueLicenseToken(
-        keys,
+      const token = await issuer.issue(
+        result.license,
         {
-          licenseId: license.id,
-          applicationId: license.applicationId,
-          expiresAt: license.expiresAt,
-          plan: license.plan,
-          features: license.features,
-          tokenTier: license.policy.tokenTier,
-          sellerTier: license.planTier,
           hwBound: result.hwBound,
           // Lets an offline verifier check the token belongs to this device (never the fingerprint itself).
           fingerprintSha256: result.hwBound && check.fingerprint !== undefined ? await sha256Hex(check.fingerprint) : undefined,
+          activationId: boundActivationId(result),
           degraded: result.degraded ? { lifetimeS: degradedTokenLifetimeS(result.degraded, now) } : undefined,
-          statusList: license.statusList ? { idx: license.statusList.idx, uri: statusListUri(issuer, license.statusList.listId) } : undefined,
         },
-        { issuer, tokenUse: deps.config.tokenUse, now },
+        now,
       );
       return { result, now, token };
     },
@@ -162,7 +158,8 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
     async introspectionLookup(keyHash: string, token: string): Promise<{ check: TokenCheck; found: IntrospectionRow | undefined }> {
       const check = await checkToken(await ring(), token, verification());
       const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
-      const found = await introspectionLookup(deps.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "" });
+      const stands = check.ok ? { leaseId: check.claims.lease?.id, activationId: check.claims.activation_id } : {};
+      const found = await introspectionLookup(deps.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "", ...stands });
       if (found) deps.observe({ tenantId: found.key.tenantId, licenseId: found.license?.id });
       return { check, found };
     },
@@ -179,6 +176,9 @@ export function tokenService(deps: ServiceDeps, changes: ChangeRunner, activatio
       if (license.status === "suspended") return inactive("license_suspended");
       if (license.status === "revoked") return inactive("license_revoked");
       if (license.expiresAt && license.expiresAt.getTime() <= Date.now()) return inactive("license_expired");
+      // What the token stood on: a released or lapsed lease, a released device seat, ends it at once.
+      if (found.lease && (found.lease.releasedAt !== null || found.lease.expiresAt.getTime() <= Date.now())) return inactive("lease_ended");
+      if (found.activation && found.activation.deactivatedAt !== null) return inactive("activation_released");
       let revokedAtEdge: boolean;
       try {
         revokedAtEdge = await kvRevocations(deps.kv).isRevoked(requireActor(deps).tenantId, check.claims.jti);

@@ -44,10 +44,11 @@ describe("POST /v1/licenses/leases", () => {
       id: expect.stringMatching(/^lse_/),
     });
     const claims = decodeJwt(body.license_token);
-    expect({ exp: claims.exp, lease: claims.lease, sub: claims.sub }).toEqual({
+    expect({ exp: claims.exp, lease: claims.lease, sub: claims.sub, aud: claims.aud }).toEqual({
       exp: Date.parse(iso(TTL)) / 1000,
       lease: { id: body.lease.id, exp: Date.parse(iso(TTL)) / 1000 },
       sub: sold.licenseId,
+      aud: sold.applicationId,
     });
     expect(body.license_token_expires_at).toBe(iso(TTL));
   });
@@ -149,10 +150,11 @@ describe("heartbeats and releases", () => {
 });
 
 describe("borrowing", () => {
-  it("turns a lease into a license file until `until`, within max_borrow_s; the seat stays taken until then", async () => {
+  it("turns a lease into the borrowing device's machine file until `until`, within max_borrow_s; the seat stays taken until then", async () => {
     const sold: Sold = await floating({ max_leases: 1, max_borrow_s: 3 * 86_400 });
     const granted = await json(await lease(sold.licenseKey, "laptop"));
-    const borrow = (until: string) => call(`/v1/licenses/leases/${granted.lease.id}/borrow`, { body: { license_key: sold.licenseKey, until } });
+    const borrow = (until: string) =>
+      call(`/v1/licenses/leases/${granted.lease.id}/borrow`, { body: { license_key: sold.licenseKey, fingerprint: "laptop-fp", until } });
     await expectError(await borrow(iso(3 * 86_400 + 1)), 422, "VALIDATION_FAILED");
     const res = await borrow(iso(2 * 86_400));
     const body = await json(res);
@@ -161,7 +163,11 @@ describe("borrowing", () => {
       borrowed: iso(2 * 86_400),
       expires: iso(2 * 86_400),
     });
-    const { claims } = await verifyLicenseFile(body.license_file.license_file, { jwks: await pinnedJwks(), audience: sold.applicationId });
+    const { claims } = await verifyLicenseFile(body.license_file.license_file, {
+      jwks: await pinnedJwks(),
+      audience: sold.applicationId,
+      fingerprint: "laptop-fp",
+    });
     expect({ exp: claims.exp, lease: claims.lease_id }).toEqual({ exp: Date.parse(iso(2 * 86_400)) / 1000, lease: granted.lease.id });
     at(86_400);
     await expectError(await lease(sold.licenseKey, "desktop"), 409, "NO_LEASES_AVAILABLE");

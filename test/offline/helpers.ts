@@ -17,10 +17,10 @@ export async function post(tenant: TestTenant, path: string, body: unknown, stat
   return out;
 }
 
-/** An application, a policy (`policy` fields over a node-locked default) and one license under it. */
+/** An application, a policy (`policy` fields over an unbound default: license files need no device) and one license under it. */
 export async function sell(tenant: TestTenant, policy: Record<string, unknown> = {}, license: Record<string, unknown> = {}): Promise<Sold> {
   const app = await post(tenant, "/v1/applications", { name: "Desktop app" }, 201);
-  const pol = await post(tenant, "/v1/policies", { name: "Offline", application_id: app.id, binding_mode: "hardware", max_activations: 5, ...policy }, 201);
+  const pol = await post(tenant, "/v1/policies", { name: "Offline", application_id: app.id, binding_mode: "none", max_activations: 5, ...policy }, 201);
   const lic = await post(tenant, "/v1/licenses", { policy_id: pol.id, plan: "pro", features: ["export", "sync"], ...license }, 201);
   return { applicationId: app.id, policyId: pol.id, licenseId: lic.id, licenseKey: lic.key };
 }

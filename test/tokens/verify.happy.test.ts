@@ -80,10 +80,14 @@ describe("POST /v1/licenses/verify", () => {
     expect(claims.exp).toBe(claims.license_exp);
   });
 
-  it("leaves out aud when the license has no application", async () => {
+  it("names the tenant as aud when the license has no application: aud is never absent", async () => {
     const license = await seedLicense(tenant.tenantId, { applicationId: null });
-    const claims = decodeJwt((await issueToken(license.licenseKey)).token);
-    expect(claims).not.toHaveProperty("aud");
+    const { token } = await issueToken(license.licenseKey);
+    expect(decodeJwt(token).aud).toBe(tenant.tenantId);
+    // The seller's app verifies it with its tenant id as the audience.
+    const fetch = (input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input as RequestInfo, init));
+    const verifier = createLicenseVerifier({ issuer: BASE, jwksUri: `${BASE}/v1/licenses/jwks`, audience: tenant.tenantId, fetch });
+    expect((await verifier.verify(token)).sub).toBe(license.licenseId);
   });
 
   it("issues no token for an invalid license", async () => {

@@ -5,12 +5,16 @@
 // rows come back as arrays: `selectList` names each column once, builds the SELECT list from those
 // names and reads rows back by the same names, so no caller indexes a row by position.
 
+import { type SQL, sql } from "drizzle-orm";
+
 /** Drops the SQL's indentation and newlines: the statement text is sent on every request. */
 export const compact = (text: string) => text.replace(/\s+/g, " ").trim();
 
 export interface SelectList<T> {
   /** `expr, expr, ...` in the order of the names. */
   sql: string;
+  /** The same list with each expression named `c0`, `c1`...: for drivers that answer rows as objects (a transaction's). */
+  aliasedSql: string;
   /** How many columns the list takes in a row. */
   width: number;
   /** The named values of one array-mode row, starting at `offset`. */
@@ -29,6 +33,7 @@ export function selectList<T>(columns: { [K in keyof T]-?: string }): SelectList
   const names = Object.keys(columns) as (keyof T)[];
   return {
     sql: names.map((name) => columns[name]).join(", "),
+    aliasedSql: names.map((name, i) => `${columns[name]} as c${i}`).join(", "),
     width: names.length,
     read(row, offset = 0) {
       const out = {} as T;
@@ -36,4 +41,17 @@ export function selectList<T>(columns: { [K in keyof T]-?: string }): SelectList
       return out;
     },
   };
+}
+
+/**
+ * A fixed statement written with `$1`, `$2`... as drizzle's `sql`, for a transaction's `execute`:
+ * the same text the HTTP path sends, with the values bound as parameters (never spliced in).
+ */
+export function bindPositional(text: string, values: unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    chunks.push(i % 2 === 0 ? sql.raw(parts[i]!) : sql`${values[Number(parts[i]) - 1]}`);
+  }
+  return sql.join(chunks);
 }

@@ -2,11 +2,11 @@
 // Neon's HTTP path), the row locks activations and bindings take, and the tenant-scoped admin
 // reads and writes. Every admin function filters on the tenant: another tenant's id finds nothing.
 import { and, eq, gt, ilike, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
-import type { BindingMode, LicenseStatus } from "../../contract/licenses";
+import type { BindingMode, LeaseMode, LicenseStatus } from "../../contract/licenses";
 import type { PlanTier, TokenTier } from "../../contract/tokens";
 import type { Queryable, RowsFn, Tx } from "../client";
-import { licenses, policies } from "../schema";
-import { compact, selectList } from "./columns";
+import { licenses } from "../schema";
+import { bindPositional, compact, selectList } from "./columns";
 import { listPage, type Page, type PageRequest } from "./pagination";
 
 export type LicenseRow = typeof licenses.$inferSelect;
@@ -23,6 +23,7 @@ interface LiveDevice {
   lastHeartbeatAt: Date | null;
 }
 
+/** What a license is judged on (services/license-validation.ts): the license, its policy's rules, the named device. */
 export interface LicenseRecord {
   id: string;
   tenantId: string;
@@ -42,6 +43,8 @@ export interface LicenseRecord {
     bindOnVerify: boolean;
     /** How long a VALID answer may be served from the edge during a database outage. */
     degradedGraceS: number;
+    /** Floating licenses hand out tokens and files only with a lease. */
+    leaseMode: LeaseMode;
   };
   /** The live activation matching the request's fingerprint, if any. */
   device: LiveDevice | null;
@@ -53,7 +56,20 @@ export interface LicenseRecord {
   statusList?: { listId: string; idx: number } | null;
 }
 
-const LOOKUP_COLUMNS = selectList<{
+/** The record as a seat change sees it, under the license row lock: the rest of the policy's limits too. */
+export interface LockedLicenseRecord extends LicenseRecord {
+  keyHash: string;
+  limits: {
+    maxActivations: number | null;
+    maxDeactivations: number | null;
+    deactivationWindowS: number | null;
+    maxLeases: number | null;
+    leaseTtlS: number;
+    maxBorrowS: number;
+  };
+}
+
+type LookupRow = {
   id: string;
   tenantId: string;
   applicationId: string | null;
@@ -70,6 +86,7 @@ const LOOKUP_COLUMNS = selectList<{
   heartbeatGraceS: number;
   bindOnVerify: boolean;
   degradedGraceS: number;
+  leaseMode: LeaseMode;
   deviceId: string | null;
   deviceHeartbeatAt: Date | null;
   domainDeviceId: string | null;
@@ -77,7 +94,9 @@ const LOOKUP_COLUMNS = selectList<{
   liveActivations: number;
   statusListId: string | null;
   statusListIdx: number | null;
-}>({
+};
+
+const LOOKUP_EXPRESSIONS: { [K in keyof LookupRow]-?: string } = {
   id: "l.id",
   tenantId: "l.tenant_id",
   applicationId: "l.application_id",
@@ -94,6 +113,7 @@ const LOOKUP_COLUMNS = selectList<{
   heartbeatGraceS: "p.heartbeat_grace_s",
   bindOnVerify: "p.bind_on_verify",
   degradedGraceS: "p.degraded_grace_s",
+  leaseMode: "p.lease_mode",
   deviceId: "fp.id",
   deviceHeartbeatAt: "fp.last_heartbeat_at",
   domainDeviceId: "dm.id",
@@ -101,11 +121,23 @@ const LOOKUP_COLUMNS = selectList<{
   liveActivations: "(select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)",
   statusListId: "sl.id",
   statusListIdx: "l.status_list_idx",
+};
+const LOOKUP_COLUMNS = selectList<LookupRow>(LOOKUP_EXPRESSIONS);
+
+type LockedRow = LookupRow & LockedLicenseRecord["limits"] & { keyHash: string };
+const LOCKED_COLUMNS = selectList<LockedRow>({
+  ...LOOKUP_EXPRESSIONS,
+  keyHash: "l.key_hash",
+  maxActivations: "p.max_activations",
+  maxDeactivations: "p.max_deactivations",
+  deactivationWindowS: "p.deactivation_window_s",
+  maxLeases: "p.max_leases",
+  leaseTtlS: "p.lease_ttl_s",
+  maxBorrowS: "p.max_borrow_s",
 });
 
 // $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
-const LOOKUP = compact(`
-  select ${LOOKUP_COLUMNS.sql}
+const lookupFrom = (where: string) => `
     from licenses l
     join policies p on p.id = l.policy_id
     join tenants t on t.id = l.tenant_id
@@ -114,14 +146,20 @@ const LOOKUP = compact(`
                         where license_id = l.id and fingerprint = $2 and deactivated_at is null limit 1) fp on true
     left join lateral (select id, last_heartbeat_at from activations
                         where license_id = l.id and domain = $3 and deactivated_at is null limit 1) dm on true
-   where l.key_hash = $1
-   limit 1`);
+   where ${where}
+   limit 1`;
+const LOOKUP = compact(`select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+// The same record, with the license row locked for the transaction (only `l`: the rest is read).
+const LOCKED_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")} for update of l`);
+// Read in a transaction without the lock (an activation takes it only on the seat count: services/activations.ts).
+const TX_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
+// The same, over the HTTP path: an activation's first read, before any connection is opened.
+const SEAT_LOOKUP = compact(`select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+const LOCKED_LOOKUP_BY_ID = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
 
-/** License, policy, tenant tier, the named device's live activation and the live count: one round trip. */
-export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
-  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
-  if (!row) return undefined;
-  const r = LOOKUP_COLUMNS.read(row);
+const toDate = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
+
+function toRecord(r: LookupRow): LicenseRecord {
   return {
     id: r.id,
     tenantId: r.tenantId,
@@ -140,6 +178,7 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
       heartbeatGraceS: r.heartbeatGraceS,
       bindOnVerify: r.bindOnVerify,
       degradedGraceS: r.degradedGraceS,
+      leaseMode: r.leaseMode,
     },
     device: r.deviceId ? { id: r.deviceId, lastHeartbeatAt: r.deviceHeartbeatAt } : null,
     domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt } : null,
@@ -148,38 +187,59 @@ export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device
   };
 }
 
-/** The license and its policy, locked for the rest of the transaction (seat changes queue on it). */
-export async function lockLicenseByKeyHash(tx: Tx, keyHash: string) {
-  const [row] = await tx
-    .select({
-      id: licenses.id,
-      tenantId: licenses.tenantId,
-      applicationId: licenses.applicationId,
-      policyId: licenses.policyId,
-      status: licenses.status,
-      expiresAt: licenses.expiresAt,
-      allowedCidrs: licenses.allowedCidrs,
-      policy: {
-        maxActivations: policies.maxActivations,
-        bindingMode: policies.bindingMode,
-        heartbeatIntervalS: policies.heartbeatIntervalS,
-        heartbeatGraceS: policies.heartbeatGraceS,
-        maxDeactivations: policies.maxDeactivations,
-        deactivationWindowS: policies.deactivationWindowS,
-        leaseMode: policies.leaseMode,
-        maxLeases: policies.maxLeases,
-        leaseTtlS: policies.leaseTtlS,
-        maxBorrowS: policies.maxBorrowS,
-      },
-    })
-    .from(licenses)
-    .innerJoin(policies, eq(policies.id, licenses.policyId))
-    .where(eq(licenses.keyHash, keyHash))
-    .for("update", { of: licenses });
-  return row;
+/** License, policy, tenant tier, the named device's live activation and the live count: one round trip. */
+export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
+  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  return row ? toRecord(LOOKUP_COLUMNS.read(row)) : undefined;
 }
 
-export type LockedLicense = NonNullable<Awaited<ReturnType<typeof lockLicenseByKeyHash>>>;
+/** The same record in a transaction, with the license row locked for the rest of it (seat changes queue on it). */
+export function lockLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
+  return lockedRecord(tx, LOCKED_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+}
+
+/** The same record read in a transaction, not locked. */
+export function readLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
+  return lockedRecord(tx, TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+}
+
+/** A tenant's license by id, locked, as the admin routes that hand out files for it judge it. */
+export function lockLicenseRecordById(tx: Tx, tenantId: string, licenseId: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
+  return lockedRecord(tx, LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId]);
+}
+
+/** The record with the policy's limits, read over the HTTP path (no lock): what an activation judges first. */
+export async function findLicenseForSeat(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
+  const [row] = await rows(SEAT_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  return row ? toLocked(LOCKED_COLUMNS.read(row)) : undefined;
+}
+
+async function lockedRecord(tx: Tx, statement: string, values: unknown[]): Promise<LockedLicenseRecord | undefined> {
+  const result = await tx.execute(bindPositional(statement, values));
+  const [row] = result.rows as Record<string, unknown>[];
+  if (!row) return undefined;
+  const r = LOCKED_COLUMNS.read(Object.values(row));
+  // A transaction's driver answers timestamps as text (drizzle keeps its own date mapping).
+  r.expiresAt = toDate(r.expiresAt);
+  r.deviceHeartbeatAt = toDate(r.deviceHeartbeatAt);
+  r.domainDeviceHeartbeatAt = toDate(r.domainDeviceHeartbeatAt);
+  return toLocked(r);
+}
+
+function toLocked(r: LockedRow): LockedLicenseRecord {
+  return {
+    ...toRecord(r),
+    keyHash: r.keyHash,
+    limits: {
+      maxActivations: r.maxActivations,
+      maxDeactivations: r.maxDeactivations,
+      deactivationWindowS: r.deactivationWindowS,
+      maxLeases: r.maxLeases,
+      leaseTtlS: r.leaseTtlS,
+      maxBorrowS: r.maxBorrowS,
+    },
+  };
+}
 
 /** Locks a tenant's license by id (admin changes to its activations). */
 export async function lockLicenseById(tx: Tx, tenantId: string, licenseId: string): Promise<boolean> {
@@ -303,4 +363,25 @@ export function lockUnannouncedExpiries(tx: Tx, now: Date, limit: number): Promi
 
 export async function markExpiryAnnounced(tx: Tx, id: string, now: Date): Promise<void> {
   await tx.update(licenses).set({ expiryNotifiedAt: now }).where(eq(licenses.id, id));
+}
+
+/**
+ * Takes one seat if the license is usable and has one free: the count is checked and bumped in
+ * one statement on the license row, so concurrent activations hold the row lock only from here to
+ * their commit, and refusals hold it not at all. Returns false when no seat was taken.
+ */
+export async function takeSeat(tx: Tx, licenseId: string, maxActivations: number | null, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(licenses)
+    .set({ activationCount: sql`${licenses.activationCount} + 1`, updatedAt: now })
+    .where(
+      and(
+        eq(licenses.id, licenseId),
+        eq(licenses.status, "active"),
+        or(isNull(licenses.expiresAt), gt(licenses.expiresAt, now)),
+        maxActivations === null ? undefined : sql`${licenses.activationCount} < ${maxActivations}`,
+      ),
+    )
+    .returning({ id: licenses.id });
+  return rows.length > 0;
 }

@@ -3,16 +3,13 @@
 // `fingerprint`: both names are accepted and documented as aliases, a body that sends both names
 // with different values is refused (422), and routes only ever see the canonical names.
 import { z } from "@hono/zod-openapi";
+import { boundedText, fingerprintSchema } from "../../contract/device-fields";
 
 /** Non-empty text up to `max` characters (lone surrogates are refused for every body: middleware/errors.ts). */
-export const text = (max: number) => z.string().min(1).max(max);
+export const text = boundedText;
 
 export const LicenseKey = z.string().min(1).max(256);
-/**
- * Fingerprints live in a unique index whose entries Postgres caps near 2.7 KB: 512 characters is
- * at most 2 KB of UTF-8. Hash longer hardware descriptions first (LicenseChain sends a 64-char hex).
- */
-export const Fingerprint = text(512);
+export const Fingerprint = fingerprintSchema();
 export const Domain = text(253);
 export const ApplicationIdField = z.string().min(1).max(64);
 
@@ -100,5 +97,17 @@ export const ValidateBody = publicLicenseBody("ValidateLicenseRequest", { domain
 /** Deactivate and heartbeat: the license key and the device, nothing else. */
 export const deviceBody = (name: string) => publicLicenseBody(name, {}, { fingerprint: true });
 
-/** A public lease route's body: the license key (or its alias `key`) and the route's own fields. */
-export const LeaseKeyBody = <T extends z.ZodRawShape>(name: string, fields: T = {} as T) => publicLicenseBody(name, fields, { fingerprint: false });
+const LEASE_DEVICE_FIELDS = {
+  domain: Domain.optional().openapi({ description: "The site, for a domain-bound license (as verify takes it)" }),
+};
+
+/**
+ * A public lease route's body: the license key (or its alias `key`), the device as verify takes it
+ * (a fingerprint for a hardware-bound license, a domain for a domain-bound one; a borrow always
+ * names the device its file is for), and the route's own fields.
+ */
+export const LeaseKeyBody = <T extends z.ZodRawShape = Record<never, never>, Required extends boolean = false>(
+  name: string,
+  fields: T = {} as T,
+  fingerprint = false as Required,
+) => publicLicenseBody(name, { ...LEASE_DEVICE_FIELDS, ...fields }, { fingerprint });
