@@ -2,17 +2,18 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import type { App } from "../app";
+import { deviceNameSchema } from "../contract/device-fields";
 import { metricEvent } from "../middleware/metrics";
 import { publicRateLimit } from "../middleware/rate-limit";
 import { ActivationResponse, activationBody } from "../wire/activations";
 import { errorResponses } from "../wire/common";
 import { jsonBody, Metadata } from "./requests/common";
-import { Domain, publicLicenseBody, text } from "./requests/public-body";
+import { Domain, publicLicenseBody } from "./requests/public-body";
 
 const Body = publicLicenseBody(
   "ActivateRequest",
   {
-    name: text(200).optional(),
+    name: deviceNameSchema().optional(),
     domain: Domain.optional().openapi({ description: "Required for domain-bound policies" }),
     metadata: Metadata.optional(),
   },

@@ -1,9 +1,11 @@
 // Air-gapped activation and deactivation, uploaded by the seller: a request file (or removal
 // proof) written by the SDK on a device that never reaches the service. The file names its
 // license by the key's visible prefix and is HMAC'd under a key derived from the license key, so
-// it is checked against the stored key hash of each candidate license. A request then takes a
-// seat exactly as activate does (same lock, limit, events; its nonce is the Idempotency-Key, so
-// a re-upload replays the first answer), and the device gets its machine file.
+// it is checked against the stored key hash of each candidate license. Its claims are judged by
+// the same schemas and limits as the activate body (contract/device-fields.ts). A request then
+// takes a seat exactly as activate does (same limit, events; its nonce is the Idempotency-Key, so
+// a re-upload replays the first answer), and the device gets its machine file. A removal proof
+// names the activation it ends, so it frees that seat once and never the device's next one.
 import {
   ACTIVATION_REQUEST_LABEL,
   ACTIVATION_REQUEST_TYP,
@@ -16,6 +18,8 @@ import {
   unarmor,
 } from "@edge-license/sdk";
 import { decodeJwt, jwtVerify } from "jose";
+import type { z } from "zod";
+import { activationRequestSchema, deactivationProofSchema } from "../contract/device-fields";
 import { type ActivationRow, findLiveActivationOf } from "../db/repositories/activations";
 import { findLicensesByKeyPrefix, getLicense, type LicenseRow } from "../db/repositories/licenses";
 import { AppError, notFound } from "../errors";
@@ -29,41 +33,31 @@ export const OFFLINE_REQUEST_MAX_AGE_S = 90 * 86_400;
 /** A device clock this far ahead of ours is still believed (a request is not valid "from the future" beyond it). */
 const FUTURE_SKEW_S = 86_400;
 
-const badFile = (message: string) => new AppError("VALIDATION_FAILED", message, { details: [{ path: "request", message }] });
+const badFile = (message: string, details?: unknown) => new AppError("VALIDATION_FAILED", message, { details: details ?? [{ path: "request", message }] });
 
 interface Kind<C> {
   label: string;
   typ: string;
   purpose: OfflinePurpose;
   noun: string;
-  /** The claims, checked for shape (the signature is checked after, per candidate license). */
-  shape(claims: Record<string, unknown>): C | undefined;
+  /** The claims' schema: the activate body's limits (checked before the signature, per candidate license, is). */
+  schema: () => z.ZodType<C>;
 }
-
-const str = (value: unknown, max: number) => typeof value === "string" && value.length > 0 && value.length <= max;
-const common = (c: Record<string, unknown>) =>
-  str(c.key_prefix, 16) && str(c.fingerprint, 512) && str(c.nonce, 64) && typeof c.iat === "number" && Number.isInteger(c.iat);
 
 const REQUEST: Kind<ActivationRequestClaims> = {
   label: ACTIVATION_REQUEST_LABEL,
   typ: ACTIVATION_REQUEST_TYP,
   purpose: "activation-request",
   noun: "activation request",
-  shape: (c) =>
-    common(c) &&
-    (c.name === undefined || str(c.name, 200)) &&
-    (c.metadata === undefined ||
-      (typeof c.metadata === "object" && c.metadata !== null && !Array.isArray(c.metadata) && JSON.stringify(c.metadata).length <= 16_384))
-      ? (c as unknown as ActivationRequestClaims)
-      : undefined,
+  schema: activationRequestSchema,
 };
 
-const PROOF: Kind<DeactivationProofClaims> = {
+const PROOF: Kind<DeactivationProofClaims & { activation_id: string }> = {
   label: DEACTIVATION_PROOF_LABEL,
   typ: DEACTIVATION_PROOF_TYP,
   purpose: "deactivation-proof",
   noun: "deactivation proof",
-  shape: (c) => (common(c) && (c.activation_id === undefined || str(c.activation_id, 64)) ? (c as unknown as DeactivationProofClaims) : undefined),
+  schema: deactivationProofSchema,
 };
 
 export function offlineActivationService(
@@ -82,8 +76,12 @@ export function offlineActivationService(
     } catch {
       throw badFile(`The ${kind.noun} is malformed.`);
     }
-    const claims = kind.shape(unverified);
-    if (!claims) throw badFile(`The ${kind.noun} is malformed.`);
+    const parsed = kind.schema().safeParse(unverified);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => ({ path: ["request", ...issue.path].join("."), message: issue.message }));
+      throw badFile(`The ${kind.noun}'s claims are invalid.`, details);
+    }
+    const claims = parsed.data;
     const nowS = Math.floor(now.getTime() / 1000);
     if (claims.iat < nowS - OFFLINE_REQUEST_MAX_AGE_S) throw badFile(`The ${kind.noun} is older than 90 days: make a new one.`);
     if (claims.iat > nowS + FUTURE_SKEW_S) throw badFile(`The ${kind.noun} is dated in the future: check the device's clock.`);
@@ -127,12 +125,12 @@ export function offlineActivationService(
       return { ...seat, file };
     },
 
-    /** Frees the seat a removal proof names (its activation, else its device's live one). */
+    /** Frees the seat a removal proof names: that activation of that device, once (a replay finds it released). */
     async deactivate(input: { proof: string; licenseId?: string; now: Date }): Promise<ActivationRow> {
       const { license, claims } = await open(PROOF, input.proof, input.licenseId, input.now);
       const live = await findLiveActivationOf(deps.db(), license.tenantId, license.id, { id: claims.activation_id, fingerprint: claims.fingerprint });
       if (!live) {
-        throw new AppError("ACTIVATION_NOT_FOUND", "The device of this proof holds no live activation of the license (already released?).");
+        throw new AppError("ACTIVATION_NOT_FOUND", "The activation this proof names is not live (already released): a proof frees its seat once.");
       }
       const [released] = await activations.release(license.id, live.id);
       return released!;

@@ -124,7 +124,11 @@ describe("an air-gapped activation", () => {
     });
     expect(await liveSeats(sold.licenseId)).toBe(1);
     await expectError(await call("/v1/offline/deactivations", { token: tenant.apiKey, body: { proof } }), 404, "ACTIVATION_NOT_FOUND");
-    const forgedProof = await createDeactivationProof({ licenseKey: (await sell(tenant)).licenseKey, fingerprint: "vault-pc-1" });
+    const forgedProof = await createDeactivationProof({
+      licenseKey: (await sell(tenant)).licenseKey,
+      fingerprint: "vault-pc-1",
+      activationId: activated.activation.id,
+    });
     await expectError(
       await call("/v1/offline/deactivations", { token: tenant.apiKey, body: { proof: forgedProof, license_id: sold.licenseId } }),
       422,
