@@ -4,6 +4,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import { serviceConfig } from "../config";
+import { usesPublicBudget } from "../contract/device-routes";
 import { newId } from "../crypto/random";
 import { connectDb, type DbBudget, type DbConnection, deadlineIn, httpRows } from "../db/client";
 import { createLogger, type Logger, logRequest } from "../logging";
@@ -79,16 +80,13 @@ export function openScope(
   });
   return {
     services,
-    record: createRecorder({ sink: metrics.sink, rows: backgroundRows, log: warn }).record,
+    record: createRecorder({ sink: metrics.sink, log: warn }).record,
     close() {
       if (!connection && deferred.length === 0) return undefined;
       return Promise.allSettled(deferred).then(() => connection?.pool.end().catch(() => {}));
     },
   };
 }
-
-/** The routes installed apps call: they give up on the database first (db/client.ts DB_BUDGET_MS). */
-const PUBLIC_LICENSE_ROUTE = /^\/v1\/licenses\/(validate|verify|validate-hardware|activate|deactivate|heartbeat|introspect|revoke-token)$/;
 
 const edgeSnapshots = cacheSnapshots(() => caches.default);
 
@@ -117,7 +115,8 @@ export const scope = () =>
     c.set("log", log);
     const metric: MetricContext = {};
     c.set("metric", metric);
-    const budget = PUBLIC_LICENSE_ROUTE.test(c.req.path) ? "public" : "admin";
+    // The routes installed apps call give up on the database first (db/client.ts DB_BUDGET_MS).
+    const budget = usesPublicBudget(c.req.path) ? "public" : "admin";
     const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric, budget });
     c.set("services", opened.services);
     try {

@@ -100,14 +100,15 @@ describe("the console", () => {
 
   it("shows the overview's chart and figures after validations", async () => {
     for (let i = 0; i < 3; i++) expect((await api("/v1/licenses/validate", { body: { license_key: demo.licenseKey } })).body.code).toBe("VALID");
-    expect((await api("/v1/licenses/validate", { body: { license_key: `lk_${"Z".repeat(40)}`, application_id: demo.applicationId } })).body.code).toBe(
-      "NOT_FOUND",
+    // A refusal of the seller's own license counts in its figures (a made-up key counts for no one).
+    expect((await api("/v1/licenses/validate", { body: { license_key: demo.licenseKey, application_id: "app_someoneElse" } })).body.code).toBe(
+      "PRODUCT_MISMATCH",
     );
     const { page, problems } = await openConsole();
     await signIn(page, demo.apiKey);
     await page.locator(".chart canvas").first().waitFor();
     const totals = await page.getByRole("list", { name: "Validations by result code" }).locator("li").allTextContents();
-    expect(totals.map((t) => t.trim())).toEqual(["VALID 3", "NOT_FOUND 1"]);
+    expect(totals.map((t) => t.trim())).toEqual(["VALID 3", "PRODUCT_MISMATCH 1"]);
     const figures = page.getByLabel("Key figures");
     expect(await figures.getByText("Validations (24 h)").locator("..").textContent()).toBe("Validations (24 h)44 in 30 days");
     expect(await figures.getByText("Success rate (24 h)").locator("..").textContent()).toBe("Success rate (24 h)75.0%");
@@ -302,7 +303,7 @@ describe("the console", () => {
     await dialog.getByLabel("…or its text").fill(request);
     const [machineDownload] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Upload" }).click()]);
     const machine = readFileSync((await machineDownload.path())!, "utf8");
-    const imported = await verifyLicenseFile(machine, { jwks, fingerprint: "air-gapped-lab-3" });
+    const imported = await verifyLicenseFile(machine, { jwks, audience: demo.applicationId, fingerprint: "air-gapped-lab-3" });
     expect(imported.machine).toBe(true);
     await page.locator("code.lic-fingerprint", { hasText: "air-gapped-lab-3" }).waitFor();
     await screenshot(page, "license-offline");

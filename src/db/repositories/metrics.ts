@@ -198,8 +198,3 @@ export async function claimAlertFiring(
     .returning({ kind: metricAlertRules.kind });
   return claimed.length > 0;
 }
-
-export async function applicationTenant(rows: RowsFn, applicationId: string): Promise<string | undefined> {
-  const [row] = await rows("select tenant_id from applications where id = $1", [applicationId]);
-  return row ? (row[0] as string) : undefined;
-}

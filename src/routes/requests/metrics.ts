@@ -10,6 +10,7 @@ export const RangeQuery = z.object({
 });
 
 export const IntervalQuery = RangeQuery.extend({
+  from: Instant.optional().openapi({ description: "Start (inclusive); default 1 h (minute), 24 h (hour) or 30 days (day) before `to`" }),
   interval: z.enum(METRIC_INTERVALS).default("hour").openapi({ description: "Bucket size; at most 1,000 buckets" }),
 });
 

@@ -51,11 +51,14 @@ export function boundRange(input: { from?: Date; to?: Date }, now = new Date()):
   return { from, to };
 }
 
-/** The range aligned to whole intervals: 24 h up to now by default, at most 90 days and 1,000 buckets. */
+/** How far back a range reaches when it names no `from`: a span whose buckets fit the limit at every interval. */
+export const DEFAULT_SPAN_MS: Record<RangeInput["interval"], number> = { minute: 3_600_000, hour: DAY_MS, day: 30 * DAY_MS };
+
+/** The range aligned to whole intervals: by default the interval's span up to now, at most 90 days and 1,000 buckets. */
 export function alignRange(input: RangeInput, now = new Date()): { from: Date; to: Date; buckets: Date[] } {
   const step = INTERVAL_MS[input.interval];
   const to = Math.ceil((input.to ?? now).getTime() / step) * step;
-  const from = Math.floor((input.from ?? new Date(to - DAY_MS)).getTime() / step) * step;
+  const from = Math.floor((input.from ?? new Date(to - DEFAULT_SPAN_MS[input.interval])).getTime() / step) * step;
   if (from >= to) throw badRange("`from` must be before `to`.");
   if (to - from > MAX_RANGE_MS) throw badRange("The range is limited to 90 days.");
   const count = (to - from) / step;
