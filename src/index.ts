@@ -94,17 +94,8 @@ app.use(bodyLimit());
 registerHealthz(app);
 registerReadyz(app);
 
-// Public: license keys only, no credential
-for (const path of [
-  "/v1/licenses/validate",
-  "/v1/licenses/verify",
-  "/v1/licenses/validate-hardware",
-  "/v1/licenses/activate",
-  "/v1/licenses/deactivate",
-  "/v1/licenses/heartbeat",
-]) {
-  app.use(path, publicRoutesCors());
-}
+// Public: license keys only, no credential (CORS from CORS_ORIGINS on contract/device-routes.ts's list)
+app.use(publicRoutesCors());
 registerV1LicensesValidate(app);
 registerV1LicensesVerify(app);
 registerV1LicensesValidateHardware(app);

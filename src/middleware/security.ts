@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app";
+import { isDeviceRoute } from "../contract/device-routes";
 import { AppError } from "../errors";
 
 const headerOptions = {
@@ -135,8 +136,9 @@ export const tlsFloor = () =>
   });
 
 /**
- * CORS for the public license routes: off unless the deployment lists origins in `CORS_ORIGINS`
- * (comma-separated, exact match). The key routes (JWKS, discovery) allow every origin on their own.
+ * CORS for the public license routes (contract/device-routes.ts): off unless the deployment lists
+ * origins in `CORS_ORIGINS` (comma-separated, exact match). The key routes (JWKS, discovery,
+ * status lists) allow every origin on their own.
  */
 export const publicRoutesCors = () => {
   const corsMiddleware = cors({
@@ -147,7 +149,7 @@ export const publicRoutesCors = () => {
           .filter(Boolean) ?? [];
       return allowed.includes(origin) ? origin : null;
     },
-    allowMethods: ["POST"],
+    allowMethods: ["POST", "DELETE"],
     allowHeaders: ["Content-Type", "Idempotency-Key"],
     // A browser client may read whether an answer is degraded, and when to retry a 503.
     exposeHeaders: ["License-Degraded", "Retry-After"],
@@ -155,7 +157,7 @@ export const publicRoutesCors = () => {
   });
   // Off (the default): nothing to add, and Hono's cors would still append `Vary: Origin` after
   // the handler, which copies the whole response once more on every public request.
-  return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() ? corsMiddleware(c, next) : next()));
+  return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() && isDeviceRoute(c.req.path) ? corsMiddleware(c, next) : next()));
 };
 
 /** Public by nature (JWKS, discovery): any origin may read them, preflights included, for `If-None-Match`. */
