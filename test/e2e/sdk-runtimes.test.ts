@@ -20,7 +20,7 @@ import { deadUrl, type Site, startSite } from "./sdk-runtimes/site";
 
 const run = promisify(execFile);
 /** check.mjs's checks: each runtime must answer all of them, each "ok". */
-const CHECKS = 13;
+const CHECKS = 14;
 
 let dir: string;
 let site: Site;
@@ -96,7 +96,7 @@ describe("the SDK README's examples, run with Node against the service", () => {
     expect(offline).toEqual({ ...online, source: "cached" });
   });
 
-  it("offline-file.mjs fetches this device's machine file and verifies it offline; on another device it is refused", async () => {
+  it("offline-file.mjs fetches this device's machine file and verifies it offline; on another device or in another app it is refused", async () => {
     const here = await lastLine(process.execPath, ["examples/offline-file.mjs"], { ...env(), LICENSE_FILE: join(dir, "machine.lic") });
     expect({ ...here, until: typeof here.until }).toEqual({ valid: true, machine: true, features: fixtures.features, until: "string" });
     // The same file copied to another machine (and no service to ask): refused.
@@ -107,6 +107,14 @@ describe("the SDK README's examples, run with Node against the service", () => {
       LICENSE_FILE: join(dir, "machine.lic"),
     });
     expect(elsewhere).toEqual({ valid: false, code: "ERR_FILE_WRONG_MACHINE" });
+    // The same file in another seller's app (its LICENSE_APP_ID): refused, though the same keys signed it.
+    const otherApp = await lastLine(process.execPath, ["examples/offline-file.mjs"], {
+      ...env(),
+      LICENSE_SERVICE_URL: fixtures.unreachableUrl,
+      LICENSE_APP_ID: "app_someone_else",
+      LICENSE_FILE: join(dir, "machine.lic"),
+    });
+    expect(otherApp).toEqual({ valid: false, code: "ERR_FILE_CLAIM_INVALID" });
   });
 
   it("introspect.mjs says the token is live", async () => {

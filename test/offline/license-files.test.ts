@@ -79,7 +79,7 @@ describe("an admin checkout", () => {
       license_status: "active",
       plan: "pro",
       features: ["export", "sync"],
-      policy: { id: sold.policyId, name: "Offline", binding_mode: "hardware", max_activations: 5 },
+      policy: { id: sold.policyId, name: "Offline", binding_mode: "none", max_activations: 5 },
       status: { status_list: { idx: expect.any(Number), uri: expect.stringMatching(/^https:\/\/license\.test\/v1\/status-lists\/sl_[A-Za-z0-9]+$/) } },
     });
     expect(answer).toEqual({
@@ -93,41 +93,48 @@ describe("an admin checkout", () => {
     });
   });
 
-  it("is refused with a flipped byte, for another application, past its expiry, or as another kind of token", async () => {
-    await refused(verifyLicenseFile(flipped(answer.license_file, 40), { jwks }), FileSignatureInvalid);
+  it("is refused with a flipped byte, for another application, past its expiry, or as another kind of token; no audience is a TypeError", async () => {
+    await refused(verifyLicenseFile(flipped(answer.license_file, 40), { jwks, audience: sold.applicationId }), FileSignatureInvalid);
     await refused(verifyLicenseFile(answer.license_file, { jwks, audience: "app_someone_else" }), FileClaimInvalid);
-    await refused(verifyLicenseFile(answer.license_file, { jwks, issuer: "https://license.elsewhere" }), FileClaimInvalid);
-    const { claims } = await verifyLicenseFile(answer.license_file, { jwks });
-    await refused(verifyLicenseFile(answer.license_file, { jwks, now: new Date((claims.exp! + 3600) * 1000) }), FileExpired);
+    await refused(verifyLicenseFile(answer.license_file, { jwks, audience: tenant.tenantId }), FileClaimInvalid);
+    await expect(verifyLicenseFile(answer.license_file, { jwks } as never)).rejects.toThrow(TypeError);
+    await refused(verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, issuer: "https://license.elsewhere" }), FileClaimInvalid);
+    const { claims } = await verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId });
+    await refused(verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, now: new Date((claims.exp! + 3600) * 1000) }), FileExpired);
   });
 
   it("is refused when signed by a key the app did not pin, or by another key under a pinned kid", async () => {
     const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-    const payload = new TextEncoder().encode(JSON.stringify({ iss: BASE, sub: sold.licenseId, iat: 1, nbf: 1, jti: "lf_forged", features: ["everything"] }));
+    const payload = new TextEncoder().encode(
+      JSON.stringify({ iss: BASE, sub: sold.licenseId, aud: sold.applicationId, iat: 1, nbf: 1, jti: "lf_forged", features: ["everything"] }),
+    );
     const sign = (kid: string) => new CompactSign(payload).setProtectedHeader({ alg: "RS256", kid, typ: "license-file+jwt" }).sign(privateKey);
-    await refused(verifyLicenseFile(await sign("attacker-key"), { jwks }), FileKeyNotFound);
-    await refused(verifyLicenseFile(await sign(jwks.keys[0]!.kid as string), { jwks }), FileSignatureInvalid);
+    await refused(verifyLicenseFile(await sign("attacker-key"), { jwks, audience: sold.applicationId }), FileKeyNotFound);
+    await refused(verifyLicenseFile(await sign(jwks.keys[0]!.kid as string), { jwks, audience: sold.applicationId }), FileSignatureInvalid);
     // And the real file against a key set pinned without the deployment's key.
     const stranger = { keys: [{ ...(await exportJWK(publicKey)), kid: "stranger", alg: "RS256", use: "sig" }] };
-    await refused(verifyLicenseFile(answer.license_file, { jwks: stranger }), FileKeyNotFound);
+    await refused(verifyLicenseFile(answer.license_file, { jwks: stranger, audience: sold.applicationId }), FileKeyNotFound);
   });
 
   it("refuses a license token presented as a file", async () => {
     const license = await sell(tenant, { binding_mode: "none" });
     const verified = await json(await call("/v1/licenses/verify", { body: { license_key: license.licenseKey } }));
-    await refused(verifyLicenseFile(verified.license_token, { jwks }), FileTypInvalid);
+    await refused(verifyLicenseFile(verified.license_token, { jwks, audience: license.applicationId }), FileTypInvalid);
   });
 
   it("refuses a wound-back clock: behind the file's issue time, or behind a time the device has already seen", async () => {
-    const { claims } = await verifyLicenseFile(answer.license_file, { jwks });
-    await refused(verifyLicenseFile(answer.license_file, { jwks, now: new Date((claims.iat - 2 * 3600) * 1000) }), ClockTampered);
+    const { claims } = await verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId });
+    await refused(verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, now: new Date((claims.iat - 2 * 3600) * 1000) }), ClockTampered);
     const clock = memoryClockStore();
     const later = new Date((claims.iat + 10 * DAY) * 1000);
-    await verifyLicenseFile(answer.license_file, { jwks, clock, now: later });
+    await verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, clock, now: later });
     expect(clock.get()).toBe(claims.iat + 10 * DAY);
-    await refused(verifyLicenseFile(answer.license_file, { jwks, clock, now: new Date((claims.iat + 5 * DAY) * 1000) }), ClockTampered);
+    await refused(
+      verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, clock, now: new Date((claims.iat + 5 * DAY) * 1000) }),
+      ClockTampered,
+    );
     // Within the tolerance (10 minutes by default) it is still accepted.
-    await verifyLicenseFile(answer.license_file, { jwks, clock, now: new Date(later.getTime() - 300_000) });
+    await verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, clock, now: new Date(later.getTime() - 300_000) });
   });
 
   it("downloads as application/octet-stream with a file name, and that file verifies", async () => {
@@ -167,23 +174,28 @@ describe("lifetimes", () => {
     expect((await expectError(tooLong, 422, "VALIDATION_FAILED")).message).toBe(`The policy allows license files of at most ${14 * DAY} s.`);
     const perpetual = await call(`/v1/licenses/${sold.licenseId}/checkout`, { token: tenant.apiKey, body: { ttl_s: null } });
     expect((await expectError(perpetual, 422, "VALIDATION_FAILED")).message).toBe("The policy does not allow perpetual license files.");
-    const byDefault = await verifyLicenseFile((await checkout(tenant, sold.licenseId)).license_file, { jwks });
+    const byDefault = await verifyLicenseFile((await checkout(tenant, sold.licenseId)).license_file, { jwks, audience: sold.applicationId });
     expect(byDefault.claims.exp! - byDefault.claims.iat).toBe(7 * DAY);
 
     const expiresAt = new Date(Date.now() + 3 * DAY * 1000);
     const expiring = await sell(tenant, {}, { expires_at: expiresAt.toISOString() });
-    const capped = await verifyLicenseFile((await checkout(tenant, expiring.licenseId)).license_file, { jwks });
+    const capped = await verifyLicenseFile((await checkout(tenant, expiring.licenseId)).license_file, { jwks, audience: expiring.applicationId });
     expect({ exp: capped.claims.exp, license_exp: capped.claims.license_exp }).toEqual({
       exp: Math.floor(expiresAt.getTime() / 1000),
       license_exp: Math.floor(expiresAt.getTime() / 1000),
     });
 
     const lasting = await sell(tenant, { allow_perpetual_offline: true, offline_outlives_license: true }, { expires_at: expiresAt.toISOString() });
-    const outliving = await verifyLicenseFile((await checkout(tenant, lasting.licenseId, { ttl_s: 10 * DAY })).license_file, { jwks });
+    const outliving = await verifyLicenseFile((await checkout(tenant, lasting.licenseId, { ttl_s: 10 * DAY })).license_file, {
+      jwks,
+      audience: lasting.applicationId,
+    });
     expect(outliving.claims.exp! - outliving.claims.iat).toBe(10 * DAY);
     const forever = await checkout(tenant, lasting.licenseId, { ttl_s: null });
     expect(forever.expires_at).toBe(null);
-    expect((await verifyLicenseFile(forever.license_file, { jwks, now: new Date(Date.now() + 3650 * DAY * 1000) })).claims.exp).toBe(undefined);
+    expect(
+      (await verifyLicenseFile(forever.license_file, { jwks, audience: lasting.applicationId, now: new Date(Date.now() + 3650 * DAY * 1000) })).claims.exp,
+    ).toBe(undefined);
   });
 
   it("keeps the policy's default within its maximum on create and update", async () => {
@@ -223,8 +235,8 @@ describe("machine files", () => {
       activationInBody: expect.stringMatching(/^act_/),
       ttl: 7 * DAY,
     });
-    await refused(verifyLicenseFile(body.license_file, { jwks, fingerprint: "device-b" }), FileWrongMachine);
-    await refused(verifyLicenseFile(body.license_file, { jwks }), FileWrongMachine);
+    await refused(verifyLicenseFile(body.license_file, { jwks, audience: sold.applicationId, fingerprint: "device-b" }), FileWrongMachine);
+    await refused(verifyLicenseFile(body.license_file, { jwks, audience: sold.applicationId }), FileWrongMachine);
   });
 
   it("are refused to a device without a live activation, and for an unknown key", async () => {
@@ -236,7 +248,9 @@ describe("machine files", () => {
     const activations = await json(await call(`/v1/licenses/${sold.licenseId}/activations`, { token: tenant.apiKey }));
     const activationId = activations.data[0].id;
     const file = await checkout(tenant, sold.licenseId, { activation_id: activationId });
-    expect((await verifyLicenseFile(file.license_file, { jwks, fingerprint: "device-a" })).claims.activation_id).toBe(activationId);
+    expect((await verifyLicenseFile(file.license_file, { jwks, audience: sold.applicationId, fingerprint: "device-a" })).claims.activation_id).toBe(
+      activationId,
+    );
     const other = await sell(tenant);
     await expectError(
       await call(`/v1/licenses/${other.licenseId}/checkout`, { token: tenant.apiKey, body: { activation_id: activationId } }),
@@ -254,10 +268,13 @@ describe("encrypted files", () => {
     const jws = unarmorLicenseFile(sealed.license_file)!;
     expect(decodeProtectedHeader(jws).cty).toBe("JWT");
     expect(atob(jws.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")).includes("export")).toBe(false);
-    await refused(verifyLicenseFile(sealed.license_file, { jwks }), FileKeyRequired);
-    await refused(verifyLicenseFile(sealed.license_file, { jwks, licenseKey: "lk_notTheKey" }), FileDecryptionFailed);
-    await refused(verifyLicenseFile(flipped(sealed.license_file, 30), { jwks, licenseKey: sold.licenseKey }), FileSignatureInvalid);
-    const opened = await verifyLicenseFile(sealed.license_file, { jwks, licenseKey: sold.licenseKey });
+    await refused(verifyLicenseFile(sealed.license_file, { jwks, audience: sold.applicationId }), FileKeyRequired);
+    await refused(verifyLicenseFile(sealed.license_file, { jwks, audience: sold.applicationId, licenseKey: "lk_notTheKey" }), FileDecryptionFailed);
+    await refused(
+      verifyLicenseFile(flipped(sealed.license_file, 30), { jwks, audience: sold.applicationId, licenseKey: sold.licenseKey }),
+      FileSignatureInvalid,
+    );
+    const opened = await verifyLicenseFile(sealed.license_file, { jwks, audience: sold.applicationId, licenseKey: sold.licenseKey });
     expect({ encrypted: opened.encrypted, sub: opened.claims.sub, features: opened.claims.features }).toEqual({
       encrypted: true,
       sub: sold.licenseId,
@@ -266,9 +283,12 @@ describe("encrypted files", () => {
 
     expect((await call("/v1/licenses/activate", { body: { license_key: sold.licenseKey, fingerprint: "device-x" } })).status).toBe(201);
     const machine = await json(await call("/v1/licenses/checkout", { body: { license_key: sold.licenseKey, fingerprint: "device-x", encrypt: true } }));
-    await refused(verifyLicenseFile(machine.license_file, { jwks, licenseKey: sold.licenseKey }), FileKeyRequired);
-    await refused(verifyLicenseFile(machine.license_file, { jwks, licenseKey: sold.licenseKey, fingerprint: "device-y" }), FileDecryptionFailed);
-    const device = await verifyLicenseFile(machine.license_file, { jwks, licenseKey: sold.licenseKey, fingerprint: "device-x" });
+    await refused(verifyLicenseFile(machine.license_file, { jwks, audience: sold.applicationId, licenseKey: sold.licenseKey }), FileKeyRequired);
+    await refused(
+      verifyLicenseFile(machine.license_file, { jwks, audience: sold.applicationId, licenseKey: sold.licenseKey, fingerprint: "device-y" }),
+      FileDecryptionFailed,
+    );
+    const device = await verifyLicenseFile(machine.license_file, { jwks, audience: sold.applicationId, licenseKey: sold.licenseKey, fingerprint: "device-x" });
     expect({ machine: device.machine, encrypted: device.encrypted }).toEqual({ machine: true, encrypted: true });
   });
 });

@@ -7,7 +7,7 @@
 
 import { env, exports } from "cloudflare:workers";
 import { createStatusListKeeper, LicenseRevoked, LicenseSuspended, verifyLicenseFile } from "@edge-license/sdk";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { licenses, statusLists } from "../../src/db/schema";
@@ -47,7 +47,7 @@ describe("GET /v1/status-lists/{id}", () => {
     sold = await sell(tenant);
     other = await sell(tenant);
     file = (await checkout(tenant, sold.licenseId)).license_file;
-    ref = (await verifyLicenseFile(file, { jwks })).claims.status!.status_list;
+    ref = (await verifyLicenseFile(file, { jwks, audience: sold.applicationId })).claims.status!.status_list;
   });
 
   it("is a statuslist+jwt signed by the JWKS, public and cacheable, that says valid for a fresh license", async () => {
@@ -68,7 +68,7 @@ describe("GET /v1/status-lists/{id}", () => {
       bits: 2,
     });
     expect(await readStatus((payload.status_list as { lst: string }).lst, ref.idx)).toBe(0);
-    const verified = await verifyLicenseFile(file, { jwks, statusList: token });
+    const verified = await verifyLicenseFile(file, { jwks, audience: sold.applicationId, statusList: token });
     expect(verified.listStatus).toBe("valid");
   });
 
@@ -81,14 +81,15 @@ describe("GET /v1/status-lists/{id}", () => {
   it("marks a suspension (2), a reinstatement (0) and a revocation (1), with a new ETag each time, and the SDK refuses the file with the new list", async () => {
     const before = await fetchList(ref.uri);
     const etag0 = before.res.headers.get("etag");
-    const otherIdx = (await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks })).claims.status!.status_list.idx;
+    const otherIdx = (await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks, audience: other.applicationId })).claims.status!
+      .status_list.idx;
 
     await transition(tenant, sold.licenseId, "suspend");
     const suspended = await fetchList(ref.uri, etag0!);
     expect(suspended.res.status).toBe(200);
     const lst1 = (decodeJwt(suspended.token).status_list as { lst: string }).lst;
     expect([await readStatus(lst1, ref.idx), await readStatus(lst1, otherIdx)]).toEqual([2, 0]);
-    const err1 = await verifyLicenseFile(file, { jwks, statusList: suspended.token }).catch((e: unknown) => e);
+    const err1 = await verifyLicenseFile(file, { jwks, audience: sold.applicationId, statusList: suspended.token }).catch((e: unknown) => e);
     expect(err1).toBeInstanceOf(LicenseSuspended);
 
     await transition(tenant, sold.licenseId, "reinstate");
@@ -102,26 +103,30 @@ describe("GET /v1/status-lists/{id}", () => {
     expect([etag3 === etag0, etag3 === suspended.res.headers.get("etag")]).toEqual([false, false]);
     const lst3 = (decodeJwt(revoked.token).status_list as { lst: string }).lst;
     expect([await readStatus(lst3, ref.idx), await readStatus(lst3, otherIdx)]).toEqual([1, 0]);
-    const err3 = (await verifyLicenseFile(file, { jwks, statusList: revoked.token }).catch((e: unknown) => e)) as LicenseRevoked;
+    const err3 = (await verifyLicenseFile(file, { jwks, audience: sold.applicationId, statusList: revoked.token }).catch((e: unknown) => e)) as LicenseRevoked;
     expect({ revoked: err3 instanceof LicenseRevoked, code: err3.code }).toEqual({ revoked: true, code: "ERR_LICENSE_REVOKED" });
     // The other license's file is unaffected by the same list.
-    expect((await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks, statusList: revoked.token })).listStatus).toBe("valid");
+    expect(
+      (await verifyLicenseFile((await checkout(tenant, other.licenseId)).license_file, { jwks, audience: other.applicationId, statusList: revoked.token }))
+        .listStatus,
+    ).toBe("valid");
   });
 
   it("refuses another tenant's list for a file, and a list signed by no pinned key", async () => {
     const stranger = await createTenant("Other list");
     const theirs = await sell(stranger);
     const theirFile = (await checkout(stranger, theirs.licenseId)).license_file;
-    const theirUri = (await verifyLicenseFile(theirFile, { jwks })).claims.status!.status_list.uri;
+    const theirUri = (await verifyLicenseFile(theirFile, { jwks, audience: theirs.applicationId })).claims.status!.status_list.uri;
     expect(theirUri === ref.uri).toBe(false);
     const theirList = (await fetchList(theirUri)).token;
-    const err = (await verifyLicenseFile(file, { jwks, statusList: theirList }).catch((e: unknown) => e)) as { code: string };
+    const err = (await verifyLicenseFile(file, { jwks, audience: sold.applicationId, statusList: theirList }).catch((e: unknown) => e)) as { code: string };
     expect(err.code).toBe("ERR_STATUS_LIST_INVALID");
   });
 
   it("is named by the license's tokens too (`status_list`: the draft's `status` claim is LicenseChain's string there)", async () => {
     const open = await sell(tenant, { binding_mode: "none" });
-    const fileRef = (await verifyLicenseFile((await checkout(tenant, open.licenseId)).license_file, { jwks })).claims.status!.status_list;
+    const fileRef = (await verifyLicenseFile((await checkout(tenant, open.licenseId)).license_file, { jwks, audience: open.applicationId })).claims.status!
+      .status_list;
     const verified = await json(await call("/v1/licenses/verify", { body: { license_key: open.licenseKey } }));
     const claims = decodeJwt(verified.license_token);
     expect({ status: claims.status, status_list: claims.status_list }).toEqual({ status: "active", status_list: fileRef });
@@ -145,24 +150,32 @@ describe("GET /v1/status-lists/{id}", () => {
       if (mode === "forged") return new Response(forged, { status: 200 });
       return exports.default.fetch(new Request(input, init));
     }) as typeof globalThis.fetch;
-    const keeper = createStatusListKeeper({ jwks, uri: ref.uri, store, fetch });
+    const keeper = createStatusListKeeper({ jwks, audience: sold.applicationId, uri: ref.uri, store, fetch });
+    expect(keeper.lastRefresh()).toBe(null);
     const first = await keeper.refresh();
     expect(first !== null && first === kept.token).toBe(true);
+    expect(keeper.lastRefresh()).toEqual({ outcome: "updated" });
     mode = "forged";
     expect(await keeper.refresh()).toBe(first);
+    expect(keeper.lastRefresh()?.outcome).toBe("unverifiable");
     mode = "down";
     expect(await keeper.refresh()).toBe(first);
+    expect(keeper.lastRefresh()).toEqual({ outcome: "unreachable" });
     expect(await keeper.current()).toBe(first);
   });
 
   it("is rebuilt by the cron when the rebuild after a change did not happen", async () => {
     const lost = await sell(tenant);
-    const lostRef = (await verifyLicenseFile((await checkout(tenant, lost.licenseId)).license_file, { jwks })).claims.status!.status_list;
+    const lostRef = (await verifyLicenseFile((await checkout(tenant, lost.licenseId)).license_file, { jwks, audience: lost.applicationId })).claims.status!
+      .status_list;
     const before = await fetchList(lostRef.uri);
     // A revocation whose deferred rebuild never ran: the status and the list's change mark, as the transaction writes them.
     await withDb(async (db) => {
       await db.update(licenses).set({ status: "revoked" }).where(eq(licenses.id, lost.licenseId));
-      await db.update(statusLists).set({ changedAt: new Date() }).where(eq(statusLists.tenantId, tenant.tenantId));
+      await db
+        .update(statusLists)
+        .set({ version: sql`${statusLists.version} + 1`, changedAt: new Date() })
+        .where(eq(statusLists.tenantId, tenant.tenantId));
     });
     const stale = await fetchList(lostRef.uri);
     expect(await readStatus((decodeJwt(stale.token).status_list as { lst: string }).lst, lostRef.idx)).toBe(0);

@@ -68,7 +68,7 @@ describe("createLicenseClient", () => {
     const validated = await client.validate({ licenseKey: license.licenseKey });
     expect({ valid: validated.valid, code: validated.code, plan: validated.license?.plan }).toEqual({ valid: true, code: "VALID", plan: "pro" });
     const verified = await client.verify({ licenseKey: license.licenseKey });
-    const verifier = createLicenseVerifier({ issuer: BASE, jwksUri: `${BASE}/v1/licenses/jwks`, fetch: net.fetch });
+    const verifier = createLicenseVerifier({ issuer: BASE, jwksUri: `${BASE}/v1/licenses/jwks`, audience: license.applicationId!, fetch: net.fetch });
     expect((await verifier.verify(verified.license_token!)).sub).toBe(license.licenseId);
     expect(net.calls).toEqual(["/v1/licenses/validate", "/v1/licenses/verify", "/v1/licenses/jwks"]);
   });
@@ -311,7 +311,11 @@ describe("createOfflineLicense", () => {
     const fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
       reachable ? net.fetch(input, init) : Promise.reject(new TypeError("offline"))) as typeof globalThis.fetch;
     const store = memoryTokenStore();
-    const verifier = createLicenseVerifier({ issuer: BASE, jwks: await (await net.fetch(`${BASE}/v1/licenses/jwks`)).json() });
+    const verifier = createLicenseVerifier({
+      issuer: BASE,
+      jwks: await (await net.fetch(`${BASE}/v1/licenses/jwks`)).json(),
+      audience: license.applicationId!,
+    });
     const license$ = createOfflineLicense({
       client: createLicenseClient({ baseUrl: BASE, fetch, retries: 0 }),
       verifier,

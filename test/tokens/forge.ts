@@ -5,7 +5,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createLicenseVerifier, type LicenseTokenErrorCode, type LicenseVerifier, type RemoteKeysOptions } from "@edge-license/sdk";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
+import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, type JWK } from "jose";
 import { app } from "../../src/index";
 import { type CallOptions, callWithEnv, json } from "../harness";
 
@@ -155,7 +155,7 @@ export interface Deployment {
   jwksText(): Promise<string>;
   /** `fetch` that serves this deployment (for the SDK verifier's JWKS). */
   fetch: typeof fetch;
-  /** The offline SDK verifier, fetching this deployment's JWKS. */
+  /** The SDK verifier, fetching this deployment's JWKS; audience `options.audience`, else the `aud` of the last token issued here. */
   verifier(options?: Partial<RemoteKeysOptions>): LicenseVerifier;
 }
 
@@ -167,12 +167,14 @@ export function deployment(signingKeys: string, extra: Partial<Env> = {}): Deplo
     await waitOnExecutionContext(ctx);
     return res;
   }) as typeof fetch;
+  let issuedAudience: string | undefined;
   const self: Deployment = {
     bindings,
     call: (path, options) => callWithEnv(bindings, path, options),
     async issue(licenseKey) {
       const body = await json(await self.call("/v1/licenses/verify", { body: { license_key: licenseKey } }));
       if (!body.valid || typeof body.license_token !== "string") throw new Error(`expected a token: ${JSON.stringify(body)}`);
+      issuedAudience = decodeJwt(body.license_token).aud as string;
       return body.license_token;
     },
     async introspect(apiKey, token) {
@@ -181,7 +183,8 @@ export function deployment(signingKeys: string, extra: Partial<Env> = {}): Deplo
     },
     jwksText: async () => (await self.call("/v1/licenses/jwks")).text(),
     fetch: serve,
-    verifier: (options = {}) => createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, fetch: serve, ...options }),
+    verifier: (options = {}) =>
+      createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, fetch: serve, ...options, audience: (options.audience ?? issuedAudience) as string }),
   };
   return self;
 }

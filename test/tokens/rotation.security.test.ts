@@ -38,7 +38,7 @@ describe("key rotation", () => {
     const rotated = deployment(keySet({ key: k2, status: "current" }, { key: k1, status: "retired" }));
     expect(await publishedKids(rotated)).toEqual([k2.kid, k1.kid]);
     expect((await rotated.introspect(tenant.apiKey, token)).body).toMatchObject({ active: true, jti: decodeJwt(token).jti });
-    expect(await rotated.verifier().verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+    expect(await rotated.verifier({ audience: license.applicationId! }).verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
     // New tokens come from the new current key.
     expect(kidOf(await rotated.issue(license.licenseKey))).toBe(k2.kid);
   });
@@ -48,7 +48,7 @@ describe("key rotation", () => {
     const after = deployment(keySet({ key: k2, status: "current" }));
     expect(await publishedKids(after)).toEqual([k2.kid]);
     expect((await after.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
-    await expectKeyNotFound(after.verifier().verify(token));
+    await expectKeyNotFound(after.verifier({ audience: license.applicationId! }).verify(token));
   });
 
   it("publishes the next key in the JWKS but signs with the current key", async () => {
@@ -57,12 +57,12 @@ describe("key rotation", () => {
     const token = await site.issue(license.licenseKey);
     expect(kidOf(token)).toBe(k2.kid);
     expect(kidOf(token)).not.toBe(k3.kid);
-    expect(await site.verifier().verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
+    expect(await site.verifier({ audience: license.applicationId! }).verify(token)).toMatchObject({ jti: decodeJwt(token).jti });
   });
 
   it("lets a verifier that cached the JWKS before the switch accept the promoted key's tokens", async () => {
     const beforeSwitch = deployment(keySet({ key: k2, status: "current" }, { key: k3, status: "next" }));
-    const verifier = beforeSwitch.verifier();
+    const verifier = beforeSwitch.verifier({ audience: license.applicationId! });
     await verifier.verify(await beforeSwitch.issue(license.licenseKey)); // caches the set
     const promoted = deployment(keySet({ key: k3, status: "current" }, { key: k2, status: "retired" }));
     const token = await promoted.issue(license.licenseKey);
@@ -80,6 +80,7 @@ describe("key rotation", () => {
     const verifier = createLicenseVerifier({
       issuer: ISSUER,
       jwksUri: JWKS_URI,
+      audience: license.applicationId!,
       cooldownDuration: 0,
       fetch: ((input: RequestInfo | URL, init?: RequestInit) => serving.fetch(input, init)) as typeof fetch,
     });
@@ -101,13 +102,15 @@ describe("key sets with more than one algorithm", () => {
 
     // Control: a genuine ES256 token of the published EC key is accepted.
     expect((await site.introspect(tenant.apiKey, await forge(ec, claims))).body).toMatchObject({ active: true });
-    expect(await site.verifier({ algorithms: ["RS256", "ES256"] }).verify(await forge(ec, claims))).toMatchObject({ jti: claims.jti });
+    expect(await site.verifier({ audience: license.applicationId!, algorithms: ["RS256", "ES256"] }).verify(await forge(ec, claims))).toMatchObject({
+      jti: claims.jti,
+    });
 
     // ES256 under the RSA key's kid, and RS256 under the EC key's kid.
     const crossed = [await forge(stranger, claims, { kid: k2.kid }), await forge(k3, claims, { kid: ec.kid })];
     for (const token of crossed) {
       expect((await site.introspect(tenant.apiKey, token)).body).toEqual({ active: false, reason: "unknown_key" });
-      await expectKeyNotFound(site.verifier({ algorithms: ["RS256", "ES256"] }).verify(token));
+      await expectKeyNotFound(site.verifier({ audience: license.applicationId!, algorithms: ["RS256", "ES256"] }).verify(token));
     }
   });
 });

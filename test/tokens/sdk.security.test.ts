@@ -50,7 +50,8 @@ async function expectRefused(promise: Promise<unknown>, code: LicenseTokenErrorC
   return err;
 }
 
-const verifierWith = (fetchImpl: typeof fetch) => createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, fetch: fetchImpl, cooldownDuration: 0 });
+const verifierWith = (fetchImpl: typeof fetch) =>
+  createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, audience: license.applicationId!, fetch: fetchImpl, cooldownDuration: 0 });
 
 describe("createLicenseVerifier().verify with forged and tampered tokens", () => {
   it("returns the claims of a genuine token and of its claims re-signed by the trusted key (control)", async () => {
@@ -87,7 +88,7 @@ describe("createLicenseVerifier audience, issuer and token_use", () => {
     await expectRefused(verifier.verify(token), "ERR_CLAIM_INVALID", "aud");
   });
 
-  it("throws ERR_CLAIM_INVALID for a token without aud when an audience is configured", async () => {
+  it("throws ERR_CLAIM_INVALID for a token without aud", async () => {
     const token = await forge(ctx.trusted, withChanges(ctx.claims, { aud: undefined }));
     await expectRefused(verifier.verify(token), "ERR_CLAIM_INVALID", "aud");
   });
@@ -98,9 +99,16 @@ describe("createLicenseVerifier audience, issuer and token_use", () => {
   });
 
   it("refuses a genuine token when configured for another application, issuer or token_use", async () => {
+    const audience = license.applicationId!;
     await expectRefused(site.verifier({ audience: "app_other" }).verify(ctx.genuine), "ERR_CLAIM_INVALID", "aud");
-    await expectRefused(site.verifier({ issuer: "https://license.example" }).verify(ctx.genuine), "ERR_CLAIM_INVALID", "iss");
-    await expectRefused(site.verifier({ tokenUse: "other_product_v1" }).verify(ctx.genuine), "ERR_CLAIM_INVALID", "token_use");
+    await expectRefused(site.verifier({ audience, issuer: "https://license.example" }).verify(ctx.genuine), "ERR_CLAIM_INVALID", "iss");
+    await expectRefused(site.verifier({ audience, tokenUse: "other_product_v1" }).verify(ctx.genuine), "ERR_CLAIM_INVALID", "token_use");
+  });
+
+  it("will not be created without an audience: every tenant's tokens share the signing keys", () => {
+    for (const audience of [undefined, ""]) {
+      expect(() => createLicenseVerifier({ issuer: ISSUER, jwksUri: JWKS_URI, audience } as never)).toThrow(TypeError);
+    }
   });
 });
 
@@ -125,6 +133,7 @@ describe("createLicenseVerifier key selection", () => {
     const counting = createLicenseVerifier({
       issuer: ISSUER,
       jwksUri: JWKS_URI,
+      audience: license.applicationId!,
       fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
         fetches += 1;
         return site.fetch(input, init);

@@ -1,9 +1,12 @@
 // A desktop app's startup check: online when it can be, else the last token kept on disk, until
 // its `exp`. Run it twice, the second time with the service stopped (or LICENSE_SERVICE_URL
 // pointing nowhere): the second run answers from the kept token.
-//   LICENSE_SERVICE_URL=... LICENSE_KEY=... LICENSE_FINGERPRINT=... LICENSE_JWKS=./jwks.json node desktop-offline.mjs
+//   LICENSE_SERVICE_URL=... LICENSE_APP_ID=app_... LICENSE_KEY=... LICENSE_FINGERPRINT=... LICENSE_JWKS=./jwks.json node desktop-offline.mjs
 // LICENSE_JWKS is the service's GET /v1/licenses/jwks saved as a file: pinned keys, so an app
 // that starts offline can still check its token. LICENSE_ISSUER is the tokens' `iss`.
+// LICENSE_APP_ID (required) is your application id, the tokens' `aud` (your tenant id for
+// licenses without an application): every seller's tokens are signed by the same keys, so the
+// audience is what keeps another seller's tokens out.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

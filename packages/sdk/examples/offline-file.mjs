@@ -1,7 +1,8 @@
 // A machine license file for this device: fetched once while online, then verified at every start
 // with no network, against the pinned key set, with a clock store so a wound-back clock is refused.
-//   LICENSE_SERVICE_URL=... LICENSE_KEY=... LICENSE_FINGERPRINT=... LICENSE_JWKS=./jwks.json node offline-file.mjs
-// (the device must hold a live activation: POST /v1/licenses/activate first).
+//   LICENSE_SERVICE_URL=... LICENSE_APP_ID=app_... LICENSE_KEY=... LICENSE_FINGERPRINT=... LICENSE_JWKS=./jwks.json node offline-file.mjs
+// (the device must hold a live activation: POST /v1/licenses/activate first). LICENSE_APP_ID
+// (required) is your application id, the file's `aud`: another seller's file is refused.
 import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,10 +1,12 @@
 // Get a license token for this device and verify it with the service's published keys.
-//   LICENSE_SERVICE_URL=http://127.0.0.1:8787 LICENSE_KEY=... LICENSE_FINGERPRINT=my-machine node verify-token.mjs
-// (`npm run dev` in the service's repository prints a demo license key.)
+//   LICENSE_SERVICE_URL=http://127.0.0.1:8787 LICENSE_APP_ID=app_... LICENSE_KEY=... LICENSE_FINGERPRINT=my-machine node verify-token.mjs
+// (`npm run dev` in the service's repository prints a demo license key.) LICENSE_APP_ID
+// (required) is your application id, the token's `aud`: the service's keys sign every seller's
+// tokens, so the verifier refuses to run without it.
 import { createLicenseClient, createLicenseVerifier, LicenseTokenError } from "@edge-license/sdk";
 
 const baseUrl = process.env.LICENSE_SERVICE_URL ?? "http://127.0.0.1:8787";
-// The issuer and key set URI, as the deployment publishes them.
+// The issuer and key set URI, as the deployment publishes them; the audience is yours.
 const config = await (await fetch(`${baseUrl}/.well-known/license-configuration`)).json();
 const { issuer } = config;
 const jwksUri = process.env.LICENSE_JWKS_URI ?? config.jwks_uri;

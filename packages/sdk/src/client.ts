@@ -247,16 +247,22 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
       return post("/v1/licenses/introspect", { token }, { auth: true });
     },
     lease: (r) => {
+      // The device as verify sees it: a hardware- or domain-bound license's seats are judged on it.
+      const device = { licenseKey: r.licenseKey, fingerprint: r.fingerprint, domain: r.domain };
       const rpc: LeaseRpc = {
         // One Idempotency-Key for the request and its retries: a retry never takes a second seat.
         acquire: () =>
-          post("/v1/licenses/leases", body({ licenseKey: r.licenseKey }, { instance_id: r.instanceId, ...(r.user ? { user: r.user } : {}) }), {
+          post("/v1/licenses/leases", body(device, { instance_id: r.instanceId, ...(r.user ? { user: r.user } : {}) }), {
             headers: { "Idempotency-Key": crypto.randomUUID() },
           }),
-        heartbeat: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/heartbeat`, { license_key: r.licenseKey }),
+        heartbeat: (id) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/heartbeat`, body(device)),
         release: (id, options) =>
           post(`/v1/licenses/leases/${encodeURIComponent(id)}`, { license_key: r.licenseKey }, { method: "DELETE", keepalive: options?.keepalive }),
-        borrow: (id, until) => post(`/v1/licenses/leases/${encodeURIComponent(id)}/borrow`, { license_key: r.licenseKey, until: until.toISOString() }),
+        borrow: (id, until) => {
+          if (r.fingerprint === undefined)
+            return Promise.reject(new TypeError("borrow() needs the seat's `fingerprint`: a borrowed seat is this device's machine file."));
+          return post(`/v1/licenses/leases/${encodeURIComponent(id)}/borrow`, body(device, { until: until.toISOString() }));
+        },
       };
       return takeSeat(rpc, r);
     },

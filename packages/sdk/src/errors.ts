@@ -133,6 +133,7 @@ export const LICENSE_FILE_ERROR_CODES = [
   "ERR_FILE_DECRYPTION_FAILED",
   "ERR_CLOCK_TAMPERED",
   "ERR_STATUS_LIST_INVALID",
+  "ERR_STATUS_LIST_STALE",
   "ERR_LICENSE_REVOKED",
   "ERR_LICENSE_SUSPENDED",
 ] as const;
@@ -183,7 +184,9 @@ export class FileDecryptionFailed extends fileErrorClass("ERR_FILE_DECRYPTION_FA
 export class ClockTampered extends fileErrorClass("ERR_CLOCK_TAMPERED", "ClockTampered") {}
 /** The status list given is not this deployment's list for the file's license. */
 export class StatusListInvalid extends fileErrorClass("ERR_STATUS_LIST_INVALID", "StatusListInvalid") {}
-/** The status list marks the license revoked. */
+/** The status list given is past its `exp` and the app asked for a fresh one (`requireFreshStatusList`). */
+export class StatusListStale extends fileErrorClass("ERR_STATUS_LIST_STALE", "StatusListStale") {}
+/** The status list marks the license revoked, or the seat (activation, borrowed lease) the file stands on released. */
 export class LicenseRevoked extends fileErrorClass("ERR_LICENSE_REVOKED", "LicenseRevoked") {}
 /** The status list marks the license suspended. */
 export class LicenseSuspended extends fileErrorClass("ERR_LICENSE_SUSPENDED", "LicenseSuspended") {}

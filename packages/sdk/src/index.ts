@@ -45,6 +45,7 @@ export {
   type LicenseTokenErrorCode,
   SignatureInvalid,
   StatusListInvalid,
+  StatusListStale,
   TokenExpired,
   TokenMalformed,
   TokenNotYetValid,
@@ -94,7 +95,13 @@ export {
   type StatusListClaims,
   statusAt,
 } from "./status-list.js";
-export { createStatusListKeeper, type StatusListKeeper, type StatusListKeeperOptions, type StatusListStore } from "./status-list-keeper.js";
+export {
+  createStatusListKeeper,
+  type StatusListKeeper,
+  type StatusListKeeperOptions,
+  type StatusListRefresh,
+  type StatusListStore,
+} from "./status-list-keeper.js";
 export * from "./token-format.js";
 export {
   createLicenseVerifier,

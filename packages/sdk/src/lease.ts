@@ -27,8 +27,15 @@ export interface SeatRequest {
   licenseKey: string;
   /** This running copy: a process or session id (one seat each; the same id asking again extends its lease). */
   instanceId: string;
-  /** `per_user` policies: who uses it (one seat per user, however many instances). */
+  /** `per_user` policies: who uses it (one seat per user, however many instances). The service takes the app's word for it. */
   user?: string;
+  /**
+   * This device's fingerprint: needed to borrow (the file is this device's machine file), and for
+   * a hardware-bound license, whose seats go only to its activated devices.
+   */
+  fingerprint?: string;
+  /** The site, for a domain-bound license. */
+  domain?: string;
   /** Keep the lease alive in the background. Default true. */
   autoHeartbeat?: boolean;
   /** Time between background heartbeats. Default half the lease's remaining life, at least 15 s. */
@@ -48,7 +55,11 @@ export interface FloatingSeat {
   heartbeat(): Promise<LeaseGrant>;
   /** Frees the seat now and stops the heartbeats. Safe to call twice. */
   release(): Promise<void>;
-  /** Takes the seat offline until `until` (at most the policy's max_borrow_s): answers the license file; heartbeats stop. */
+  /**
+   * Takes the seat offline until `until` (at most the policy's max_borrow_s): answers this
+   * device's machine file (the request's `fingerprint` is required). Heartbeats stop; the seat
+   * can be neither released nor taken again before `until`.
+   */
   borrow(until: Date): Promise<{ lease: LeaseInfo; license_file: { license_file: string; expires_at: string | null } }>;
 }
 

@@ -19,6 +19,7 @@ import {
   LicenseRevoked,
   LicenseSuspended,
   StatusListInvalid,
+  StatusListStale,
 } from "./errors.js";
 import {
   ENCRYPTED_FILE_CTY,
@@ -54,14 +55,16 @@ export interface VerifyLicenseFileOptions {
   jwks: JSONWebKeySet;
   /** When set, the file's `iss` must be this. */
   issuer?: string;
-  /** Your application id: files for other applications are refused. */
-  audience?: string;
+  /** Required: your application id (or tenant id, for licenses without an application); other sellers' files are refused. */
+  audience: string;
   /** Opens an encrypted file. */
   licenseKey?: string;
   /** This device's fingerprint: required for machine files, and for opening an encrypted one. */
   fingerprint?: string;
-  /** A status list token (GET the file's `status.status_list.uri`); a revoked or suspended license is refused. */
+  /** A status list token (GET the file's `status.status_list.uri`); a revoked or suspended license, or a released seat, is refused. */
   statusList?: string;
+  /** Refuse a status list past its `exp` (StatusListStale) instead of reporting `listStatus: "stale"`. */
+  requireFreshStatusList?: boolean;
   /** Defaults to the device's clock. */
   now?: Date;
   /** With a store, a clock set back past the latest time seen (beyond `rollbackToleranceS`) is refused. */
@@ -78,8 +81,11 @@ export interface VerifiedLicenseFile {
   encrypted: boolean;
   /** Bound to one device (`fingerprint_sha256`). */
   machine: boolean;
-  /** What the status list said: `valid`, or `unchecked` when none was given. */
-  listStatus: "valid" | "unchecked";
+  /**
+   * What the status list said: `valid` (a current list has the entry valid), `stale` (the list is
+   * past its `exp`: it revoked nothing, but it is not the current word), or `unchecked` (none given).
+   */
+  listStatus: "valid" | "stale" | "unchecked";
 }
 
 const FORBIDDEN_HEADERS = ["jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "crit"];
@@ -147,7 +153,7 @@ function checkClaims(claims: Record<string, unknown>, options: VerifyLicenseFile
   if (claims.exp !== undefined && typeof claims.exp !== "number") throw new FileClaimInvalid('The "exp" claim is not a number.');
   if (!Array.isArray(claims.features)) throw new FileClaimInvalid('The "features" claim is missing.');
   if (options.issuer !== undefined && claims.iss !== options.issuer) throw new FileClaimInvalid("The file is from another issuer.");
-  if (options.audience !== undefined && claims.aud !== options.audience) throw new FileClaimInvalid("The file is for another application.");
+  if (claims.aud !== options.audience) throw new FileClaimInvalid("The file is for another application.");
   // `iat` is the service's clock: a device clock before it has been set back.
   if ((claims.iat as number) > now + tolerance || (claims.nbf as number) > now + tolerance) {
     throw new ClockTampered("The device's clock is behind the time the file was issued.");
@@ -156,8 +162,12 @@ function checkClaims(claims: Record<string, unknown>, options: VerifyLicenseFile
   return claims as LicenseFileClaims;
 }
 
-/** A status list token's claims, once its signature (a pinned key), `typ` and shape check out, and its `sub` is `uri` when given. */
-async function readStatusList(token: string, keys: JWTVerifyGetKey, algorithms: readonly string[], uri?: string): Promise<StatusListClaims> {
+/**
+ * A status list token's claims, once its signature (a pinned key), `typ` and shape check out, its
+ * `aud` names `audience` (every list names the seller's tenant and applications), and its `sub` is
+ * `uri` when given.
+ */
+async function readStatusList(token: string, keys: JWTVerifyGetKey, algorithms: readonly string[], audience: string, uri?: string): Promise<StatusListClaims> {
   const { payload } = await verifySigned(token, STATUS_LIST_TYP, keys, algorithms, "list");
   let list: StatusListClaims;
   try {
@@ -166,6 +176,7 @@ async function readStatusList(token: string, keys: JWTVerifyGetKey, algorithms: 
     throw new StatusListInvalid("The status list's claims are not JSON.", { cause: err });
   }
   if (uri !== undefined && list.sub !== uri) throw new StatusListInvalid("The status list is not the one the file names.");
+  if (!Array.isArray(list.aud) || !list.aud.includes(audience)) throw new StatusListInvalid("The status list is another seller's.");
   if (list.status_list?.bits !== 2 || typeof list.status_list.lst !== "string" || typeof list.iat !== "number" || typeof list.sub !== "string") {
     throw new StatusListInvalid("The status list is not a 2-bit list.");
   }
@@ -177,15 +188,30 @@ async function readStatusList(token: string, keys: JWTVerifyGetKey, algorithms: 
  * keys: signature, `typ` statuslist+jwt, 2-bit list, and its `sub` when `uri` is given.
  * @throws {StatusListInvalid}
  */
-export const verifyStatusList = (token: string, options: { jwks: JSONWebKeySet; uri?: string; algorithms?: readonly SigningAlgorithm[] }) =>
-  readStatusList(token, createLocalJWKSet(options.jwks), options.algorithms ?? ALL_ALGORITHMS, options.uri);
+export function verifyStatusList(token: string, options: { jwks: JSONWebKeySet; audience: string; uri?: string; algorithms?: readonly SigningAlgorithm[] }) {
+  requireAudience(options);
+  return readStatusList(token, createLocalJWKSet(options.jwks), options.algorithms ?? ALL_ALGORITHMS, options.audience, options.uri);
+}
 
-async function checkStatusList(token: string, claims: LicenseFileClaims, keys: JWTVerifyGetKey, algorithms: readonly string[]): Promise<number> {
+/** Every verifier needs the app's audience: a missing one is a programming error, caught at the call. */
+export function requireAudience(options: { audience?: unknown } | undefined): void {
+  if (typeof options?.audience !== "string" || options.audience === "") {
+    throw new TypeError("`audience` is required: your application id (or, for licenses without one, your tenant id).");
+  }
+}
+
+/** What the list says of the file's entry: its `iat`, and whether it is past its `exp` (a stale list revokes, never vouches). */
+async function checkStatusList(
+  token: string,
+  claims: LicenseFileClaims,
+  keys: JWTVerifyGetKey,
+  options: { algorithms: readonly string[]; audience: string; now: number; tolerance: number; requireFresh: boolean },
+): Promise<{ iat: number; stale: boolean }> {
   const reference = claims.status?.status_list;
   if (!reference || typeof reference.idx !== "number" || typeof reference.uri !== "string") {
     throw new StatusListInvalid("The file names no status list.");
   }
-  const list = await readStatusList(token, keys, algorithms, reference.uri);
+  const list = await readStatusList(token, keys, options.algorithms, options.audience, reference.uri);
   let bytes: Uint8Array;
   try {
     bytes = await decodeStatusList(list.status_list.lst);
@@ -194,9 +220,12 @@ async function checkStatusList(token: string, claims: LicenseFileClaims, keys: J
   }
   const status = statusAt(bytes, reference.idx);
   if (status === undefined) throw new StatusListInvalid("The status list is shorter than the file's index.");
-  if (status === LICENSE_LIST_STATUS.revoked) throw new LicenseRevoked("The status list marks the license revoked.");
+  // A refusal holds whatever the list's age; a list past its `exp` never vouches for a file.
+  if (status === LICENSE_LIST_STATUS.revoked) throw new LicenseRevoked("The status list marks the license revoked, or this file's seat released.");
   if (status === LICENSE_LIST_STATUS.suspended) throw new LicenseSuspended("The status list marks the license suspended.");
-  return list.iat;
+  const stale = typeof list.exp === "number" && options.now > list.exp + options.tolerance;
+  if (stale && options.requireFresh) throw new StatusListStale("The status list is past its exp: fetch a fresh one.");
+  return { iat: list.iat, stale };
 }
 
 /**
@@ -209,6 +238,7 @@ async function checkStatusList(token: string, claims: LicenseFileClaims, keys: J
  */
 export async function verifyLicenseFile(file: string, options: VerifyLicenseFileOptions): Promise<VerifiedLicenseFile> {
   if (!options?.jwks || !Array.isArray(options.jwks.keys)) throw new TypeError("`jwks` must be a JSON Web Key Set: { keys: [...] }.");
+  requireAudience(options);
   if (typeof file !== "string" || file.length > MAX_LICENSE_FILE_BYTES)
     throw new FileMalformed(`License files are strings of at most ${MAX_LICENSE_FILE_BYTES} bytes.`);
   const jws = unarmorLicenseFile(file);
@@ -230,7 +260,16 @@ export async function verifyLicenseFile(file: string, options: VerifyLicenseFile
   if (machine && (options.fingerprint === undefined || (await sha256Hex(options.fingerprint)) !== claims.fingerprint_sha256)) {
     throw new FileWrongMachine(options.fingerprint === undefined ? "A machine file needs this device's fingerprint." : "The file is for another device.");
   }
-  const listIat = options.statusList !== undefined ? await checkStatusList(options.statusList, claims, keys, algorithms) : null;
-  await options.clock?.set(Math.max(seen ?? 0, now, claims.iat, listIat ?? 0));
-  return { claims, encrypted, machine, listStatus: listIat !== null ? "valid" : "unchecked" };
+  const list =
+    options.statusList !== undefined
+      ? await checkStatusList(options.statusList, claims, keys, {
+          algorithms,
+          audience: options.audience,
+          now,
+          tolerance: options.clockTolerance ?? 30,
+          requireFresh: options.requireFreshStatusList === true,
+        })
+      : null;
+  await options.clock?.set(Math.max(seen ?? 0, now, claims.iat, list?.iat ?? 0));
+  return { claims, encrypted, machine, listStatus: list === null ? "unchecked" : list.stale ? "stale" : "valid" };
 }

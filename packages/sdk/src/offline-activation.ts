@@ -30,8 +30,8 @@ export interface ActivationRequestClaims extends OfflineClaims {
 }
 
 export interface DeactivationProofClaims extends OfflineClaims {
-  /** The activation the device held (its machine file's `activation_id`), when it knows it. */
-  activation_id?: string;
+  /** The activation the device held (its machine file's `activation_id`): the proof frees that seat, once. */
+  activation_id: string;
 }
 
 /** The HMAC key of a request or proof: HKDF-SHA256 over the SHA-256 (hex) of the license key. */
@@ -60,7 +60,7 @@ export interface ActivationRequestInput {
  * @example
  * await writeFile("activation-request.txt", await createActivationRequest({ licenseKey, fingerprint: machineId, name: hostname() }));
  * // ... the seller uploads it and sends back machine.lic ...
- * await verifyLicenseFile(await readFile("machine.lic", "utf8"), { jwks: PINNED_JWKS, fingerprint: machineId });
+ * await verifyLicenseFile(await readFile("machine.lic", "utf8"), { jwks: PINNED_JWKS, audience: APP_ID, fingerprint: machineId });
  */
 export async function createActivationRequest(input: ActivationRequestInput): Promise<string> {
   const claims: ActivationRequestClaims = {
@@ -74,14 +74,21 @@ export async function createActivationRequest(input: ActivationRequestInput): Pr
   return armor(ACTIVATION_REQUEST_LABEL, await sign("activation-request", ACTIVATION_REQUEST_TYP, input.licenseKey, claims));
 }
 
-/** Proof that the device removed the license: the seller uploads it (POST /v1/offline/deactivations) to free the seat. */
-export async function createDeactivationProof(input: { licenseKey: string; fingerprint: string; activationId?: string; now?: Date }): Promise<string> {
+/**
+ * Proof that the device removed the license: the seller uploads it (POST /v1/offline/deactivations)
+ * to free the seat. It names the activation it ends (the machine file's `activation_id`), so it
+ * frees that seat once and never the device's next activation.
+ */
+export async function createDeactivationProof(input: { licenseKey: string; fingerprint: string; activationId: string; now?: Date }): Promise<string> {
+  if (typeof input.activationId !== "string" || input.activationId === "") {
+    throw new TypeError("`activationId` is required: the `activation_id` of the device's machine file.");
+  }
   const claims: DeactivationProofClaims = {
     key_prefix: licenseKeyPrefix(input.licenseKey),
     fingerprint: input.fingerprint,
     nonce: nonce(),
     iat: Math.floor((input.now?.getTime() ?? Date.now()) / 1000),
-    ...(input.activationId !== undefined ? { activation_id: input.activationId } : {}),
+    activation_id: input.activationId,
   };
   return armor(DEACTIVATION_PROOF_LABEL, await sign("deactivation-proof", DEACTIVATION_PROOF_TYP, input.licenseKey, claims));
 }

@@ -15,6 +15,8 @@ export const MAX_STATUS_LIST_BYTES = 4 * 1024 * 1024;
 
 export interface StatusListClaims {
   sub: string;
+  /** Whom the list is for: the seller's tenant id and application ids (every `aud` its tokens and files carry). */
+  aud?: string[];
   iat: number;
   exp?: number;
   /** Seconds a verifier may keep the list before fetching it again. */

@@ -32,7 +32,8 @@ export type PlanTier = (typeof PLAN_TIERS)[number];
 export interface LicenseTokenClaims {
   iss: string;
   sub: string;
-  aud?: string;
+  /** The application id, or the seller's tenant id for a license without an application: always present. */
+  aud: string;
   exp: number;
   iat: number;
   nbf: number;
@@ -44,6 +45,8 @@ export interface LicenseTokenClaims {
   hw_bound: boolean;
   /** Hardware-bound tokens: hex SHA-256 of the device fingerprint (`hwuid`) they were issued to. */
   fingerprint_sha256?: string;
+  /** The activation (device seat) the token stands on, when the policy bound it to one: releasing the seat ends the token. */
+  activation_id?: string;
   plan: string | null;
   features: string[];
   license_exp?: number;

@@ -9,8 +9,12 @@ import { verifyLicenseJwt } from "./verify.js";
 interface CommonOptions {
   /** The service's base URL, exactly as in the tokens' `iss` (see /.well-known/license-configuration). */
   issuer: string;
-  /** Your application id: tokens for other applications are refused. */
-  audience?: string;
+  /**
+   * Required: your application id (for a license without an application, your tenant id). Every
+   * tenant's tokens are signed by the deployment's keys, so `aud` is what keeps another seller's
+   * tokens out (RFC 8725 §3.9); a verifier without it is a TypeError.
+   */
+  audience: string;
   tokenUse?: string;
   /** Accepted signing algorithms. Default `["RS256"]`. */
   algorithms?: readonly SigningAlgorithm[];
@@ -48,6 +52,8 @@ export interface VerifyTokenOptions {
    * (`fingerprint_sha256`) is refused on any other; tokens not bound to one are unaffected.
    */
   fingerprint?: string;
+  /** Refuse tokens not issued under a floating lease (a `lease` claim): for apps whose licenses are floating. */
+  requireLease?: boolean;
 }
 
 export interface LicenseVerifier {
@@ -89,6 +95,9 @@ function pinnedKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
  */
 export function createLicenseVerifier(options: LicenseVerifierOptions): LicenseVerifier {
   if (typeof options?.issuer !== "string" || options.issuer === "") throw new TypeError("`issuer` is required.");
+  if (typeof options.audience !== "string" || options.audience === "") {
+    throw new TypeError("`audience` is required: your application id (or, for licenses without one, your tenant id).");
+  }
   const keys = options.jwks !== undefined ? pinnedKeys(options.jwks) : remoteKeys(options as RemoteKeysOptions);
   return {
     async verify(token, verifyOptions = {}) {
@@ -103,6 +112,9 @@ export function createLicenseVerifier(options: LicenseVerifierOptions): LicenseV
       const bound = claims.fingerprint_sha256;
       if (verifyOptions.fingerprint !== undefined && bound !== undefined && bound !== (await sha256Hex(verifyOptions.fingerprint))) {
         throw tokenError("ERR_CLAIM_INVALID", "The token is bound to another device.", { claim: "fingerprint_sha256" });
+      }
+      if (verifyOptions.requireLease && (typeof claims.lease?.id !== "string" || typeof claims.lease.exp !== "number")) {
+        throw tokenError("ERR_CLAIM_INVALID", "The token was not issued under a floating lease.", { claim: "lease" });
       }
       return claims;
     },

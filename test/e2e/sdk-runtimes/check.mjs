@@ -91,6 +91,14 @@ export async function check(f) {
     ClaimInvalid,
     LicenseTokenError,
   );
+  results["audience: a verifier without one is a TypeError (every seller's tokens share the keys)"] = await outcome(async () => {
+    try {
+      createLicenseVerifier({ issuer: f.issuer, jwks: f.jwks });
+      return "created";
+    } catch (err) {
+      return err instanceof TypeError && /audience/.test(err.message);
+    }
+  });
   results["webhook: the service's delivery verifies"] = await outcome(async () => {
     const event = await verifyWebhook(f.webhook.secret, f.webhook.headers, f.webhook.body, { now: new Date(f.webhook.receivedAt) });
     return event.type === f.webhook.type && event.data.id === f.licenseId;
