@@ -75,7 +75,7 @@ function save(keys: RingKey[]): void {
     console.error("updated SIGNING_KEYS in .dev.vars (restart npm run dev)");
   } else {
     process.stdout.write(`${value}\n`);
-    console.error("store it with: npx wrangler secret put SIGNING_KEYS   (paste the line above)");
+    console.error("store it with: npm run wrangler -- secret put SIGNING_KEYS < file   (the JSON above, saved with npm run -s ... > file)");
   }
 }
 

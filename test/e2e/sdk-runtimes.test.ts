@@ -115,6 +115,13 @@ describe("the SDK README's examples, run with Node against the service", () => {
       LICENSE_FILE: join(dir, "machine.lic"),
     });
     expect(otherApp).toEqual({ valid: false, code: "ERR_FILE_CLAIM_INVALID" });
+    // A device with no activation, never given a file: a clear answer, not a crash.
+    const fresh = await lastLine(process.execPath, ["examples/offline-file.mjs"], {
+      ...env(),
+      LICENSE_FINGERPRINT: "never-activated",
+      LICENSE_FILE: join(dir, "none.lic"),
+    });
+    expect(fresh).toEqual({ valid: false, code: "NO_LICENSE_FILE" });
   });
 
   it("introspect.mjs says the token is live", async () => {

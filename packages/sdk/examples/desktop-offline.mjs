@@ -12,6 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLicenseClient, createLicenseVerifier, createOfflineLicense } from "@edge-license/sdk";
 
+/** A setting the example cannot run without. */
+const required = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name} (see the comment at the top of this file)`);
+  return value;
+};
+
 const fileStore = (path) => ({
   get: () => readFile(path, "utf8").catch(() => null),
   set: (token) => (token ? writeFile(path, token, { mode: 0o600 }) : rm(path, { force: true })),
@@ -22,10 +29,10 @@ const license = createOfflineLicense({
   verifier: createLicenseVerifier({
     issuer: process.env.LICENSE_ISSUER ?? "http://127.0.0.1:8787",
     jwks: JSON.parse(await readFile(process.env.LICENSE_JWKS ?? "jwks.json", "utf8")),
-    audience: process.env.LICENSE_APP_ID,
+    audience: required("LICENSE_APP_ID"),
   }),
   store: fileStore(process.env.LICENSE_TOKEN_FILE ?? join(tmpdir(), "my-app-license-token")),
-  request: { licenseKey: process.env.LICENSE_KEY, fingerprint: process.env.LICENSE_FINGERPRINT },
+  request: { licenseKey: required("LICENSE_KEY"), fingerprint: required("LICENSE_FINGERPRINT") },
 });
 
 const check = await license.check();

@@ -8,8 +8,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LicenseFileError, verifyLicenseFile } from "@edge-license/sdk";
 
+/** A setting the example cannot run without. */
+const required = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name} (see the comment at the top of this file)`);
+  return value;
+};
+
 const base = process.env.LICENSE_SERVICE_URL ?? "http://127.0.0.1:8787";
-const fingerprint = process.env.LICENSE_FINGERPRINT;
+const fingerprint = required("LICENSE_FINGERPRINT");
 const fileName = process.env.LICENSE_FILE ?? join(tmpdir(), "machine.lic");
 const clockFile = `${fileName}.clock`;
 
@@ -18,7 +25,8 @@ try {
   const res = await fetch(`${base}/v1/licenses/checkout`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ license_key: process.env.LICENSE_KEY, fingerprint, ttl_s: 30 * 86400 }),
+    // No ttl_s: the policy's default lifetime (a device may ask for a shorter one, never longer).
+    body: JSON.stringify({ license_key: process.env.LICENSE_KEY, fingerprint }),
     signal: AbortSignal.timeout(5_000),
   });
   if (res.ok) await writeFile(fileName, (await res.json()).license_file);
@@ -31,14 +39,20 @@ const clock = {
   get: () => readFile(clockFile, "utf8").then(Number, () => null),
   set: (seconds) => writeFile(clockFile, String(seconds)),
 };
+const file = await readFile(fileName, "utf8").catch(() => null);
+if (file === null) {
+  // Never online with a seat yet: nothing to verify (activate this device while online first).
+  console.log(JSON.stringify({ valid: false, code: "NO_LICENSE_FILE" }));
+  process.exit(0);
+}
 try {
-  const { claims, machine } = await verifyLicenseFile(await readFile(fileName, "utf8"), {
+  const { claims, machine } = await verifyLicenseFile(file, {
     jwks: JSON.parse(await readFile(process.env.LICENSE_JWKS ?? "jwks.json", "utf8")),
-    audience: process.env.LICENSE_APP_ID,
+    audience: required("LICENSE_APP_ID"),
     fingerprint,
     clock,
   });
-  console.log(JSON.stringify({ valid: true, machine, features: claims.features, until: new Date(claims.exp * 1000) }));
+  console.log(JSON.stringify({ valid: true, machine, features: claims.features, until: claims.exp ? new Date(claims.exp * 1000) : null }));
 } catch (err) {
   if (!(err instanceof LicenseFileError)) throw err;
   console.log(JSON.stringify({ valid: false, code: err.code }));

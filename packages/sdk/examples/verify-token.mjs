@@ -5,17 +5,24 @@
 // tokens, so the verifier refuses to run without it.
 import { createLicenseClient, createLicenseVerifier, LicenseTokenError } from "@edge-license/sdk";
 
+/** A setting the example cannot run without. */
+const required = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name} (see the comment at the top of this file)`);
+  return value;
+};
+
 const baseUrl = process.env.LICENSE_SERVICE_URL ?? "http://127.0.0.1:8787";
 // The issuer and key set URI, as the deployment publishes them; the audience is yours.
 const config = await (await fetch(`${baseUrl}/.well-known/license-configuration`)).json();
 const { issuer } = config;
 const jwksUri = process.env.LICENSE_JWKS_URI ?? config.jwks_uri;
 const client = createLicenseClient({ baseUrl });
-const verifier = createLicenseVerifier({ issuer, jwksUri, audience: process.env.LICENSE_APP_ID });
+const verifier = createLicenseVerifier({ issuer, jwksUri, audience: required("LICENSE_APP_ID") });
 
-const request = { licenseKey: process.env.LICENSE_KEY, fingerprint: process.env.LICENSE_FINGERPRINT };
+const request = { licenseKey: required("LICENSE_KEY"), fingerprint: required("LICENSE_FINGERPRINT") };
 const answer = await client.verify(request);
-if (!answer.valid) {
+if (!answer.valid || !answer.license_token) {
   console.log(JSON.stringify({ valid: false, code: answer.code }));
   process.exit(1);
 }

@@ -112,4 +112,4 @@ export {
   type VerifyTokenOptions,
 } from "./verifier.js";
 export { type VerifyOptions, verifyLicenseJwt } from "./verify.js";
-export { verifyWebhook, WEBHOOK_TOLERANCE_S } from "./webhooks.js";
+export { verifyWebhook, WEBHOOK_TOLERANCE_S, type WebhookHeaders } from "./webhooks.js";

@@ -6,8 +6,14 @@ import { WebhookHeadersMissing, WebhookSecretInvalid, WebhookSignatureInvalid, W
 /** Signatures older or newer than this are refused (replay protection). */
 export const WEBHOOK_TOLERANCE_S = 5 * 60;
 
-const header = (headers: Headers | Record<string, string | undefined>, name: string) =>
-  headers instanceof Headers ? (headers.get(name) ?? undefined) : Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+/** Fetch's Headers, or a plain object such as Node's `req.headers` (a repeated header's first value counts). */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
+function header(headers: WebhookHeaders, name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const value = Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 function decodeSecret(secret: string): Uint8Array<ArrayBuffer> {
   try {
@@ -41,7 +47,7 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
  */
 export async function verifyWebhook<T = { type: string; timestamp: string; data: Record<string, unknown> }>(
   secret: string,
-  headers: Headers | Record<string, string | undefined>,
+  headers: WebhookHeaders,
   body: string,
   options: { toleranceS?: number; now?: Date } = {},
 ): Promise<T> {

@@ -4,13 +4,24 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureTool } from "../../../scripts/run.mjs";
 import type { Fixtures } from "./fixtures.ts";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "../../..");
 export const SDK_DIR = join(ROOT, "packages/sdk");
-/** The runtimes' binaries, from the pinned `deno` and `bun` devDependencies. */
-export const BIN = { deno: join(ROOT, "node_modules/.bin/deno"), bun: join(ROOT, "node_modules/.bin/bun") };
+/**
+ * The runtimes' binaries: pinned Deno and Bun, installed on first use under .data/toolchain
+ * (scripts/run.mjs), so `npm ci` does not carry 195 MB of binaries for this one suite.
+ */
+export const BIN = {
+  get deno() {
+    return join(ensureTool("deno"), "deno");
+  },
+  get bun() {
+    return join(ensureTool("bun"), "bun");
+  },
+};
 
 export interface Packed {
   tarball: string;
