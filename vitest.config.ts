@@ -24,6 +24,8 @@ export default defineConfig({
                 WEBHOOK_SECRETS_KEY: inject("webhookSecretsKey"),
                 ISSUER: "https://license.test",
                 LOG_LEVEL: "warn",
+                // Every error a test observes must be one its operation declares (middleware/errors.ts).
+                STRICT_ERRORS: "true",
                 WEBHOOK_ALLOW_LOOPBACK: "true",
                 // Test-only binding: the local webhook receiver (scripts/lib/webhook-receiver.ts).
                 TEST_WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),
@@ -49,7 +51,7 @@ export default defineConfig({
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
           include: ["test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/static/**"],
+          exclude: ["test/e2e/**", "test/static/**", "test/formats/**/*.node.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -59,7 +61,17 @@ export default defineConfig({
           // Checks of the source tree itself (layering), in Node: no worker, no database.
           name: "static",
           environment: "node",
-          include: ["test/static/**/*.test.ts"],
+          // packages/admin/test: the admin client's generated types and a consumer's compile (tsc in child processes).
+          include: ["test/static/**/*.test.ts", "packages/admin/test/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          // The format conformance vectors (docs/test-vectors) in Node: regenerated and compared, and
+          // checked by an independent verifier that uses node:crypto. No worker, no database.
+          name: "formats",
+          environment: "node",
+          include: ["test/formats/**/*.node.test.ts"],
         },
       },
       {

@@ -40,3 +40,13 @@ for (const file of FILES) {
   writeFileSync(target, file.rewrite ? file.rewrite(text) : text);
 }
 if (missing) console.warn(`static-assets: ${missing} file(s) missing: run npm install`);
+
+// Types for the copied modules, so the console's own code is type-checked against the packages'
+// declarations (public/console/tsconfig.json): each names the package it was copied from.
+const TYPES = {
+  "console/vendor/preact.d.mts": 'export * from "preact";\n',
+  "console/vendor/hooks.d.mts": 'export * from "preact/hooks";\n',
+  "console/vendor/htm.d.mts": 'export { default } from "htm";\n',
+  "console/vendor/uplot.d.mts": 'export { default } from "uplot";\n',
+};
+for (const [file, text] of Object.entries(TYPES)) writeFileSync(join(root, "public", file), text);

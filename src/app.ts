@@ -1,27 +1,8 @@
-// The Hono app type, declared once: bindings from `wrangler types`, variables set by middleware.
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Logger } from "./logging";
-import { validationHook } from "./middleware/errors";
-import type { MetricContext } from "./middleware/metrics";
-import type { Actor, Services } from "./services";
+// The Hono app's type, declared once: the bindings from `wrangler types`. Request variables are
+// declared by the middleware that sets them (each augments hono's ContextVariableMap, as hono's own
+// request-id middleware does), so this module imports nothing and no import cycle can form.
+import type { OpenAPIHono } from "@hono/zod-openapi";
 
-export interface AppVariables {
-  requestId: string;
-  log: Logger;
-  /** The request's services (src/services), built by the scope middleware. */
-  services: Services;
-  /** The credential acting, once authentication admitted it. */
-  auth: Actor;
-  /** Set by bodyLimit when the body was over the limit and dropped unread. */
-  bodyTooLarge?: boolean;
-  /** The request's usage metric, filled in as it runs (middleware/metrics.ts). */
-  metric: MetricContext;
-  /** The error code of an error answer, for the metric. */
-  errorCode?: string;
-}
-
-export type AppEnv = { Bindings: Env; Variables: AppVariables };
+export type AppEnv = { Bindings: Env };
 
 export type App = OpenAPIHono<AppEnv>;
-
-export const createApp = (): App => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -1,87 +1,181 @@
-// Worker entry: cross-cutting middleware, then every route, grouped by who calls it.
-import { createApp } from "./app";
-import { notFoundHandler, onError } from "./middleware/errors";
+// Worker entry, wiring only: the cross-cutting middleware, the list of operations (each declared
+// whole in its own file under src/routes: audience, permission, schemas, errors, handler), the
+// documents about them, and the fetch and scheduled handlers.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./app";
+import { notFoundHandler, onError, validationHook } from "./middleware/errors";
+import { answerJwksFast, rememberJwksHeaders } from "./middleware/jwks-fast-path";
+import { type Operation, registerAll } from "./middleware/operation";
 import { scope } from "./middleware/scope";
-import { bodyLimit, hardenedHeaders, noStoreByDefault, publicRoutesCors, tlsFloor } from "./middleware/security";
+import { bodyLimit, hardenedHeaders, noStoreByDefault, tlsFloor } from "./middleware/security";
 import { registerDocs } from "./routes/docs";
-import { registerHealthz } from "./routes/healthz";
-import { answerJwksFast, rememberJwksHeaders } from "./routes/jwks-fast-path";
+import healthz from "./routes/healthz";
 import { registerOpenApi } from "./routes/openapi";
-import { registerReadyz } from "./routes/readyz";
-import { registerV1ApiKeysCreate } from "./routes/v1_api_keys_create";
-import { registerV1ApiKeysGet } from "./routes/v1_api_keys_get";
-import { registerV1ApiKeysList } from "./routes/v1_api_keys_list";
-import { registerV1ApiKeysRevoke } from "./routes/v1_api_keys_revoke";
-import { registerV1ApiKeysRotate } from "./routes/v1_api_keys_rotate";
-import { registerV1ApiKeysUpdate } from "./routes/v1_api_keys_update";
-import { registerV1ApplicationsCreate } from "./routes/v1_applications_create";
-import { registerV1ApplicationsDelete } from "./routes/v1_applications_delete";
-import { registerV1ApplicationsGet } from "./routes/v1_applications_get";
-import { registerV1ApplicationsList } from "./routes/v1_applications_list";
-import { registerV1ApplicationsUpdate } from "./routes/v1_applications_update";
-import { registerV1AuditLogList } from "./routes/v1_audit_log_list";
-import { registerV1AuditLogVerify } from "./routes/v1_audit_log_verify";
-import { registerV1AuthToken } from "./routes/v1_auth_token";
-import { registerV1AuthWhoami } from "./routes/v1_auth_whoami";
-import { registerV1LicensesActivate } from "./routes/v1_licenses_activate";
-import { registerV1LicensesActivationsDelete } from "./routes/v1_licenses_activations_delete";
-import { registerV1LicensesActivationsList } from "./routes/v1_licenses_activations_list";
-import { registerV1LicensesCheckout } from "./routes/v1_licenses_checkout";
-import { registerV1LicensesCheckoutDownload } from "./routes/v1_licenses_checkout_download";
-import { registerV1LicensesCheckoutPublic } from "./routes/v1_licenses_checkout_public";
-import { registerV1LicensesCreate } from "./routes/v1_licenses_create";
-import { registerV1LicensesDeactivate } from "./routes/v1_licenses_deactivate";
-import { registerV1LicensesGet } from "./routes/v1_licenses_get";
-import { registerV1LicensesHeartbeat } from "./routes/v1_licenses_heartbeat";
-import { registerV1LicensesIntrospect } from "./routes/v1_licenses_introspect";
-import { registerV1LicensesJwks } from "./routes/v1_licenses_jwks";
-import { registerV1LicensesLeasesBorrow } from "./routes/v1_licenses_leases_borrow";
-import { registerV1LicensesLeasesCreate } from "./routes/v1_licenses_leases_create";
-import { registerV1LicensesLeasesDelete } from "./routes/v1_licenses_leases_delete";
-import { registerV1LicensesLeasesHeartbeat } from "./routes/v1_licenses_leases_heartbeat";
-import { registerV1LicensesLeasesList } from "./routes/v1_licenses_leases_list";
-import { registerV1LicensesLeasesRelease } from "./routes/v1_licenses_leases_release";
-import { registerV1LicensesLifecycle } from "./routes/v1_licenses_lifecycle";
-import { registerV1LicensesList } from "./routes/v1_licenses_list";
-import { registerV1LicensesRenew } from "./routes/v1_licenses_renew";
-import { registerV1LicensesRevokeToken } from "./routes/v1_licenses_revoke_token";
-import { registerV1LicensesUpdate } from "./routes/v1_licenses_update";
-import { registerV1LicensesValidate } from "./routes/v1_licenses_validate";
-import { registerV1LicensesValidateHardware } from "./routes/v1_licenses_validate_hardware";
-import { registerV1LicensesVerify } from "./routes/v1_licenses_verify";
-import { registerV1MetricsAlertRulesList } from "./routes/v1_metrics_alert_rules_list";
-import { registerV1MetricsAlertRulesUpdate } from "./routes/v1_metrics_alert_rules_update";
-import { registerV1MetricsAuthFailures } from "./routes/v1_metrics_auth_failures";
-import { registerV1MetricsSummary } from "./routes/v1_metrics_summary";
-import { registerV1MetricsTopLicenses } from "./routes/v1_metrics_top_licenses";
-import { registerV1MetricsValidations } from "./routes/v1_metrics_validations";
-import { registerV1OfflineActivationsCreate } from "./routes/v1_offline_activations_create";
-import { registerV1OfflineDeactivationsCreate } from "./routes/v1_offline_deactivations_create";
-import { registerV1PoliciesCreate } from "./routes/v1_policies_create";
-import { registerV1PoliciesDelete } from "./routes/v1_policies_delete";
-import { registerV1PoliciesGet } from "./routes/v1_policies_get";
-import { registerV1PoliciesList } from "./routes/v1_policies_list";
-import { registerV1PoliciesUpdate } from "./routes/v1_policies_update";
-import { registerV1StatusListsGet } from "./routes/v1_status_lists_get";
-import { registerV1TenantGet } from "./routes/v1_tenant_get";
-import { registerV1TenantsCreate } from "./routes/v1_tenants_create";
-import { registerV1UserTokensCreate } from "./routes/v1_user_tokens_create";
-import { registerV1UserTokensList } from "./routes/v1_user_tokens_list";
-import { registerV1UserTokensRefresh } from "./routes/v1_user_tokens_refresh";
-import { registerV1UserTokensRevoke } from "./routes/v1_user_tokens_revoke";
-import { registerV1WebhooksCreate } from "./routes/v1_webhooks_create";
-import { registerV1WebhooksDelete } from "./routes/v1_webhooks_delete";
-import { registerV1WebhooksDeliveriesList } from "./routes/v1_webhooks_deliveries_list";
-import { registerV1WebhooksGet } from "./routes/v1_webhooks_get";
-import { registerV1WebhooksList } from "./routes/v1_webhooks_list";
-import { registerV1WebhooksRedeliver } from "./routes/v1_webhooks_redeliver";
-import { registerV1WebhooksRotateSecret } from "./routes/v1_webhooks_rotate_secret";
-import { registerV1WebhooksUpdate } from "./routes/v1_webhooks_update";
+import readyz from "./routes/readyz";
+import v1ApiKeysCreate from "./routes/v1_api_keys_create";
+import v1ApiKeysGet from "./routes/v1_api_keys_get";
+import v1ApiKeysList from "./routes/v1_api_keys_list";
+import v1ApiKeysRevoke from "./routes/v1_api_keys_revoke";
+import v1ApiKeysRotate from "./routes/v1_api_keys_rotate";
+import v1ApiKeysUpdate from "./routes/v1_api_keys_update";
+import v1ApplicationsCreate from "./routes/v1_applications_create";
+import v1ApplicationsDelete from "./routes/v1_applications_delete";
+import v1ApplicationsGet from "./routes/v1_applications_get";
+import v1ApplicationsList from "./routes/v1_applications_list";
+import v1ApplicationsUpdate from "./routes/v1_applications_update";
+import v1AuditLogList from "./routes/v1_audit_log_list";
+import v1AuditLogVerify from "./routes/v1_audit_log_verify";
+import v1AuthToken from "./routes/v1_auth_token";
+import v1AuthWhoami from "./routes/v1_auth_whoami";
+import v1LicensesActivate from "./routes/v1_licenses_activate";
+import v1LicensesActivationDelete from "./routes/v1_licenses_activation_delete";
+import v1LicensesActivationsDelete from "./routes/v1_licenses_activations_delete";
+import v1LicensesActivationsList from "./routes/v1_licenses_activations_list";
+import v1LicensesCheckout from "./routes/v1_licenses_checkout";
+import v1LicensesCheckoutDownload from "./routes/v1_licenses_checkout_download";
+import v1LicensesCheckoutPublic from "./routes/v1_licenses_checkout_public";
+import v1LicensesCreate from "./routes/v1_licenses_create";
+import v1LicensesDeactivate from "./routes/v1_licenses_deactivate";
+import v1LicensesGet from "./routes/v1_licenses_get";
+import v1LicensesHeartbeat from "./routes/v1_licenses_heartbeat";
+import v1LicensesIntrospect from "./routes/v1_licenses_introspect";
+import v1LicensesJwks from "./routes/v1_licenses_jwks";
+import v1LicensesLeasesBorrow from "./routes/v1_licenses_leases_borrow";
+import v1LicensesLeasesCreate from "./routes/v1_licenses_leases_create";
+import v1LicensesLeasesDelete from "./routes/v1_licenses_leases_delete";
+import v1LicensesLeasesHeartbeat from "./routes/v1_licenses_leases_heartbeat";
+import v1LicensesLeasesList from "./routes/v1_licenses_leases_list";
+import v1LicensesLeasesRelease from "./routes/v1_licenses_leases_release";
+import v1LicensesList from "./routes/v1_licenses_list";
+import v1LicensesReinstate from "./routes/v1_licenses_reinstate";
+import v1LicensesRenew from "./routes/v1_licenses_renew";
+import v1LicensesRevoke from "./routes/v1_licenses_revoke";
+import v1LicensesRevokeToken from "./routes/v1_licenses_revoke_token";
+import v1LicensesSuspend from "./routes/v1_licenses_suspend";
+import v1LicensesUpdate from "./routes/v1_licenses_update";
+import v1LicensesValidate from "./routes/v1_licenses_validate";
+import v1LicensesValidateHardware from "./routes/v1_licenses_validate_hardware";
+import v1LicensesVerify from "./routes/v1_licenses_verify";
+import v1MetricsAlertRulesList from "./routes/v1_metrics_alert_rules_list";
+import v1MetricsAlertRulesUpdate from "./routes/v1_metrics_alert_rules_update";
+import v1MetricsAuthFailures from "./routes/v1_metrics_auth_failures";
+import v1MetricsSummary from "./routes/v1_metrics_summary";
+import v1MetricsTopLicenses from "./routes/v1_metrics_top_licenses";
+import v1MetricsValidations from "./routes/v1_metrics_validations";
+import v1OfflineActivationsCreate from "./routes/v1_offline_activations_create";
+import v1OfflineDeactivationsCreate from "./routes/v1_offline_deactivations_create";
+import v1PoliciesCreate from "./routes/v1_policies_create";
+import v1PoliciesDelete from "./routes/v1_policies_delete";
+import v1PoliciesGet from "./routes/v1_policies_get";
+import v1PoliciesList from "./routes/v1_policies_list";
+import v1PoliciesUpdate from "./routes/v1_policies_update";
+import v1StatusListsGet from "./routes/v1_status_lists_get";
+import v1TenantGet from "./routes/v1_tenant_get";
+import v1TenantsCreate from "./routes/v1_tenants_create";
+import v1UserTokensCreate from "./routes/v1_user_tokens_create";
+import v1UserTokensList from "./routes/v1_user_tokens_list";
+import v1UserTokensRefresh from "./routes/v1_user_tokens_refresh";
+import v1UserTokensRevoke from "./routes/v1_user_tokens_revoke";
+import v1WebhooksCreate from "./routes/v1_webhooks_create";
+import v1WebhooksDelete from "./routes/v1_webhooks_delete";
+import v1WebhooksDeliveriesList from "./routes/v1_webhooks_deliveries_list";
+import v1WebhooksGet from "./routes/v1_webhooks_get";
+import v1WebhooksList from "./routes/v1_webhooks_list";
+import v1WebhooksRedeliver from "./routes/v1_webhooks_redeliver";
+import v1WebhooksRotateSecret from "./routes/v1_webhooks_rotate_secret";
+import v1WebhooksUpdate from "./routes/v1_webhooks_update";
 import { registerWebhookEvents } from "./routes/webhook-events";
-import { registerWellKnownLicenseConfiguration } from "./routes/well_known_license_configuration";
+import wellKnownJwks from "./routes/well_known_jwks";
+import wellKnownLicenseConfiguration from "./routes/well_known_license_configuration";
 import { runScheduledJobs } from "./scheduled";
 
-const app = createApp();
+/** Every operation of the API, in the order they are matched. */
+export const OPERATIONS: readonly Operation[] = [
+  // Health
+  healthz,
+  readyz,
+  // Devices: license keys only, no credential (audience "device")
+  v1LicensesActivate,
+  v1LicensesCheckoutPublic,
+  v1LicensesDeactivate,
+  v1LicensesHeartbeat,
+  v1LicensesLeasesBorrow,
+  v1LicensesLeasesCreate,
+  v1LicensesLeasesHeartbeat,
+  v1LicensesLeasesRelease,
+  v1LicensesValidate,
+  v1LicensesValidateHardware,
+  v1LicensesVerify,
+  // Documents: keys, discovery, status lists (audience "document")
+  v1LicensesJwks,
+  v1StatusListsGet,
+  wellKnownJwks,
+  wellKnownLicenseConfiguration,
+  // Operator
+  v1TenantsCreate,
+  // Server hot paths (audience "server")
+  v1LicensesIntrospect,
+  v1LicensesRevokeToken,
+  // Admin API (audience "admin"): API key or access token, tenant-scoped
+  v1ApiKeysCreate,
+  v1ApiKeysGet,
+  v1ApiKeysList,
+  v1ApiKeysRevoke,
+  v1ApiKeysRotate,
+  v1ApiKeysUpdate,
+  v1ApplicationsCreate,
+  v1ApplicationsDelete,
+  v1ApplicationsGet,
+  v1ApplicationsList,
+  v1ApplicationsUpdate,
+  v1AuditLogList,
+  v1AuditLogVerify,
+  v1AuthToken,
+  v1AuthWhoami,
+  v1LicensesActivationDelete,
+  v1LicensesActivationsDelete,
+  v1LicensesActivationsList,
+  v1LicensesCheckout,
+  v1LicensesCheckoutDownload,
+  v1LicensesCreate,
+  v1LicensesGet,
+  v1LicensesLeasesDelete,
+  v1LicensesLeasesList,
+  v1LicensesList,
+  v1LicensesReinstate,
+  v1LicensesRenew,
+  v1LicensesRevoke,
+  v1LicensesSuspend,
+  v1LicensesUpdate,
+  v1MetricsAlertRulesList,
+  v1MetricsAlertRulesUpdate,
+  v1MetricsAuthFailures,
+  v1MetricsSummary,
+  v1MetricsTopLicenses,
+  v1MetricsValidations,
+  v1OfflineActivationsCreate,
+  v1OfflineDeactivationsCreate,
+  v1PoliciesCreate,
+  v1PoliciesDelete,
+  v1PoliciesGet,
+  v1PoliciesList,
+  v1PoliciesUpdate,
+  v1TenantGet,
+  v1UserTokensCreate,
+  v1UserTokensList,
+  v1UserTokensRefresh,
+  v1UserTokensRevoke,
+  v1WebhooksCreate,
+  v1WebhooksDelete,
+  v1WebhooksDeliveriesList,
+  v1WebhooksGet,
+  v1WebhooksList,
+  v1WebhooksRedeliver,
+  v1WebhooksRotateSecret,
+  v1WebhooksUpdate,
+];
+
+const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 // Cross-cutting: the request scope first, so every log line and error carries the request id.
 app.use(scope());
@@ -90,96 +184,9 @@ app.use(hardenedHeaders());
 app.use(noStoreByDefault());
 app.use(bodyLimit());
 
-// Health
-registerHealthz(app);
-registerReadyz(app);
+registerAll(app, OPERATIONS);
 
-// Public: license keys only, no credential (CORS from CORS_ORIGINS on contract/device-routes.ts's list)
-app.use(publicRoutesCors());
-registerV1LicensesValidate(app);
-registerV1LicensesVerify(app);
-registerV1LicensesValidateHardware(app);
-registerV1LicensesActivate(app);
-registerV1LicensesDeactivate(app);
-registerV1LicensesHeartbeat(app);
-registerV1LicensesCheckoutPublic(app);
-registerV1LicensesLeasesCreate(app);
-registerV1LicensesLeasesHeartbeat(app);
-registerV1LicensesLeasesRelease(app);
-registerV1LicensesLeasesBorrow(app);
-registerV1LicensesJwks(app);
-registerWellKnownLicenseConfiguration(app);
-registerV1StatusListsGet(app);
-
-// Operator
-registerV1TenantsCreate(app);
-
-// Server API (API key)
-registerV1TenantGet(app);
-registerV1LicensesIntrospect(app);
-registerV1LicensesRevokeToken(app);
-
-// Admin API (API key, tenant-scoped)
-registerV1ApplicationsCreate(app);
-registerV1ApplicationsList(app);
-registerV1ApplicationsGet(app);
-registerV1ApplicationsUpdate(app);
-registerV1ApplicationsDelete(app);
-registerV1PoliciesCreate(app);
-registerV1PoliciesList(app);
-registerV1PoliciesGet(app);
-registerV1PoliciesUpdate(app);
-registerV1PoliciesDelete(app);
-registerV1LicensesCreate(app);
-registerV1LicensesList(app);
-registerV1LicensesGet(app);
-registerV1LicensesUpdate(app);
-registerV1LicensesLifecycle(app);
-registerV1LicensesRenew(app);
-registerV1LicensesCheckout(app);
-registerV1LicensesCheckoutDownload(app);
-registerV1LicensesActivationsList(app);
-registerV1LicensesActivationsDelete(app);
-registerV1LicensesLeasesList(app);
-registerV1LicensesLeasesDelete(app);
-registerV1OfflineActivationsCreate(app);
-registerV1OfflineDeactivationsCreate(app);
-
-// Credentials: API keys, user tokens, access tokens
-registerV1ApiKeysCreate(app);
-registerV1ApiKeysList(app);
-registerV1ApiKeysGet(app);
-registerV1ApiKeysUpdate(app);
-registerV1ApiKeysRevoke(app);
-registerV1ApiKeysRotate(app);
-registerV1UserTokensCreate(app);
-registerV1UserTokensList(app);
-registerV1UserTokensRefresh(app);
-registerV1UserTokensRevoke(app);
-registerV1AuthToken(app);
-registerV1AuthWhoami(app);
-
-// Webhooks and audit
-registerV1WebhooksCreate(app);
-registerV1WebhooksList(app);
-registerV1WebhooksGet(app);
-registerV1WebhooksUpdate(app);
-registerV1WebhooksDelete(app);
-registerV1WebhooksRotateSecret(app);
-registerV1WebhooksDeliveriesList(app);
-registerV1WebhooksRedeliver(app);
-registerV1AuditLogList(app);
-registerV1AuditLogVerify(app);
-
-// Usage metrics
-registerV1MetricsValidations(app);
-registerV1MetricsAuthFailures(app);
-registerV1MetricsSummary(app);
-registerV1MetricsTopLicenses(app);
-registerV1MetricsAlertRulesList(app);
-registerV1MetricsAlertRulesUpdate(app);
-
-// Documentation
+// Documentation: the webhook events, the OpenAPI document, the docs page.
 registerWebhookEvents(app);
 registerOpenApi(app);
 registerDocs(app);
@@ -189,7 +196,7 @@ app.notFound(notFoundHandler(() => app.routes));
 
 export { app };
 
-/** Every request but the JWKS fast path's: the middleware stack and the routes. */
+/** Every request but the JWKS fast path's: the middleware stack and the operations. */
 async function full(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const res = await app.fetch(request, env, ctx);
   await rememberJwksHeaders(request, env, res);

@@ -11,8 +11,16 @@ import { sha256Hex } from "../crypto/hash";
 import { BEARER_CREDENTIAL_PATTERN } from "../crypto/random";
 import type { CredentialRow } from "../db/repositories/credentials";
 import { AppError, unauthorized } from "../errors";
+import type { Actor } from "../services";
 import { actorOf, credentialUsable } from "../services/credentials";
 import { assertNotBlocked, authFailure, enforceTenantLimit } from "./rate-limit";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The credential acting, once authentication admitted it. */
+    auth: Actor;
+  }
+}
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer +(\S+)$/i.exec(header ?? "");

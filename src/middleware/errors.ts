@@ -7,9 +7,17 @@ import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
 import type { AppEnv } from "../app";
 import { MetricsStoreUnavailable } from "../contract/metrics-store";
+import { KeyConfigError } from "../crypto/keys";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { AppError, type ErrorBody, type ErrorCode, unavailable } from "../errors";
 import { payloadTooLarge } from "./security";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The error code of an error answer, for the metric. */
+    errorCode?: string;
+  }
+}
 
 // Under the `u` flag a paired surrogate is one code point, so only lone surrogates match.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -95,6 +103,13 @@ export function toAppError(err: unknown): AppError {
     if (code) return new AppError(code, err.message || code);
   }
   if (isDatabaseUnavailable(err) || err instanceof MetricsStoreUnavailable) return unavailable(err);
+  // A deployment without usable signing keys is misconfigured, not broken by this request: 503, as an unset ISSUER is.
+  if (err instanceof KeyConfigError) {
+    return new AppError("SERVICE_UNAVAILABLE", "The deployment's signing keys (SIGNING_KEYS) are not configured.", {
+      internal: err,
+      headers: { "Retry-After": "60" },
+    });
+  }
   const sqlstate = postgresCode(err);
   // Input the schema let through but Postgres cannot store (e.g. a NUL byte): the client's fault.
   if (sqlstate?.startsWith("22")) return new AppError("VALIDATION_FAILED", "A value in the request cannot be stored.", { internal: err });
@@ -107,10 +122,24 @@ export function toAppError(err: unknown): AppError {
   return new AppError("INTERNAL_ERROR", "An unexpected error occurred.", { internal: err });
 }
 
+/**
+ * An answer an operation did not declare (middleware/operation.ts): logged, and under
+ * `STRICT_ERRORS` (the tests) a 500 that names it, so every code a test observes is one its
+ * operation documents.
+ */
+function undeclared(c: Context, appError: AppError): AppError | undefined {
+  const op = c.get("operation");
+  if (!op || appError.status >= 500 || op.allowedErrors.has(appError.code)) return undefined;
+  c.get("log")?.warn("undeclared error code", { operation: op.operationId, code: appError.code });
+  if ((c.env as { STRICT_ERRORS?: string }).STRICT_ERRORS !== "true") return undefined;
+  return new AppError("INTERNAL_ERROR", `${op.operationId} answered ${appError.code}, which it does not declare.`);
+}
+
 export const onError: ErrorHandler = (err, c) => {
   let appError = toAppError(err);
   // The body was dropped for its size: whatever the route then made of it, the answer is 413.
   if (c.get("bodyTooLarge") && [400, 415, 422].includes(appError.status)) appError = payloadTooLarge();
+  appError = undeclared(c, appError) ?? appError;
   const log = c.get("log");
   const fields = { code: appError.code, status: appError.status, error: appError.internal ?? err };
   if (appError.status >= 500) log?.error("request failed", fields);

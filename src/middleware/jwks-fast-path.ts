@@ -10,8 +10,8 @@ import { getPath } from "hono/utils/url";
 import { getKeyRing } from "../crypto/keys";
 import { newId } from "../crypto/random";
 import { createLogger, logRequest, logsRequests } from "../logging";
-import { belowTlsFloor } from "../middleware/security";
-import { JWKS_PATHS } from "./v1_licenses_jwks";
+import { JWKS_PATHS } from "../routes/v1_licenses_jwks";
+import { belowTlsFloor } from "./security";
 
 function isPlainJwksGet(request: Request): boolean {
   if (!JWKS_PATHS.has(getPath(request)) || request.method !== "GET") return false;

@@ -4,9 +4,8 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import { serviceConfig } from "../config";
-import { usesPublicBudget } from "../contract/device-routes";
 import { newId } from "../crypto/random";
-import { connectDb, type DbBudget, type DbConnection, deadlineIn, httpRows } from "../db/client";
+import { connectDb, type DbBudget, type DbConnection, type Deadline, deadlineIn, httpRows } from "../db/client";
 import { createLogger, type Logger, logRequest } from "../logging";
 import { type Actor, createServices, type Services } from "../services";
 import { cacheSnapshots } from "../services/degraded";
@@ -14,6 +13,21 @@ import { createRecorder } from "../services/metrics/recorder";
 import { metricsStore } from "../services/metrics/store";
 import { serializeEvent } from "../wire/events";
 import { type MetricContext, metricPoint, observe } from "./metrics";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** This request's `req_...` id (X-Request-Id, error bodies, logs). */
+    requestId: string;
+    /** The structured logger bound to the request id. */
+    log: Logger;
+    /** The request's services (src/services), built by this middleware. */
+    services: Services;
+    /** The request's usage metric, filled in as it runs (middleware/metrics.ts). */
+    metric: MetricContext;
+    /** The database budget the operation's audience chose (middleware/audiences.ts); admin when unset. */
+    budget?: DbBudget;
+  }
+}
 
 /**
  * A caller's own correlation id, kept for the logs only. Request ids are always made here: one
@@ -35,20 +49,27 @@ export interface Scope {
 
 /**
  * Services for one request or one scheduled run; `actor` is read when a service needs it. Every
- * database call of the scope must be done within `budget` (db/client.ts), counted from here.
+ * database call of the scope must be done within `budget` (db/client.ts), counted from here; a
+ * function is read at the first database call (the operation's audience sets it after the scope
+ * opened, before any service touches the database).
  */
 export function openScope(
   env: Env,
-  options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext; budget?: DbBudget },
+  options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext; budget?: DbBudget | (() => DbBudget) },
 ): Scope {
   let connection: DbConnection | undefined;
   const deferred: Promise<unknown>[] = [];
-  const deadline = deadlineIn(options.budget ?? "admin");
+  const opened = Date.now();
+  let fixed: Deadline | undefined;
+  const deadline = () => {
+    fixed ??= deadlineIn((typeof options.budget === "function" ? options.budget() : options.budget) ?? "admin", opened);
+    return fixed;
+  };
   const db = () => {
-    connection ??= connectDb(env, deadline);
+    connection ??= connectDb(env, deadline());
     return connection.db;
   };
-  const rows = () => httpRows(env, deadline);
+  const rows = () => httpRows(env, deadline());
   // Metric writes happen after the response, whatever the request's own budget left them.
   const backgroundRows = () => httpRows(env, deadlineIn("admin"));
   const warn = (msg: string, error: unknown) => options.log.warn(msg, { error });
@@ -115,9 +136,8 @@ export const scope = () =>
     c.set("log", log);
     const metric: MetricContext = {};
     c.set("metric", metric);
-    // The routes installed apps call give up on the database first (db/client.ts DB_BUDGET_MS).
-    const budget = usesPublicBudget(c.req.path) ? "public" : "admin";
-    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric, budget });
+    // The operation's audience picks the budget (installed apps give up first: db/client.ts DB_BUDGET_MS).
+    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric, budget: () => c.get("budget") ?? "admin" });
     c.set("services", opened.services);
     try {
       await next();

@@ -4,8 +4,14 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app";
-import { isDeviceRoute } from "../contract/device-routes";
 import { AppError } from "../errors";
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by bodyLimit when the body was over the limit and dropped unread. */
+    bodyTooLarge?: boolean;
+  }
+}
 
 const headerOptions = {
   strictTransportSecurity: "max-age=63072000; includeSubDomains; preload",
@@ -136,11 +142,11 @@ export const tlsFloor = () =>
   });
 
 /**
- * CORS for the public license routes (contract/device-routes.ts): off unless the deployment lists
- * origins in `CORS_ORIGINS` (comma-separated, exact match). The key routes (JWKS, discovery,
- * status lists) allow every origin on their own.
+ * CORS for the device operations (mounted on their paths by middleware/operation.ts): off unless
+ * the deployment lists origins in `CORS_ORIGINS` (comma-separated, exact match). The document
+ * operations (JWKS, discovery, status lists) allow every origin.
  */
-export const publicRoutesCors = () => {
+export const deviceCors = () => {
   const corsMiddleware = cors({
     origin: (origin, c) => {
       const allowed =
@@ -157,7 +163,7 @@ export const publicRoutesCors = () => {
   });
   // Off (the default): nothing to add, and Hono's cors would still append `Vary: Origin` after
   // the handler, which copies the whole response once more on every public request.
-  return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() && isDeviceRoute(c.req.path) ? corsMiddleware(c, next) : next()));
+  return createMiddleware<AppEnv>((c, next) => (c.env.CORS_ORIGINS?.trim() ? corsMiddleware(c, next) : next()));
 };
 
 /** Public by nature (JWKS, discovery): any origin may read them, preflights included, for `If-None-Match`. */

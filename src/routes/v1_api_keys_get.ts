@@ -1,25 +1,19 @@
 // GET /v1/api-keys/{id}
-import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+
+import { operation, reply } from "../middleware/operation";
 import { ApiKey, apiKeyBody } from "../wire/credentials";
 import { IdParam } from "./requests/common";
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/api-keys/{id}",
   operationId: "getApiKey",
+  audience: "admin",
+  permission: "api_keys:read",
   tags: ["API keys"],
   summary: "Get an API key",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("api_keys:read")] as const,
   request: { params: IdParam("key") },
-  responses: {
-    200: { description: "The key (no secret)", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(401, 403, 404, 422, 429, 503),
-  },
+  responses: { 200: { description: "The key (no secret)", schema: ApiKey } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ params }, { services }) => reply(200, apiKeyBody(await services.credentials.getApiKey(params.id))),
 });
-
-export const registerV1ApiKeysGet = (app: App) =>
-  app.openapi(route, async (c) => c.json(apiKeyBody(await c.var.services.credentials.getApiKey(c.req.valid("param").id)), 200));

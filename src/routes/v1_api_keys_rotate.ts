@@ -1,11 +1,9 @@
 // POST /v1/api-keys/{id}/rotate: a replacement key (shown once); the old key keeps working for the
 // grace period so deployments can switch over, then stops.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { ApiKey, ApiKeyWithSecret, apiKeyBody } from "../wire/credentials";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -19,27 +17,25 @@ const Body = z
   })
   .openapi("RotateApiKeyRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/api-keys/{id}/rotate",
   operationId: "rotateApiKey",
+  audience: "admin",
+  permission: "api_keys:write",
   tags: ["API keys"],
   summary: "Rotate an API key with an overlap window",
   description: "The caller must hold every permission of the key (403 otherwise). Only a live key that was not rotated yet can be rotated (409).",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
-  request: { params: IdParam("key"), body: jsonBody(Body) },
+  request: { params: IdParam("key"), body: Body },
   responses: {
     200: {
       description: "The new key (with its secret) and the old key with its new expiry",
       content: { "application/json": { schema: z.object({ key: ApiKeyWithSecret, previous: ApiKey }).openapi("RotateApiKeyResponse") } },
     },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+  },
+  errors: ["NOT_FOUND", "CONFLICT"],
+  handler: async ({ body, params }, { services }) => {
+    const rotated = await services.credentials.rotateApiKey(params.id, body.grace_period_s);
+    return reply(200, { key: { ...apiKeyBody(rotated.fresh), key: rotated.secret }, previous: apiKeyBody(rotated.retired) });
   },
 });
-
-export const registerV1ApiKeysRotate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const rotated = await c.var.services.credentials.rotateApiKey(c.req.valid("param").id, c.req.valid("json").grace_period_s);
-    return c.json({ key: { ...apiKeyBody(rotated.fresh), key: rotated.secret }, previous: apiKeyBody(rotated.retired) }, 200);
-  });

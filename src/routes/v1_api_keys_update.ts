@@ -1,11 +1,9 @@
 // PATCH /v1/api-keys/{id}: rename, or set/clear the expiry (expiring a key is how it is retired
 // on a schedule). Permissions are fixed at creation: issue a new key to change them.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { ApiKey, apiKeyBody } from "../wire/credentials";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -15,27 +13,22 @@ const Body = z
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
   .openapi("UpdateApiKeyRequest", { minProperties: 1 });
 
-const route = createRoute({
+export default operation({
   method: "patch",
   path: "/v1/api-keys/{id}",
   operationId: "updateApiKey",
+  audience: "admin",
+  permission: "api_keys:write",
   tags: ["API keys"],
   summary: "Rename an API key or change its expiry",
   description:
     "The caller must hold every permission of the key (403 otherwise). An expired, revoked or rotated-out key stays dead (409). An access token can only set an expiry no later than its own.",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("api_keys:write")] as const,
-  request: { params: IdParam("key"), body: jsonBody(Body) },
-  responses: {
-    200: { description: "Updated", content: { "application/json": { schema: ApiKey } } },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+  request: { params: IdParam("key"), body: Body },
+  responses: { 200: { description: "Updated", schema: ApiKey } },
+  errors: ["NOT_FOUND", "CONFLICT"],
+  handler: async ({ body, params }, { services }) => {
+    const expiresAt = body.expires_at === undefined ? undefined : body.expires_at === null ? null : new Date(body.expires_at);
+    const row = await services.credentials.updateApiKey(params.id, { name: body.name, expiresAt }, Object.keys(body));
+    return reply(200, apiKeyBody(row));
   },
 });
-
-export const registerV1ApiKeysUpdate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const expiresAt = input.expires_at === undefined ? undefined : input.expires_at === null ? null : new Date(input.expires_at);
-    const row = await c.var.services.credentials.updateApiKey(c.req.valid("param").id, { name: input.name, expiresAt }, Object.keys(input));
-    return c.json(apiKeyBody(row), 200);
-  });

@@ -1,10 +1,9 @@
 // GET /v1/audit-log: the tenant's audit trail, newest first, with each row's chain hashes; filterable
 // by action.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { AuditEntry, auditEntryBody } from "../wire/audit";
-import { errorResponses, pageOf } from "../wire/common";
+import { pageOf } from "../wire/common";
 import { PageQuery } from "./requests/common";
 
 const Query = PageQuery.extend({
@@ -16,24 +15,18 @@ const Query = PageQuery.extend({
     .openapi({ description: "Only this action and the actions under it: `license` finds `license.create`, `license.suspend`, ..." }),
 });
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/audit-log",
   operationId: "listAuditLog",
+  audience: "admin",
+  permission: "audit:read",
   tags: ["Audit"],
   summary: "List audit log entries",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("audit:read")] as const,
   request: { query: Query },
-  responses: {
-    200: { description: "A page of entries", content: { "application/json": { schema: pageOf(AuditEntry).openapi("AuditEntryPage") } } },
-    ...errorResponses(401, 403, 422, 429, 503),
+  responses: { 200: { description: "A page of entries", schema: pageOf(AuditEntry).openapi("AuditEntryPage") } },
+  handler: async ({ query }, { services }) => {
+    const page = await services.audit.list({ limit: query.limit, startingAfter: query.starting_after }, { action: query.action });
+    return reply(200, { ...page, data: page.data.map(auditEntryBody) });
   },
 });
-
-export const registerV1AuditLogList = (app: App) =>
-  app.openapi(route, async (c) => {
-    const query = c.req.valid("query");
-    const page = await c.var.services.audit.list({ limit: query.limit, startingAfter: query.starting_after }, { action: query.action });
-    return c.json({ ...page, data: page.data.map(auditEntryBody) }, 200);
-  });

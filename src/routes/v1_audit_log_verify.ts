@@ -1,8 +1,6 @@
 // GET /v1/audit-log/verify: recomputes the tenant's hash chain and reports the first broken row.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 
 const Report = z
   .object({
@@ -12,18 +10,14 @@ const Report = z
   })
   .openapi("AuditChainReport");
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/audit-log/verify",
   operationId: "verifyAuditLog",
+  audience: "admin",
+  permission: "audit:read",
   tags: ["Audit"],
   summary: "Verify the audit log's hash chain",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("audit:read")] as const,
-  responses: {
-    200: { description: "`{ ok: true, count }`, or the first broken row", content: { "application/json": { schema: Report } } },
-    ...errorResponses(401, 403, 429, 503),
-  },
+  responses: { 200: { description: "`{ ok: true, count }`, or the first broken row", schema: Report } },
+  handler: async (_, { services }) => reply(200, await services.audit.verify()),
 });
-
-export const registerV1AuditLogVerify = (app: App) => app.openapi(route, async (c) => c.json(await c.var.services.audit.verify(), 200));

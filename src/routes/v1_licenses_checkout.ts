@@ -1,12 +1,9 @@
 // POST /v1/licenses/{id}/checkout (admin): a license file, or a machine file for one of the
 // license's live activations, as JSON. GET on the same path hands the same file out as a download.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { metricEvent } from "../middleware/metrics";
-import { errorResponses } from "../wire/common";
-import { CheckoutFields, LicenseFileResponse, licenseFileBody } from "../wire/license-files";
-import { IdParam, jsonBody } from "./requests/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
+import { CHECKOUT_ERRORS, CheckoutFields, LicenseFileResponse, licenseFileBody } from "../wire/license-files";
+import { IdParam } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -15,31 +12,27 @@ const Body = z
   })
   .openapi("CheckoutLicenseRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/{id}/checkout",
   operationId: "checkoutLicense",
+  audience: "admin",
+  permission: "licenses:write",
+  metric: "checkout",
   tags: ["Licenses (admin)"],
   summary: "Check out a license file",
   description:
     "A signed license file for offline use (see the README's offline model): the license's plan, features, expiry and policy, and its status-list reference. With `activation_id`, a machine file bound to that device. Only active, unexpired licenses get one (409 otherwise).",
-  security: [{ bearerAuth: [] }],
-  middleware: [metricEvent("checkout"), apiKeyAuth(), requirePermission("licenses:write")] as const,
-  request: { params: IdParam("lic"), body: jsonBody(Body) },
-  responses: {
-    201: { description: "The license file", content: { "application/json": { schema: LicenseFileResponse } } },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
-  },
-});
-
-export const registerV1LicensesCheckout = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const out = await c.var.services.licenseFiles.checkout(c.req.valid("param").id, {
-      ttlS: input.ttl_s,
-      encrypt: input.encrypt,
-      activationId: input.activation_id,
+  request: { params: IdParam("lic"), body: Body },
+  responses: { 201: { description: "The license file", schema: LicenseFileResponse } },
+  errors: CHECKOUT_ERRORS,
+  handler: async ({ body, params }, { services }) => {
+    const out = await services.licenseFiles.checkout(params.id, {
+      ttlS: body.ttl_s,
+      encrypt: body.encrypt,
+      activationId: body.activation_id,
       now: new Date(),
     });
-    return c.json(licenseFileBody(out), 201);
-  });
+    return reply(201, licenseFileBody(out));
+  },
+});

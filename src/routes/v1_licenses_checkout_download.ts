@@ -1,11 +1,9 @@
 // GET /v1/licenses/{id}/checkout (admin): the license file as a download (`application/octet-stream`
 // with a file name), for a seller to hand to a customer. The same choices as the POST, as query
 // parameters.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { metricEvent } from "../middleware/metrics";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation } from "../middleware/operation";
+import { CHECKOUT_ERRORS } from "../wire/license-files";
 import { IdParam } from "./requests/common";
 
 const Query = z.object({
@@ -24,34 +22,30 @@ const Query = z.object({
   encrypt: z.enum(["true", "false"]).default("false"),
 });
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/licenses/{id}/checkout",
   operationId: "downloadLicenseFile",
+  audience: "admin",
+  permission: "licenses:write",
+  metric: "checkout",
   tags: ["Licenses (admin)"],
   summary: "Download a license file",
   description: "The file of POST /v1/licenses/{id}/checkout as `application/octet-stream`, named `<license id>.lic`.",
-  security: [{ bearerAuth: [] }],
-  middleware: [metricEvent("checkout"), apiKeyAuth(), requirePermission("licenses:write")] as const,
   request: { params: IdParam("lic"), query: Query },
-  responses: {
-    200: { description: "The armored license file", content: { "application/octet-stream": { schema: z.string() } } },
-    ...errorResponses(400, 401, 403, 404, 409, 422, 429, 503),
-  },
-});
-
-export const registerV1LicensesCheckoutDownload = (app: App) =>
-  app.openapi(route, async (c) => {
-    const query = c.req.valid("query");
-    const out = await c.var.services.licenseFiles.checkout(c.req.valid("param").id, {
+  responses: { 200: { description: "The armored license file", content: { "application/octet-stream": { schema: z.string() } } } },
+  errors: CHECKOUT_ERRORS,
+  handler: ({ params, query }, { services }) =>
+    services.licenseFiles.checkout(params.id, {
       ttlS: query.ttl_s === "perpetual" ? null : query.ttl_s,
       encrypt: query.encrypt === "true",
       activationId: query.activation_id,
       now: new Date(),
-    });
-    return c.body(out.file, 200, {
+    }),
+  respond: (out, { raw }) =>
+    raw.body(out.file, 200, {
       "Content-Type": "application/octet-stream",
       "Content-Disposition": `attachment; filename="${out.licenseId}.lic"`,
       "Cache-Control": "no-store",
-    });
-  });
+    }),
+});

@@ -1,41 +1,36 @@
 // POST /v1/licenses/heartbeat: a device says it is alive; the answer says when to call again.
 
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { metricEvent } from "../middleware/metrics";
-import { publicRateLimit } from "../middleware/rate-limit";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
+import { REFUSAL_ERROR_CODES } from "../services/license-validation";
 import { Activation, activationBody } from "../wire/activations";
-import { errorResponses } from "../wire/common";
-import { jsonBody } from "./requests/common";
 import { deviceBody } from "./requests/public-body";
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/heartbeat",
   operationId: "sendHeartbeat",
+  audience: "device",
+  metric: "heartbeat",
   tags: ["Licenses (public)"],
   summary: "Heartbeat for an activated device",
-  middleware: [metricEvent("heartbeat"), publicRateLimit()] as const,
   description: "Refreshes the activation. Under a heartbeat policy, a device later than interval + grace is released: 409 HEARTBEAT_DEAD (activate again).",
-  request: { body: jsonBody(deviceBody("HeartbeatRequest")) },
+  request: { body: deviceBody("HeartbeatRequest") },
   responses: {
     200: {
       description: "Alive",
       content: { "application/json": { schema: z.object({ activation: Activation, next_heartbeat_after: z.string().nullable() }) } },
     },
-    ...errorResponses(400, 404, 409, 413, 415, 422, 429, 503),
   },
-});
-
-export const registerV1LicensesHeartbeat = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const seat = await c.var.services.activations.heartbeat({
-      licenseKey: input.license_key,
-      fingerprint: input.fingerprint,
-      clientIp: c.req.header("CF-Connecting-IP"),
+  errors: [...REFUSAL_ERROR_CODES, "ACTIVATION_NOT_FOUND", "HEARTBEAT_DEAD"],
+  handler: async ({ body }, { clientIp, services }) => {
+    const seat = await services.activations.heartbeat({
+      licenseKey: body.license_key,
+      fingerprint: body.fingerprint,
+      clientIp,
       now: new Date(),
     });
     const activation = activationBody(seat.activation, seat.heartbeatIntervalS);
-    return c.json({ activation, next_heartbeat_after: activation.next_heartbeat_after }, 200);
-  });
+    return reply(200, { activation, next_heartbeat_after: activation.next_heartbeat_after });
+  },
+});

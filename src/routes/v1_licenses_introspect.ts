@@ -1,16 +1,15 @@
 // POST /v1/licenses/introspect (RFC 7662): signature and claims checked locally, then live status
 // from one Postgres round trip (caller's key + license + revocation) and the KV denylist.
 // Never `active: true` without that live check: an outage answers 503.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { App, AppEnv } from "../app";
+import type { AppEnv } from "../app";
 import { LICENSE_TOKEN_TYP } from "../contract/tokens";
 import { AppError } from "../errors";
 import { admitApiKey, assertPermission, bearerKeyHash } from "../middleware/auth";
-import { metricEvent } from "../middleware/metrics";
+import { operation, reply } from "../middleware/operation";
 import type { Services } from "../services";
-import { errorResponses } from "../wire/common";
 import { presentedToken, tokenBody, validBody } from "./requests/token-body";
 
 const Body = tokenBody("IntrospectionRequest", {
@@ -46,18 +45,22 @@ const introspectionAuth = () =>
     await next();
   });
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/introspect",
   operationId: "introspectLicenseToken",
+  audience: "server",
+  // Authenticated by introspectionAuth, with the key lookup folded into the operation's one query.
+  auth: "custom",
+  permission: "tokens:introspect",
+  metric: "introspect",
+  middleware: [introspectionAuth() as unknown as MiddlewareHandler<AppEnv>],
   tags: ["Tokens (server)"],
   summary: "Introspect a license token (RFC 7662)",
   description:
-    "Answers `{ active: true, ...claims, status }` or `{ active: false }`; the token's own tenant also gets `reason` (token_revoked, license_suspended, license_revoked, license_expired, expired, invalid_signature, ...). Needs `tokens:introspect`. Takes `token` (RFC 7662) or `license_token` (LicenseChain), as JSON or form encoding.",
-  security: [{ bearerAuth: [] }],
-  middleware: [metricEvent("introspect"), introspectionAuth()] as const,
+    "Answers `{ active: true, ...claims, status }` or `{ active: false }`; the token's own tenant also gets `reason` (token_revoked, license_suspended, license_revoked, license_expired, lease_ended, activation_released, expired, invalid_signature, ...). Needs `tokens:introspect`. Takes `token` (RFC 7662) or `license_token` (LicenseChain), as JSON or form encoding.",
   request: {
-    body: {
+    bodyContent: {
       // Not `required`: with two media types that would run both validators on every request.
       // Each validator still runs for its own content type; an empty request is refused below.
       required: false,
@@ -67,19 +70,15 @@ const route = createRoute({
       },
     },
   },
-  responses: {
-    200: { description: "Introspection result", content: { "application/json": { schema: Response } } },
-    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  responses: { 200: { description: "Introspection result", schema: Response } },
+  errors: ["BAD_REQUEST"],
+  handler: async (_, { services, raw, outcome }) => {
+    const { token } = validBody<{ token?: string }>(raw);
+    if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
+    const { check, found } = (raw as unknown as Context<{ Variables: { introspected: Introspected } }>).var.introspected;
+    const answer = await services.tokens.introspect({ check, found: found! });
+    outcome(answer.active ? "ACTIVE" : (answer.reason?.toUpperCase() ?? "INACTIVE"));
+    if (!answer.active) return reply(200, answer);
+    return reply(200, { active: true, ...answer.claims, status: answer.status, token_type: LICENSE_TOKEN_TYP });
   },
 });
-
-export const registerV1LicensesIntrospect = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { token } = validBody<{ token?: string }>(c);
-    if (!token) throw new AppError("VALIDATION_FAILED", "The request body is invalid.", { details: [{ path: "token", message: "Required" }] });
-    const { check, found } = c.var.introspected;
-    const answer = await c.var.services.tokens.introspect({ check, found: found! });
-    c.var.metric.code = answer.active ? "ACTIVE" : (answer.reason?.toUpperCase() ?? "INACTIVE");
-    if (!answer.active) return c.json(answer, 200);
-    return c.json({ active: true, ...answer.claims, status: answer.status, token_type: LICENSE_TOKEN_TYP }, 200);
-  });

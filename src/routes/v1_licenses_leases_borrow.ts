@@ -2,14 +2,12 @@
 // the policy's max_borrow_s): the answer is a machine file for the borrowing device (its
 // `fingerprint`) valid until then, and the seat stays taken until then: the lease can be neither
 // released nor taken again before `until` (409 LEASE_BORROWED).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { metricEvent } from "../middleware/metrics";
-import { publicRateLimit } from "../middleware/rate-limit";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
+import { REFUSAL_ERROR_CODES } from "../services/license-validation";
 import { Lease, leaseBody } from "../wire/leases";
 import { LicenseFileResponse, licenseFileBody } from "../wire/license-files";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 import { LeaseKeyBody } from "./requests/public-body";
 
 const Body = LeaseKeyBody(
@@ -23,34 +21,32 @@ const Body = LeaseKeyBody(
   true,
 );
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/leases/{id}/borrow",
   operationId: "borrowLease",
+  audience: "device",
+  metric: "lease",
   tags: ["Floating (public)"],
   summary: "Borrow a floating seat for offline use",
-  middleware: [metricEvent("lease"), publicRateLimit()] as const,
-  request: { params: IdParam("lse"), body: jsonBody(Body) },
+  request: { params: IdParam("lse"), body: Body },
   responses: {
     200: {
       description: "The lease, held until `until`, and its license file",
       content: { "application/json": { schema: z.object({ lease: Lease, license_file: LicenseFileResponse }).openapi("BorrowedLease") } },
     },
-    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
   },
-});
-
-export const registerV1LicensesLeasesBorrow = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const out = await c.var.services.leases.borrow({
-      licenseKey: input.license_key,
-      fingerprint: input.fingerprint,
-      domain: input.domain,
-      clientIp: c.req.header("CF-Connecting-IP"),
-      leaseId: c.req.valid("param").id,
-      until: new Date(input.until),
+  errors: [...REFUSAL_ERROR_CODES, "LEASES_NOT_ENABLED", "LEASE_NOT_FOUND", "LEASE_EXPIRED", "LEASE_BORROWED"],
+  handler: async ({ body, params }, { clientIp, services }) => {
+    const out = await services.leases.borrow({
+      licenseKey: body.license_key,
+      fingerprint: body.fingerprint,
+      domain: body.domain,
+      clientIp,
+      leaseId: params.id,
+      until: new Date(body.until),
       now: new Date(),
     });
-    return c.json({ lease: leaseBody(out.lease), license_file: licenseFileBody(out.file) }, 200);
-  });
+    return reply(200, { lease: leaseBody(out.lease), license_file: licenseFileBody(out.file) });
+  },
+});

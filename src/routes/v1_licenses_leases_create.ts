@@ -1,12 +1,9 @@
 // POST /v1/licenses/leases (public): a floating seat for a running instance, with a short license
 // token that ends with it. 409 NO_LEASES_AVAILABLE (with Retry-After) when every seat is taken.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { metricEvent } from "../middleware/metrics";
-import { publicRateLimit } from "../middleware/rate-limit";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
+import { REFUSAL_ERROR_CODES } from "../services/license-validation";
 import { LeaseGrant, leaseGrantBody } from "../wire/leases";
-import { jsonBody } from "./requests/common";
 import { LeaseKeyBody, text } from "./requests/public-body";
 
 const Body = LeaseKeyBody("LeaseRequest", {
@@ -19,38 +16,30 @@ const Body = LeaseKeyBody("LeaseRequest", {
   }),
 });
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/leases",
   operationId: "acquireLease",
+  audience: "device",
+  metric: "lease",
   tags: ["Floating (public)"],
   summary: "Take a floating seat",
   description:
     "Judged as verify judges it (status, expiry, the policy's hardware, domain or IP binding: send `fingerprint` or `domain` as verify would). 201 with a new lease (`expires_at` = now + the policy's `lease_ttl_s`), 200 when this instance already holds one (extended); 409 LEASE_BORROWED while that lease is borrowed. When every seat is taken: 409 NO_LEASES_AVAILABLE with `Retry-After` (seconds until the first lease ends) and `details.in_use`. Send an `Idempotency-Key` so a retried request takes no second seat.",
-  middleware: [metricEvent("lease"), publicRateLimit()] as const,
-  request: {
-    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
-    body: jsonBody(Body),
-  },
-  responses: {
-    200: { description: "This instance's lease, extended", content: { "application/json": { schema: LeaseGrant } } },
-    201: { description: "A new lease", content: { "application/json": { schema: LeaseGrant } } },
-    ...errorResponses(400, 403, 404, 409, 413, 415, 422, 429, 503),
-  },
-});
-
-export const registerV1LicensesLeasesCreate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const grant = await c.var.services.leases.acquire({
-      licenseKey: input.license_key,
-      fingerprint: input.fingerprint,
-      domain: input.domain,
-      clientIp: c.req.header("CF-Connecting-IP"),
-      instanceId: input.instance_id,
-      userId: input.user,
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
+  request: { headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }), body: Body },
+  responses: { 200: { description: "This instance's lease, extended", schema: LeaseGrant }, 201: { description: "A new lease", schema: LeaseGrant } },
+  errors: [...REFUSAL_ERROR_CODES, "LEASES_NOT_ENABLED", "NO_LEASES_AVAILABLE", "LEASE_BORROWED", "IDEMPOTENCY_KEY_REUSED", "CONFLICT"],
+  handler: async ({ body, headers }, { clientIp, services }) => {
+    const grant = await services.leases.acquire({
+      licenseKey: body.license_key,
+      fingerprint: body.fingerprint,
+      domain: body.domain,
+      clientIp,
+      instanceId: body.instance_id,
+      userId: body.user,
+      idempotencyKey: headers["idempotency-key"],
       now: new Date(),
     });
-    return c.json(leaseGrantBody(grant), grant.status);
-  });
+    return reply(grant.status, leaseGrantBody(grant));
+  },
+});

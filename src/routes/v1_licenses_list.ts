@@ -1,10 +1,9 @@
 // GET /v1/licenses: the tenant's licenses, newest first, filterable by status, application and
 // policy, and
 // searchable by a whole key, an id, a key prefix, the plan or metadata (a customer's email).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses, pageOf } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
+import { pageOf } from "../wire/common";
 import { License, licenseBody } from "../wire/licenses";
 import { PageQuery } from "./requests/common";
 
@@ -17,28 +16,22 @@ const Query = PageQuery.extend({
   }),
 });
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/licenses",
   operationId: "listLicenses",
+  audience: "admin",
+  permission: "licenses:read",
   tags: ["Licenses (admin)"],
   summary: "List licenses",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("licenses:read")] as const,
   request: { query: Query },
-  responses: {
-    200: { description: "A page of licenses", content: { "application/json": { schema: pageOf(License).openapi("LicensePage") } } },
-    ...errorResponses(401, 403, 422, 429, 503),
-  },
-});
-
-export const registerV1LicensesList = (app: App) =>
-  app.openapi(route, async (c) => {
-    const query = c.req.valid("query");
+  responses: { 200: { description: "A page of licenses", schema: pageOf(License).openapi("LicensePage") } },
+  handler: async ({ query }, { services }) => {
     const now = new Date();
-    const page = await c.var.services.licenses.list(
+    const page = await services.licenses.list(
       { limit: query.limit, startingAfter: query.starting_after },
       { status: query.status, applicationId: query.application_id, policyId: query.policy_id, q: query.q },
     );
-    return c.json({ ...page, data: page.data.map((row) => licenseBody(row, now)) }, 200);
-  });
+    return reply(200, { ...page, data: page.data.map((row) => licenseBody(row, now)) });
+  },
+});

@@ -1,11 +1,9 @@
 // POST /v1/licenses/{id}/renew: set a new expiry, or extend the current one (from now if it has
 // already passed).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { License, licenseBody } from "../wire/licenses";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -20,27 +18,22 @@ const Body = z
   .refine((b) => (b.expires_at === undefined) !== (b.extend_by_s === undefined), { message: "Send exactly one of expires_at or extend_by_s." })
   .openapi("RenewLicenseRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/{id}/renew",
   operationId: "renewLicense",
+  audience: "admin",
+  permission: "licenses:write",
   tags: ["Licenses (admin)"],
   summary: "Renew or extend a license",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("licenses:write")] as const,
-  request: { params: IdParam("lic"), body: jsonBody(Body) },
-  responses: {
-    200: { description: "The renewed license", content: { "application/json": { schema: License } } },
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+  request: { params: IdParam("lic"), body: Body },
+  responses: { 200: { description: "The renewed license", schema: License } },
+  errors: ["NOT_FOUND", "CONFLICT"],
+  handler: async ({ body, params }, { services }) => {
+    const row = await services.licenses.renew(params.id, {
+      expiresAt: body.expires_at ? new Date(body.expires_at) : undefined,
+      extendByS: body.extend_by_s,
+    });
+    return reply(200, licenseBody(row));
   },
 });
-
-export const registerV1LicensesRenew = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const row = await c.var.services.licenses.renew(c.req.valid("param").id, {
-      expiresAt: input.expires_at ? new Date(input.expires_at) : undefined,
-      extendByS: input.extend_by_s,
-    });
-    return c.json(licenseBody(row), 200);
-  });

@@ -1,13 +1,8 @@
 // POST /v1/licenses/validate-hardware: verify bound to a device that holds a live activation.
 
-import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../app";
 import { issuerOf, jwksUriOf } from "../config";
-import { metricEvent } from "../middleware/metrics";
-import { publicRateLimit } from "../middleware/rate-limit";
-import { errorResponses } from "../wire/common";
+import { operation } from "../middleware/operation";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
-import { jsonBody } from "./requests/common";
 import { Domain, publicLicenseBody } from "./requests/public-body";
 import { noteOutcome } from "./requests/validation-outcome";
 
@@ -17,33 +12,29 @@ const Body = publicLicenseBody(
   { fingerprint: true, application: true, description: "`hwuid` (or `fingerprint`) must be a live activation of the license" },
 );
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/licenses/validate-hardware",
   operationId: "validateLicenseHardware",
+  audience: "device",
+  metric: "validate_hardware",
   tags: ["Licenses (public)"],
   summary: "Verify a license for an activated device",
-  middleware: [metricEvent("validate_hardware"), publicRateLimit()] as const,
   description:
     "Valid only when `hwuid` is a live activation of the license (NOT_ACTIVATED, FINGERPRINT_MISMATCH, HEARTBEAT_DEAD otherwise). The token then has `hw_bound: true`.",
-  request: { body: jsonBody(Body) },
-  responses: {
-    200: { description: "The outcome, with a device-bound token when valid", content: { "application/json": { schema: VerifyResponse } } },
-    ...errorResponses(400, 413, 415, 422, 429, 503),
+  request: { body: Body },
+  responses: { 200: { description: "The outcome, with a device-bound token when valid", schema: VerifyResponse } },
+  handler: ({ body }, { services, clientIp }) =>
+    services.tokens.verify({
+      licenseKey: body.license_key,
+      applicationId: body.application_id,
+      fingerprint: body.fingerprint,
+      domain: body.domain,
+      requireDevice: true,
+      clientIp,
+    }),
+  respond: (verified, ctx) => {
+    noteOutcome(ctx, verified.result);
+    return { status: 200, body: verifyBody(verified, jwksUriOf(issuerOf(ctx.env))) };
   },
 });
-
-export const registerV1LicensesValidateHardware = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const verified = await c.var.services.tokens.verify({
-      licenseKey: input.license_key,
-      applicationId: input.application_id,
-      fingerprint: input.fingerprint,
-      domain: input.domain,
-      requireDevice: true,
-      clientIp: c.req.header("CF-Connecting-IP"),
-    });
-    noteOutcome(c, verified.result);
-    return c.json(verifyBody(verified, jwksUriOf(issuerOf(c.env))), 200);
-  });

@@ -1,11 +1,8 @@
 // POST /v1/policies: the rules a license follows (seats, binding, heartbeats, token tier, churn).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { OFFLINE_TTL_ORDER } from "../services/policies";
-import { errorResponses } from "../wire/common";
 import { Policy, policyBody } from "../wire/policies";
-import { jsonBody } from "./requests/common";
 import { PolicyFields, policyColumns } from "./requests/policy-fields";
 
 const Body = z
@@ -37,24 +34,19 @@ const Body = z
   })
   .openapi("CreatePolicyRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/policies",
   operationId: "createPolicy",
+  audience: "admin",
+  permission: "policies:write",
   tags: ["Policies"],
   summary: "Create a policy",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("policies:write")] as const,
-  request: { body: jsonBody(Body) },
-  responses: {
-    201: { description: "Created", content: { "application/json": { schema: Policy } } },
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+  request: { body: Body },
+  responses: { 201: { description: "Created", schema: Policy } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ body }, { services }) => {
+    const row = await services.policies.create({ ...policyColumns(body), name: body.name, applicationId: body.application_id ?? null });
+    return reply(201, policyBody(row));
   },
 });
-
-export const registerV1PoliciesCreate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const row = await c.var.services.policies.create({ ...policyColumns(input), name: input.name, applicationId: input.application_id ?? null });
-    return c.json(policyBody(row), 201);
-  });

@@ -1,25 +1,19 @@
 // GET /v1/policies/{id}: one policy of the caller's tenant (404 for anyone else's).
-import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+
+import { operation, reply } from "../middleware/operation";
 import { Policy, policyBody } from "../wire/policies";
 import { IdParam } from "./requests/common";
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/policies/{id}",
   operationId: "getPolicy",
+  audience: "admin",
+  permission: "policies:read",
   tags: ["Policies"],
   summary: "Get a policy",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("policies:read")] as const,
   request: { params: IdParam("pol") },
-  responses: {
-    200: { description: "The policy", content: { "application/json": { schema: Policy } } },
-    ...errorResponses(401, 403, 404, 422, 429, 503),
-  },
+  responses: { 200: { description: "The policy", schema: Policy } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ params }, { services }) => reply(200, policyBody(await services.policies.get(params.id))),
 });
-
-export const registerV1PoliciesGet = (app: App) =>
-  app.openapi(route, async (c) => c.json(policyBody(await c.var.services.policies.get(c.req.valid("param").id)), 200));

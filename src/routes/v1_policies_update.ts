@@ -1,11 +1,9 @@
 // PATCH /v1/policies/{id}: change any of a policy's rules. Licenses under it follow the new rules
 // from their next call. Its application is fixed (licenses carry the same one).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { Policy, policyBody } from "../wire/policies";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 import { PolicyFields, policyColumns } from "./requests/policy-fields";
 
 const CHURN_PAIR = "Set both max_deactivations and deactivation_window_s, or neither.";
@@ -39,24 +37,19 @@ const Body = z
   )
   .openapi("UpdatePolicyRequest", { minProperties: 1 });
 
-const route = createRoute({
+export default operation({
   method: "patch",
   path: "/v1/policies/{id}",
   operationId: "updatePolicy",
+  audience: "admin",
+  permission: "policies:write",
   tags: ["Policies"],
   summary: "Update a policy",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("policies:write")] as const,
-  request: { params: IdParam("pol"), body: jsonBody(Body) },
-  responses: {
-    200: { description: "Updated", content: { "application/json": { schema: Policy } } },
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+  request: { params: IdParam("pol"), body: Body },
+  responses: { 200: { description: "Updated", schema: Policy } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ body, params }, { services }) => {
+    const row = await services.policies.update(params.id, policyColumns(body), Object.keys(body));
+    return reply(200, policyBody(row));
   },
 });
-
-export const registerV1PoliciesUpdate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const row = await c.var.services.policies.update(c.req.valid("param").id, policyColumns(input), Object.keys(input));
-    return c.json(policyBody(row), 200);
-  });

@@ -1,11 +1,8 @@
 // POST /v1/webhooks: register an https endpoint for some (or all) event types. The `whsec_`
 // signing secret is in this answer only; Postgres holds it AES-256-GCM encrypted.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { EventTypes, WebhookEndpointWithSecret, webhookEndpointBody } from "../wire/webhooks";
-import { jsonBody } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -15,26 +12,20 @@ const Body = z
   })
   .openapi("CreateWebhookRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/webhooks",
   operationId: "createWebhook",
+  audience: "admin",
+  permission: "webhooks:write",
   tags: ["Webhooks"],
   summary: "Register a webhook endpoint",
   description:
     "The URL must be public https on the default port (private, loopback, link-local and metadata addresses are refused). Subscribing needs the read permission of each event's data (`licenses:read` for license and token events, `activations:read`, `api_keys:read`); an empty `event_types` (every event) needs all of them (403 otherwise).",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
-  request: { body: jsonBody(Body) },
-  responses: {
-    201: { description: "Created; `secret` appears only here", content: { "application/json": { schema: WebhookEndpointWithSecret } } },
-    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 503),
+  request: { body: Body },
+  responses: { 201: { description: "Created; `secret` appears only here", schema: WebhookEndpointWithSecret } },
+  handler: async ({ body }, { services }) => {
+    const { row, secret } = await services.webhooks.create({ url: body.url, eventTypes: body.event_types, enabled: body.enabled });
+    return reply(201, { ...webhookEndpointBody(row), secret });
   },
 });
-
-export const registerV1WebhooksCreate = (app: App) =>
-  app.openapi(route, async (c) => {
-    const input = c.req.valid("json");
-    const { row, secret } = await c.var.services.webhooks.create({ url: input.url, eventTypes: input.event_types, enabled: input.enabled });
-    return c.json({ ...webhookEndpointBody(row), secret }, 201);
-  });

@@ -1,25 +1,19 @@
 // GET /v1/webhooks/{id}
-import { createRoute } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+
+import { operation, reply } from "../middleware/operation";
 import { WebhookEndpoint, webhookEndpointBody } from "../wire/webhooks";
 import { IdParam } from "./requests/common";
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/v1/webhooks/{id}",
   operationId: "getWebhook",
+  audience: "admin",
+  permission: "webhooks:read",
   tags: ["Webhooks"],
   summary: "Get a webhook endpoint",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("webhooks:read")] as const,
   request: { params: IdParam("whk") },
-  responses: {
-    200: { description: "The endpoint (no secret)", content: { "application/json": { schema: WebhookEndpoint } } },
-    ...errorResponses(401, 403, 404, 422, 429, 503),
-  },
+  responses: { 200: { description: "The endpoint (no secret)", schema: WebhookEndpoint } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ params }, { services }) => reply(200, webhookEndpointBody(await services.webhooks.get(params.id))),
 });
-
-export const registerV1WebhooksGet = (app: App) =>
-  app.openapi(route, async (c) => c.json(webhookEndpointBody(await c.var.services.webhooks.get(c.req.valid("param").id)), 200));

@@ -1,12 +1,10 @@
 // POST /v1/webhooks/{id}/rotate-secret: a new signing secret (shown once). For the overlap window
 // every delivery carries two signatures, old and new (Standard Webhooks allows several), so
 // receivers can switch secrets without dropping events.
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
-import { apiKeyAuth, requirePermission } from "../middleware/auth";
-import { errorResponses } from "../wire/common";
+import { z } from "@hono/zod-openapi";
+import { operation, reply } from "../middleware/operation";
 import { WebhookEndpointWithSecret, webhookEndpointBody } from "../wire/webhooks";
-import { IdParam, jsonBody } from "./requests/common";
+import { IdParam } from "./requests/common";
 
 const Body = z
   .strictObject({
@@ -20,23 +18,19 @@ const Body = z
   })
   .openapi("RotateWebhookSecretRequest");
 
-const route = createRoute({
+export default operation({
   method: "post",
   path: "/v1/webhooks/{id}/rotate-secret",
   operationId: "rotateWebhookSecret",
+  audience: "admin",
+  permission: "webhooks:write",
   tags: ["Webhooks"],
   summary: "Rotate a webhook signing secret",
-  security: [{ bearerAuth: [] }],
-  middleware: [apiKeyAuth(), requirePermission("webhooks:write")] as const,
-  request: { params: IdParam("whk"), body: jsonBody(Body) },
-  responses: {
-    200: { description: "The endpoint with its new secret", content: { "application/json": { schema: WebhookEndpointWithSecret } } },
-    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429, 503),
+  request: { params: IdParam("whk"), body: Body },
+  responses: { 200: { description: "The endpoint with its new secret", schema: WebhookEndpointWithSecret } },
+  errors: ["NOT_FOUND"],
+  handler: async ({ body, params }, { services }) => {
+    const { row, secret } = await services.webhooks.rotateSecret(params.id, body.overlap_s);
+    return reply(200, { ...webhookEndpointBody(row), secret });
   },
 });
-
-export const registerV1WebhooksRotateSecret = (app: App) =>
-  app.openapi(route, async (c) => {
-    const { row, secret } = await c.var.services.webhooks.rotateSecret(c.req.valid("param").id, c.req.valid("json").overlap_s);
-    return c.json({ ...webhookEndpointBody(row), secret }, 200);
-  });

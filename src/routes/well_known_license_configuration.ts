@@ -1,11 +1,10 @@
 // GET /.well-known/license-configuration: discovery for verifiers and clients (in the spirit of
 // RFC 8414 authorization server metadata).
-import { createRoute, z } from "@hono/zod-openapi";
-import type { App } from "../app";
+import { z } from "@hono/zod-openapi";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP, TOKEN_LIFETIME_S } from "../contract/tokens";
 import { getKeyRing } from "../crypto/keys";
-import { publicCors } from "../middleware/security";
+import { operation, reply } from "../middleware/operation";
 
 const Configuration = z
   .object({
@@ -23,28 +22,23 @@ const Configuration = z
   })
   .openapi("LicenseConfiguration");
 
-const route = createRoute({
+export default operation({
   method: "get",
   path: "/.well-known/license-configuration",
   operationId: "getLicenseConfiguration",
+  audience: "document",
   tags: ["Keys"],
   summary: "Discovery document",
-  responses: {
-    200: { description: "Issuer, key set, token format and endpoints", content: { "application/json": { schema: Configuration } } },
-  },
-});
-
-export const registerWellKnownLicenseConfiguration = (app: App) => {
-  app.use(route.path, publicCors());
-  return app.openapi(route, async (c) => {
-    const issuer = issuerOf(c.env);
-    const ring = await getKeyRing(c.env.SIGNING_KEYS);
-    c.header("Cache-Control", "public, max-age=300, s-maxage=300");
-    return c.json(
+  responses: { 200: { description: "Issuer, key set, token format and endpoints", schema: Configuration } },
+  handler: async (_, { env }) => {
+    const issuer = issuerOf(env);
+    const ring = await getKeyRing(env.SIGNING_KEYS);
+    return reply(
+      200,
       {
         issuer,
         jwks_uri: jwksUriOf(issuer),
-        token_use: tokenUseOf(c.env),
+        token_use: tokenUseOf(env),
         token_type: LICENSE_TOKEN_TYP,
         token_signing_alg_values_supported: ring.algorithms,
         token_lifetimes_s: TOKEN_LIFETIME_S,
@@ -54,7 +48,7 @@ export const registerWellKnownLicenseConfiguration = (app: App) => {
         introspection_endpoint: `${issuer}/v1/licenses/introspect`,
         revocation_endpoint: `${issuer}/v1/licenses/revoke-token`,
       },
-      200,
+      { "Cache-Control": "public, max-age=300, s-maxage=300" },
     );
-  });
-};
+  },
+});

@@ -28,33 +28,9 @@ import { requireActor } from "./actor";
 import type { ChangeRunner, RecordChange } from "./changes";
 import type { ServiceDeps } from "./context";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
-import { claimSeat, isUniqueViolation, requestedDomain } from "./seat-claims";
+import { type ActivateInput, type ActivateOutcome, claimSeat, isUniqueViolation, requestedDomain, type Seat } from "./seat-claims";
 
-export interface ActivateInput {
-  licenseKey: string;
-  /** The key's hash, when the caller has the license but not its key (an air-gapped request). */
-  keyHash?: string;
-  /** Audited as the acting credential's change (admin uploads); public activations are not. */
-  audit?: boolean;
-  fingerprint: string;
-  name?: string;
-  domain?: string;
-  metadata?: Record<string, unknown>;
-  clientIp?: string;
-  idempotencyKey?: string;
-  now: Date;
-}
-
-/** An activation and the heartbeat interval its answer needs (`next_heartbeat_after`). */
-export interface Seat {
-  activation: ActivationRow;
-  heartbeatIntervalS: number | null;
-}
-
-export interface ActivateOutcome extends Seat {
-  status: 200 | 201;
-  created: boolean;
-}
+export type { ActivateInput, ActivateOutcome, Seat } from "./seat-claims";
 
 /** What an `Idempotency-Key` keeps: enough to answer a replay with the seat as it is now. */
 interface StoredActivation {

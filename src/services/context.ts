@@ -5,7 +5,7 @@ import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";
 import type { Logger } from "../logging";
 import type { SnapshotStore } from "./degraded";
-import type { DomainEvent } from "./events";
+import type { EventSerializer } from "./events";
 import type { MetricsStore } from "./metrics/store";
 
 /** Deployment settings the services read (from vars and secrets; see src/config.ts). */
@@ -32,8 +32,7 @@ export interface Actor {
   accessToken?: { expiresAt: Date; userTokenId: string; userTokenGeneration: number };
 }
 
-/** Turns a domain event into its webhook payload's `data` (src/wire/events.ts). */
-export type EventSerializer = (event: DomainEvent) => Record<string, unknown>;
+export type { EventSerializer };
 
 export interface ServiceDeps {
   config: ServiceConfig;

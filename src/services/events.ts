@@ -12,9 +12,11 @@ import type { ApiKeyRow } from "../db/repositories/credentials";
 import type { LeaseRow } from "../db/repositories/leases";
 import type { LicenseRow } from "../db/repositories/licenses";
 import { insertEvent } from "../db/repositories/webhooks";
-import type { EventSerializer } from "./context";
 
 type LicenseEventType = Exclude<Extract<EventType, `license.${string}`>, "license.checked_out">;
+
+/** Turns a domain event into its webhook payload's `data` (src/wire/events.ts); handed to services, so they never import wire shapes. */
+export type EventSerializer = (event: DomainEvent) => Record<string, unknown>;
 
 /** A license file handed out (its contents are never in the event: only who, when and until when). */
 export interface LicenseCheckout {

@@ -121,6 +121,9 @@ const REFUSAL_ERRORS: Record<Refusal, ErrorCode> = {
   LEASE_REQUIRED: "LEASE_REQUIRED",
 };
 
+/** Every error code a refusal can be: what an operation that runs the refusal model declares. */
+export const REFUSAL_ERROR_CODES: readonly ErrorCode[] = [...new Set(Object.values(REFUSAL_ERRORS))];
+
 /** The error a refusal is, with the validation code in `details.validation_code` (the same as validate would answer). */
 export function refusalError(code: Refusal, message = VALIDATION_MESSAGES[code]): AppError {
   return new AppError(REFUSAL_ERRORS[code], message, { details: { validation_code: code } });

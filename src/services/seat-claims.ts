@@ -12,12 +12,37 @@ import type { ActivationRow } from "../db/repositories/activations";
 import { findLicenseForSeat, type LockedLicenseRecord } from "../db/repositories/licenses";
 import { liveActivationCount, readActivation, takeSeatWithActivation } from "../db/repositories/seats";
 import { AppError } from "../errors";
-import type { ActivateInput, ActivateOutcome } from "./activations";
 import { canonicalDomain } from "./binding";
 import type { ServiceDeps } from "./context";
 import { outboxEntry } from "./events";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { deliverDue } from "./webhook-delivery";
+
+export interface ActivateInput {
+  licenseKey: string;
+  /** The key's hash, when the caller has the license but not its key (an air-gapped request). */
+  keyHash?: string;
+  /** Audited as the acting credential's change (admin uploads); public activations are not. */
+  audit?: boolean;
+  fingerprint: string;
+  name?: string;
+  domain?: string;
+  metadata?: Record<string, unknown>;
+  clientIp?: string;
+  idempotencyKey?: string;
+  now: Date;
+}
+
+/** An activation and the heartbeat interval its answer needs (`next_heartbeat_after`). */
+export interface Seat {
+  activation: ActivationRow;
+  heartbeatIntervalS: number | null;
+}
+
+export interface ActivateOutcome extends Seat {
+  status: 200 | 201;
+  created: boolean;
+}
 
 /** Postgres' unique violation: another request activated the same device first. */
 export const isUniqueViolation = (err: unknown) => postgresCode(err) === "23505";

@@ -35,3 +35,8 @@ export function activationBody(row: ActivationRow, heartbeatIntervalS: number | 
     created_at: row.createdAt.toISOString(),
   };
 }
+
+export const ReleasedActivations = z.object({ data: z.array(Activation) }).openapi("ReleasedActivations");
+
+/** Activations an admin released, as the release answers them. */
+export const releasedBody = (rows: ActivationRow[]) => ({ data: rows.map((row) => activationBody(row)) });

@@ -1,6 +1,8 @@
 // License files on the wire: the armored file and what it is, for the JSON answers of checkout.
 import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../errors";
 import type { CheckedOut } from "../services/license-files";
+import { REFUSAL_ERROR_CODES } from "../services/license-validation";
 import { Timestamp } from "./common";
 
 export const LicenseFileResponse = z
@@ -45,3 +47,6 @@ export const CheckoutFields = {
       "Seal the claims (JWE, A256GCM) under a key derived from the license key (and the device's fingerprint for a machine file): the file stays verifiable, but readable only with the key",
   }),
 };
+
+/** What a checkout can answer besides its audience's errors: the refusal model's, a missing license or activation. */
+export const CHECKOUT_ERRORS: readonly ErrorCode[] = [...REFUSAL_ERROR_CODES, "NOT_FOUND"];

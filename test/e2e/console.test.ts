@@ -308,7 +308,7 @@ describe("the console", () => {
     await page.locator("code.lic-fingerprint", { hasText: "air-gapped-lab-3" }).waitFor();
     await screenshot(page, "license-offline");
 
-    const proof = await createDeactivationProof({ licenseKey: demo.licenseKey, fingerprint: "air-gapped-lab-3", activationId: imported.claims.activation_id });
+    const proof = await createDeactivationProof({ licenseKey: demo.licenseKey, fingerprint: "air-gapped-lab-3", activationId: imported.claims.activation_id! });
     await page.getByRole("button", { name: "Offline device" }).click();
     await dialog.getByLabel("…or its text").fill(proof);
     await dialog.getByRole("button", { name: "Upload" }).click();

@@ -13,8 +13,10 @@ export const SHOTS = join(process.cwd(), ".data", "console-shots");
 
 export type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 
-/** The worker on a free port; with `database`, bound to the test Postgres and fresh secrets, plus any `vars`. */
-export async function startWorker(options: { database?: boolean; vars?: Record<string, string> } = {}): Promise<{ worker: Worker; base: string }> {
+/** The worker on a free port (or `port`); with `database`, bound to the test Postgres and fresh secrets, plus any `vars`. */
+export async function startWorker(
+  options: { database?: boolean; port?: number; vars?: Record<string, string> } = {},
+): Promise<{ worker: Worker; base: string }> {
   const plain = (value: string) => ({ type: "plain_text" as const, value });
   const bindings = options.database
     ? {
@@ -26,13 +28,14 @@ export async function startWorker(options: { database?: boolean; vars?: Record<s
         ISSUER: plain("https://license.test"),
         LOG_LEVEL: plain("warn"),
         WEBHOOK_ALLOW_LOOPBACK: plain("true"),
-        ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, plain(value)])),
       }
     : undefined;
+  const vars = Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, plain(value)]));
+  const all = bindings || options.vars ? { ...bindings, ...vars } : undefined;
   const worker = await unstable_startWorker({
     config: "wrangler.toml",
-    ...(bindings ? { bindings } : {}),
-    dev: { server: { hostname: "127.0.0.1", port: 0 }, inspector: false, logLevel: "error" },
+    ...(all ? { bindings: all } : {}),
+    dev: { server: { hostname: "127.0.0.1", port: options.port ?? 0 }, inspector: false, logLevel: "error" },
   });
   return { worker, base: (await worker.url).origin };
 }

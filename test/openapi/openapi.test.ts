@@ -3,6 +3,7 @@
 // answer with the error envelope, and documents the webhook events a receiver gets.
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/contract/events";
+import { ERROR_STATUS, type ErrorCode } from "../../src/errors";
 import { app } from "../../src/index";
 import { call, createTenant, json } from "../harness";
 
@@ -57,7 +58,16 @@ describe("GET /openapi.json", () => {
       if (path.startsWith("/v1/") && !path.includes("jwks")) {
         const errors = statuses.filter((s) => /^[45]/.test(s));
         expect(errors.length, `${id} has error responses`).toBeGreaterThan(0);
-        for (const s of errors) expect(op.responses[s].content["application/json"].schema.$ref, `${id} ${s}`).toBe("#/components/schemas/Error");
+        for (const s of errors) {
+          // The envelope, with the codes this status stands for: each of them answers with this status.
+          const codes: ErrorCode[] = op.responses[s].content["application/json"].schema.properties.error.properties.code.enum;
+          expect(codes.length, `${id} ${s}`).toBeGreaterThan(0);
+          expect(
+            codes.filter((code) => String(ERROR_STATUS[code]) !== s),
+            `${id} ${s}`,
+          ).toEqual([]);
+          expect(op.responses[s].description, `${id} ${s}`).toBe(`\`${[...codes].sort().join("`, `")}\``);
+        }
       }
     }
   });

@@ -1,12 +1,13 @@
-// Every public operation gets the public treatment, as the OpenAPI document lists them (so a new
-// route cannot be forgotten): the device routes answer a listed origin's preflight (and no other),
-// the key routes answer any origin, credentialed and other routes answer none; and every device
-// route and status list runs under the public database budget (the request scope's own choice,
-// contract/device-routes.ts). Outside finding #14 of the third round: checkout and the lease
-// routes had lost both.
+// Every public operation gets the public treatment, as the OpenAPI document and the operations
+// list declare them (so a new route cannot be forgotten): the device operations answer a listed
+// origin's preflight (and no other), credentialed operations answer none; and every device
+// operation and status list runs under the public database budget (its audience's, set before any
+// database call: middleware/audiences.ts). Outside finding #14 of the third round: checkout and
+// the lease routes had lost both when the public paths were written in three lists.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { usesPublicBudget } from "../../src/contract/device-routes";
+import { OPERATIONS } from "../../src/index";
+import { BUDGETS } from "../../src/middleware/audiences";
 import { call, callWithEnv, json } from "../harness";
 
 interface Operation {
@@ -71,15 +72,19 @@ describe("the public operations of GET /openapi.json", () => {
     }
   });
 
-  it("run every device route and status list under the public database budget", () => {
+  it("are exactly the operations declared for devices, and run with the status lists under the public database budget", () => {
+    const declared = new Map(OPERATIONS.map((op) => [op.operationId, op]));
+    expect(device().every((op) => declared.get(op.operationId)?.audience === "device")).toBe(true);
+    expect(OPERATIONS.filter((op) => op.audience === "device").length).toBe(device().length);
     const fastFail = [...device(), ...unauthenticated().filter((op) => op.path.startsWith("/v1/status-lists/"))];
     expect(fastFail.length).toBe(12);
-    expect(fastFail.filter((op) => !usesPublicBudget(concrete(op.path))).map((op) => op.operationId)).toEqual([]);
+    expect(fastFail.filter((op) => BUDGETS[declared.get(op.operationId)!.audience] !== "public").map((op) => op.operationId)).toEqual([]);
   });
 
   it("keep every credentialed operation off the public budget except introspection and revoke-token, and closed to browsers", async () => {
     const credentialed = operations.filter((op) => op.security && op.security.length > 0);
-    const fast = credentialed.filter((op) => usesPublicBudget(concrete(op.path))).map((op) => op.operationId);
+    const declared = new Map(OPERATIONS.map((op) => [op.operationId, op]));
+    const fast = credentialed.filter((op) => BUDGETS[declared.get(op.operationId)!.audience] === "public").map((op) => op.operationId);
     expect(fast.sort()).toEqual(["introspectLicenseToken", "revokeLicenseToken"]);
     for (const op of credentialed.filter((o) => o.path.startsWith("/v1/licenses"))) {
       const res = await preflight(op, LISTED);

@@ -35,6 +35,7 @@ export async function signIn(secret) {
   const value = secret.trim();
   if (!value) throw new ApiError(400, { code: "VALIDATION_FAILED", message: "Paste an API key or a user token." });
   let token = value;
+  /** @type {Session["via"]} */
   let via = value.startsWith("at_") ? "access_token" : "api_key";
   if (USER_TOKEN.test(value)) {
     const anonymous = createApi(

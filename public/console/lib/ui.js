@@ -131,7 +131,7 @@ export function Pager({ pages }) {
 }
 
 /**
- * @param {{ columns: { label: string, render: (row) => any, className?: string }[], rows: any[], empty: string, loading?: boolean, rowKey?: (row) => string }} props
+ * @param {{ columns: { label: string, render: (row) => any, className?: string }[], rows: any[], empty: string, loading?: boolean, rowKey?: (row) => string, label?: string }} props
  */
 export function Table({ columns, rows, empty, loading = false, rowKey = (r) => r.id, label }) {
   if (!loading && rows.length === 0) return html`<p class="empty">${empty}</p>`;

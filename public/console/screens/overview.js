@@ -39,7 +39,7 @@ function ValidationsChart({ series }) {
     const opts = {
       width: Math.max(280, el.clientWidth),
       height: 260,
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => /** @type {[number, number]} */ ([0, Math.max(1, max)]) } },
       axes: [{}, { size: 50 }],
       legend: { live: false },
       series: [

@@ -32,7 +32,7 @@ function NewEndpoint({ onCreated }) {
                 </p>
               <//>
               <div class="form-actions">
-                <a class="btn btn-secondary" href=${href("webhooks", created.id)} onClick=${() => setOpen(false)}>Open the endpoint</a>
+                <a class="btn btn-secondary" href=${href("webhooks", created.id)} onClick=${close}>Open the endpoint</a>
                 <${Button} kind="primary" onClick=${close}>Done<//>
               </div>`
           : html`<${EndpointForm}

@@ -151,6 +151,7 @@ export function Stamp({ iso, empty = "—" }) {
   return html`<time class="stamp" datetime=${iso} title=${d.toLocaleString()}><span>${dayOf(d)}</span> <span>${clockOf(d)}</span></time>`;
 }
 
+/** @type {[Intl.RelativeTimeFormatUnit, number][]} */
 const AGO_UNITS = [
   ["year", 365 * 86400],
   ["month", 30 * 86400],

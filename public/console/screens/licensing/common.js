@@ -57,6 +57,7 @@ export function PolicyName({ id, catalog }) {
   return policy ? html`<span title=${id}>${policy.name}</span>` : html`<${Id} value=${id} />`;
 }
 
+/** @type {["days" | "hours" | "minutes" | "seconds", number][]} */
 const UNITS = [
   ["days", 86_400],
   ["hours", 3_600],
@@ -131,6 +132,7 @@ export const fromLocalInput = (value) => (value ? new Date(value).toISOString() 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 /** Each unit from the distance it starts at: "45 days" reads better than "2 months". */
+/** @type {[Intl.RelativeTimeFormatUnit, number, number][]} */
 const RELATIVE_UNITS = [
   ["year", 365 * 86_400, 360 * 86_400],
   ["month", 30 * 86_400, 60 * 86_400],
