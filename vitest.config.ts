@@ -50,7 +50,8 @@ export default defineConfig({
         test: {
           name: "workers",
           globalSetup: ["./test/global-setup.ts"],
-          include: ["test/**/*.test.ts"],
+          // packages/sdk/test: the SDK's own unit tests (a scripted network, no service behind it), in workerd like the rest.
+          include: ["test/**/*.test.ts", "packages/sdk/test/**/*.test.ts"],
           exclude: ["test/e2e/**", "test/static/**", "test/formats/**/*.node.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

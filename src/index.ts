@@ -3,6 +3,7 @@
 // documents about them, and the fetch and scheduled handlers.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./app";
+import { devicePath } from "./middleware/device-path";
 import { notFoundHandler, onError, validationHook } from "./middleware/errors";
 import { answerJwksFast, rememberJwksHeaders } from "./middleware/jwks-fast-path";
 import { type Operation, registerAll } from "./middleware/operation";
@@ -196,16 +197,19 @@ app.notFound(notFoundHandler(() => app.routes));
 
 export { app };
 
-/** Every request but the JWKS fast path's: the middleware stack and the operations. */
+/** Every request the fast paths leave: the middleware stack and the operations. */
 async function full(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
   const res = await app.fetch(request, env, ctx);
   await rememberJwksHeaders(request, env, res);
   return res;
 }
 
+// Device operations served from their declarations without the middleware stack (device-path.ts).
+const device = devicePath(OPERATIONS);
+
 export default {
   fetch(request, env, ctx) {
-    return answerJwksFast(request, env) ?? full(request, env, ctx);
+    return answerJwksFast(request, env) ?? device(request, env, ctx) ?? full(request, env, ctx);
   },
   // Cron (wrangler.toml [triggers]): webhook retries, license.expired events, sweeps.
   scheduled: async (_controller, env, ctx) => {

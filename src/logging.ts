@@ -76,14 +76,35 @@ export const logsRequests = (minLevel: string | undefined) => levelFloor(minLeve
 
 const levelFloor = (minLevel: string | undefined) => LEVELS[(minLevel as LogLevel) in LEVELS ? (minLevel as LogLevel) : "info"];
 
-export function createLogger(context: Record<string, unknown>, minLevel: string | undefined): Logger {
-  const floor = levelFloor(minLevel);
-  const write = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[level] < floor) return;
-    const line = JSON.stringify(redact({ ts: new Date().toISOString(), level, msg, ...context, ...fields }));
+/**
+ * One object per request with its methods on the prototype: a request that logs nothing (the
+ * usual case at LOG_LEVEL=warn) pays for one small allocation, not four closures.
+ */
+class JsonLogger implements Logger {
+  constructor(
+    private readonly context: Record<string, unknown>,
+    private readonly floor: number,
+  ) {}
+  debug(msg: string, fields?: Record<string, unknown>) {
+    if (LEVELS.debug >= this.floor) this.write("debug", msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>) {
+    if (LEVELS.info >= this.floor) this.write("info", msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>) {
+    if (LEVELS.warn >= this.floor) this.write("warn", msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>) {
+    if (LEVELS.error >= this.floor) this.write("error", msg, fields);
+  }
+  private write(level: LogLevel, msg: string, fields: Record<string, unknown> | undefined) {
+    const line = JSON.stringify(redact({ ts: new Date().toISOString(), level, msg, ...this.context, ...fields }));
     if (level === "error") console.error(line);
     else if (level === "warn") console.warn(line);
     else console.log(line);
-  };
-  return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
+  }
+}
+
+export function createLogger(context: Record<string, unknown>, minLevel: string | undefined): Logger {
+  return new JsonLogger(context, levelFloor(minLevel));
 }

@@ -12,7 +12,7 @@ import { newApiKey, newId, newLicenseKey, visiblePrefix } from "../src/crypto/ra
 import { connectDb, type Database } from "../src/db/client";
 import { activations, apiKeys, applications, licenses, policies } from "../src/db/schema";
 import type { ErrorBody, ErrorCode } from "../src/errors";
-import { app } from "../src/index";
+import worker from "../src/index";
 
 export const BASE = "https://license.test";
 
@@ -102,13 +102,13 @@ export async function insertApiKey(
 }
 
 /**
- * Calls the app directly with some bindings replaced (a debug log level, an unreachable database,
+ * Calls the worker's fetch handler (its fast paths included) with some bindings replaced (a debug log level, an unreachable database,
  * no operator token), then waits for its deferred work, so logs and writes after the response
  * are complete when it returns.
  */
 export async function callWithEnv(overrides: Partial<Env>, path: string, options: CallOptions = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await app.fetch(buildRequest(path, options), { ...env, ...overrides }, ctx);
+  const res = await worker.fetch(buildRequest(path, options) as Request<unknown, IncomingRequestCfProperties>, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

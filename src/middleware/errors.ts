@@ -10,6 +10,8 @@ import { MetricsStoreUnavailable } from "../contract/metrics-store";
 import { KeyConfigError } from "../crypto/keys";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { AppError, type ErrorBody, type ErrorCode, unavailable } from "../errors";
+import type { Logger } from "../logging";
+import type { Operation } from "./operation";
 import { payloadTooLarge } from "./security";
 
 declare module "hono" {
@@ -44,12 +46,18 @@ function loneSurrogateAt(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Schema failures: 422 with the failing paths; then text that cannot be stored as sent. */
-export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+/** What a schema check of one part of the request gave: zod's result, as Hono's validator hands it on. */
+export type CheckResult = { success: true; data: unknown } | { success: false; error: unknown };
+
+/**
+ * Schema failures: 422 with the failing paths; then text that cannot be stored as sent. Shared by
+ * Hono's validators (validationHook) and the device fast path (device-path.ts), so both answer alike.
+ */
+export function invalidInput(result: CheckResult, target: string): AppError | undefined {
   if (result.success) {
     const at = loneSurrogateAt(result.data);
-    if (at === undefined) return;
-    throw new AppError("VALIDATION_FAILED", "The request holds text that is not well-formed Unicode.", {
+    if (at === undefined) return undefined;
+    return new AppError("VALIDATION_FAILED", "The request holds text that is not well-formed Unicode.", {
       details: [{ path: at, message: "Contains a lone UTF-16 surrogate; send well-formed Unicode." }],
     });
   }
@@ -58,23 +66,28 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
     message: issue.message,
     ...("keys" in issue ? { keys: issue.keys } : {}),
   }));
-  const where = result.target === "json" ? "body" : result.target;
-  throw new AppError("VALIDATION_FAILED", `The request ${where} is invalid.`, { details: issues });
+  const where = target === "json" ? "body" : target;
+  return new AppError("VALIDATION_FAILED", `The request ${where} is invalid.`, { details: issues });
+}
+
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  const error = invalidInput(result as CheckResult, result.target);
+  if (error) throw error;
 };
+
+/** The error envelope of an answer: status, body and headers, whoever sends it. */
+export function errorAnswer(err: AppError, requestId: string): { status: number; body: ErrorBody; headers: [string, string][] } {
+  const body: ErrorBody = {
+    error: { code: err.code, message: err.message, request_id: requestId, ...(err.details !== undefined ? { details: err.details } : {}) },
+  };
+  return { status: err.status, body, headers: [...Object.entries(err.headers ?? {}), ["Cache-Control", "no-store"]] };
+}
 
 export function errorResponse(c: Context, err: AppError): Response {
   c.set("errorCode", err.code);
-  const body: ErrorBody = {
-    error: {
-      code: err.code,
-      message: err.message,
-      request_id: c.get("requestId") ?? "",
-      ...(err.details !== undefined ? { details: err.details } : {}),
-    },
-  };
-  const res = c.json(body, err.status);
-  for (const [name, value] of Object.entries(err.headers ?? {})) res.headers.set(name, value);
-  res.headers.set("Cache-Control", "no-store");
+  const answer = errorAnswer(err, c.get("requestId") ?? "");
+  const res = c.json(answer.body, err.status);
+  for (const [name, value] of answer.headers) res.headers.set(name, value);
   return res;
 }
 
@@ -122,30 +135,41 @@ export function toAppError(err: unknown): AppError {
   return new AppError("INTERNAL_ERROR", "An unexpected error occurred.", { internal: err });
 }
 
+/** What decides how a failure is answered, besides the failure itself. */
+export interface Failing {
+  operation: Operation | undefined;
+  env: { STRICT_ERRORS?: string };
+  log: Logger | undefined;
+  /** The body was dropped for its size (security.ts bodyLimit). */
+  bodyTooLarge?: boolean;
+}
+
 /**
  * An answer an operation did not declare (middleware/operation.ts): logged, and under
  * `STRICT_ERRORS` (the tests) a 500 that names it, so every code a test observes is one its
  * operation documents.
  */
-function undeclared(c: Context, appError: AppError): AppError | undefined {
-  const op = c.get("operation");
+function undeclared(at: Failing, appError: AppError): AppError | undefined {
+  const op = at.operation;
   if (!op || appError.status >= 500 || op.allowedErrors.has(appError.code)) return undefined;
-  c.get("log")?.warn("undeclared error code", { operation: op.operationId, code: appError.code });
-  if ((c.env as { STRICT_ERRORS?: string }).STRICT_ERRORS !== "true") return undefined;
+  at.log?.warn("undeclared error code", { operation: op.operationId, code: appError.code });
+  if (at.env.STRICT_ERRORS !== "true") return undefined;
   return new AppError("INTERNAL_ERROR", `${op.operationId} answered ${appError.code}, which it does not declare.`);
 }
 
-export const onError: ErrorHandler = (err, c) => {
+/** Anything thrown, as the error the client gets, logged once; both request paths answer through it. */
+export function judgeFailure(err: unknown, at: Failing): AppError {
   let appError = toAppError(err);
   // The body was dropped for its size: whatever the route then made of it, the answer is 413.
-  if (c.get("bodyTooLarge") && [400, 415, 422].includes(appError.status)) appError = payloadTooLarge();
-  appError = undeclared(c, appError) ?? appError;
-  const log = c.get("log");
-  const fields = { code: appError.code, status: appError.status, error: appError.internal ?? err };
-  if (appError.status >= 500) log?.error("request failed", fields);
-  else log?.debug("request rejected", { code: appError.code });
-  return errorResponse(c, appError);
-};
+  if (at.bodyTooLarge && [400, 415, 422].includes(appError.status)) appError = payloadTooLarge();
+  appError = undeclared(at, appError) ?? appError;
+  if (appError.status >= 500) at.log?.error("request failed", { code: appError.code, status: appError.status, error: appError.internal ?? err });
+  else at.log?.debug("request rejected", { code: appError.code });
+  return appError;
+}
+
+export const onError: ErrorHandler = (err, c) =>
+  errorResponse(c, judgeFailure(err, { operation: c.get("operation"), env: c.env as Failing["env"], log: c.get("log"), bodyTooLarge: c.get("bodyTooLarge") }));
 
 /**
  * 404 for unknown paths, 405 (with `Allow`) for known paths called with the wrong method.

@@ -12,6 +12,7 @@ import type { AppEnv } from "../app";
 import type { PlanTier } from "../contract/tokens";
 import { sha256Hex } from "../crypto/hash";
 import { AppError } from "../errors";
+import type { Logger } from "../logging";
 
 /** Mirrors wrangler.toml, for the RateLimit-* headers (the binding does not report its limit). */
 export const RATE_LIMITS = {
@@ -44,20 +45,18 @@ function limited(name: LimiterName, scope: string): AppError {
 }
 
 /** Consumes one unit of `key` on limiter `name`; false when over the limit. */
-async function take(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
-  const binding = c.env[name] as RateLimit | undefined;
+async function take(env: Env, log: Logger, name: LimiterName, key: string): Promise<boolean> {
+  const binding = env[name] as RateLimit | undefined;
   if (!binding) return true;
   try {
     return (await binding.limit({ key })).success;
   } catch (err) {
-    c.var.log.warn("rate limiter unavailable", { limiter: name, error: err });
+    log.warn("rate limiter unavailable", { limiter: name, error: err });
     return true;
   }
 }
 
-function advertise(c: Context<AppEnv>, name: LimiterName): void {
-  c.header("RateLimit-Policy", `${RATE_LIMITS[name]};w=${WINDOW_S}`);
-}
+const POLICY = Object.fromEntries(Object.entries(RATE_LIMITS).map(([name, limit]) => [name, `${limit};w=${WINDOW_S}`])) as Record<LimiterName, string>;
 
 /** The license key under either of its names (`license_key`, LicenseChain's `key`), unvalidated. */
 function licenseKeyOf(body: unknown): string {
@@ -66,37 +65,38 @@ function licenseKeyOf(body: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-async function takePerIp(c: Context<AppEnv>): Promise<void> {
-  if (!(await take(c, "RL_PUBLIC_IP", clientIp(c)))) throw limited("RL_PUBLIC_IP", "per IP");
+async function takePerIp(env: Env, log: Logger, ip: string): Promise<void> {
+  if (!(await take(env, log, "RL_PUBLIC_IP", ip))) throw limited("RL_PUBLIC_IP", "per IP");
 }
 
 /** Public reads that name no license (a status list): per client IP only, as made-up ids may reach Postgres. */
 export const publicIpRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    await takePerIp(c);
+    await takePerIp(c.env, c.var.log, clientIp(c));
     await next();
   });
 
 /**
  * Public license routes: per client IP, and per client IP and license key (hashed: keys never
- * leave the worker).
- * Reads the JSON body once; Hono caches it for the route's validator.
+ * leave the worker). `body` is the parsed JSON body, or undefined when it is not JSON (the
+ * validator answers that after the limits). Resolves to the `RateLimit-Policy` to advertise.
  */
+export async function takePublic(env: Env, log: Logger, ip: string, body: () => Promise<unknown>): Promise<string | undefined> {
+  // One IP cycling through made-up keys costs a Postgres lookup per key: a ceiling across keys.
+  await takePerIp(env, log, ip);
+  // No per-key limiter configured: skip the body parse and hash as well.
+  if (!env.RL_PUBLIC) return undefined;
+  const licenseKey = licenseKeyOf(await body()).slice(0, 256);
+  const keyPart = licenseKey ? (await sha256Hex(licenseKey)).slice(0, 32) : "-";
+  if (!(await take(env, log, "RL_PUBLIC", `${ip}|${keyPart}`))) throw limited("RL_PUBLIC", "per license key and IP");
+  return POLICY.RL_PUBLIC;
+}
+
+/** The public limits as middleware; reads the JSON body once (Hono caches it for the route's validator). */
 export const publicRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
-    // One IP cycling through made-up keys costs a Postgres lookup per key: a ceiling across keys.
-    await takePerIp(c);
-    // No per-key limiter configured: skip the body parse and hash as well.
-    if (!c.env.RL_PUBLIC) return next();
-    let licenseKey = "";
-    try {
-      licenseKey = licenseKeyOf(await c.req.json()).slice(0, 256);
-    } catch {
-      // Malformed bodies are limited per IP; the validator answers them.
-    }
-    const keyPart = licenseKey ? (await sha256Hex(licenseKey)).slice(0, 32) : "-";
-    if (!(await take(c, "RL_PUBLIC", `${clientIp(c)}|${keyPart}`))) throw limited("RL_PUBLIC", "per license key and IP");
-    advertise(c, "RL_PUBLIC");
+    const policy = await takePublic(c.env, c.var.log, clientIp(c), () => c.req.json().catch(() => undefined));
+    if (policy) c.header("RateLimit-Policy", policy);
     await next();
   });
 
@@ -117,7 +117,7 @@ export async function authFailure(c: Context<AppEnv>, error: AppError): Promise<
   // One data point per failed authentication, in place of the request's own kind.
   c.var.metric.event = "auth_failure";
   const ip = clientIp(c);
-  if (await take(c, "RL_AUTH_FAILURES", ip)) return error;
+  if (await take(c.env, c.var.log, "RL_AUTH_FAILURES", ip)) return error;
   if (blockedIps.size > 10_000) blockedIps.clear();
   blockedIps.set(ip, Date.now() + WINDOW_S * 1000);
   return limited("RL_AUTH_FAILURES", "failed authentications");
@@ -126,7 +126,7 @@ export async function authFailure(c: Context<AppEnv>, error: AppError): Promise<
 /** Server routes, after authentication: the tenant's and the credential's budgets for its tier. */
 export async function enforceTenantLimit(c: Context<AppEnv>, auth: { tenantId: string; keyId: string; planTier: PlanTier }) {
   const name = TIER_LIMITER[auth.planTier] ?? "RL_TIER_FREE";
-  const [tenantOk, keyOk] = await Promise.all([take(c, name, `tenant:${auth.tenantId}`), take(c, name, `key:${auth.keyId}`)]);
+  const [tenantOk, keyOk] = await Promise.all([take(c.env, c.var.log, name, `tenant:${auth.tenantId}`), take(c.env, c.var.log, name, `key:${auth.keyId}`)]);
   if (!tenantOk || !keyOk) throw limited(name, tenantOk ? "per credential" : "per tenant");
-  advertise(c, name);
+  c.header("RateLimit-Policy", POLICY[name]);
 }

@@ -19,14 +19,8 @@ export default operation({
   responses: { 200: { description: "The lease, extended, with a new token", schema: LeaseGrant } },
   errors: [...REFUSAL_ERROR_CODES, "LEASES_NOT_ENABLED", "LEASE_NOT_FOUND", "LEASE_EXPIRED", "LEASE_BORROWED"],
   handler: async ({ body, params }, { clientIp, services }) => {
-    const grant = await services.leases.heartbeat({
-      licenseKey: body.license_key,
-      fingerprint: body.fingerprint,
-      domain: body.domain,
-      clientIp,
-      leaseId: params.id,
-      now: new Date(),
-    });
+    const { license_key: licenseKey, fingerprint, domain } = body;
+    const grant = await services.leases.heartbeat({ licenseKey, fingerprint, domain, clientIp, leaseId: params.id, now: new Date() });
     return reply(200, leaseGrantBody(grant));
   },
 });

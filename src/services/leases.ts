@@ -19,7 +19,7 @@ import {
   seatsInUse,
   userHoldsLease,
 } from "../db/repositories/leases";
-import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord } from "../db/repositories/licenses";
+import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord, lockLicenseRecordWithLease } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
@@ -69,6 +69,10 @@ export function leaseService(
     const license = LICENSE_KEY_PATTERN.test(caller.licenseKey)
       ? await lockLicenseRecord(tx, await sha256Hex(caller.licenseKey), { fingerprint: caller.fingerprint, domain: domain ?? undefined })
       : undefined;
+    return judgeFloating(license, caller, domain);
+  }
+
+  function judgeFloating(license: LockedLicenseRecord | undefined, caller: LeaseCaller, domain: string | null | undefined): LockedLicenseRecord {
     const decision = evaluateLicense(license, { use: "lease", fingerprint: caller.fingerprint, domain, clientIp: caller.clientIp, now: caller.now });
     if (!license) throw refusalError("NOT_FOUND");
     deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
@@ -78,12 +82,28 @@ export function leaseService(
     return license;
   }
 
-  /** The license's live lease `leaseId`: 404 when it is not this license's, 409 once it has ended. */
-  async function liveLease(tx: Tx, license: LockedLicenseRecord, leaseId: string, now: Date): Promise<LeaseRow> {
-    const lease = await getLease(tx, license.id, leaseId);
+  /**
+   * The same, with the license's live lease `leaseId` read in the same statement (a heartbeat then
+   * only writes): 404 when it is not this license's, 409 once it has ended.
+   */
+  async function lockFloatingLease(tx: Tx, caller: LeaseCaller, leaseId: string): Promise<{ license: LockedLicenseRecord; lease: LeaseRow }> {
+    const domain = caller.domain === undefined ? undefined : (canonicalDomain(caller.domain) ?? null);
+    const found = LICENSE_KEY_PATTERN.test(caller.licenseKey)
+      ? await lockLicenseRecordWithLease(tx, await sha256Hex(caller.licenseKey), { fingerprint: caller.fingerprint, domain: domain ?? undefined }, leaseId)
+      : undefined;
+    const license = judgeFloating(found?.license, caller, domain);
+    return { license, lease: checkLive(found?.lease, caller.now) };
+  }
+
+  function checkLive(lease: LeaseRow | undefined, now: Date): LeaseRow {
     if (!lease) throw leaseError("LEASE_NOT_FOUND", "No lease of this license has this id.");
     if (!liveAt(lease, now)) throw leaseError("LEASE_EXPIRED", "The lease has ended (released, or past its TTL): request a new one.");
     return lease;
+  }
+
+  /** The license's live lease `leaseId`: 404 when it is not this license's, 409 once it has ended. */
+  async function liveLease(tx: Tx, license: LockedLicenseRecord, leaseId: string, now: Date): Promise<LeaseRow> {
+    return checkLive(await getLease(tx, license.id, leaseId), now);
   }
 
   /** The end of a lease granted or extended now: its TTL, never past the license's own expiry. */
@@ -183,8 +203,7 @@ export function leaseService(
     /** Extends a live lease by its TTL and rotates its token; an ended lease is 409 LEASE_EXPIRED, a borrowed one 409 LEASE_BORROWED. */
     heartbeat: (input: LeaseCaller & { leaseId: string }): Promise<LeaseGrant> =>
       changes(async (tx) => {
-        const license = await lockFloating(tx, input);
-        const current = await liveLease(tx, license, input.leaseId, input.now);
+        const { license, lease: current } = await lockFloatingLease(tx, input, input.leaseId);
         if (current.borrowedUntil) throw borrowed(current);
         const lease = await extendLease(tx, current.id, { expiresAt: leaseEnd(license, input.now), lastHeartbeatAt: input.now });
         return grant(license, lease, 200, input.now);
@@ -214,8 +233,7 @@ export function leaseService(
      */
     borrow: (input: LeaseCaller & { fingerprint: string; leaseId: string; until: Date }): Promise<{ lease: LeaseRow; file: CheckedOut }> =>
       changes(async (tx, record) => {
-        const license = await lockFloating(tx, input);
-        const current = await liveLease(tx, license, input.leaseId, input.now);
+        const { license, lease: current } = await lockFloatingLease(tx, input, input.leaseId);
         if (current.borrowedUntil) throw borrowed(current);
         const seconds = Math.ceil((input.until.getTime() - input.now.getTime()) / 1000);
         const max = license.limits.maxBorrowS;

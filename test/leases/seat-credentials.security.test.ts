@@ -9,7 +9,7 @@ import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { activate, deactivate, verify } from "../activations/helpers";
 import { call, callWithEnv, createTenant, expectError, introspect, json, type TestTenant } from "../harness";
-import { pinnedJwks, type Sold, sell } from "../offline/helpers";
+import { pinnedJwks, type Sold, sell } from "../license-files/helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {

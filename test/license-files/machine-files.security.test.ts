@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { licenses, statusEntries, statusLists } from "../../src/db/schema";
 import { runScheduledJobs } from "../../src/scheduled";
 import { call, callWithEnv, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
-import { pinnedJwks, sell } from "../offline/helpers";
+import { pinnedJwks, sell } from "./helpers";
 
 const DAY = 86_400;
 let tenant: TestTenant;

@@ -87,7 +87,7 @@ describe("GET /v1/metrics/validations", () => {
   });
 });
 
-describe("GET /v1/metrics/auth-failures and top-licenses", () => {
+describe("GET /v1/metrics/auth-failures (getAuthFailureMetrics) and GET /v1/metrics/top-licenses (getTopLicenses)", () => {
   it("counts the tenant's own failed authentications", async () => {
     expect(totals(await read(`/v1/metrics/auth-failures?interval=day&from=${new Date(Date.now() - 2 * DAY).toISOString()}`, seller.apiKey))).toEqual({
       UNAUTHORIZED: 2,
@@ -166,7 +166,7 @@ describe("metrics queries are bounded and guarded", () => {
   });
 });
 
-describe("threshold alerts", () => {
+describe("threshold alerts: PUT /v1/metrics/alert-rules/{kind} (putAlertRule) and GET /v1/metrics/alert-rules (listAlertRules)", () => {
   afterEach(() => vi.useRealTimers());
 
   it("emit one metrics.threshold_crossed when a tenant's failure rate crosses its rule, then wait an hour", async () => {

@@ -8,7 +8,7 @@ import { CompactSign } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/crypto/hash";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { type Sold, sell } from "./helpers";
+import { type Sold, sell } from "../license-files/helpers";
 
 let tenant: TestTenant;
 let sold: Sold;

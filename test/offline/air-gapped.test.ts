@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { auditLog, webhookEvents } from "../../src/db/schema";
 import { call, createTenant, expectError, insertApiKey, json, type TestTenant, withDb } from "../harness";
-import { pinnedJwks, type Sold, sell } from "./helpers";
+import { pinnedJwks, type Sold, sell } from "../license-files/helpers";
 
 let tenant: TestTenant;
 let jwks: { keys: Record<string, unknown>[] };

@@ -1,8 +1,8 @@
 // Regression tests for what an outside review (as an integrator and as an attacker who reads the
 // code) found, one `describe` per finding, each failing on the code before its fix. Findings with
-// suites of their own are tested there: credentials (test/credentials/lifecycle.security),
+// suites of their own are tested there: credentials (test/api-keys/lifecycle.security),
 // revocation retention and key retirement (test/tokens), redaction and request ids
-// (test/foundation), SSRF (test/webhooks/ssrf), the audit chain (test/audit/tamper), lone
+// (test/foundation), SSRF (test/webhooks/ssrf), the audit chain (test/audit-log/tamper), lone
 // surrogates and replays (test/activations), static asset headers (test/e2e/docs).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -109,7 +109,7 @@ describe("the issuer never comes from the Host header", () => {
   });
 });
 
-describe("the activations list ignored `limit`", () => {
+describe("the activations list, GET /v1/licenses/{id}/activations (listActivations), ignored `limit`", () => {
   it("pages with the same cursors as every other list", async () => {
     const t = await createTenant("activation pages");
     const license = await seedLicense(t.tenantId, { maxActivations: null });

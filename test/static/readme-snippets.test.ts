@@ -118,3 +118,12 @@ describe("the READMEs' SDK snippets and the SDK's examples", () => {
     expect(output).toBe("");
   });
 });
+
+describe("README lists that mirror the code", () => {
+  it("names exactly the webhook event types of src/contract/events.ts, in order", async () => {
+    const { EVENT_TYPES } = await import("../../src/contract/events");
+    const readme = readFileSync("README.md", "utf8");
+    const paragraph = readme.slice(readme.indexOf("\nEvents: "), readme.indexOf("Body:", readme.indexOf("\nEvents: ")));
+    expect([...paragraph.matchAll(/`([a-z_]+\.[a-z_]+)`/g)].map((m) => m[1])).toEqual([...EVENT_TYPES]);
+  });
+});

@@ -5,17 +5,19 @@
 
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { neonConfig } from "@neondatabase/serverless";
+import { Client, neonConfig } from "@neondatabase/serverless";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { buildRequest, type CallOptions, createTenant, introspect, issueToken, json, seedLicense, type TestTenant } from "../harness";
+import { sell } from "../license-files/helpers";
 
-const traffic = { queries: 0, connections: 0 };
+const traffic = { queries: 0, connections: 0, statements: [] as string[] };
 
 /** Calls the worker's real entry point and waits for everything it deferred. */
 async function counted(path: string, options: CallOptions = {}) {
   traffic.queries = 0;
   traffic.connections = 0;
+  traffic.statements = [];
   const ctx = createExecutionContext();
   const request = buildRequest(path, options) as Request<unknown, IncomingRequestCfProperties>;
   const res = await worker.fetch(request, env, ctx);
@@ -47,6 +49,13 @@ beforeAll(async () => {
     traffic.connections++;
     return wsProxy(...args);
   };
+  // Statements over a connection (drizzle's transactions), by their first word.
+  const query = Client.prototype.query;
+  Client.prototype.query = function (this: Client, ...args: unknown[]) {
+    const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text;
+    traffic.statements.push(String(text).trim().split(/\s+/)[0]!.toLowerCase());
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
 });
 
 describe("Postgres round trips per request", () => {
@@ -78,6 +87,15 @@ describe("Postgres round trips per request", () => {
       expect((await json(new Response(res.body))).keys.length).toBeGreaterThan(0);
       expect({ queries: res.queries, connections: res.connections }).toEqual({ queries: 0, connections: 0 });
     }
+  });
+
+  it("POST /v1/licenses/leases/{id}/heartbeat (heartbeatLease): one connection, four statements (the locked license reads its lease too)", async () => {
+    const sold = await sell(tenant, { binding_mode: "none", lease_mode: "per_license", max_leases: 2, lease_ttl_s: 600 });
+    const lease = await counted("/v1/licenses/leases", { body: { license_key: sold.licenseKey, instance_id: "counted" } });
+    expect(lease.status).toBe(201);
+    const res = await counted(`/v1/licenses/leases/${JSON.parse(lease.body).lease.id}/heartbeat`, { body: { license_key: sold.licenseKey } });
+    expect(res.status).toBe(200);
+    expect({ connections: res.connections, statements: res.statements }).toEqual({ connections: 1, statements: ["begin", "select", "update", "commit"] });
   });
 
   it("counts what it claims to: an admin write opens a connection", async () => {

@@ -45,84 +45,86 @@ function expectBackoff(delayS: number, attempt: number) {
 }
 
 describe("retries", () => {
-  it("retries a down endpoint until it answers 2xx: 3 calls, same webhook-id, succeeded after 3 attempts", async () => {
-    const t = await tenant("wh retries");
-    const ep = await createEndpoint(t, uniqueName("retry"));
-    await program(ep.name, { statuses: [500, 503, 200] });
-    await emitApiKeyCreated(t);
+  describe("as GET /v1/webhooks/{id}/deliveries (listWebhookDeliveries) shows them", () => {
+    it("retries a down endpoint until it answers 2xx: 3 calls, same webhook-id, succeeded after 3 attempts", async () => {
+      const t = await tenant("wh retries");
+      const ep = await createEndpoint(t, uniqueName("retry"));
+      await program(ep.name, { statuses: [500, 503, 200] });
+      await emitApiKeyCreated(t);
 
-    // The immediate attempt (after the response) failed with 500.
-    let calls = await received(ep.name);
-    expect(calls.map((c) => c.headers["webhook-id"])).toHaveLength(1);
-    const [d] = await deliveriesOf(ep.id);
-    expect(d).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500, lastError: "HTTP 500" });
-    expectBackoff(retryDelayS(d!, (await attemptsOf(d!.id))[0]!), 1);
+      // The immediate attempt (after the response) failed with 500.
+      let calls = await received(ep.name);
+      expect(calls.map((c) => c.headers["webhook-id"])).toHaveLength(1);
+      const [d] = await deliveriesOf(ep.id);
+      expect(d).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: 500, lastError: "HTTP 500" });
+      expectBackoff(retryDelayS(d!, (await attemptsOf(d!.id))[0]!), 1);
 
-    // Due again (moved into the past: see the file comment), the first scheduled run gets a 503.
-    await makeDue([d!.id]);
-    await runCron([d!.id]);
-    calls = await received(ep.name);
-    expect(calls).toHaveLength(2);
-    const afterSecond = await deliveryById(d!.id);
-    expect(afterSecond).toMatchObject({ status: "pending", attempts: 2, lastStatusCode: 503, lastError: "HTTP 503" });
-    expectBackoff(retryDelayS(afterSecond, (await attemptsOf(d!.id))[1]!), 2);
+      // Due again (moved into the past: see the file comment), the first scheduled run gets a 503.
+      await makeDue([d!.id]);
+      await runCron([d!.id]);
+      calls = await received(ep.name);
+      expect(calls).toHaveLength(2);
+      const afterSecond = await deliveryById(d!.id);
+      expect(afterSecond).toMatchObject({ status: "pending", attempts: 2, lastStatusCode: 503, lastError: "HTTP 503" });
+      expectBackoff(retryDelayS(afterSecond, (await attemptsOf(d!.id))[1]!), 2);
 
-    // Not due yet (about 5 minutes away): a scheduled run leaves it alone.
-    await runCron([d!.id]);
-    expect(await received(ep.name)).toHaveLength(2);
-    expect((await deliveryById(d!.id)).attempts).toBe(2);
+      // Not due yet (about 5 minutes away): a scheduled run leaves it alone.
+      await runCron([d!.id]);
+      expect(await received(ep.name)).toHaveLength(2);
+      expect((await deliveryById(d!.id)).attempts).toBe(2);
 
-    await makeDue([d!.id]);
-    await runCron([d!.id]);
-    calls = await received(ep.name);
-    expect(calls).toHaveLength(3);
+      await makeDue([d!.id]);
+      await runCron([d!.id]);
+      calls = await received(ep.name);
+      expect(calls).toHaveLength(3);
 
-    // Same webhook-id (the event id) on every attempt; each attempt is signed afresh and verifies.
-    expect(new Set(calls.map((c) => c.headers["webhook-id"]))).toEqual(new Set([d!.eventId]));
-    expect(new Set(calls.map((c) => c.body)).size).toBe(1);
-    for (const c of calls) {
-      expect((new Webhook(ep.secret).verify(c.body, c.headers) as any).type).toBe("api_key.created");
-      expect((await verifyWebhook(ep.secret, c.headers, c.body)).type).toBe("api_key.created");
-    }
+      // Same webhook-id (the event id) on every attempt; each attempt is signed afresh and verifies.
+      expect(new Set(calls.map((c) => c.headers["webhook-id"]))).toEqual(new Set([d!.eventId]));
+      expect(new Set(calls.map((c) => c.body)).size).toBe(1);
+      for (const c of calls) {
+        expect((new Webhook(ep.secret).verify(c.body, c.headers) as any).type).toBe("api_key.created");
+        expect((await verifyWebhook(ep.secret, c.headers, c.body)).type).toBe("api_key.created");
+      }
 
-    const done = await deliveryById(d!.id);
-    expect(done).toMatchObject({ status: "succeeded", attempts: 3, lastStatusCode: 200, lastError: null });
-    expect(done.deliveredAt).toBeInstanceOf(Date);
+      const done = await deliveryById(d!.id);
+      expect(done).toMatchObject({ status: "succeeded", attempts: 3, lastStatusCode: 200, lastError: null });
+      expect(done.deliveredAt).toBeInstanceOf(Date);
 
-    // Every attempt is recorded: status, error and duration.
-    const attempts = await attemptsOf(d!.id);
-    expect(attempts.map((a) => [a.attempt, a.statusCode, a.error])).toEqual([
-      [1, 500, "HTTP 500"],
-      [2, 503, "HTTP 503"],
-      [3, 200, null],
-    ]);
-    for (const a of attempts) {
-      expect(Number.isInteger(a.durationMs)).toBe(true);
-      expect(a.durationMs).toBeGreaterThanOrEqual(0);
-      expect(a.durationMs).toBeLessThan(10_000);
-    }
+      // Every attempt is recorded: status, error and duration.
+      const attempts = await attemptsOf(d!.id);
+      expect(attempts.map((a) => [a.attempt, a.statusCode, a.error])).toEqual([
+        [1, 500, "HTTP 500"],
+        [2, 503, "HTTP 503"],
+        [3, 200, null],
+      ]);
+      for (const a of attempts) {
+        expect(Number.isInteger(a.durationMs)).toBe(true);
+        expect(a.durationMs).toBeGreaterThanOrEqual(0);
+        expect(a.durationMs).toBeLessThan(10_000);
+      }
 
-    // The API shows the same.
-    const res = await act(`/v1/webhooks/${ep.id}/deliveries`, { token: t.apiKey });
-    const page = await json(res);
-    expect(res.status, JSON.stringify(page)).toBe(200);
-    expect(page.data).toHaveLength(1);
-    expect(page.data[0]).toMatchObject({
-      id: d!.id,
-      event_id: calls[0]!.headers["webhook-id"],
-      event_type: "api_key.created",
-      endpoint_id: ep.id,
-      status: "succeeded",
-      attempts: 3,
-      next_attempt_at: null,
-      last_status_code: 200,
-      last_error: null,
+      // The API shows the same.
+      const res = await act(`/v1/webhooks/${ep.id}/deliveries`, { token: t.apiKey });
+      const page = await json(res);
+      expect(res.status, JSON.stringify(page)).toBe(200);
+      expect(page.data).toHaveLength(1);
+      expect(page.data[0]).toMatchObject({
+        id: d!.id,
+        event_id: calls[0]!.headers["webhook-id"],
+        event_type: "api_key.created",
+        endpoint_id: ep.id,
+        status: "succeeded",
+        attempts: 3,
+        next_attempt_at: null,
+        last_status_code: 200,
+        last_error: null,
+      });
+      expect(page.data[0].delivered_at).toEqual(expect.any(String));
+      expect(page.data[0].last_duration_ms).toEqual(expect.any(Number));
+      // Filtered by status.
+      expect((await json(await act(`/v1/webhooks/${ep.id}/deliveries?status=succeeded`, { token: t.apiKey }))).data).toHaveLength(1);
+      expect((await json(await act(`/v1/webhooks/${ep.id}/deliveries?status=pending`, { token: t.apiKey }))).data).toHaveLength(0);
     });
-    expect(page.data[0].delivered_at).toEqual(expect.any(String));
-    expect(page.data[0].last_duration_ms).toEqual(expect.any(Number));
-    // Filtered by status.
-    expect((await json(await act(`/v1/webhooks/${ep.id}/deliveries?status=succeeded`, { token: t.apiKey }))).data).toHaveLength(1);
-    expect((await json(await act(`/v1/webhooks/${ep.id}/deliveries?status=pending`, { token: t.apiKey }))).data).toHaveLength(0);
   });
 
   it("records a network failure (nothing listening) as an attempt with an error and no status", async () => {
@@ -234,7 +236,7 @@ describe("endpoint isolation", () => {
   });
 });
 
-describe("final failure and redelivery", () => {
+describe("final failure and POST /v1/webhook-deliveries/{id}/redeliver (redeliverWebhookDelivery)", () => {
   it(`gives up after MAX_ATTEMPTS (${MAX_ATTEMPTS}) failures, with the backoff schedule between attempts`, async () => {
     // The schedule: one immediate attempt plus one per RETRY_SCHEDULE_S entry, over about three days.
     expect(MAX_ATTEMPTS).toBe(RETRY_SCHEDULE_S.length + 1);

@@ -65,23 +65,25 @@ describe("webhook secrets at rest", () => {
     for (const form of [...secretForms(ep.secret), ...secretForms(rotated.secret)]) expect(dump).not.toContain(form);
   });
 
-  it("shows the secret only when created or rotated, never on GET or list", async () => {
-    const t = await tenant("wh secret once");
-    const ep = await createEndpoint(t, uniqueName("once"));
-    const got = await act(`/v1/webhooks/${ep.id}`, { token: t.apiKey });
-    const text = await got.text();
-    expect(got.status).toBe(200);
-    expect(JSON.parse(text)).not.toHaveProperty("secret");
-    expect(text).not.toContain(ep.secret.slice(6));
-    const list = await act("/v1/webhooks", { token: t.apiKey });
-    const listText = await list.text();
-    expect(list.status).toBe(200);
-    expect(JSON.parse(listText).data.map((e: any) => e.id)).toEqual([ep.id]);
-    expect(listText).not.toContain(ep.secret.slice(6));
-    // The create answer is not cacheable.
-    const created = await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl(uniqueName("once2")) } });
-    expect(created.status).toBe(201);
-    expect(created.headers.get("Cache-Control")).toMatch(/no-store/);
+  describe("POST /v1/webhooks (createWebhook), GET /v1/webhooks/{id} (getWebhook) and GET /v1/webhooks (listWebhooks)", () => {
+    it("shows the secret only when created or rotated, never on GET or list", async () => {
+      const t = await tenant("wh secret once");
+      const ep = await createEndpoint(t, uniqueName("once"));
+      const got = await act(`/v1/webhooks/${ep.id}`, { token: t.apiKey });
+      const text = await got.text();
+      expect(got.status).toBe(200);
+      expect(JSON.parse(text)).not.toHaveProperty("secret");
+      expect(text).not.toContain(ep.secret.slice(6));
+      const list = await act("/v1/webhooks", { token: t.apiKey });
+      const listText = await list.text();
+      expect(list.status).toBe(200);
+      expect(JSON.parse(listText).data.map((e: any) => e.id)).toEqual([ep.id]);
+      expect(listText).not.toContain(ep.secret.slice(6));
+      // The create answer is not cacheable.
+      const created = await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl(uniqueName("once2")) } });
+      expect(created.status).toBe(201);
+      expect(created.headers.get("Cache-Control")).toMatch(/no-store/);
+    });
   });
 });
 
@@ -126,51 +128,57 @@ describe("webhook endpoints API", () => {
     expect(shown.enabled).toBe(true);
   });
 
-  it("a disabled endpoint gets no deliveries; re-enabled, it gets the next events", async () => {
-    const t = await tenant("wh disabled");
-    const ep = await createEndpoint(t, uniqueName("disabled"), { enabled: false });
-    await emitApiKeyCreated(t);
-    expect(await received(ep.name)).toHaveLength(0);
-    expect(await deliveriesOf(ep.id)).toHaveLength(0);
-    const res = await act(`/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { enabled: true } });
-    expect(res.status).toBe(200);
-    await emitApiKeyCreated(t);
-    expect(await received(ep.name)).toHaveLength(1);
+  describe("PATCH /v1/webhooks/{id} (updateWebhook)", () => {
+    it("a disabled endpoint gets no deliveries; re-enabled, it gets the next events", async () => {
+      const t = await tenant("wh disabled");
+      const ep = await createEndpoint(t, uniqueName("disabled"), { enabled: false });
+      await emitApiKeyCreated(t);
+      expect(await received(ep.name)).toHaveLength(0);
+      expect(await deliveriesOf(ep.id)).toHaveLength(0);
+      const res = await act(`/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { enabled: true } });
+      expect(res.status).toBe(200);
+      await emitApiKeyCreated(t);
+      expect(await received(ep.name)).toHaveLength(1);
+    });
+
+    it("PATCH event_types changes what the endpoint receives", async () => {
+      const t = await tenant("wh patch types");
+      const ep = await createEndpoint(t, uniqueName("patch-types"), { event_types: ["license.revoked"] });
+      await emitApiKeyCreated(t);
+      expect(await received(ep.name)).toHaveLength(0);
+      const res = await act(`/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { event_types: ["api_key.created"] } });
+      expect((await json(res)).event_types).toEqual(["api_key.created"]);
+      await emitApiKeyCreated(t);
+      expect(await received(ep.name)).toHaveLength(1);
+    });
   });
 
-  it("PATCH event_types changes what the endpoint receives", async () => {
-    const t = await tenant("wh patch types");
-    const ep = await createEndpoint(t, uniqueName("patch-types"), { event_types: ["license.revoked"] });
-    await emitApiKeyCreated(t);
-    expect(await received(ep.name)).toHaveLength(0);
-    const res = await act(`/v1/webhooks/${ep.id}`, { method: "PATCH", token: t.apiKey, body: { event_types: ["api_key.created"] } });
-    expect((await json(res)).event_types).toEqual(["api_key.created"]);
-    await emitApiKeyCreated(t);
-    expect(await received(ep.name)).toHaveLength(1);
+  describe("POST /v1/webhooks (createWebhook)", () => {
+    it("refuses unknown event types and unknown fields", async () => {
+      const t = await tenant("wh create invalid");
+      await expectError(
+        await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), event_types: ["license.exploded"] } }),
+        422,
+        "VALIDATION_FAILED",
+      );
+      await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), secret: "whsec_chosenbyme" } }), 422, "VALIDATION_FAILED");
+      await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), tenant_id: "ten_other" } }), 422, "VALIDATION_FAILED");
+      expect((await json(await act("/v1/webhooks", { token: t.apiKey }))).data).toEqual([]);
+    });
   });
 
-  it("refuses unknown event types and unknown fields", async () => {
-    const t = await tenant("wh create invalid");
-    await expectError(
-      await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), event_types: ["license.exploded"] } }),
-      422,
-      "VALIDATION_FAILED",
-    );
-    await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), secret: "whsec_chosenbyme" } }), 422, "VALIDATION_FAILED");
-    await expectError(await act("/v1/webhooks", { token: t.apiKey, body: { url: receiverUrl("x"), tenant_id: "ten_other" } }), 422, "VALIDATION_FAILED");
-    expect((await json(await act("/v1/webhooks", { token: t.apiKey }))).data).toEqual([]);
-  });
-
-  it("DELETE removes the endpoint and its deliveries", async () => {
-    const t = await tenant("wh delete");
-    const ep = await createEndpoint(t, uniqueName("delete"));
-    await emitApiKeyCreated(t);
-    expect(await deliveriesOf(ep.id)).toHaveLength(1);
-    expect((await act(`/v1/webhooks/${ep.id}`, { method: "DELETE", token: t.apiKey })).status).toBe(204);
-    await expectError(await act(`/v1/webhooks/${ep.id}`, { token: t.apiKey }), 404, "NOT_FOUND");
-    expect(await deliveriesOf(ep.id)).toHaveLength(0);
-    expect(await withDb((db) => db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.id)))).toHaveLength(0);
-    await emitApiKeyCreated(t);
-    expect(await received(ep.name)).toHaveLength(1);
+  describe("DELETE /v1/webhooks/{id} (deleteWebhook)", () => {
+    it("DELETE removes the endpoint and its deliveries", async () => {
+      const t = await tenant("wh delete");
+      const ep = await createEndpoint(t, uniqueName("delete"));
+      await emitApiKeyCreated(t);
+      expect(await deliveriesOf(ep.id)).toHaveLength(1);
+      expect((await act(`/v1/webhooks/${ep.id}`, { method: "DELETE", token: t.apiKey })).status).toBe(204);
+      await expectError(await act(`/v1/webhooks/${ep.id}`, { token: t.apiKey }), 404, "NOT_FOUND");
+      expect(await deliveriesOf(ep.id)).toHaveLength(0);
+      expect(await withDb((db) => db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, ep.id)))).toHaveLength(0);
+      await emitApiKeyCreated(t);
+      expect(await received(ep.name)).toHaveLength(1);
+    });
   });
 });

@@ -32,7 +32,7 @@ async function rotate(t: TestTenant, id: string, body: Record<string, unknown> =
   return out;
 }
 
-describe("webhook secret rotation", () => {
+describe("POST /v1/webhooks/{id}/rotate-secret (rotateWebhookSecret)", () => {
   it("signs with old and new secrets during the overlap window, then with the new one only", async () => {
     const t = await tenant("wh rotation");
     const ep = await createEndpoint(t, uniqueName("rotate"));

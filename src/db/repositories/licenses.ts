@@ -7,6 +7,7 @@ import type { PlanTier, TokenTier } from "../../contract/tokens";
 import type { Queryable, RowsFn, Tx } from "../client";
 import { licenses } from "../schema";
 import { bindPositional, compact, selectList } from "./columns";
+import type { LeaseRow } from "./leases";
 import { listPage, type Page, type PageRequest } from "./pagination";
 
 export type LicenseRow = typeof licenses.$inferSelect;
@@ -137,7 +138,7 @@ const LOCKED_COLUMNS = selectList<LockedRow>({
 });
 
 // $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
-const lookupFrom = (where: string) => `
+const lookupFrom = (where: string, join = "") => `
     from licenses l
     join policies p on p.id = l.policy_id
     join tenants t on t.id = l.tenant_id
@@ -146,6 +147,7 @@ const lookupFrom = (where: string) => `
                         where license_id = l.id and fingerprint = $2 and deactivated_at is null limit 1) fp on true
     left join lateral (select id, last_heartbeat_at from activations
                         where license_id = l.id and domain = $3 and deactivated_at is null limit 1) dm on true
+    ${join}
    where ${where}
    limit 1`;
 const LOOKUP = compact(`select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
@@ -155,6 +157,25 @@ const LOCKED_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom(
 const TX_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
 // The same, over the HTTP path: an activation's first read, before any connection is opened.
 const SEAT_LOOKUP = compact(`select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+// The locked record and one of its leases ($4), in the one statement a lease heartbeat or borrow needs.
+const LEASE_COLUMNS = selectList<LeaseRow>({
+  id: "le.id",
+  tenantId: "le.tenant_id",
+  licenseId: "le.license_id",
+  instanceId: "le.instance_id",
+  userId: "le.user_id",
+  expiresAt: "le.expires_at",
+  lastHeartbeatAt: "le.last_heartbeat_at",
+  borrowedUntil: "le.borrowed_until",
+  releasedAt: "le.released_at",
+  expiryNotifiedAt: "le.expiry_notified_at",
+  createdAt: "le.created_at",
+});
+const LOCKED_LOOKUP_WITH_LEASE = compact(
+  // Rows come back as objects keyed by column name: the lease's columns get names of their own.
+  `select ${LOCKED_COLUMNS.aliasedSql}, ${LEASE_COLUMNS.sql.replace(/le\.(\w+)/g, "le.$1 as le_$1")}
+   ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")} for update of l`,
+);
 const LOCKED_LOOKUP_BY_ID = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
 
 const toDate = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
@@ -203,6 +224,29 @@ export function readLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery =
   return lockedRecord(tx, TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
 }
 
+/**
+ * The locked record and its lease `leaseId` (undefined when the license has no lease of that id),
+ * in one statement: a heartbeat then only writes.
+ */
+export async function lockLicenseRecordWithLease(
+  tx: Tx,
+  keyHash: string,
+  device: DeviceQuery,
+  leaseId: string,
+): Promise<{ license: LockedLicenseRecord; lease: LeaseRow | undefined } | undefined> {
+  const result = await tx.execute(bindPositional(LOCKED_LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId]));
+  const [row] = result.rows as Record<string, unknown>[];
+  if (!row) return undefined;
+  const values = Object.values(row);
+  const license = lockedFrom(values);
+  const lease = LEASE_COLUMNS.read(values, LOCKED_COLUMNS.width);
+  if (lease.id === null) return { license, lease: undefined };
+  for (const key of ["expiresAt", "lastHeartbeatAt", "borrowedUntil", "releasedAt", "expiryNotifiedAt", "createdAt"] as const) {
+    (lease as Record<string, unknown>)[key] = toDate(lease[key] as Date | string | null);
+  }
+  return { license, lease };
+}
+
 /** A tenant's license by id, locked, as the admin routes that hand out files for it judge it. */
 export function lockLicenseRecordById(tx: Tx, tenantId: string, licenseId: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
   return lockedRecord(tx, LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId]);
@@ -217,8 +261,11 @@ export async function findLicenseForSeat(rows: RowsFn, keyHash: string, device: 
 async function lockedRecord(tx: Tx, statement: string, values: unknown[]): Promise<LockedLicenseRecord | undefined> {
   const result = await tx.execute(bindPositional(statement, values));
   const [row] = result.rows as Record<string, unknown>[];
-  if (!row) return undefined;
-  const r = LOCKED_COLUMNS.read(Object.values(row));
+  return row ? lockedFrom(Object.values(row)) : undefined;
+}
+
+function lockedFrom(values: unknown[]): LockedLicenseRecord {
+  const r = LOCKED_COLUMNS.read(values);
   // A transaction's driver answers timestamps as text (drizzle keeps its own date mapping).
   r.expiresAt = toDate(r.expiresAt);
   r.deviceHeartbeatAt = toDate(r.deviceHeartbeatAt);

@@ -6,9 +6,9 @@ const exchange = async (userToken: string) => {
   return { status: res.status, body: await json(res) };
 };
 
-describe("user tokens and access tokens", () => {
-  afterEach(() => vi.useRealTimers());
+afterEach(() => vi.useRealTimers());
 
+describe("POST /v1/auth/token (exchangeUserToken)", () => {
   it("exchanges a user token for a 24 h access token usable as Bearer with its permissions", async () => {
     const t = await createTenant("access tokens");
     const created = await json(await call("/v1/user-tokens", { token: t.apiKey, body: { name: "ops", permissions: ["tenants:read", "tokens:introspect"] } }));
@@ -29,6 +29,16 @@ describe("user tokens and access tokens", () => {
     expect((await call("/v1/tenant", { token: body.access_token })).status).toBe(401);
   });
 
+  it("answers 401 with the error envelope for unknown or malformed user tokens", async () => {
+    for (const bad of [crypto.randomUUID(), "not-a-uuid"]) {
+      const { status, body } = await exchange(bad);
+      expect(status).toBe(401);
+      expect(body.error.code).toBe("UNAUTHORIZED");
+    }
+  });
+});
+
+describe("POST /v1/user-tokens/{id}/refresh (refreshUserToken)", () => {
   it("refreshing the user token kills every access token issued before, and the old user token", async () => {
     const t = await createTenant("refresh");
     const created = await json(await call("/v1/user-tokens", { token: t.apiKey, body: { name: "ci", permissions: ["tenants:read"] } }));
@@ -42,7 +52,9 @@ describe("user tokens and access tokens", () => {
     const fresh = (await exchange(refreshed.token)).body.access_token;
     expect((await call("/v1/tenant", { token: fresh })).status).toBe(200);
   });
+});
 
+describe("POST /v1/user-tokens/{id}/revoke (revokeUserToken)", () => {
   it("revoking the user token kills its access tokens", async () => {
     const t = await createTenant("revoke user token");
     const created = await json(await call("/v1/user-tokens", { token: t.apiKey, body: { name: "x", permissions: ["tenants:read"] } }));
@@ -51,15 +63,9 @@ describe("user tokens and access tokens", () => {
     expect((await call("/v1/tenant", { token: access })).status).toBe(401);
     expect((await exchange(created.token)).status).toBe(401);
   });
+});
 
-  it("answers 401 with the error envelope for unknown or malformed user tokens", async () => {
-    for (const bad of [crypto.randomUUID(), "not-a-uuid"]) {
-      const { status, body } = await exchange(bad);
-      expect(status).toBe(401);
-      expect(body.error.code).toBe("UNAUTHORIZED");
-    }
-  });
-
+describe("POST /v1/user-tokens (createUserToken) and GET /v1/user-tokens (listUserTokens)", () => {
   it("cannot grant more than the creator holds, and lists without token values", async () => {
     const t = await createTenant("user token subset");
     const res = await call("/v1/user-tokens", { token: t.apiKey, body: { name: "x", permissions: ["tenants:read"] } });

@@ -82,7 +82,7 @@ describe("append-only trigger", () => {
   });
 });
 
-describe("tampering detected by /v1/audit-log/verify", () => {
+describe("tampering detected by GET /v1/audit-log/verify (verifyAuditLog)", () => {
   it("an edited row's details: hash_mismatch at that row", async () => {
     const { t, rows } = await tenantWithRows("audit tamper edit");
     await tamper((tx) => tx.execute(sql`update audit_log set details = '{"name":"forged"}'::jsonb where tenant_id = ${t.tenantId} and seq = 3`));

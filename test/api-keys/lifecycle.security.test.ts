@@ -89,32 +89,34 @@ describe("operating on a credential needs its permissions", () => {
 });
 
 describe("dead credentials stay dead", () => {
-  it("answers 409 to re-dating an expired key, which keeps answering 401", async () => {
-    const expired = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"], expiresAt: new Date(Date.now() - 1000) });
-    await expectError(await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
-    await expectError(
-      await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: new Date(Date.now() + 86_400_000).toISOString() }),
-      409,
-      "CONFLICT",
-    );
-    expect((await whoAmI(expired.secret)).status).toBe(401);
-  });
+  describe("PATCH /v1/api-keys/{id} (updateApiKey)", () => {
+    it("answers 409 to re-dating an expired key, which keeps answering 401", async () => {
+      const expired = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"], expiresAt: new Date(Date.now() - 1000) });
+      await expectError(await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
+      await expectError(
+        await patch(`/v1/api-keys/${expired.id}`, tenant.apiKey, { expires_at: new Date(Date.now() + 86_400_000).toISOString() }),
+        409,
+        "CONFLICT",
+      );
+      expect((await whoAmI(expired.secret)).status).toBe(401);
+    });
 
-  it("answers 409 to re-dating a revoked key", async () => {
-    const revoked = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"], revokedAt: new Date(Date.now() - 1000) });
-    await expectError(await patch(`/v1/api-keys/${revoked.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
-    expect((await whoAmI(revoked.secret)).status).toBe(401);
-  });
+    it("answers 409 to re-dating a revoked key", async () => {
+      const revoked = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"], revokedAt: new Date(Date.now() - 1000) });
+      await expectError(await patch(`/v1/api-keys/${revoked.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
+      expect((await whoAmI(revoked.secret)).status).toBe(401);
+    });
 
-  it("answers 409 to re-dating a rotated-out key, even after its grace period", async () => {
-    const old = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"] });
-    expect((await post(`/v1/api-keys/${old.id}/rotate`, tenant.apiKey, { grace_period_s: 60 })).status).toBe(200);
-    // During the grace period the old key works, but is already on its way out: no new life.
-    await expectError(await patch(`/v1/api-keys/${old.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 61_000);
-    await expectError(await patch(`/v1/api-keys/${old.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
-    expect((await whoAmI(old.secret)).status).toBe(401);
+    it("answers 409 to re-dating a rotated-out key, even after its grace period", async () => {
+      const old = await insertApiKey(tenant.tenantId, { permissions: ["tenants:read"] });
+      expect((await post(`/v1/api-keys/${old.id}/rotate`, tenant.apiKey, { grace_period_s: 60 })).status).toBe(200);
+      // During the grace period the old key works, but is already on its way out: no new life.
+      await expectError(await patch(`/v1/api-keys/${old.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + 61_000);
+      await expectError(await patch(`/v1/api-keys/${old.id}`, tenant.apiKey, { expires_at: null }), 409, "CONFLICT");
+      expect((await whoAmI(old.secret)).status).toBe(401);
+    });
   });
 
   it("answers 409 to refreshing a revoked user token, and keeps the first revoked_at", async () => {

@@ -53,7 +53,7 @@ function flipped(file: string, at: number): string {
   return `${jws.slice(0, i)}${jws[i] === "A" ? "B" : "A"}${jws.slice(i + 1)}`;
 }
 
-describe("an admin checkout", () => {
+describe("POST /v1/licenses/{id}/checkout (checkoutLicense), an admin checkout", () => {
   let sold: Sold;
   let answer: any;
   beforeAll(async () => {
@@ -137,16 +137,18 @@ describe("an admin checkout", () => {
     await verifyLicenseFile(answer.license_file, { jwks, audience: sold.applicationId, clock, now: new Date(later.getTime() - 300_000) });
   });
 
-  it("downloads as application/octet-stream with a file name, and that file verifies", async () => {
-    const res = await call(`/v1/licenses/${sold.licenseId}/checkout?ttl_s=3600`, { token: tenant.apiKey });
-    const file = await res.text();
-    expect({ status: res.status, type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition") }).toEqual({
-      status: 200,
-      type: "application/octet-stream",
-      disposition: `attachment; filename="${sold.licenseId}.lic"`,
+  describe("GET /v1/licenses/{id}/checkout (downloadLicenseFile)", () => {
+    it("downloads as application/octet-stream with a file name, and that file verifies", async () => {
+      const res = await call(`/v1/licenses/${sold.licenseId}/checkout?ttl_s=3600`, { token: tenant.apiKey });
+      const file = await res.text();
+      expect({ status: res.status, type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition") }).toEqual({
+        status: 200,
+        type: "application/octet-stream",
+        disposition: `attachment; filename="${sold.licenseId}.lic"`,
+      });
+      const { claims } = await verifyLicenseFile(file, { jwks, audience: sold.applicationId });
+      expect(claims.exp! - claims.iat).toBe(3600);
     });
-    const { claims } = await verifyLicenseFile(file, { jwks, audience: sold.applicationId });
-    expect(claims.exp! - claims.iat).toBe(3600);
   });
 
   it("is announced (license.checked_out, without the file) and audited", async () => {

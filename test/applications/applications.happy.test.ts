@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applications } from "../../src/db/schema";
+import { backdate, collectPages, createApplication, storedApplication } from "../admin/helpers";
 import { call, createTenant, json } from "../harness";
-import { backdate, collectPages, createApplication, storedApplication } from "./helpers";
 
 describe("applications (admin API)", () => {
   it("GET /v1/applications/{id} returns the application", async () => {

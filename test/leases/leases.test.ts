@@ -13,7 +13,7 @@ import { webhookEvents } from "../../src/db/schema";
 import { runScheduledJobs } from "../../src/scheduled";
 import { fakeClock } from "../activations/helpers";
 import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
-import { pinnedJwks, type Sold, sell } from "../offline/helpers";
+import { pinnedJwks, type Sold, sell } from "../license-files/helpers";
 
 const TTL = 600;
 let tenant: TestTenant;
@@ -31,7 +31,7 @@ const heartbeat = (licenseKey: string, id: string) => call(`/v1/licenses/leases/
 const release = (licenseKey: string, id: string) => call(`/v1/licenses/leases/${id}`, { method: "DELETE", body: { license_key: licenseKey } });
 const liveLeases = async (licenseId: string) => (await json(await call(`/v1/licenses/${licenseId}/leases?limit=100`, { token: tenant.apiKey }))).data;
 
-describe("POST /v1/licenses/leases", () => {
+describe("POST /v1/licenses/leases (acquireLease)", () => {
   it("grants a lease ending at now + TTL, with a license token whose exp and lease claim are the lease's", async () => {
     const sold = await floating();
     const res = await lease(sold.licenseKey, "workstation-1");
@@ -120,7 +120,7 @@ describe("POST /v1/licenses/leases", () => {
   });
 });
 
-describe("heartbeats and releases", () => {
+describe("POST /v1/licenses/leases/{id}/heartbeat (heartbeatLease) and DELETE /v1/licenses/leases/{id} (releaseLease)", () => {
   it("extends a live lease and rotates its token; after expiry or release it is refused", async () => {
     const sold = await floating();
     const granted = await json(await lease(sold.licenseKey, "w1"));
@@ -149,7 +149,7 @@ describe("heartbeats and releases", () => {
   });
 });
 
-describe("borrowing", () => {
+describe("POST /v1/licenses/leases/{id}/borrow (borrowLease)", () => {
   it("turns a lease into the borrowing device's machine file until `until`, within max_borrow_s; the seat stays taken until then", async () => {
     const sold: Sold = await floating({ max_leases: 1, max_borrow_s: 3 * 86_400 });
     const granted = await json(await lease(sold.licenseKey, "laptop"));
@@ -178,7 +178,7 @@ describe("borrowing", () => {
   });
 });
 
-describe("admin and events", () => {
+describe("GET /v1/licenses/{id}/leases (listLeases), DELETE /v1/licenses/{id}/leases/{lease_id} (releaseLeaseAdmin) and lease events", () => {
   it("lists and releases leases (audited), and announces created, released and expired", async () => {
     const sold = await floating();
     const a = await json(await lease(sold.licenseKey, "a"));

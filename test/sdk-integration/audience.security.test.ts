@@ -23,7 +23,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getKeyRing } from "../../src/crypto/keys";
 import { signStatusList } from "../../src/crypto/license-file";
 import { BASE, call, createTenant, json, seedLicense, type TestTenant } from "../harness";
-import { checkout, pinnedJwks, post, type Sold, sell, transition } from "../offline/helpers";
+import { checkout, pinnedJwks, post, type Sold, sell, transition } from "../license-files/helpers";
 
 const DAY = 86_400;
 const AUDIENCE_REQUIRED = "`audience` is required: your application id (or, for licenses without one, your tenant id).";

@@ -9,13 +9,13 @@ const createKey = async (token: string, body: Record<string, unknown>) => {
 };
 const whoAmI = (token: string) => call("/v1/tenant", { token });
 
-describe("API keys", () => {
-  let tenant: TestTenant;
-  beforeAll(async () => {
-    tenant = await createTenant("api keys tenant");
-  });
-  afterEach(() => vi.useRealTimers());
+let tenant: TestTenant;
+beforeAll(async () => {
+  tenant = await createTenant("api keys tenant");
+});
+afterEach(() => vi.useRealTimers());
 
+describe("POST /v1/api-keys (createApiKey)", () => {
   it("creates a key whose secret is shown once and stored only as a hash", async () => {
     const { status, body } = await createKey(tenant.apiKey, { name: "ci", permissions: ["tenants:read", "licenses:read"] });
     expect(status).toBe(201);
@@ -33,18 +33,6 @@ describe("API keys", () => {
     ).toBe(false);
   });
 
-  it("lists keys with prefix and metadata only, paginated", async () => {
-    const t = await createTenant("api keys list");
-    for (const name of ["a", "b", "c"]) await createKey(t.apiKey, { name, permissions: ["tenants:read"] });
-    const first = await json(await call("/v1/api-keys?limit=2", { token: t.apiKey }));
-    expect(first.data).toHaveLength(2);
-    expect(first.has_more).toBe(true);
-    const second = await json(await call(`/v1/api-keys?limit=2&starting_after=${first.next_cursor}`, { token: t.apiKey }));
-    expect(second.data).toHaveLength(2); // 3 created + the bootstrap key
-    expect(second.has_more).toBe(false);
-    for (const k of [...first.data, ...second.data]) expect(k).not.toHaveProperty("key");
-  });
-
   it("only grants a subset of the creator's permissions", async () => {
     const limited = await insertApiKey(tenant.tenantId, { permissions: ["api_keys:write", "tenants:read"] });
     expect((await createKey(limited.secret, { name: "ok", permissions: ["tenants:read"] })).status).toBe(201);
@@ -58,6 +46,30 @@ describe("API keys", () => {
     expect((await createKey(tenant.apiKey, { name: "x", permissions: ["tenants:read"], tenant_id: "tnt_other" })).status).toBe(422);
   });
 
+  it("expires: a key past expires_at answers 401", async () => {
+    const { body } = await createKey(tenant.apiKey, { name: "short", permissions: ["tenants:read"], expires_at: new Date(Date.now() + 60_000).toISOString() });
+    expect((await whoAmI(body.key)).status).toBe(200);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 61_000);
+    expect((await whoAmI(body.key)).status).toBe(401);
+  });
+});
+
+describe("GET /v1/api-keys (listApiKeys)", () => {
+  it("lists keys with prefix and metadata only, paginated", async () => {
+    const t = await createTenant("api keys list");
+    for (const name of ["a", "b", "c"]) await createKey(t.apiKey, { name, permissions: ["tenants:read"] });
+    const first = await json(await call("/v1/api-keys?limit=2", { token: t.apiKey }));
+    expect(first.data).toHaveLength(2);
+    expect(first.has_more).toBe(true);
+    const second = await json(await call(`/v1/api-keys?limit=2&starting_after=${first.next_cursor}`, { token: t.apiKey }));
+    expect(second.data).toHaveLength(2); // 3 created + the bootstrap key
+    expect(second.has_more).toBe(false);
+    for (const k of [...first.data, ...second.data]) expect(k).not.toHaveProperty("key");
+  });
+});
+
+describe("POST /v1/api-keys/{id}/revoke (revokeApiKey)", () => {
   it("revokes: the key answers 401 on its next request, with the unknown-key body", async () => {
     const { body } = await createKey(tenant.apiKey, { name: "to revoke", permissions: ["tenants:read"] });
     const revoked = await call(`/v1/api-keys/${body.id}/revoke`, { token: tenant.apiKey, method: "POST" });
@@ -66,15 +78,9 @@ describe("API keys", () => {
     expect(res.status).toBe(401);
     expect((await json(res)).error.code).toBe("UNAUTHORIZED");
   });
+});
 
-  it("expires: a key past expires_at answers 401", async () => {
-    const { body } = await createKey(tenant.apiKey, { name: "short", permissions: ["tenants:read"], expires_at: new Date(Date.now() + 60_000).toISOString() });
-    expect((await whoAmI(body.key)).status).toBe(200);
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 61_000);
-    expect((await whoAmI(body.key)).status).toBe(401);
-  });
-
+describe("POST /v1/api-keys/{id}/rotate (rotateApiKey)", () => {
   it("rotates with an overlap window: old and new work during the grace period, then only the new", async () => {
     const { body } = await createKey(tenant.apiKey, { name: "rotating", permissions: ["tenants:read"] });
     const res = await call(`/v1/api-keys/${body.id}/rotate`, { token: tenant.apiKey, body: { grace_period_s: 600 } });
@@ -96,7 +102,9 @@ describe("API keys", () => {
     expect((await call(`/v1/api-keys/${body.id}/rotate`, { token: tenant.apiKey, body: {} })).status).toBe(200);
     expect((await call(`/v1/api-keys/${body.id}/rotate`, { token: tenant.apiKey, body: {} })).status).toBe(409);
   });
+});
 
+describe("another tenant's key: GET /v1/api-keys/{id} (getApiKey), PATCH /v1/api-keys/{id} (updateApiKey), revoke and rotate", () => {
   it("hides another tenant's keys (404) and lets nobody act on them", async () => {
     const other = await createTenant("api keys other");
     for (const [path, method] of [

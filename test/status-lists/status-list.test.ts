@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { licenses, statusLists } from "../../src/db/schema";
 import { runScheduledJobs } from "../../src/scheduled";
 import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
-import { checkout, pinnedJwks, type Sold, sell, transition } from "./helpers";
+import { checkout, pinnedJwks, type Sold, sell, transition } from "../license-files/helpers";
 
 let tenant: TestTenant;
 let jwks: { keys: Record<string, unknown>[] };

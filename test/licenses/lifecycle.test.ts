@@ -3,8 +3,8 @@
 
 import { decodeJwt } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { activate, createPolicy, deactivate, heartbeat, licenseRow, newLicense, seatState, validate, verify } from "../activations/helpers";
 import { call, createTenant, expectError, introspect, issueToken, json, type TestTenant } from "../harness";
-import { activate, createPolicy, deactivate, heartbeat, licenseRow, newLicense, seatState, validate, verify } from "./helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ afterEach(() => {
 const action = (t: TestTenant, id: string, name: string, body?: unknown) =>
   call(`/v1/licenses/${id}/${name}`, { token: t.apiKey, method: "POST", ...(body === undefined ? {} : { body }) });
 
-describe("suspend and reinstate", () => {
+describe("POST /v1/licenses/{id}/suspend (suspendLicense) and POST /v1/licenses/{id}/reinstate (reinstateLicense)", () => {
   it("suspension shows on the next request and in introspection of an earlier token; reinstatement undoes both", async () => {
     const license = await newLicense(tenant, { max_activations: 3 });
     expect((await activate(license.key, "device-1")).status).toBe(201);
@@ -58,7 +58,7 @@ describe("suspend and reinstate", () => {
   });
 });
 
-describe("revoke", () => {
+describe("POST /v1/licenses/{id}/revoke (revokeLicense)", () => {
   it("revocation shows as REVOKED and license_revoked, and is permanent (409 on reinstate, suspend, renew)", async () => {
     const license = await newLicense(tenant, { max_activations: 3 });
     const { token } = await issueToken(license.key);
@@ -91,7 +91,7 @@ describe("revoke", () => {
   });
 });
 
-describe("renew", () => {
+describe("POST /v1/licenses/{id}/renew (renewLicense)", () => {
   it("extend_by_s extends the current expiry; expires_at sets it", async () => {
     const expires = new Date(Date.now() + 10 * 86400_000);
     expires.setUTCMilliseconds(0);
@@ -150,7 +150,7 @@ describe("renew", () => {
   });
 });
 
-describe("PATCH policy_id", () => {
+describe("PATCH /v1/licenses/{id} (updateLicense) with a new policy_id", () => {
   it("changes the token tier (lc_vt) of the very next verify", async () => {
     const license = await newLicense(tenant, { token_tier: "basic" });
     const basic = decodeJwt((await issueToken(license.key)).token);

@@ -1,5 +1,6 @@
-// What the offline-licensing tests share: a seller's application, policy and license made
-// through the admin API (as a seller would), checkouts, and the deployment's key set to pin.
+// What the license-file, status-list, air-gapped, lease and SDK tests share: a seller's application,
+// policy and license made through the admin API (as a seller would), checkouts, and the deployment's
+// key set to pin.
 import { expect } from "vitest";
 import { call, callWithEnv, json, type TestTenant } from "../harness";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { policies } from "../../src/db/schema";
+import { backdate, collectPages, createApplication, createPolicy, storedPolicy } from "../admin/helpers";
 import { call, createTenant, json } from "../harness";
-import { backdate, collectPages, createApplication, createPolicy, storedPolicy } from "./helpers";
 
 const patch = (token: string, id: string, body: unknown) => call(`/v1/policies/${id}`, { token, method: "PATCH", body });
 

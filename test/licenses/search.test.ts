@@ -2,8 +2,8 @@
 // never stored), an id, a key prefix, or text in its plan or metadata; the audit log by action.
 // Wildcards in the search text are taken literally, and another tenant's rows never match.
 import { beforeAll, describe, expect, it } from "vitest";
+import { collectPages, createLicense, createPolicy } from "../admin/helpers";
 import { call, createTenant, expectError, json, type TestTenant } from "../harness";
-import { collectPages, createLicense, createPolicy } from "./helpers";
 
 let t: TestTenant;
 let other: TestTenant;
