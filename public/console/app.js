@@ -17,7 +17,10 @@ import { SignIn } from "./screens/signin.js";
 import { WebhookScreen } from "./screens/webhook.js";
 import { WebhooksScreen } from "./screens/webhooks.js";
 
-/** Each area: its route, its name in the navigation, the permission it reads with, its screens. */
+/**
+ * Each area: its route, its name in the navigation, the permission it reads with, its screens.
+ * @type {{ route: string, label: string, permission: import("./lib/session.js").Permission, list: any, detail?: any }[]}
+ */
 const AREAS = [
   { route: "overview", label: "Overview", permission: "metrics:read", list: OverviewScreen },
   { route: "applications", label: "Applications", permission: "applications:read", list: ApplicationsScreen },
@@ -28,6 +31,7 @@ const AREAS = [
   { route: "audit", label: "Audit log", permission: "audit:read", list: AuditScreen },
 ];
 
+/** @param {{ session: import("./lib/session.js").Session, onSignOut: (reason?: string) => void }} props */
 function Shell({ session, onSignOut }) {
   const route = useRoute();
   const [notice, setNotice] = useState(null);
@@ -40,6 +44,7 @@ function Shell({ session, onSignOut }) {
     [session.token],
   );
   const app = useMemo(
+    /** @returns {import("./lib/ui.js").App} */
     () => ({
       session,
       api,

@@ -1,6 +1,105 @@
 // The console's only way to the service: the public API on this origin, with the signed-in
 // credential as a Bearer header (no cookies, so no CSRF surface). Failures become ApiError with
 // the envelope's code, message and request id, which every screen shows as they are.
+//
+// Calls are typed by the service's OpenAPI document (packages/admin/src/schema.ts, generated from
+// it and kept equal to it by a test), in JSDoc only, so the browser still loads this file as it is:
+// `api.get("/v1/licenses", { status })` and `api.post(path("/v1/licenses/{id}/renew", { id }), body)`
+// name an operation's path template, and the compiler checks its path parameters, query, request
+// body and the answer's fields against the document.
+
+/** @typedef {import("../../../packages/admin/src/schema.js").paths} Paths */
+/** @typedef {"get" | "post" | "patch" | "put" | "delete"} Method */
+
+/**
+ * A schema of the API by its name in the document: `Schema<"License">`.
+ * @template {keyof import("../../../packages/admin/src/schema.js").components["schemas"]} Name
+ * @typedef {import("../../../packages/admin/src/schema.js").components["schemas"][Name]} Schema
+ */
+
+/**
+ * The path templates (`/v1/licenses/{id}`) that have an operation for method `M`.
+ * @template {Method} M
+ * @typedef {{ [P in keyof Paths]: Paths[P] extends Record<M, object> ? P : never }[keyof Paths]} Template
+ */
+
+/**
+ * The templates without path parameters: a call names them as they are.
+ * @typedef {Exclude<keyof Paths, `${string}{${string}`>} PlainTemplate
+ */
+
+/**
+ * The path parameters a template names: `{ id: string, activation_id: string }`.
+ * @template {string} T
+ * @typedef {T extends `${string}{${infer Name}}${infer Rest}` ? Record<Name, string> & PathParams<Rest> : {}} PathParams
+ */
+
+/**
+ * A URL made by path(): a string that carries its template in its type only (there is no such
+ * property at run time), so a call knows the operation it is for.
+ * @template {keyof Paths} P
+ * @typedef {string & { readonly template: P }} Path
+ */
+
+/**
+ * What a call takes as its URL: a template without parameters as it is, any other through path().
+ * @template {keyof Paths} P
+ * @typedef {Path<P> | (P & PlainTemplate)} Target
+ */
+
+/**
+ * The operation at template `P` for method `M`, as the document declares it.
+ * @template {keyof Paths} P
+ * @template {Method} M
+ * @typedef {Paths[P][M]} Operation
+ */
+
+/**
+ * The JSON body of the operation's 2xx answer; null for 204, as request() answers then.
+ * @template {keyof Paths} P
+ * @template {Method} M
+ * @typedef {Operation<P, M> extends { responses: infer R }
+ *   ? { [S in keyof R]: `${S & number}` extends `2${string}` ? (R[S] extends { content: { "application/json": infer B } } ? B : null) : never }[keyof R]
+ *   : never} Answer
+ */
+
+/**
+ * The operation's query parameters (never when it takes none).
+ * @template {keyof Paths} P
+ * @template {Method} M
+ * @typedef {Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : never} Query
+ */
+
+/**
+ * The operation's JSON request body (never when it takes none).
+ * @template {keyof Paths} P
+ * @template {Method} M
+ * @typedef {Operation<P, M> extends { requestBody?: infer R } ? (R extends { content: { "application/json": infer B } } ? B : never) : never} Body
+ */
+
+/**
+ * The body argument: required when the operation requires a body, else optional.
+ * @template {keyof Paths} P
+ * @template {Method} M
+ * @typedef {Operation<P, M> extends { requestBody: unknown } ? [body: Body<P, M>] : [body?: Body<P, M>]} BodyArgs
+ */
+
+/**
+ * The client createApi() makes, as screens get it from the app context.
+ * @typedef {ReturnType<typeof createApi>} Api
+ */
+
+/**
+ * A URL from a path template, each parameter percent-encoded:
+ * `path("/v1/licenses/{id}/activations/{activation_id}", { id, activation_id })`.
+ * @template {keyof Paths} P
+ * @param {P} template
+ * @param {PathParams<P>} params
+ * @returns {Path<P>}
+ */
+export function path(template, params) {
+  return /** @type {Path<P>} */ (template.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(params[name])));
+}
 
 export class ApiError extends Error {
   /**
@@ -29,14 +128,15 @@ export function query(params = {}) {
  * @param {(error: ApiError) => void} onUnauthorized called on any 401 (the session is over)
  */
 export function createApi(token, onUnauthorized) {
-  async function request(method, path, body) {
+  /** @returns {Promise<any>} the answer's JSON, null for 204 */
+  async function request(method, url, body) {
     const headers = { Accept: "application/json" };
     const credential = token();
     if (credential) headers.Authorization = `Bearer ${credential}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let res;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", cache: "no-store" });
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", cache: "no-store" });
     } catch {
       throw new ApiError(0, { message: "Could not reach the service. Check the connection and try again." });
     }
@@ -56,10 +156,15 @@ export function createApi(token, onUnauthorized) {
     return data;
   }
   return {
-    get: (path, params) => request("GET", path + query(params)),
-    post: (path, body = {}) => request("POST", path, body),
-    patch: (path, body) => request("PATCH", path, body),
-    put: (path, body) => request("PUT", path, body),
-    del: (path) => request("DELETE", path),
+    /** @type {<P extends Template<"get">>(url: Target<P>, params?: Query<P, "get">) => Promise<Answer<P, "get">>} */
+    get: (url, params) => request("GET", url + query(params)),
+    /** @type {<P extends Template<"post">>(url: Target<P>, ...body: BodyArgs<P, "post">) => Promise<Answer<P, "post">>} */
+    post: (url, body = {}) => request("POST", url, body),
+    /** @type {<P extends Template<"patch">>(url: Target<P>, body: Body<P, "patch">) => Promise<Answer<P, "patch">>} */
+    patch: (url, body) => request("PATCH", url, body),
+    /** @type {<P extends Template<"put">>(url: Target<P>, body: Body<P, "put">) => Promise<Answer<P, "put">>} */
+    put: (url, body) => request("PUT", url, body),
+    /** @type {<P extends Template<"delete">>(url: Target<P>) => Promise<Answer<P, "delete">>} */
+    del: (url) => request("DELETE", url),
   };
 }

@@ -6,7 +6,8 @@ import { ApiError, createApi } from "./api.js";
 const STORAGE_KEY = "license-console.session";
 const USER_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** @typedef {{ token: string, via: "api_key" | "user_token" | "access_token", me: any, tenantName: string | null }} Session */
+/** @typedef {{ token: string, via: "api_key" | "user_token" | "access_token", me: import("./api.js").Schema<"WhoAmI">, tenantName: string | null }} Session */
+/** @typedef {Session["me"]["credential"]["permissions"][number]} Permission */
 
 /** @returns {Session | null} */
 export function loadSession() {
@@ -58,5 +59,9 @@ export async function signIn(secret) {
   return { token, via, me, tenantName };
 }
 
-/** Whether the session's credential holds a permission. */
+/**
+ * Whether the session's credential holds a permission.
+ * @param {Session | null} session
+ * @param {Permission} permission
+ */
 export const can = (session, permission) => Boolean(session?.me?.credential?.permissions?.includes(permission));

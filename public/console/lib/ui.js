@@ -3,7 +3,18 @@
 // tables with cursor pagination, forms, and the app context (session, API, permissions, notices).
 import { createContext, html, useCallback, useContext, useEffect, useRef, useState } from "./html.js";
 
-/** { session, api, can(permission), notify(message), signOut(reason?) }, provided by app.js. */
+/**
+ * What every screen reads from the app, provided by app.js.
+ * @typedef {{
+ *   session: import("./session.js").Session,
+ *   api: import("./api.js").Api,
+ *   can: (permission: import("./session.js").Permission) => boolean,
+ *   notify: (message: string) => void,
+ *   signOut: (reason?: string) => void,
+ * }} App
+ */
+
+/** @type {import("../vendor/preact.mjs").Context<App>} */
 export const AppContext = createContext(null);
 export const useApp = () => useContext(AppContext);
 
@@ -80,10 +91,13 @@ export function useAction(fn) {
 
 /**
  * Loads data when its dependencies change. `reload()` fetches again.
- * @returns {{ data: any, error: any, loading: boolean, reload: () => void }}
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {unknown[]} deps
+ * @returns {{ data: T | null, error: any, loading: boolean, reload: () => void }}
  */
 export function useLoad(fn, deps) {
-  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [state, setState] = useState(/** @type {{ data: T | null, error: any, loading: boolean }} */ ({ data: null, error: null, loading: true }));
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
@@ -100,9 +114,17 @@ export function useLoad(fn, deps) {
 }
 
 /**
+ * One page of a list, as every list operation answers.
+ * @template Row
+ * @typedef {{ data: Row[], has_more: boolean, next_cursor: string | null }} Page
+ */
+
+/**
  * A list read page by page with the API's cursors (`starting_after` = the last id of the page
  * before). Earlier pages are remembered, so "Previous" goes back without the API knowing about it.
- * @param {(cursor: string | null) => Promise<{ data: any[], has_more: boolean, next_cursor: string | null }>} fetchPage
+ * @template Row
+ * @param {(cursor: string | null) => Promise<Page<Row>>} fetchPage
+ * @param {unknown[]} deps
  */
 export function usePages(fetchPage, deps) {
   const [cursors, setCursors] = useState([null]);
@@ -131,7 +153,14 @@ export function Pager({ pages }) {
 }
 
 /**
- * @param {{ columns: { label: string, render: (row) => any, className?: string }[], rows: any[], empty: string, loading?: boolean, rowKey?: (row) => string, label?: string }} props
+ * A column of a Table: its header, and what a row shows in it. Screens type their columns with
+ * their rows' schema (`Column<License>[]`), so each cell's reads are checked.
+ * @template Row
+ * @typedef {{ label: string, render: (row: Row) => any, className?: string }} Column
+ */
+
+/**
+ * @param {{ columns: Column<any>[], rows: any[], empty: string, loading?: boolean, rowKey?: (row) => string, label?: string }} props
  */
 export function Table({ columns, rows, empty, loading = false, rowKey = (r) => r.id, label }) {
   if (!loading && rows.length === 0) return html`<p class="empty">${empty}</p>`;
@@ -262,8 +291,17 @@ export function Refused({ permission }) {
 }
 
 /**
+ * A create dialog's state; `T` is the creation's answer, which its caller names (the hook cannot
+ * know it), e.g. `CreateDialog<Schema<"ApiKeyWithSecret">>`, so reads of `created` are checked.
+ * @template T
+ * @typedef {{ open: boolean, created: T | null, setCreated: (created: T | null) => void, start: () => void, close: () => void }} CreateDialog
+ */
+
+/**
  * The state of a dialog that creates something and then shows its one-time answer (a secret):
  * `start` opens it fresh, `close` reports the creation (so the list reloads) only if one happened.
+ * @param {() => void} onCreated
+ * @returns {CreateDialog<any>}
  */
 export function useCreateDialog(onCreated, reset = () => {}) {
   const [open, setOpen] = useState(false);

@@ -1,8 +1,16 @@
 // The tenant's threshold alerts (GET/PUT /v1/metrics/alert-rules): what fires a
 // `metrics.threshold_crossed` webhook, shown on the overview and editable with metrics:write.
+import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { Button, ErrorNote, Field, Modal, Time, useAction, useApp, useLoad } from "../lib/ui.js";
 
+/** @typedef {import("../lib/api.js").Schema<"AlertRule">} AlertRule */
+
+/**
+ * @type {Record<AlertRule["kind"], {
+ *   title: string, describe: (rule: AlertRule) => string, thresholdLabel: string, toForm: (threshold: number) => string, fromForm: (value: string) => number,
+ * }>}
+ */
 const KINDS = {
   validation_failure_rate: {
     title: "Validation failure rate",
@@ -20,6 +28,7 @@ const KINDS = {
   },
 };
 
+/** @param {{ rule: AlertRule, onSaved: () => void, onClose: () => void }} props */
 function EditRule({ rule, onSaved, onClose }) {
   const { api } = useApp();
   const kind = KINDS[rule.kind];
@@ -27,7 +36,7 @@ function EditRule({ rule, onSaved, onClose }) {
   const [minEvents, setMinEvents] = useState(String(rule.min_events));
   const [enabled, setEnabled] = useState(rule.enabled);
   const save = useAction(async () => {
-    await api.put(`/v1/metrics/alert-rules/${rule.kind}`, { threshold: kind.fromForm(threshold), min_events: Number(minEvents), enabled });
+    await api.put(path("/v1/metrics/alert-rules/{kind}", { kind: rule.kind }), { threshold: kind.fromForm(threshold), min_events: Number(minEvents), enabled });
     onSaved();
   });
   const submit = (e) => {
@@ -53,7 +62,7 @@ function EditRule({ rule, onSaved, onClose }) {
 export function AlertRules() {
   const { api, can, notify } = useApp();
   const rules = useLoad(() => api.get("/v1/metrics/alert-rules"), []);
-  const [editing, setEditing] = useState(null);
+  const [editing, setEditing] = useState(/** @type {AlertRule | null} */ (null));
   return html`<div class="card">
     <h2>Alerts</h2>
     <p class="muted small">Checked every minute; a crossed rule sends the <code>metrics.threshold_crossed</code> webhook, at most once an hour.</p>

@@ -1,15 +1,19 @@
 // Applications: the products licenses are for (an application's id is the `aud` of its license
 // tokens). List, create, rename, and delete once no policy or license belongs to it any more.
+import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Pager, Table, Time, useAction, useApp, usePages } from "../lib/ui.js";
 
+/** @typedef {import("../lib/api.js").Schema<"Application">} Application */
+
+/** @param {{ application: Application | null, onSaved: (saved: Application) => void, onCancel: () => void }} props */
 function ApplicationForm({ application, onSaved, onCancel }) {
   const { api } = useApp();
   const [name, setName] = useState(application?.name ?? "");
   const save = useAction(async () => {
     const body = { name: name.trim() };
-    const saved = application ? await api.patch(`/v1/applications/${encodeURIComponent(application.id)}`, body) : await api.post("/v1/applications", body);
+    const saved = application ? await api.patch(path("/v1/applications/{id}", { id: application.id }), body) : await api.post("/v1/applications", body);
     onSaved(saved);
   });
   const submit = (e) => {
@@ -36,6 +40,7 @@ export function ApplicationsScreen() {
   const pages = usePages((cursor) => api.get("/v1/applications", { limit: 25, starting_after: cursor }), []);
   const close = () => setEditing(null);
 
+  /** @type {import("../lib/ui.js").Column<Application>[]} */
   const columns = [
     { label: "Name", render: (a) => html`<strong>${a.name}</strong>` },
     { label: "ID (token aud)", render: (a) => html`<${Id} value=${a.id} />` },
@@ -60,7 +65,7 @@ export function ApplicationsScreen() {
                 title="Delete this application?"
                 message=${`${a.name} is deleted for good. The API refuses while policies or licenses still belong to it.`}
                 onConfirm=${async () => {
-                  await api.del(`/v1/applications/${encodeURIComponent(a.id)}`);
+                  await api.del(path("/v1/applications/{id}", { id: a.id }));
                   notify(`Application ${a.name} deleted.`);
                   pages.reload();
                 }}
@@ -88,7 +93,7 @@ export function ApplicationsScreen() {
       <${ApplicationForm}
         application=${editing?.id ? editing : null}
         onCancel=${close}
-        onSaved=${(saved) => {
+        onSaved=${(/** @type {Application} */ saved) => {
           notify(editing?.id ? `Application ${saved.name} saved.` : `Application ${saved.name} created.`);
           close();
           pages.reload();

@@ -7,7 +7,7 @@ import { href, navigate } from "../lib/router.js";
 import { Button, ErrorNote, Id, PageHeader, Pager, useAction, useApp, usePages } from "../lib/ui.js";
 import { ListTable, Stamp } from "./admin/common.js";
 
-const PREFIXES = ["application", "policy", "license", "activation", "api_key", "user_token", "webhook", "token", "metrics", "tenant"];
+const PREFIXES = ["application", "policy", "license", "activation", "lease", "api_key", "user_token", "webhook", "token", "metrics", "tenant"];
 const ACTION_SHAPE = /^[a-z_]+(\.[a-z_]+)*$/;
 
 const BREAKS = {
@@ -16,13 +16,18 @@ const BREAKS = {
   hash_mismatch: "This entry's content does not match its hash: it was changed after it was written.",
 };
 
-/** Where a target lives in the console, when it has a page there. */
+/** @typedef {import("../lib/api.js").Schema<"AuditEntry">} AuditEntry */
+
+/**
+ * Where a target lives in the console, when it has a page there.
+ * @param {{ entry: AuditEntry }} props
+ */
 function Target({ entry }) {
   const { can } = useApp();
   const page =
     entry.target_type === "license" && can("licenses:read")
       ? href("licenses", entry.target_id)
-      : entry.target_type === "webhook" && can("webhooks:read")
+      : entry.target_type === "webhook_endpoint" && can("webhooks:read")
         ? href("webhooks", entry.target_id)
         : null;
   return html`<span class="muted small">${entry.target_type}</span>
@@ -31,7 +36,10 @@ function Target({ entry }) {
 
 const SHORT_DETAILS = 90;
 
-/** Compact JSON as text; a long one folds so every row stays a few lines tall. */
+/**
+ * Compact JSON as text; a long one folds so every row stays a few lines tall.
+ * @param {{ details: AuditEntry["details"] }} props
+ */
 function Details({ details }) {
   const text = details && Object.keys(details).length > 0 ? JSON.stringify(details) : null;
   if (!text) return html`<span class="muted">—</span>`;
@@ -42,6 +50,7 @@ function Details({ details }) {
   </details>`;
 }
 
+/** @param {{ report: import("../lib/api.js").Schema<"AuditChainReport"> }} props */
 function VerifyResult({ report }) {
   if (report.ok) {
     return html`<div class="verify-result verify-ok" role="status">
@@ -56,16 +65,18 @@ function VerifyResult({ report }) {
   </div>`;
 }
 
+/** @param {{ params: URLSearchParams }} props */
 export function AuditScreen({ params }) {
   const { api, session } = useApp();
   const wanted = params?.get("action") ?? "";
   const action = ACTION_SHAPE.test(wanted) ? wanted : "";
   const pages = usePages((cursor) => api.get("/v1/audit-log", { limit: 25, starting_after: cursor, action }), [action]);
-  const [report, setReport] = useState(null);
+  const [report, setReport] = useState(/** @type {import("../lib/api.js").Schema<"AuditChainReport"> | null} */ (null));
   const verify = useAction(async () => setReport(await api.get("/v1/audit-log/verify")));
   const self = session.me.credential.id;
   // An exact action arriving by link (license.suspend) is offered too, so the select shows it.
   const choices = action && !PREFIXES.includes(action) ? [...PREFIXES, action] : PREFIXES;
+  /** @type {import("../lib/ui.js").Column<AuditEntry>[]} */
   const columns = [
     { label: "#", className: "num", render: (e) => e.seq },
     { label: "Time", render: (e) => html`<${Stamp} iso=${e.created_at} />` },

@@ -1,6 +1,7 @@
 // One license: its properties, its lifecycle (suspend, reinstate, revoke, renew), its editable
 // fields, its license files and air-gapped devices, and the devices holding its seats, which an
 // admin can release one by one or all at once.
+import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import {
@@ -28,6 +29,11 @@ import { CheckoutForm, OfflineUploadForm } from "./licensing/offline.js";
 
 const DAY_S = 86_400;
 
+/** @typedef {import("../lib/api.js").Schema<"License">} License */
+/** @typedef {import("../lib/api.js").Schema<"LicenseFile">} LicenseFile */
+/** @typedef {import("./licensing/common.js").Catalog} Catalog */
+
+/** @param {{ license: License, onRenewed: (renewed: License) => void, onCancel: () => void }} props */
 function RenewForm({ license, onRenewed, onCancel }) {
   const { api } = useApp();
   const [mode, setMode] = useState("extend");
@@ -35,7 +41,7 @@ function RenewForm({ license, onRenewed, onCancel }) {
   const [date, setDate] = useState(toLocalInput(license.expires_at));
   const renew = useAction(async () => {
     const body = mode === "extend" ? { extend_by_s: Math.round(Number(days) * DAY_S) } : { expires_at: fromLocalInput(date) };
-    onRenewed(await api.post(`/v1/licenses/${encodeURIComponent(license.id)}/renew`, body));
+    onRenewed(await api.post(path("/v1/licenses/{id}/renew", { id: license.id }), body));
   });
   const submit = (e) => {
     e.preventDefault();
@@ -77,6 +83,7 @@ function RenewForm({ license, onRenewed, onCancel }) {
   </form>`;
 }
 
+/** @param {{ license: License, catalog: Catalog }} props */
 function Properties({ license, catalog }) {
   const policy = catalog.policy(license.policy_id);
   const metadata = Object.keys(license.metadata).length ? JSON.stringify(license.metadata, null, 2) : null;
@@ -117,10 +124,11 @@ function Properties({ license, catalog }) {
   </div>`;
 }
 
+/** @param {{ license: License, onChange: () => void }} props */
 function Activations({ license, onChange }) {
   const { api, can, notify } = useApp();
   const [released, setReleased] = useState(false);
-  const base = `/v1/licenses/${encodeURIComponent(license.id)}/activations`;
+  const base = path("/v1/licenses/{id}/activations", { id: license.id });
   const pages = usePages(
     (cursor) => api.get(base, { limit: 20, starting_after: cursor, include_released: released ? "true" : undefined }),
     [license.id, released],
@@ -133,6 +141,7 @@ function Activations({ license, onChange }) {
   };
   const live = pages.rows.filter((a) => !a.deactivated_at);
 
+  /** @type {import("../lib/ui.js").Column<import("../lib/api.js").Schema<"Activation">>[]} */
   const columns = [
     { label: "Device", render: (a) => html`<code class="lic-fingerprint">${a.fingerprint}</code>${a.name ? html`<br />${a.name}` : null}` },
     { label: "Domain", render: (a) => a.domain ?? html`<span class="muted">—</span>` },
@@ -155,7 +164,7 @@ function Activations({ license, onChange }) {
                 title="Release this device?"
                 message=${`The device ${a.name ?? a.fingerprint} loses its seat at once; its next validation fails until it activates again. This does not count against the policy's deactivation budget.`}
                 onConfirm=${async () => {
-                  await api.del(`${base}/${encodeURIComponent(a.id)}`);
+                  await api.del(path("/v1/licenses/{id}/activations/{activation_id}", { id: license.id, activation_id: a.id }));
                   done("Activation released.");
                 }}
               />`
@@ -199,16 +208,16 @@ function Activations({ license, onChange }) {
   </div>`;
 }
 
+/** @param {{ id: string }} props */
 export function LicenseScreen({ id }) {
   const { api, can, notify } = useApp();
   const writes = can("licenses:write");
   const catalog = useCatalog();
-  const load = useLoad(() => api.get(`/v1/licenses/${encodeURIComponent(id)}`), [id]);
+  const load = useLoad(() => api.get(path("/v1/licenses/{id}", { id })), [id]);
   const [dialog, setDialog] = useState(null);
   // Bumped by every change, so the activations list (its own pages) is fetched again too.
   const [version, setVersion] = useState(0);
   const license = load.data;
-  const path = `/v1/licenses/${encodeURIComponent(id)}`;
   const changed = (message) => {
     notify(message);
     setDialog(null);
@@ -216,7 +225,7 @@ export function LicenseScreen({ id }) {
     setVersion((v) => v + 1);
   };
   const reinstate = useAction(async () => {
-    await api.post(`${path}/reinstate`);
+    await api.post(path("/v1/licenses/{id}/reinstate", { id }));
     changed("License reinstated.");
   });
 
@@ -248,7 +257,7 @@ export function LicenseScreen({ id }) {
                     title="Suspend this license?"
                     message="Its next validation, verification and introspection fail with SUSPENDED, on every device, until you reinstate it."
                     onConfirm=${async () => {
-                      await api.post(`${path}/suspend`);
+                      await api.post(path("/v1/licenses/{id}/suspend", { id }));
                       changed("License suspended: its next validation fails with SUSPENDED.");
                     }}
                   />`
@@ -266,7 +275,7 @@ export function LicenseScreen({ id }) {
                   title="Revoke this license?"
                   message="Revoking is permanent: the license can never validate again, be reinstated or renewed. Suspend it instead if you may want it back."
                   onConfirm=${async () => {
-                    await api.post(`${path}/revoke`);
+                    await api.post(path("/v1/licenses/{id}/revoke", { id }));
                     changed("License revoked.");
                   }}
                 />`
@@ -282,14 +291,14 @@ export function LicenseScreen({ id }) {
       <${RenewForm}
         license=${license}
         onCancel=${() => setDialog(null)}
-        onRenewed=${(renewed) => changed(`License renewed until ${new Date(renewed.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}.`)}
+        onRenewed=${(/** @type {License} */ renewed) => changed(`License renewed until ${new Date(renewed.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}.`)}
       />
     <//>
     <${Modal} title="Download a license file" open=${dialog === "checkout"} onClose=${() => setDialog(null)}>
       <${CheckoutForm}
         license=${license}
         onCancel=${() => setDialog(null)}
-        onDone=${(file) => changed(`License file ${file.id} downloaded${file.expires_at ? `, valid until ${new Date(file.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ", perpetual"}.`)}
+        onDone=${(/** @type {LicenseFile} */ file) => changed(`License file ${file.id} downloaded${file.expires_at ? `, valid until ${new Date(file.expires_at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ", perpetual"}.`)}
       />
     <//>
     <${Modal} title="Air-gapped device" open=${dialog === "offline"} onClose=${() => setDialog(null)}>

@@ -7,6 +7,9 @@ import { Button, ErrorNote, Id, Modal, PageHeader, Pager, StatusBadge, Table, Ti
 import { AppName, fromNow, PolicyName, seats, useCatalog } from "./licensing/common.js";
 import { CreateLicenseForm } from "./licensing/license-form.js";
 
+/** @typedef {import("../lib/api.js").Schema<"License">} License */
+
+/** @type {License["status"][]} */
 const STATUSES = ["active", "suspended", "revoked", "expired"];
 
 /** A whole license key (the service's LICENSE_KEY_PATTERN): a secret, so never put in the URL and its history. */
@@ -17,12 +20,13 @@ function Expiry({ iso }) {
   return html`<${Time} iso=${iso} /><br /><span class="muted small">${fromNow(iso)}</span>`;
 }
 
+/** @param {{ params: URLSearchParams }} props */
 export function LicensesScreen({ params }) {
   const { api, can, notify } = useApp();
   const writes = can("licenses:write");
   const catalog = useCatalog();
   const q = params.get("q") ?? "";
-  const status = STATUSES.includes(params.get("status")) ? params.get("status") : "";
+  const status = STATUSES.find((s) => s === params.get("status")) ?? "";
   const application = params.get("application_id") ?? "";
   const [text, setText] = useState(q);
   // A whole key searched for: kept in this screen only, the hash gets no `q` for it.
@@ -38,7 +42,8 @@ export function LicensesScreen({ params }) {
   }, [q]);
 
   const pages = usePages(
-    (cursor) => api.get("/v1/licenses", { limit: 25, starting_after: cursor, q: search, status, application_id: application }),
+    // "" (any status) is not a status of the API's; query() leaves undefined out just as it did "".
+    (cursor) => api.get("/v1/licenses", { limit: 25, starting_after: cursor, q: search, status: status || undefined, application_id: application }),
     [search, status, application],
   );
   const filter = (changes) => navigate(href("licenses", { q, status, application_id: application, ...changes }));
@@ -55,6 +60,7 @@ export function LicensesScreen({ params }) {
   };
   const filtered = Boolean(search || status || application);
 
+  /** @type {import("../lib/ui.js").Column<License>[]} */
   const columns = [
     {
       label: "License",
@@ -107,7 +113,7 @@ export function LicensesScreen({ params }) {
       <${CreateLicenseForm}
         catalog=${catalog}
         onClose=${() => setCreating(false)}
-        onCreated=${(license) => {
+        onCreated=${(/** @type {License} */ license) => {
           notify(`License ${license.id} created.`);
           pages.reload();
         }}

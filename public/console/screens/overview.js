@@ -8,6 +8,7 @@ import { ErrorNote, Id, PageHeader, useApp, useLoad } from "../lib/ui.js";
 import uPlot from "../vendor/uplot.mjs";
 import { AlertRules } from "./alert-rules.js";
 
+/** @type {Record<string, { label: string, interval: import("../lib/api.js").Schema<"MetricSeries">["interval"], ms: number }>} */
 const RANGES = {
   "24h": { label: "Last 24 hours", interval: "hour", ms: 86_400_000 },
   "7d": { label: "Last 7 days", interval: "hour", ms: 7 * 86_400_000 },
@@ -30,6 +31,7 @@ const colourOf = (code, i) => CODE_COLOURS[code] ?? SPARE_COLOURS[i % SPARE_COLO
 const percent = (x) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(x === 1 ? 0 : 1)}%`);
 const count = (n) => (n ?? 0).toLocaleString();
 
+/** @param {{ series: import("../lib/api.js").Schema<"MetricSeries"> | null }} props */
 function ValidationsChart({ series }) {
   const box = useRef(null);
   useEffect(() => {

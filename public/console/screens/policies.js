@@ -1,22 +1,28 @@
 // Policies: the rules licenses follow (seats, binding, heartbeats, token lifetime, churn budget).
 // Listed by application, created from presets, edited in place; licenses under a policy follow
 // its new rules from their next call, and a policy cannot be deleted while licenses follow it.
+import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Id, Modal, PageHeader, Pager, Table, useApp, usePages } from "../lib/ui.js";
 import { AppName, BINDING_LABELS, humanSeconds, useCatalog } from "./licensing/common.js";
 import { PolicyForm } from "./licensing/policy-form.js";
 
+/** @typedef {import("../lib/api.js").Schema<"Policy">} Policy */
+
+/** @param {Policy} p */
 function heartbeat(p) {
   if (!p.heartbeat_interval_s) return html`<span class="muted">None</span>`;
   return html`every ${humanSeconds(p.heartbeat_interval_s)}${p.heartbeat_grace_s ? html`<span class="muted"> + ${humanSeconds(p.heartbeat_grace_s)} grace</span>` : null}`;
 }
 
+/** @param {Policy} p */
 function churn(p) {
   if (p.max_deactivations === null) return html`<span class="muted">No limit</span>`;
   return `${p.max_deactivations} per ${humanSeconds(p.deactivation_window_s)}`;
 }
 
+/** @param {{ params: URLSearchParams }} props */
 export function PoliciesScreen({ params }) {
   const { api, can, notify } = useApp();
   const writes = can("policies:write");
@@ -26,6 +32,7 @@ export function PoliciesScreen({ params }) {
   const [editing, setEditing] = useState(null);
   const pages = usePages((cursor) => api.get("/v1/policies", { limit: 25, starting_after: cursor, application_id: application }), [application]);
   const close = () => setEditing(null);
+  /** @param {Policy} policy */
   const saved = (policy) => {
     notify(editing?.id ? `Policy ${policy.name} saved.` : `Policy ${policy.name} created.`);
     close();
@@ -33,6 +40,7 @@ export function PoliciesScreen({ params }) {
     catalog.reload();
   };
 
+  /** @type {import("../lib/ui.js").Column<Policy>[]} */
   const columns = [
     { label: "Name", render: (p) => html`<strong>${p.name}</strong><br /><${Id} value=${p.id} />` },
     { label: "Application", render: (p) => html`<${AppName} id=${p.application_id} catalog=${catalog} none="Any" />` },
@@ -57,7 +65,7 @@ export function PoliciesScreen({ params }) {
                 title="Delete this policy?"
                 message=${`${p.name} is deleted for good. The API refuses while licenses still follow it.`}
                 onConfirm=${async () => {
-                  await api.del(`/v1/policies/${encodeURIComponent(p.id)}`);
+                  await api.del(path("/v1/policies/{id}", { id: p.id }));
                   notify(`Policy ${p.name} deleted.`);
                   pages.reload();
                   catalog.reload();

@@ -1,6 +1,7 @@
 // One webhook endpoint: its properties, editing, enabling, secret rotation with an overlap,
 // deletion, and its deliveries with how each went (redeliver a failed one).
 
+import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Pager, Time, useAction, useApp, useLoad, usePages } from "../lib/ui.js";
@@ -9,19 +10,26 @@ import { EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
 import { EndpointState } from "./webhooks.js";
 
+/** @typedef {import("../lib/api.js").Schema<"WebhookEndpoint">} Endpoint */
+/** @typedef {import("../lib/api.js").Schema<"WebhookDelivery">} Delivery */
+/** @typedef {import("./admin/endpoint-form.js").EndpointValues} EndpointValues */
+
+/** @type {Delivery["status"][]} */
 const STATUSES = ["pending", "succeeded", "failed"];
 
+/** @param {{ endpoint: Endpoint, onSaved: (endpoint: Endpoint) => void }} props */
 function EditEndpoint({ endpoint, onSaved }) {
   const { api } = useApp();
   const [open, setOpen] = useState(false);
-  const action = useAction(async ({ url, events, enabled }) => {
+  const action = useAction(async (/** @type {EndpointValues} */ { url, events, enabled }) => {
     // Only what changed: a new URL or event list needs the events' read permissions, a toggle does not.
+    /** @type {import("../lib/api.js").Schema<"UpdateWebhookRequest">} */
     const body = {};
     if (url !== endpoint.url) body.url = url;
     const types = events.all ? [] : events.types;
     if (types.join() !== endpoint.event_types.join()) body.event_types = types;
     if (enabled !== endpoint.enabled) body.enabled = enabled;
-    if (Object.keys(body).length > 0) onSaved(await api.patch(`/v1/webhooks/${encodeURIComponent(endpoint.id)}`, body));
+    if (Object.keys(body).length > 0) onSaved(await api.patch(path("/v1/webhooks/{id}", { id: endpoint.id }), body));
     setOpen(false);
   });
   const start = () => {
@@ -42,18 +50,20 @@ function EditEndpoint({ endpoint, onSaved }) {
     <//>`;
 }
 
+/** @param {{ endpoint: Endpoint, onSaved: (endpoint: Endpoint) => void }} props */
 function ToggleEnabled({ endpoint, onSaved }) {
   const { api } = useApp();
-  const action = useAction(async () => onSaved(await api.patch(`/v1/webhooks/${encodeURIComponent(endpoint.id)}`, { enabled: !endpoint.enabled })));
+  const action = useAction(async () => onSaved(await api.patch(path("/v1/webhooks/{id}", { id: endpoint.id }), { enabled: !endpoint.enabled })));
   return html`<${Button} busy=${action.busy} onClick=${action.run}>${endpoint.enabled ? "Disable" : "Enable"}<//>
     ${action.error ? html`<div class="inline-error"><${ErrorNote} error=${action.error} /></div>` : null}`;
 }
 
+/** @param {{ endpoint: Endpoint, onRotated: () => void }} props */
 function RotateSecret({ endpoint, onRotated }) {
   const { api } = useApp();
   const [overlap, setOverlap] = useState(86400);
   const perform = async () => {
-    const rotated = await api.post(`/v1/webhooks/${encodeURIComponent(endpoint.id)}/rotate-secret`, { overlap_s: overlap });
+    const rotated = await api.post(path("/v1/webhooks/{id}/rotate-secret", { id: endpoint.id }), { overlap_s: overlap });
     return {
       secret: rotated.secret,
       note: html`<p class="small">
@@ -85,16 +95,18 @@ function RotateSecret({ endpoint, onRotated }) {
   <//>`;
 }
 
+/** @param {{ delivery: Delivery, onQueued: () => void }} props */
 function Redeliver({ delivery, onQueued }) {
   const { api, notify } = useApp();
   const action = useAction(async () => {
-    await api.post(`/v1/webhook-deliveries/${encodeURIComponent(delivery.id)}/redeliver`);
+    await api.post(path("/v1/webhook-deliveries/{id}/redeliver", { id: delivery.id }));
     notify("Delivery queued again.");
     onQueued();
   });
   return html`<${Button} class="btn-small" busy=${action.busy} onClick=${action.run}>Redeliver<//><${ErrorNote} error=${action.error} />`;
 }
 
+/** @param {{ delivery: Delivery }} props */
 function Response({ delivery: d }) {
   if (d.last_status_code === null && d.last_duration_ms === null) return html`<span class="muted">—</span>`;
   const ok = d.last_status_code !== null && d.last_status_code >= 200 && d.last_status_code < 300;
@@ -102,12 +114,14 @@ function Response({ delivery: d }) {
     ${d.last_duration_ms !== null ? html`<span class="muted small"> · ${d.last_duration_ms} ms</span>` : null}`;
 }
 
+/** @param {{ endpoint: Endpoint, status: Delivery["status"] | undefined }} props */
 function Deliveries({ endpoint, status }) {
   const { api, can } = useApp();
   const pages = usePages(
-    (cursor) => api.get(`/v1/webhooks/${encodeURIComponent(endpoint.id)}/deliveries`, { limit: 20, starting_after: cursor, status }),
+    (cursor) => api.get(path("/v1/webhooks/{id}/deliveries", { id: endpoint.id }), { limit: 20, starting_after: cursor, status }),
     [endpoint.id, status],
   );
+  /** @type {import("../lib/ui.js").Column<Delivery>[]} */
   const columns = [
     { label: "Created", render: (d) => html`<${Stamp} iso=${d.created_at} />` },
     {
@@ -170,15 +184,16 @@ function Deliveries({ endpoint, status }) {
   </section>`;
 }
 
+/** @param {{ id: string, params: URLSearchParams }} props */
 export function WebhookScreen({ id, params }) {
   const { api, can, notify } = useApp();
-  const [fresh, setFresh] = useState(null);
-  const load = useLoad(() => api.get(`/v1/webhooks/${encodeURIComponent(id)}`), [id]);
+  const [fresh, setFresh] = useState(/** @type {Endpoint | null} */ (null));
+  const load = useLoad(() => api.get(path("/v1/webhooks/{id}", { id })), [id]);
   // A change answers with the endpoint as it now is: show that without reading it again.
   const endpoint = fresh ?? load.data;
-  const status = STATUSES.includes(params?.get("status")) ? params.get("status") : undefined;
+  const status = STATUSES.find((s) => s === params?.get("status"));
   const remove = async () => {
-    await api.del(`/v1/webhooks/${encodeURIComponent(id)}`);
+    await api.del(path("/v1/webhooks/{id}", { id }));
     notify("Endpoint deleted.");
     navigate(href("webhooks"));
   };

@@ -8,17 +8,23 @@ import { ListTable, Stamp, shortWhen, useOwnPermissions } from "./admin/common.j
 import { defaultEvents, EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
 
+/** @typedef {import("../lib/api.js").Schema<"WebhookEndpoint">} Endpoint */
+/** @typedef {import("./admin/endpoint-form.js").EndpointValues} EndpointValues */
+
+/** @param {{ endpoint: Endpoint }} props */
 export function EndpointState({ endpoint }) {
   return html`<span class=${`badge ${endpoint.enabled ? "badge-enabled" : "badge-disabled"}`}>${endpoint.enabled ? "enabled" : "disabled"}</span>
     ${endpoint.secret_rotation_ends_at ? html`<div class="muted small">old and new secret both sign until ${shortWhen(endpoint.secret_rotation_ends_at)}</div>` : null}`;
 }
 
+/** @param {{ onCreated: () => void }} props */
 function NewEndpoint({ onCreated }) {
   const { api } = useApp();
   const own = useOwnPermissions();
-  const action = useAction(async ({ url, events, enabled }) => {
+  const action = useAction(async (/** @type {EndpointValues} */ { url, events, enabled }) => {
     setCreated(await api.post("/v1/webhooks", { url, event_types: events.all ? [] : events.types, enabled }));
   });
+  /** @type {import("../lib/ui.js").CreateDialog<import("../lib/api.js").Schema<"WebhookEndpointWithSecret">>} */
   const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     action.clear();
   });
@@ -51,6 +57,7 @@ function NewEndpoint({ onCreated }) {
 export function WebhooksScreen() {
   const { api, can } = useApp();
   const pages = usePages((cursor) => api.get("/v1/webhooks", { limit: 20, starting_after: cursor }), []);
+  /** @type {import("../lib/ui.js").Column<Endpoint>[]} */
   const columns = [
     {
       label: "URL",

@@ -3,6 +3,7 @@
 // to hold all of the key's permissions, so keys holding more than the signed-in credential say
 // so instead of offering buttons the API would refuse.
 
+import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, useCreateDialog, usePages } from "../../lib/ui.js";
 import {
@@ -22,7 +23,12 @@ import {
 const DAY = 86_400_000;
 const SOON = 7 * DAY;
 
-/** live, expiring (within 7 days), rotated (replaced; may still work until its grace period ends), expired or revoked. */
+/** @typedef {import("../../lib/api.js").Schema<"ApiKey">} ApiKey */
+
+/**
+ * live, expiring (within 7 days), rotated (replaced; may still work until its grace period ends), expired or revoked.
+ * @param {ApiKey} key
+ */
 export function keyState(key, now = Date.now()) {
   if (key.revoked_at) return "revoked";
   const expires = key.expires_at ? Date.parse(key.expires_at) : null;
@@ -32,9 +38,13 @@ export function keyState(key, now = Date.now()) {
   return "live";
 }
 
-/** Whether the key still authenticates (a rotated key does until its grace period ends). */
+/**
+ * Whether the key still authenticates (a rotated key does until its grace period ends).
+ * @param {ApiKey} key
+ */
 const works = (key) => !key.revoked_at && (!key.expires_at || Date.parse(key.expires_at) > Date.now());
 
+/** @param {{ apiKey: ApiKey }} props */
 function KeyState({ apiKey }) {
   const state = keyState(apiKey);
   const hint =
@@ -82,6 +92,7 @@ function AccessTokenLimit() {
   </p>`;
 }
 
+/** @param {{ onCreated: () => void }} props */
 function NewApiKey({ onCreated }) {
   const { api, session } = useApp();
   // Through an access token "never" means "when the access token ends": the API caps it there.
@@ -93,11 +104,13 @@ function NewApiKey({ onCreated }) {
   const [expiry, setExpiry] = useState("");
   const [customExpiry, setCustomExpiry] = useState("");
   const action = useAction(async () => {
+    /** @type {import("../../lib/api.js").Schema<"CreateApiKeyRequest">} */
     const body = { name, permissions };
     const expires = expiryFrom(expiry, customExpiry);
     if (expires) body.expires_at = expires;
     setCreated(await api.post("/v1/api-keys", body));
   });
+  /** @type {import("../../lib/ui.js").CreateDialog<import("../../lib/api.js").Schema<"ApiKeyWithSecret">>} */
   const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     setName("");
     setPermissions([]);
@@ -151,17 +164,19 @@ function NewApiKey({ onCreated }) {
     <//>`;
 }
 
+/** @param {{ apiKey: ApiKey, onSaved: () => void }} props */
 function EditKey({ apiKey, onSaved }) {
   const { api } = useApp();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(apiKey.name);
   const [expires, setExpires] = useState(toLocalInput(apiKey.expires_at));
   const action = useAction(async () => {
+    /** @type {import("../../lib/api.js").Schema<"UpdateApiKeyRequest">} */
     const body = {};
     if (name.trim() !== apiKey.name) body.name = name;
     const next = fromLocalInput(expires);
     if (expires !== toLocalInput(apiKey.expires_at)) body.expires_at = next;
-    if (Object.keys(body).length > 0) await api.patch(`/v1/api-keys/${encodeURIComponent(apiKey.id)}`, body);
+    if (Object.keys(body).length > 0) await api.patch(path("/v1/api-keys/{id}", { id: apiKey.id }), body);
     setOpen(false);
     onSaved();
   });
@@ -196,12 +211,13 @@ function EditKey({ apiKey, onSaved }) {
     <//>`;
 }
 
+/** @param {{ apiKey: ApiKey, isSelf: boolean, onRotated: () => void }} props */
 function RotateKey({ apiKey, isSelf, onRotated }) {
   const { api } = useApp();
   const [grace, setGrace] = useState(3600);
   const id = `rotate-${apiKey.id}`;
   const perform = async () => {
-    const { key, previous } = await api.post(`/v1/api-keys/${encodeURIComponent(apiKey.id)}/rotate`, { grace_period_s: grace });
+    const { key, previous } = await api.post(path("/v1/api-keys/{id}/rotate", { id: apiKey.id }), { grace_period_s: grace });
     const until = previous.expires_at && Date.parse(previous.expires_at) > Date.now() ? previous.expires_at : null;
     return {
       secret: key.key,
@@ -231,6 +247,7 @@ function RotateKey({ apiKey, isSelf, onRotated }) {
   <//>`;
 }
 
+/** @param {{ apiKey: ApiKey, own: ApiKey["permissions"], isSelf: boolean, reload: () => void }} props */
 function KeyActions({ apiKey, own, isSelf, reload }) {
   const { api, can } = useApp();
   if (!can("api_keys:write") || !works(apiKey)) return html`<span class="muted">—</span>`;
@@ -241,7 +258,7 @@ function KeyActions({ apiKey, own, isSelf, reload }) {
     </span>`;
   const rotated = Boolean(apiKey.replaced_by);
   const revoke = async () => {
-    await api.post(`/v1/api-keys/${encodeURIComponent(apiKey.id)}/revoke`);
+    await api.post(path("/v1/api-keys/{id}/revoke", { id: apiKey.id }));
     reload();
   };
   return html`<div class="row-actions">
@@ -263,6 +280,7 @@ export function ApiKeysSection() {
   const own = useOwnPermissions();
   const pages = usePages((cursor) => api.get("/v1/api-keys", { limit: 20, starting_after: cursor }), []);
   const self = session.me.credential.id;
+  /** @type {import("../../lib/ui.js").Column<ApiKey>[]} */
   const columns = [
     {
       label: "Name",

@@ -6,15 +6,23 @@ import { Button, ErrorNote, Field } from "../../lib/ui.js";
 import { useOwnPermissions } from "./common.js";
 import { EventPicker } from "./events.js";
 
-/** What a new endpoint starts with: every event when the credential may subscribe to all of them. */
+/**
+ * The form's values: `events.all` sends an empty `event_types` (every event, including later ones).
+ * @typedef {{ url: string, events: { all: boolean, types: import("./events.js").EventType[] }, enabled: boolean }} EndpointValues
+ */
+
+/**
+ * What a new endpoint starts with: every event when the credential may subscribe to all of them.
+ * @returns {EndpointValues["events"]}
+ */
 export function defaultEvents(own) {
   const all = Object.values(EVENT_READ_PERMISSION).every((p) => own.includes(p));
   return { all, types: [] };
 }
 
 /**
- * @param {{ initial: { url: string, events: { all: boolean, types: string[] }, enabled: boolean }, idPrefix: string, submitLabel: string,
- *   busy: boolean, error: any, onSubmit: (values) => void, onCancel: () => void }} props
+ * @param {{ initial: EndpointValues, idPrefix: string, submitLabel: string, busy: boolean, error: any, onSubmit: (values: EndpointValues) => void,
+ *   onCancel: () => void }} props
  */
 export function EndpointForm({ initial, idPrefix, submitLabel, busy, error, onSubmit, onCancel }) {
   const own = useOwnPermissions();

@@ -2,21 +2,26 @@
 // tokens that last 24 hours. Created and refreshed with an API key only (the API refuses an
 // access token), revoked with either; every change needs all of the token's permissions.
 
+import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, Pager, SecretOnce, useAction, useApp, useCreateDialog, usePages } from "../../lib/ui.js";
 import { ListTable, lacking, PermissionList, PermissionPicker, SecretActionButton, Stamp, useOwnPermissions } from "./common.js";
+
+/** @typedef {import("../../lib/api.js").Schema<"UserToken">} UserToken */
 
 const ExchangeNote = () => html`<p class="small">
   Exchange it at <code>POST /v1/auth/token</code> (body <code>${'{ "user_token": "…" }'}</code>) for an access token that lasts 24 hours, or paste it on
   this console's sign-in page.
 </p>`;
 
+/** @param {{ onCreated: () => void }} props */
 function NewUserToken({ onCreated }) {
   const { api } = useApp();
   const own = useOwnPermissions();
   const [name, setName] = useState("");
   const [permissions, setPermissions] = useState([]);
   const action = useAction(async () => setCreated(await api.post("/v1/user-tokens", { name, permissions })));
+  /** @type {import("../../lib/ui.js").CreateDialog<import("../../lib/api.js").Schema<"UserTokenWithSecret">>} */
   const { open, created, setCreated, start, close } = useCreateDialog(onCreated, () => {
     setName("");
     setPermissions([]);
@@ -51,6 +56,7 @@ function NewUserToken({ onCreated }) {
     <//>`;
 }
 
+/** @param {{ token: UserToken, own: UserToken["permissions"], viaApiKey: boolean, reload: () => void }} props */
 function TokenActions({ token, own, viaApiKey, reload }) {
   const { api, can } = useApp();
   if (!can("api_keys:write") || token.revoked_at) return html`<span class="muted">—</span>`;
@@ -59,13 +65,12 @@ function TokenActions({ token, own, viaApiKey, reload }) {
     return html`<span class="muted small" title="Only a credential holding every permission of this one can change or revoke it.">
       You lack ${missing.join(", ")}, so you cannot change it.
     </span>`;
-  const path = `/v1/user-tokens/${encodeURIComponent(token.id)}`;
   const refresh = async () => {
-    const fresh = await api.post(`${path}/refresh`);
+    const fresh = await api.post(path("/v1/user-tokens/{id}/refresh", { id: token.id }));
     return { secret: fresh.token, note: html`<${ExchangeNote} />` };
   };
   const revoke = async () => {
-    await api.post(`${path}/revoke`);
+    await api.post(path("/v1/user-tokens/{id}/revoke", { id: token.id }));
     reload();
   };
   return html`<div class="row-actions">
@@ -99,6 +104,7 @@ export function UserTokensSection() {
   const own = useOwnPermissions();
   const viaApiKey = session.me.credential.kind === "api_key";
   const pages = usePages((cursor) => api.get("/v1/user-tokens", { limit: 20, starting_after: cursor }), []);
+  /** @type {import("../../lib/ui.js").Column<UserToken>[]} */
   const columns = [
     { label: "Name", render: (t) => html`<strong>${t.name}</strong><div class="sub-id"><${Id} value=${t.id} /></div>` },
     { label: "Permissions", render: (t) => html`<${PermissionList} permissions=${t.permissions} />` },

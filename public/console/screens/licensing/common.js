@@ -7,12 +7,17 @@ import { Id, useApp, useLoad } from "../../lib/ui.js";
 /** Pages of 100, at most this many: a select with more than 1,000 entries helps nobody. */
 const MAX_PAGES = 10;
 
-/** Every item of a list (up to 1,000), following the API's cursors. */
-export async function loadAll(api, path, params = {}) {
+/**
+ * Every item of a list (up to 1,000), following the API's cursors; `readPage(cursor)` reads a page of 100.
+ * @template Row
+ * @param {(cursor: string | null) => Promise<import("../../lib/ui.js").Page<Row>>} readPage
+ * @returns {Promise<Row[]>}
+ */
+export async function loadAll(readPage) {
   const items = [];
   let cursor = null;
   for (let i = 0; i < MAX_PAGES; i++) {
-    const page = await api.get(path, { ...params, limit: 100, starting_after: cursor });
+    const page = await readPage(cursor);
     items.push(...page.data);
     if (!page.has_more || !page.next_cursor) break;
     cursor = page.next_cursor;
@@ -29,8 +34,8 @@ export function useCatalog() {
   const { api, can } = useApp();
   const readsApps = can("applications:read");
   const readsPolicies = can("policies:read");
-  const apps = useLoad(() => (readsApps ? loadAll(api, "/v1/applications") : Promise.resolve(null)), []);
-  const policies = useLoad(() => (readsPolicies ? loadAll(api, "/v1/policies") : Promise.resolve(null)), []);
+  const apps = useLoad(async () => (readsApps ? await loadAll((cursor) => api.get("/v1/applications", { limit: 100, starting_after: cursor })) : null), []);
+  const policies = useLoad(async () => (readsPolicies ? await loadAll((cursor) => api.get("/v1/policies", { limit: 100, starting_after: cursor })) : null), []);
   return {
     applications: readsApps ? (apps.data ?? []) : null,
     policies: readsPolicies ? (policies.data ?? []) : null,
@@ -45,13 +50,19 @@ export function useCatalog() {
   };
 }
 
-/** An application by name (its id on hover), or its bare id when the name is unknown. */
+/** @typedef {ReturnType<typeof useCatalog>} Catalog */
+
+/**
+ * An application by name (its id on hover), or its bare id when the name is unknown.
+ * @param {{ id: string | null, catalog: Catalog, none?: string }} props
+ */
 export function AppName({ id, catalog, none = "—" }) {
   if (!id) return html`<span class="muted">${none}</span>`;
   const app = catalog.application(id);
   return app ? html`<span title=${id}>${app.name}</span>` : html`<${Id} value=${id} />`;
 }
 
+/** @param {{ id: string, catalog: Catalog }} props */
 export function PolicyName({ id, catalog }) {
   const policy = catalog.policy(id);
   return policy ? html`<span title=${id}>${policy.name}</span>` : html`<${Id} value=${id} />`;
@@ -183,6 +194,7 @@ export function FieldError({ id, message }) {
 /** Seats: used / allowed, with "unlimited" spelled out. */
 export const seats = (used, max) => (max === null || max === undefined ? `${used} / unlimited` : `${used} / ${max}`);
 
+/** @type {Record<import("../../lib/api.js").Schema<"Policy">["binding_mode"], string>} */
 export const BINDING_LABELS = {
   none: "None",
   hardware: "Hardware",

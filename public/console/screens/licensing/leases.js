@@ -1,17 +1,19 @@
 // A floating license's seats in the console: who holds one (instance, user), until when, whether
 // it is borrowed, and a release for a stuck client. Shown when the license's policy has leases.
+import { path } from "../../lib/api.js";
 import { html } from "../../lib/html.js";
 import { ConfirmButton, ErrorNote, Pager, Table, Time, useApp, usePages } from "../../lib/ui.js";
 
+/** @param {{ license: import("../../lib/api.js").Schema<"License">, policy: import("../../lib/api.js").Schema<"Policy"> }} props */
 export function Leases({ license, policy }) {
   const { api, can, notify } = useApp();
-  const base = `/v1/licenses/${encodeURIComponent(license.id)}/leases`;
-  const pages = usePages((cursor) => api.get(base, { limit: 20, starting_after: cursor }), [license.id]);
+  const pages = usePages((cursor) => api.get(path("/v1/licenses/{id}/leases", { id: license.id }), { limit: 20, starting_after: cursor }), [license.id]);
   const writes = can("licenses:write");
   // Seats count leases, or users under per_user; exact while one page holds them all (20).
   const held = policy.lease_mode === "per_user" ? new Set(pages.rows.map((l) => l.user)).size : pages.rows.length;
   const inUse = pages.hasNext || pages.hasPrevious ? `${held}+ on this page` : String(held);
   const seats = policy.max_leases === null ? `${inUse} (unlimited)` : `${inUse} of ${policy.max_leases}`;
+  /** @type {import("../../lib/ui.js").Column<import("../../lib/api.js").Schema<"Lease">>[]} */
   const columns = [
     { label: "Instance", render: (l) => html`<code>${l.instance_id}</code>` },
     { label: "User", render: (l) => l.user ?? html`<span class="muted">—</span>` },
@@ -31,7 +33,7 @@ export function Leases({ license, policy }) {
               title="Release this seat?"
               message=${`The instance ${l.instance_id} loses its seat at once; its next heartbeat fails and it must take a new seat.`}
               onConfirm=${async () => {
-                await api.del(`${base}/${encodeURIComponent(l.id)}`);
+                await api.del(path("/v1/licenses/{id}/leases/{lease_id}", { id: license.id, lease_id: l.id }));
                 notify("Seat released.");
                 pages.reload();
               }}

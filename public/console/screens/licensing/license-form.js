@@ -1,12 +1,17 @@
 // The license forms: issue a license (the answer holds its key, shown here once and kept in this
 // component's state only, so neither a reload nor a later visit can show it again), and change
 // an existing one (only the fields that changed are sent).
+import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { href } from "../../lib/router.js";
 import { Button, ErrorNote, Field, Id, SecretOnce, useAction, useApp } from "../../lib/ui.js";
 import { FieldError, fromLocalInput, metadataText, parseMetadata, seats, splitList, toLocalInput } from "./common.js";
 
 const DAY_MS = 86_400_000;
+
+/** @typedef {import("../../lib/api.js").Schema<"License">} License */
+/** @typedef {import("../../lib/api.js").Schema<"Policy">} Policy */
+/** @typedef {import("./common.js").Catalog} Catalog */
 
 /** Expiry choices at creation; "date" shows a date input. Trials are usually 7, 14 or 30 days. */
 const EXPIRES = {
@@ -18,13 +23,20 @@ const EXPIRES = {
   date: { label: "On a date…" },
 };
 
+/**
+ * @param {Policy} policy
+ * @param {Catalog} catalog
+ */
 function policyLabel(policy, catalog) {
   const app = policy.application_id ? (catalog.application(policy.application_id)?.name ?? policy.application_id) : "any application";
   const seatsText = policy.max_activations === null ? "unlimited seats" : `${policy.max_activations} seat${policy.max_activations === 1 ? "" : "s"}`;
   return `${policy.name} (${app}, ${seatsText}, ${policy.binding_mode} binding)`;
 }
 
-/** A policy select, or an id input when the credential cannot read policies. */
+/**
+ * A policy select, or an id input when the credential cannot read policies.
+ * @param {{ id: string, value: string, onChange: (id: string) => void, catalog: Catalog, policies: Policy[] }} props
+ */
 function PolicyPicker({ id, value, onChange, catalog, policies }) {
   if (!catalog.policies) {
     return html`<input id=${id} required placeholder="pol_…" value=${value} onInput=${(e) => onChange(e.currentTarget.value)} />`;
@@ -73,7 +85,10 @@ function SharedFields({ form, set, showCidrs, metadataProblem }) {
   `;
 }
 
-/** The key, once, with where to go next. */
+/**
+ * The key, once, with where to go next.
+ * @param {{ license: import("../../lib/api.js").Schema<"CreatedLicense">, onClose: () => void }} props
+ */
 function Issued({ license, onClose }) {
   return html`<${SecretOnce} label="the license key" secret=${license.key}>
       <p class="muted small">
@@ -87,7 +102,10 @@ function Issued({ license, onClose }) {
     </div>`;
 }
 
-/** Issues a license; the list behind reloads at once, the key stays on screen until closed. */
+/**
+ * Issues a license; the list behind reloads at once, the key stays on screen until closed.
+ * @param {{ catalog: Catalog, onCreated: (license: License) => void, onClose: () => void }} props
+ */
 export function CreateLicenseForm({ catalog, onCreated, onClose }) {
   const { api } = useApp();
   const [form, setForm] = useState({ policy: "", application: "", plan: "", features: "", expires: "never", date: "", cidrs: "", metadata: "{}" });
@@ -102,6 +120,7 @@ export function CreateLicenseForm({ catalog, onCreated, onClose }) {
     setMetadataProblem(metadata.error ?? null);
     if (metadata.error) return;
     const choice = EXPIRES[form.expires];
+    /** @type {import("../../lib/api.js").Schema<"CreateLicenseRequest">} */
     const body = {
       policy_id: form.policy.trim(),
       application_id: fixedApp ? undefined : form.application.trim() || undefined,
@@ -180,7 +199,10 @@ export function CreateLicenseForm({ catalog, onCreated, onClose }) {
 
 const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** Changes plan, features, expiry, allowed IPs, metadata or policy; sends only what changed. */
+/**
+ * Changes plan, features, expiry, allowed IPs, metadata or policy; sends only what changed.
+ * @param {{ license: License, catalog: Catalog, onSaved: (saved: License | null) => void, onCancel: () => void }} props
+ */
 export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) {
   const { api } = useApp();
   // Changes are what the seller edited from what the form showed, even if the license reloads meanwhile.
@@ -203,6 +225,7 @@ export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) 
     const metadata = parseMetadata(form.metadata);
     setMetadataProblem(metadata.error ?? null);
     if (metadata.error) return;
+    /** @type {import("../../lib/api.js").Schema<"UpdateLicenseRequest">} */
     const changes = {};
     if (form.policy.trim() !== license.policy_id) changes.policy_id = form.policy.trim();
     const plan = form.plan.trim() || null;
@@ -214,7 +237,7 @@ export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) 
     const cidrs = splitList(form.cidrs);
     if (!sameList(cidrs, license.allowed_cidrs)) changes.allowed_cidrs = cidrs;
     if (JSON.stringify(metadata.value) !== JSON.stringify(license.metadata)) changes.metadata = metadata.value;
-    const saved = Object.keys(changes).length ? await api.patch(`/v1/licenses/${encodeURIComponent(license.id)}`, changes) : null;
+    const saved = Object.keys(changes).length ? await api.patch(path("/v1/licenses/{id}", { id: license.id }), changes) : null;
     onSaved(saved);
   });
   const submit = (e) => {

@@ -2,10 +2,13 @@
 // upload an air-gapped device's activation request or removal proof (the SDK writes both), which
 // answers the device's machine file. Every file is text from the API, handed to the browser as a
 // download (a Blob), never rendered as HTML.
+import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Field, useAction, useApp } from "../../lib/ui.js";
 
 const DAY_S = 86_400;
+
+/** @typedef {import("../../lib/api.js").Schema<"License">} License */
 
 /** Saves `text` as a file named `name` through a temporary link (no server round trip). */
 export function download(name, text) {
@@ -19,14 +22,17 @@ export function download(name, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Lifetime (days, blank = the policy's default) and sealing, then the file. */
+/**
+ * Lifetime (days, blank = the policy's default) and sealing, then the file.
+ * @param {{ license: License, onDone: (file: import("../../lib/api.js").Schema<"LicenseFile">) => void, onCancel: () => void }} props
+ */
 export function CheckoutForm({ license, onDone, onCancel }) {
   const { api } = useApp();
   const [days, setDays] = useState("");
   const [encrypt, setEncrypt] = useState(false);
   const checkout = useAction(async () => {
     const body = { encrypt, ...(days ? { ttl_s: Math.round(Number(days) * DAY_S) } : {}) };
-    const file = await api.post(`/v1/licenses/${encodeURIComponent(license.id)}/checkout`, body);
+    const file = await api.post(path("/v1/licenses/{id}/checkout", { id: license.id }), body);
     download(`${license.id}.lic`, file.license_file);
     onDone(file);
   });
@@ -54,7 +60,10 @@ export function CheckoutForm({ license, onDone, onCancel }) {
   </form>`;
 }
 
-/** Paste or pick the device's file: an activation request takes a seat and answers a machine file; a removal proof frees one. */
+/**
+ * Paste or pick the device's file: an activation request takes a seat and answers a machine file; a removal proof frees one.
+ * @param {{ license: License, onDone: (message: string) => void, onCancel: () => void }} props
+ */
 export function OfflineUploadForm({ license, onDone, onCancel }) {
   const { api } = useApp();
   const [text, setText] = useState("");

@@ -1,12 +1,22 @@
 // The policy form, for create and edit, with presets for the common licensing models. A preset
 // only fills the form: every field stays editable, and what is sent is what the form shows.
+import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Field, useAction, useApp } from "../../lib/ui.js";
 import { BINDING_LABELS, DurationInput, FieldError, humanSeconds, joinSeconds, splitSeconds } from "./common.js";
 
 const DAY = 86_400;
 
-/** What POST /v1/policies assumes for a field the body leaves out. */
+/** @typedef {import("../../lib/api.js").Schema<"Policy">} Policy */
+/**
+ * A policy's rules: what the form edits besides its name and application.
+ * @typedef {Omit<Policy, "id" | "application_id" | "name" | "created_at" | "updated_at">} Rules
+ */
+
+/**
+ * What POST /v1/policies assumes for a field the body leaves out.
+ * @type {Rules}
+ */
 const DEFAULTS = {
   max_activations: null,
   binding_mode: "none",
@@ -30,6 +40,7 @@ const DEFAULTS = {
 /**
  * The models sellers ask for first. Policies have no duration of their own: a trial is short-lived
  * through its licenses' `expires_at`, which is why the trial preset says so instead of setting it.
+ * @type {Record<string, { label: string, name: string, hint: string, values: Rules }>}
  */
 export const PRESETS = {
   custom: {
@@ -64,13 +75,17 @@ export const PRESETS = {
   },
 };
 
+/** @type {Record<Policy["token_tier"], string>} */
 const TIERS = {
   basic: "Basic (15 min)",
   advanced: "Advanced (1 hour)",
   custom: "Custom (24 hours)",
 };
 
-/** The form's state from a policy's (or preset's) API values; numbers become editable text. */
+/**
+ * The form's state from a policy's (or preset's) API values; numbers become editable text.
+ * @param {Rules} values
+ */
 function formOf(values, name = "", applicationId = "") {
   return {
     name,
@@ -141,7 +156,12 @@ function valuesOf(form) {
 
 const CHURN = ["max_deactivations", "deactivation_window_s"];
 
-/** Only what changed; both halves of the churn budget when either did (the API checks them as a pair). */
+/**
+ * Only what changed; both halves of the churn budget when either did (the API checks them as a pair).
+ * @param {Policy} policy
+ * @param {ReturnType<typeof valuesOf>["values"]} values
+ * @returns {import("../../lib/api.js").Schema<"UpdatePolicyRequest">}
+ */
 function changesOf(policy, values) {
   const changed = Object.keys(values).filter((k) => values[k] !== policy[k]);
   if (changed.some((k) => CHURN.includes(k))) for (const k of CHURN) if (!changed.includes(k)) changed.push(k);
@@ -149,7 +169,7 @@ function changesOf(policy, values) {
 }
 
 /**
- * @param {{ policy?: any, applicationId?: string, catalog: any, onSaved: (policy: any) => void, onCancel: () => void }} props
+ * @param {{ policy?: Policy, applicationId?: string, catalog: import("./common.js").Catalog, onSaved: (policy: Policy) => void, onCancel: () => void }} props
  * Without `policy` it creates one (offering presets, for `applicationId` at first); with it, edits that one.
  */
 export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCancel }) {
@@ -178,7 +198,7 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
       saved = await api.post("/v1/policies", { ...values, application_id: form.application_id || undefined });
     } else {
       const changes = changesOf(policy, values);
-      saved = Object.keys(changes).length ? await api.patch(`/v1/policies/${encodeURIComponent(policy.id)}`, changes) : policy;
+      saved = Object.keys(changes).length ? await api.patch(path("/v1/policies/{id}", { id: policy.id }), changes) : policy;
     }
     onSaved(saved);
   });
@@ -358,6 +378,7 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
   </form>`;
 }
 
+/** @type {Record<Policy["binding_mode"], string>} */
 const BINDING_HINTS = {
   none: "The key alone is enough: any device may validate it.",
   hardware: "Validations must name a device fingerprint that holds a seat (activate first, or bind on verify).",
