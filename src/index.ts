@@ -28,16 +28,35 @@ import v1AuditLogList from "./routes/v1_audit_log_list";
 import v1AuditLogVerify from "./routes/v1_audit_log_verify";
 import v1AuthToken from "./routes/v1_auth_token";
 import v1AuthWhoami from "./routes/v1_auth_whoami";
+import v1CustomersCreate from "./routes/v1_customers_create";
+import v1CustomersDelete from "./routes/v1_customers_delete";
+import v1CustomersDevices from "./routes/v1_customers_devices";
+import v1CustomersErase from "./routes/v1_customers_erase";
+import v1CustomersExport from "./routes/v1_customers_export";
+import v1CustomersGet from "./routes/v1_customers_get";
+import v1CustomersList from "./routes/v1_customers_list";
+import v1CustomersSeats from "./routes/v1_customers_seats";
+import v1CustomersUpdate from "./routes/v1_customers_update";
+import v1GroupsCreate from "./routes/v1_groups_create";
+import v1GroupsDelete from "./routes/v1_groups_delete";
+import v1GroupsGet from "./routes/v1_groups_get";
+import v1GroupsList from "./routes/v1_groups_list";
+import v1GroupsMembersAdd from "./routes/v1_groups_members_add";
+import v1GroupsMembersRemove from "./routes/v1_groups_members_remove";
+import v1GroupsUpdate from "./routes/v1_groups_update";
 import v1LicensesActivate from "./routes/v1_licenses_activate";
 import v1LicensesActivationDelete from "./routes/v1_licenses_activation_delete";
 import v1LicensesActivationsDelete from "./routes/v1_licenses_activations_delete";
 import v1LicensesActivationsList from "./routes/v1_licenses_activations_list";
+import v1LicensesAssignmentsGet from "./routes/v1_licenses_assignments_get";
 import v1LicensesCheckout from "./routes/v1_licenses_checkout";
 import v1LicensesCheckoutDownload from "./routes/v1_licenses_checkout_download";
 import v1LicensesCheckoutPublic from "./routes/v1_licenses_checkout_public";
 import v1LicensesCreate from "./routes/v1_licenses_create";
 import v1LicensesDeactivate from "./routes/v1_licenses_deactivate";
 import v1LicensesGet from "./routes/v1_licenses_get";
+import v1LicensesGroupsAssign from "./routes/v1_licenses_groups_assign";
+import v1LicensesGroupsUnassign from "./routes/v1_licenses_groups_unassign";
 import v1LicensesHeartbeat from "./routes/v1_licenses_heartbeat";
 import v1LicensesIntrospect from "./routes/v1_licenses_introspect";
 import v1LicensesJwks from "./routes/v1_licenses_jwks";
@@ -54,6 +73,8 @@ import v1LicensesRevoke from "./routes/v1_licenses_revoke";
 import v1LicensesRevokeToken from "./routes/v1_licenses_revoke_token";
 import v1LicensesSuspend from "./routes/v1_licenses_suspend";
 import v1LicensesUpdate from "./routes/v1_licenses_update";
+import v1LicensesUsersAssign from "./routes/v1_licenses_users_assign";
+import v1LicensesUsersUnassign from "./routes/v1_licenses_users_unassign";
 import v1LicensesValidate from "./routes/v1_licenses_validate";
 import v1LicensesValidateHardware from "./routes/v1_licenses_validate_hardware";
 import v1LicensesVerify from "./routes/v1_licenses_verify";
@@ -77,6 +98,11 @@ import v1UserTokensCreate from "./routes/v1_user_tokens_create";
 import v1UserTokensList from "./routes/v1_user_tokens_list";
 import v1UserTokensRefresh from "./routes/v1_user_tokens_refresh";
 import v1UserTokensRevoke from "./routes/v1_user_tokens_revoke";
+import v1UsersCreate from "./routes/v1_users_create";
+import v1UsersDelete from "./routes/v1_users_delete";
+import v1UsersGet from "./routes/v1_users_get";
+import v1UsersList from "./routes/v1_users_list";
+import v1UsersUpdate from "./routes/v1_users_update";
 import v1WebhooksCreate from "./routes/v1_webhooks_create";
 import v1WebhooksDelete from "./routes/v1_webhooks_delete";
 import v1WebhooksDeliveriesList from "./routes/v1_webhooks_deliveries_list";
@@ -174,6 +200,33 @@ export const OPERATIONS: readonly Operation[] = [
   v1WebhooksRedeliver,
   v1WebhooksRotateSecret,
   v1WebhooksUpdate,
+  // Customers, users and groups (seed 003)
+  v1CustomersCreate,
+  v1CustomersDelete,
+  v1CustomersDevices,
+  v1CustomersErase,
+  v1CustomersExport,
+  v1CustomersGet,
+  v1CustomersList,
+  v1CustomersSeats,
+  v1CustomersUpdate,
+  v1GroupsCreate,
+  v1GroupsDelete,
+  v1GroupsGet,
+  v1GroupsList,
+  v1GroupsMembersAdd,
+  v1GroupsMembersRemove,
+  v1GroupsUpdate,
+  v1LicensesAssignmentsGet,
+  v1LicensesGroupsAssign,
+  v1LicensesGroupsUnassign,
+  v1LicensesUsersAssign,
+  v1LicensesUsersUnassign,
+  v1UsersCreate,
+  v1UsersDelete,
+  v1UsersGet,
+  v1UsersList,
+  v1UsersUpdate,
 ];
 
 const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -21,6 +21,16 @@ export const EVENT_TYPES = [
   "api_key.created",
   "api_key.revoked",
   "metrics.threshold_crossed",
+  "customer.created",
+  "customer.updated",
+  "customer.deleted",
+  "customer.erased",
+  "user.created",
+  "user.updated",
+  "user.deleted",
+  "group.created",
+  "group.updated",
+  "group.deleted",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -44,6 +54,16 @@ export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
   "api_key.created": "api_keys:read",
   "api_key.revoked": "api_keys:read",
   "metrics.threshold_crossed": "metrics:read",
+  "customer.created": "customers:read",
+  "customer.updated": "customers:read",
+  "customer.deleted": "customers:read",
+  "customer.erased": "customers:read",
+  "user.created": "users:read",
+  "user.updated": "users:read",
+  "user.deleted": "users:read",
+  "group.created": "groups:read",
+  "group.updated": "groups:read",
+  "group.deleted": "groups:read",
 };
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;

@@ -17,6 +17,9 @@ export const ID_PREFIXES = {
   webhookEvent: "msg",
   webhookDelivery: "dlv",
   auditEntry: "aud",
+  customer: "cust",
+  user: "user",
+  group: "grp",
   request: "req",
 } as const;
 

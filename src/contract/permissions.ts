@@ -18,6 +18,12 @@ export const PERMISSIONS = [
   "audit:read",
   "metrics:read",
   "metrics:write",
+  "customers:read",
+  "customers:write",
+  "users:read",
+  "users:write",
+  "groups:read",
+  "groups:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -14,6 +14,7 @@ const Body = z
     metadata: LicenseFields.metadata.optional(),
     allowed_cidrs: LicenseFields.allowed_cidrs.optional(),
     expires_at: LicenseFields.expires_at.optional(),
+    customer_id: LicenseFields.customer_id.optional(),
   })
   .openapi("CreateLicenseRequest");
 
@@ -29,7 +30,7 @@ export default operation({
   summary: "Create a license",
   request: { body: Body },
   responses: { 201: { description: "Created; `key` appears only here", schema: Created } },
-  errors: ["NOT_FOUND"],
+  errors: ["NOT_FOUND", "CONFLICT"],
   handler: async ({ body }, { services }) => {
     const { row, key } = await services.licenses.create({
       policyId: body.policy_id,
@@ -39,6 +40,7 @@ export default operation({
       metadata: body.metadata,
       allowedCidrs: body.allowed_cidrs,
       expiresAt: body.expires_at ? new Date(body.expires_at) : null,
+      customerId: body.customer_id ?? null,
     });
     return reply(201, { ...licenseBody(row), key });
   },

@@ -1,4 +1,4 @@
-// PATCH /v1/licenses/{id}: change plan, features, metadata, IP allowlist, expiry or policy.
+// PATCH /v1/licenses/{id}: change plan, features, metadata, IP allowlist, expiry, policy or customer.
 // Status and seat counts are not writable here (lifecycle actions and activations own them).
 import { z } from "@hono/zod-openapi";
 import { operation, reply } from "../middleware/operation";
@@ -14,6 +14,7 @@ const Body = z
     metadata: LicenseFields.metadata.optional(),
     allowed_cidrs: LicenseFields.allowed_cidrs.optional(),
     expires_at: LicenseFields.expires_at.optional(),
+    customer_id: LicenseFields.customer_id.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: "Send at least one field to change." })
   .openapi("UpdateLicenseRequest", { minProperties: 1 });
@@ -28,7 +29,7 @@ export default operation({
   summary: "Update a license (including changing its policy)",
   request: { params: IdParam("lic"), body: Body },
   responses: { 200: { description: "Updated", schema: License } },
-  errors: ["NOT_FOUND"],
+  errors: ["NOT_FOUND", "CONFLICT"],
   handler: async ({ body, params }, { services }) => {
     const row = await services.licenses.update(
       params.id,
@@ -39,6 +40,7 @@ export default operation({
         metadata: body.metadata,
         allowedCidrs: body.allowed_cidrs,
         expiresAt: body.expires_at === undefined ? undefined : body.expires_at === null ? null : new Date(body.expires_at),
+        customerId: body.customer_id,
       },
       Object.keys(body),
     );

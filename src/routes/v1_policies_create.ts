@@ -24,6 +24,7 @@ const Body = z
     offline_outlives_license: PolicyFields.offline_outlives_license.default(false),
     lease_mode: PolicyFields.lease_mode.default("none"),
     max_leases: PolicyFields.max_leases.default(null),
+    max_users: PolicyFields.max_users.default(null),
     lease_ttl_s: PolicyFields.lease_ttl_s.default(600),
     max_borrow_s: PolicyFields.max_borrow_s.default(7 * 86400),
   })

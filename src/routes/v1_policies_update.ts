@@ -26,6 +26,7 @@ const Body = z
     offline_outlives_license: PolicyFields.offline_outlives_license.optional(),
     lease_mode: PolicyFields.lease_mode.optional(),
     max_leases: PolicyFields.max_leases.optional(),
+    max_users: PolicyFields.max_users.optional(),
     lease_ttl_s: PolicyFields.lease_ttl_s.optional(),
     max_borrow_s: PolicyFields.max_borrow_s.optional(),
   })

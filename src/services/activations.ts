@@ -25,6 +25,7 @@ import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
 import { AppError, type ErrorCode, notFound } from "../errors";
 import { requireActor } from "./actor";
+import { networkOf } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import type { ServiceDeps } from "./context";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
@@ -165,7 +166,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
       fingerprint: input.fingerprint,
       name: input.name ?? null,
       domain: domain ?? null,
-      ip: input.clientIp ?? null,
+      ip: networkOf(input.clientIp) ?? null,
       metadata: input.metadata ?? {},
       lastHeartbeatAt: input.now,
       createdAt: input.now,

@@ -73,3 +73,21 @@ export const isValidCidr = (cidr: string) => {
 };
 
 export const ipAllowed = (ip: string | undefined, cidrs: readonly string[]) => ip !== undefined && cidrs.some((cidr) => ipInCidr(ip, cidr));
+
+/**
+ * The network an address is in, never the address itself: `203.0.113.0/24` for IPv4, the /48 for
+ * IPv6 (a site). What a device record keeps of where it activated from: enough for a seller to
+ * see a country-sized move, not enough to name a household (privacy by design). Undefined when
+ * the text is no address.
+ */
+export function networkOf(ip: string | undefined): string | undefined {
+  const parsed = ip === undefined ? undefined : parseIp(ip);
+  if (!parsed) return undefined;
+  const [bits, value] = parsed;
+  if (bits === 32) {
+    const net = value & 0xffffff00n;
+    return `${[24n, 16n, 8n, 0n].map((s) => String((net >> s) & 0xffn)).join(".")}/24`;
+  }
+  const groups = [112n, 96n, 80n].map((s) => ((value >> s) & 0xffffn).toString(16));
+  return `${groups.join(":")}::/48`;
+}

@@ -9,8 +9,10 @@ import { newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import type { ActivationRow } from "../db/repositories/activations";
 import type { ApiKeyRow } from "../db/repositories/credentials";
+import type { CustomerRow } from "../db/repositories/customers";
 import type { LeaseRow } from "../db/repositories/leases";
 import type { LicenseRow } from "../db/repositories/licenses";
+import type { GroupRow, UserRow } from "../db/repositories/users";
 import { insertEvent } from "../db/repositories/webhooks";
 
 type LicenseEventType = Exclude<Extract<EventType, `license.${string}`>, "license.checked_out">;
@@ -37,7 +39,10 @@ export type DomainEvent =
   | { type: "token.revoked"; jti: string; licenseId: string | null; expiresAt: Date }
   | { type: "api_key.created"; apiKey: ApiKeyRow; rotatedFrom?: string }
   | { type: "api_key.revoked"; apiKey: ApiKeyRow }
-  | { type: "metrics.threshold_crossed"; alert: ThresholdCrossed };
+  | { type: "metrics.threshold_crossed"; alert: ThresholdCrossed }
+  | { type: Extract<EventType, `customer.${string}`>; customer: CustomerRow }
+  | { type: Extract<EventType, `user.${string}`>; user: UserRow }
+  | { type: Extract<EventType, `group.${string}`>; group: GroupRow; memberIds: string[] };
 
 /** What a fired alert reports: the rule, the measured value against its threshold, over which window. */
 export interface ThresholdCrossed {

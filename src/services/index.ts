@@ -3,10 +3,12 @@
 // never builds the credential or webhook services).
 import { activationService } from "./activations";
 import { applicationService } from "./applications";
+import { assignmentService } from "./assignments";
 import { auditService } from "./audit";
 import { type ChangeRunner, createChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { credentialService } from "./credentials";
+import { customerService } from "./customers";
 import { healthService } from "./health";
 import { leaseService } from "./leases";
 import { licenseAdminService } from "./license-admin";
@@ -14,11 +16,13 @@ import { licenseFileService } from "./license-files";
 import { metricsService } from "./metrics/service";
 import { offlineActivationService } from "./offline-activations";
 import { policyService } from "./policies";
+import { privacyService } from "./privacy";
 import { runScheduled } from "./scheduled";
 import { statusListService } from "./status-lists";
 import { tenantService } from "./tenants";
 import { tokenIssuer } from "./token-issuer";
 import { tokenService } from "./tokens";
+import { userService } from "./users";
 import { webhookService } from "./webhooks";
 
 export type { Actor, EventSerializer, ServiceConfig, ServiceDeps } from "./context";
@@ -37,6 +41,10 @@ export class Services {
   #changes?: ChangeRunner;
   #activations?: Built<typeof activationService>;
   #applications?: Built<typeof applicationService>;
+  #assignments?: Built<typeof assignmentService>;
+  #customers?: Built<typeof customerService>;
+  #privacy?: Built<typeof privacyService>;
+  #users?: Built<typeof userService>;
   #audit?: Built<typeof auditService>;
   #credentials?: Built<typeof credentialService>;
   #health?: Built<typeof healthService>;
@@ -66,6 +74,23 @@ export class Services {
   get applications() {
     this.#applications ??= applicationService(this.deps, this.changes);
     return this.#applications;
+  }
+  get assignments() {
+    this.#assignments ??= assignmentService(this.deps, this.changes);
+    return this.#assignments;
+  }
+  get customers() {
+    this.#customers ??= customerService(this.deps, this.changes);
+    return this.#customers;
+  }
+  get privacy() {
+    this.#privacy ??= privacyService(this.deps, this.changes);
+    return this.#privacy;
+  }
+  /** Users and their groups. */
+  get users() {
+    this.#users ??= userService(this.deps, this.changes);
+    return this.#users;
   }
   get audit() {
     this.#audit ??= auditService(this.deps);

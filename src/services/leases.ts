@@ -8,6 +8,7 @@ import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import { findIdempotentResponse, storeIdempotentResponse } from "../db/repositories/activations";
+import { holdsLicense } from "../db/repositories/assignments";
 import {
   extendLease,
   findLiveLeaseOfInstance,
@@ -21,6 +22,7 @@ import {
 } from "../db/repositories/leases";
 import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord, lockLicenseRecordWithLease } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
+import { findCustomerUser } from "../db/repositories/users";
 import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
@@ -106,6 +108,16 @@ export function leaseService(
     return checkLive(await getLease(tx, license.id, leaseId), now);
   }
 
+  /** The customer's user `who` names (an id or an email), if it holds the license; else 404 USER_NOT_FOUND or 403 USER_NOT_ASSIGNED. */
+  async function holdingUser(tx: Tx, customerId: string, licenseId: string, who: string): Promise<string> {
+    const user = await findCustomerUser(tx, customerId, who);
+    if (!user) throw new AppError("USER_NOT_FOUND", "No user of this license's customer has this id or email.");
+    if (!(await holdsLicense(tx, licenseId, user.id))) {
+      throw new AppError("USER_NOT_ASSIGNED", "This user does not hold the license: assign it to the user, or to a group the user is in.");
+    }
+    return user.id;
+  }
+
   /** The end of a lease granted or extended now: its TTL, never past the license's own expiry. */
   const leaseEnd = (license: LockedLicenseRecord, now: Date) =>
     new Date(Math.min(now.getTime() + license.limits.leaseTtlS * 1000, license.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER));
@@ -141,6 +153,8 @@ export function leaseService(
         if (perUser && !input.userId) {
           throw new AppError("VALIDATION_FAILED", "This license's seats are per user: send `user`.", { details: [{ path: "user", message: "Required" }] });
         }
+        // A customer's license: the seat goes to one of its users who holds it (named seats), by id or email.
+        const userId = perUser && license.customerId ? await holdingUser(tx, license.customerId, license.id, input.userId!) : input.userId;
         if (input.idempotencyKey) {
           const previous = await findIdempotentResponse(tx, license.id, "lease", input.idempotencyKey);
           if (previous) {
@@ -161,7 +175,7 @@ export function leaseService(
           status = 200;
           lease = await extendLease(tx, lease.id, { expiresAt: leaseEnd(license, now), lastHeartbeatAt: now });
         } else {
-          const sharesUserSeat = perUser && (await userHoldsLease(tx, license.id, input.userId!, now));
+          const sharesUserSeat = perUser && (await userHoldsLease(tx, license.id, userId!, now));
           const max = license.limits.maxLeases;
           if (!sharesUserSeat && max !== null) {
             const { inUse, firstExpiry } = await seatsInUse(tx, license.id, perUser, now);
@@ -179,7 +193,7 @@ export function leaseService(
             tenantId: license.tenantId,
             licenseId: license.id,
             instanceId: input.instanceId,
-            userId: input.userId ?? null,
+            userId: userId ?? null,
             expiresAt: leaseEnd(license, now),
             lastHeartbeatAt: now,
             createdAt: now,

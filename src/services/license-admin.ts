@@ -5,6 +5,8 @@ import type { LicenseStatus } from "../contract/licenses";
 import { sha256Hex } from "../crypto/hash";
 import { LICENSE_KEY_PATTERN, newId, newLicenseKey, visiblePrefix } from "../crypto/random";
 import { getApplication } from "../db/repositories/applications";
+import { assignmentsOf, lockAssignable } from "../db/repositories/assignments";
+import { getCustomer } from "../db/repositories/customers";
 import { getLicense, insertLicense, type LicenseRow, listLicenses, type NewLicense, updateLicense } from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { getPolicy } from "../db/repositories/policies";
@@ -22,6 +24,8 @@ export interface LicenseFields {
   metadata?: Record<string, unknown>;
   allowedCidrs?: string[];
   expiresAt?: Date | null;
+  /** The owning customer (null: none). */
+  customerId?: string | null;
 }
 
 export interface Transition {
@@ -44,6 +48,13 @@ const policyMismatch = (path: string) =>
 export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
   const tenantId = () => requireActor(deps).tenantId;
 
+  /** A customer a license may be given to: one of the tenant's, not erased. */
+  const ownerOf = async (customerId: string) => {
+    const customer = await getCustomer(deps.db(), tenantId(), customerId);
+    if (!customer) throw notFound("Customer");
+    if (customer.erasedAt) throw new AppError("CONFLICT", "This customer's personal data was erased; it takes no new licenses.");
+  };
+
   const get = async (id: string): Promise<LicenseRow> => {
     const row = await getLicense(deps.db(), tenantId(), id);
     if (!row) throw notFound("License");
@@ -54,11 +65,11 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
     get,
 
     /** `q` finds a whole key by its hash (the key itself is never stored), else ids, key prefixes, plans and metadata. */
-    async list(page: PageRequest, filter: { status?: string; applicationId?: string; policyId?: string; q?: string }) {
+    async list(page: PageRequest, filter: { status?: string; applicationId?: string; policyId?: string; customerId?: string; q?: string }) {
       const q = filter.q?.trim();
       const search = !q ? undefined : LICENSE_KEY_PATTERN.test(q) ? { keyHash: await sha256Hex(q) } : { text: q };
-      const { status, applicationId, policyId } = filter;
-      return listLicenses(deps.db(), tenantId(), page, { status, applicationId, policyId, search, now: new Date() });
+      const { status, applicationId, policyId, customerId } = filter;
+      return listLicenses(deps.db(), tenantId(), page, { status, applicationId, policyId, customerId, search, now: new Date() });
     },
 
     /** A license under a policy; the key (`lk_`, ~234 bits) is returned here only, Postgres keeps its hash. */
@@ -69,6 +80,7 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
       const applicationId = input.applicationId ?? policy.applicationId;
       if (input.applicationId && policy.applicationId && input.applicationId !== policy.applicationId) throw policyMismatch("application_id");
       if (applicationId && !(await getApplication(db, tenantId(), applicationId))) throw notFound("Application");
+      if (input.customerId) await ownerOf(input.customerId);
       const key = newLicenseKey();
       const values: NewLicense = {
         id: newId("lic"),
@@ -82,6 +94,7 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
         metadata: input.metadata ?? {},
         allowedCidrs: input.allowedCidrs ?? [],
         expiresAt: input.expiresAt ?? null,
+        customerId: input.customerId ?? null,
       };
       const row = await changes(async (tx, record) => {
         const created = await insertLicense(tx, values);
@@ -107,9 +120,18 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
         if (!policy) throw notFound("Policy");
         if (policy.applicationId && policy.applicationId !== license.applicationId) throw policyMismatch("policy_id");
       }
+      if (input.customerId) await ownerOf(input.customerId);
       // A new expiry is a new date to announce: `license.expired` fires again when it passes.
       const values = input.expiresAt !== undefined ? { ...input, expiryNotifiedAt: null } : input;
       return changes(async (tx, record) => {
+        if (input.customerId !== undefined) {
+          const [locked] = await lockAssignable(tx, tenantId(), [id]);
+          // Named seats belong to the customer's users: moving the license would hand them to strangers.
+          const assigned = locked && locked.customerId !== input.customerId ? await assignmentsOf(tx, id) : undefined;
+          if (assigned && assigned.users.length + assigned.groups.length > 0) {
+            throw new AppError("CONFLICT", "The license is assigned to users or groups of its customer: unassign them before moving it to another customer.");
+          }
+        }
         const updated = await updateLicense(tx, tenantId(), id, values);
         if (!updated) throw notFound("License");
         await record({

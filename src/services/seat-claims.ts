@@ -12,7 +12,7 @@ import type { ActivationRow } from "../db/repositories/activations";
 import { findLicenseForSeat, type LockedLicenseRecord } from "../db/repositories/licenses";
 import { liveActivationCount, readActivation, takeSeatWithActivation } from "../db/repositories/seats";
 import { AppError } from "../errors";
-import { canonicalDomain } from "./binding";
+import { canonicalDomain, networkOf } from "./binding";
 import type { ServiceDeps } from "./context";
 import { outboxEntry } from "./events";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
@@ -86,7 +86,7 @@ export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again =
     fingerprint: input.fingerprint,
     name: input.name ?? null,
     domain: domain ?? null,
-    ip: input.clientIp ?? null,
+    ip: networkOf(input.clientIp) ?? null,
     metadata: input.metadata ?? {},
     lastHeartbeatAt: input.now,
     deactivatedAt: null,

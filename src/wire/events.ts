@@ -9,6 +9,7 @@ import type { DomainEvent, LicenseCheckout } from "../services/events";
 import { Activation, activationBody } from "./activations";
 import { Timestamp } from "./common";
 import { ApiKey, apiKeyBody } from "./credentials";
+import { Customer, customerBody, Group, groupBody, User, userBody } from "./customers";
 import { Lease, leaseBody } from "./leases";
 import { License, licenseBody } from "./licenses";
 
@@ -33,6 +34,19 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
     case "lease.expired":
     case "lease.borrowed":
       return leaseBody(event.lease);
+    case "customer.created":
+    case "customer.updated":
+    case "customer.deleted":
+    case "customer.erased":
+      return customerBody(event.customer);
+    case "user.created":
+    case "user.updated":
+    case "user.deleted":
+      return userBody(event.user);
+    case "group.created":
+    case "group.updated":
+    case "group.deleted":
+      return groupBody(event.group, event.memberIds);
     default:
       return licenseBody(event.license);
   }
@@ -102,4 +116,14 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   ),
   "api_key.revoked": ApiKey,
   "metrics.threshold_crossed": ThresholdCrossed,
+  "customer.created": Customer,
+  "customer.updated": Customer,
+  "customer.deleted": Customer,
+  "customer.erased": Customer,
+  "user.created": User,
+  "user.updated": User,
+  "user.deleted": User,
+  "group.created": Group,
+  "group.updated": Group,
+  "group.deleted": Group,
 };

@@ -90,15 +90,27 @@ export const TopLicenses = z
     from: Timestamp,
     to: Timestamp,
     metric: z.enum(["failures", "validations"]),
-    data: z.array(z.object({ license_id: z.string(), count: z.number().int() })),
+    data: z.array(
+      z.object({
+        license_id: z.string(),
+        count: z.number().int(),
+        key_prefix: z.string().nullable().openapi({ description: "null when the license no longer exists" }),
+        customer_id: z.string().nullable().openapi({ description: "Its customer (GET /v1/customers?ids=... names them)" }),
+      }),
+    ),
   })
   .openapi("TopLicenses");
 
-export const topLicensesBody = (t: { from: Date; to: Date; metric: "failures" | "validations"; data: { licenseId: string; count: number }[] }) => ({
+export const topLicensesBody = (t: {
+  from: Date;
+  to: Date;
+  metric: "failures" | "validations";
+  data: { licenseId: string; count: number; keyPrefix: string | null; customerId: string | null }[];
+}) => ({
   from: t.from.toISOString(),
   to: t.to.toISOString(),
   metric: t.metric,
-  data: t.data.map((d) => ({ license_id: d.licenseId, count: d.count })),
+  data: t.data.map((d) => ({ license_id: d.licenseId, count: d.count, key_prefix: d.keyPrefix, customer_id: d.customerId })),
 });
 
 export const AlertRuleSchema = z

@@ -28,6 +28,16 @@ const BODIES: Record<string, unknown> = {
   "POST /v1/licenses/introspect": { token: "x.y.z" },
   "POST /v1/licenses/revoke-token": { jti: "some-jti" },
   "PUT /v1/metrics/alert-rules/{kind}": { threshold: 0.5 },
+  "POST /v1/customers": { name: "x", email: "x@matrix.example" },
+  "PATCH /v1/customers/{id}": { name: "renamed" },
+  "POST /v1/customers/{id}/erase": { licenses: "keep" },
+  "POST /v1/users": { customer_id: "cust_x", email: "x@matrix.example" },
+  "PATCH /v1/users/{id}": { name: "renamed" },
+  "POST /v1/groups": { customer_id: "cust_x", name: "x" },
+  "PATCH /v1/groups/{id}": { name: "renamed" },
+  "POST /v1/groups/{id}/members": { user_id: "user_x" },
+  "POST /v1/licenses/{id}/users": { user_id: "user_x" },
+  "POST /v1/licenses/{id}/groups": { group_id: "grp_x" },
 };
 
 /** Authenticated routes any live credential may call: a credential reading itself. */
@@ -50,6 +60,8 @@ function fill(path: string): string {
   return path
     .replace("{activation_id}", ids.activation!)
     .replace("{lease_id}", "lse_0000000000000000000000")
+    .replace("{user_id}", ids.users!)
+    .replace("{group_id}", ids.groups!)
     .replace("{id}", ids[kind]!)
     .replace("{kind}", "validation_failure_rate");
 }
@@ -70,6 +82,9 @@ beforeAll(async () => {
     webhooks: hook,
     "webhook-deliveries": "dlv_00000000000000000000000000000000",
   };
+  ids.customers = await created("/v1/customers", { name: "matrix customer", email: "owner@matrix.example" });
+  ids.users = await created("/v1/users", { customer_id: ids.customers, email: "user@matrix.example" });
+  ids.groups = await created("/v1/groups", { customer_id: ids.customers, name: "matrix group" });
   const doc = await json(await call("/openapi.json"));
   operations = Object.entries<Record<string, { security?: unknown[] }>>(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods)

@@ -96,9 +96,11 @@ describe("GET /v1/metrics/auth-failures (getAuthFailureMetrics) and GET /v1/metr
 
   it("ranks licenses by failed and by all validations", async () => {
     const failures = await read("/v1/metrics/top-licenses?metric=failures", seller.apiKey);
-    expect(failures.data).toEqual([ids.bound, ids.expired, ids.suspended].sort().map((id) => ({ license_id: id, count: 1 })));
+    // Each row names its license's key prefix and customer (ids only: metrics:read reads no personal data).
+    const named = (id: string, count: number) => ({ license_id: id, count, key_prefix: expect.stringMatching(/^lk_/), customer_id: null });
+    expect(failures.data).toEqual([ids.bound, ids.expired, ids.suspended].sort().map((id) => named(id, 1)));
     const all = await read("/v1/metrics/top-licenses?metric=validations&limit=1", seller.apiKey);
-    expect(all.data).toEqual([{ license_id: ids.valid, count: 4 }]);
+    expect(all.data).toEqual([named(ids.valid!, 4)]);
   });
 });
 

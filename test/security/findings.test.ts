@@ -45,7 +45,9 @@ describe("webhook subscriptions read past permissions", () => {
     const create = (token: string, event_types?: string[]) =>
       call("/v1/webhooks", { token, body: { url: "https://example.com/hook", ...(event_types ? { event_types } : {}) } });
     const all = await expectError(await create(writer.secret), 403, "FORBIDDEN");
-    expect(all.details).toEqual({ missing_permissions: ["licenses:read", "activations:read", "api_keys:read", "metrics:read"] });
+    expect(all.details).toEqual({
+      missing_permissions: ["licenses:read", "activations:read", "api_keys:read", "metrics:read", "customers:read", "users:read", "groups:read"],
+    });
     await expectError(await create(writer.secret, ["license.created"]), 403, "FORBIDDEN");
     await expectError(await create(writer.secret, ["api_key.created"]), 403, "FORBIDDEN");
     const licenseWatcher = await insertApiKey(t.tenantId, { permissions: ["webhooks:write", "licenses:read"] });

@@ -1,6 +1,7 @@
 // The service's closed lists the console needs before asking the API anything: its permissions,
 // in the service's order, and the permission each webhook event needs to be read. Plain data with
-// no imports, so test/static/console.test.ts checks it equals src/contract/ exactly.
+// no imports, so test/static/console.test.ts checks it equals src/contract/ exactly. Beside them,
+// what a person reads for each permission (seed 003's wording), which is the console's own.
 
 export const PERMISSIONS = [
   "tenants:read",
@@ -21,7 +22,45 @@ export const PERMISSIONS = [
   "audit:read",
   "metrics:read",
   "metrics:write",
+  "customers:read",
+  "customers:write",
+  "users:read",
+  "users:write",
+  "groups:read",
+  "groups:write",
 ];
+
+/**
+ * Each permission in words, beside its code wherever one is granted (seed 003's wording where it
+ * has one). Typed by the permission list, so a new permission without words fails the typecheck.
+ * @type {Record<import("./session.js").Permission, string>}
+ */
+export const PERMISSION_LABELS = {
+  "tenants:read": "View Account",
+  "applications:read": "View Products",
+  "applications:write": "Edit Products",
+  "policies:read": "View Policies",
+  "policies:write": "Edit Policies",
+  "licenses:read": "View Licenses",
+  "licenses:write": "Edit Licenses",
+  "activations:read": "View Devices",
+  "activations:write": "Activate and Release Devices",
+  "tokens:introspect": "Inspect License Tokens",
+  "tokens:revoke": "Revoke License Tokens",
+  "api_keys:read": "View API Keys and User Tokens",
+  "api_keys:write": "Edit API Keys and User Tokens",
+  "webhooks:read": "View Webhooks",
+  "webhooks:write": "Edit Webhooks",
+  "audit:read": "View Audit Log",
+  "metrics:read": "View Metrics",
+  "metrics:write": "Edit Alert Rules",
+  "customers:read": "View Customers",
+  "customers:write": "Edit Customers",
+  "users:read": "View Users",
+  "users:write": "Create, Edit and Delete Users",
+  "groups:read": "View Groups",
+  "groups:write": "Create, Edit and Delete Groups",
+};
 
 export const EVENT_READ_PERMISSION = {
   "license.created": "licenses:read",
@@ -42,4 +81,14 @@ export const EVENT_READ_PERMISSION = {
   "api_key.created": "api_keys:read",
   "api_key.revoked": "api_keys:read",
   "metrics.threshold_crossed": "metrics:read",
+  "customer.created": "customers:read",
+  "customer.updated": "customers:read",
+  "customer.deleted": "customers:read",
+  "customer.erased": "customers:read",
+  "user.created": "users:read",
+  "user.updated": "users:read",
+  "user.deleted": "users:read",
+  "group.created": "groups:read",
+  "group.updated": "groups:read",
+  "group.deleted": "groups:read",
 };

@@ -5,10 +5,11 @@ import { and, eq, gt, ilike, inArray, isNull, lte, or, type SQL, sql } from "dri
 import type { BindingMode, LeaseMode, LicenseStatus } from "../../contract/licenses";
 import type { PlanTier, TokenTier } from "../../contract/tokens";
 import type { Queryable, RowsFn, Tx } from "../client";
-import { licenses } from "../schema";
+import { customers, licenses } from "../schema";
 import { bindPositional, compact, selectList } from "./columns";
 import type { LeaseRow } from "./leases";
 import { listPage, type Page, type PageRequest } from "./pagination";
+import { literalLike } from "./search";
 
 export type LicenseRow = typeof licenses.$inferSelect;
 export type NewLicense = typeof licenses.$inferInsert;
@@ -55,6 +56,8 @@ export interface LicenseRecord {
   liveActivations: number;
   /** Its place in the tenant's status list, once it has one (tokens then name it). */
   statusList?: { listId: string; idx: number } | null;
+  /** The customer it belongs to: `per_user` seats then go to that customer's users holding it. */
+  customerId?: string | null;
 }
 
 /** The record as a seat change sees it, under the license row lock: the rest of the policy's limits too. */
@@ -95,6 +98,7 @@ type LookupRow = {
   liveActivations: number;
   statusListId: string | null;
   statusListIdx: number | null;
+  customerId: string | null;
 };
 
 const LOOKUP_EXPRESSIONS: { [K in keyof LookupRow]-?: string } = {
@@ -122,6 +126,7 @@ const LOOKUP_EXPRESSIONS: { [K in keyof LookupRow]-?: string } = {
   liveActivations: "(select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)",
   statusListId: "sl.id",
   statusListIdx: "l.status_list_idx",
+  customerId: "l.customer_id",
 };
 const LOOKUP_COLUMNS = selectList<LookupRow>(LOOKUP_EXPRESSIONS);
 
@@ -205,6 +210,7 @@ function toRecord(r: LookupRow): LicenseRecord {
     domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt } : null,
     liveActivations: r.liveActivations,
     statusList: r.statusListId !== null && r.statusListIdx !== null ? { listId: r.statusListId, idx: r.statusListIdx } : null,
+    customerId: r.customerId,
   };
 }
 
@@ -367,9 +373,6 @@ function statusFilter(status: string | undefined, now: Date): SQL | undefined {
 /** What a seller types to find a license: a whole key (by its hash), an id, a key prefix, or text. */
 export type LicenseSearch = { keyHash: string } | { text: string };
 
-/** LIKE's wildcards and escape, taken literally. */
-const literalLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function searchFilter(search: LicenseSearch | undefined): SQL | undefined {
   if (!search) return undefined;
   if ("keyHash" in search) return eq(licenses.keyHash, search.keyHash);
@@ -378,8 +381,10 @@ function searchFilter(search: LicenseSearch | undefined): SQL | undefined {
     eq(licenses.id, search.text),
     eq(licenses.keyPrefix, search.text),
     ilike(licenses.plan, contains),
-    // Sellers keep the customer (name, email, order) in metadata.
+    // Sellers kept the customer (name, email, order) in metadata before customers existed.
     ilike(sql`${licenses.metadata}::text`, contains),
+    sql`exists (select 1 from ${customers} c where c.id = ${licenses.customerId}
+                  and (c.name ilike ${contains} or c.email ilike ${contains} or c.company ilike ${contains}))`,
   );
 }
 
@@ -387,12 +392,13 @@ export function listLicenses(
   db: Queryable,
   tenantId: string,
   page: PageRequest,
-  filter: { status?: string; applicationId?: string; policyId?: string; search?: LicenseSearch; now: Date },
+  filter: { status?: string; applicationId?: string; policyId?: string; customerId?: string; search?: LicenseSearch; now: Date },
 ): Promise<Page<LicenseRow>> {
   const where = and(
     statusFilter(filter.status, filter.now),
     filter.applicationId ? eq(licenses.applicationId, filter.applicationId) : undefined,
     filter.policyId ? eq(licenses.policyId, filter.policyId) : undefined,
+    filter.customerId ? eq(licenses.customerId, filter.customerId) : undefined,
     searchFilter(filter.search),
   );
   return listPage(db, licenses, tenantId, page, where);
@@ -431,4 +437,14 @@ export async function takeSeat(tx: Tx, licenseId: string, maxActivations: number
     )
     .returning({ id: licenses.id });
   return rows.length > 0;
+}
+
+/** Key prefix and customer of some of a tenant's licenses (the metrics' top list names them). */
+export async function licenseOwners(db: Queryable, tenantId: string, ids: string[]): Promise<Map<string, { keyPrefix: string; customerId: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: licenses.id, keyPrefix: licenses.keyPrefix, customerId: licenses.customerId })
+    .from(licenses)
+    .where(and(eq(licenses.tenantId, tenantId), inArray(licenses.id, ids)));
+  return new Map(rows.map((r) => [r.id, { keyPrefix: r.keyPrefix, customerId: r.customerId }]));
 }

@@ -3,6 +3,7 @@
 
 export * from "./audit";
 export * from "./credentials";
+export * from "./customers";
 export * from "./licensing";
 export * from "./metrics";
 export * from "./tenancy";

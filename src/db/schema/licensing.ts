@@ -1,9 +1,10 @@
 // Licenses and what hangs on them: device activations, floating leases, status-list entries,
-// idempotent replays and revoked tokens.
+// idempotent replays, revoked tokens, and the users and groups they are assigned to.
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { DEACTIVATION_REASONS, type DeactivationReason, LICENSE_STATUSES, type LicenseStatus } from "../../contract/licenses";
 import { createdAt, oneOf, updatedAt } from "./columns";
+import { customers, groups, users } from "./customers";
 import { applications, policies, tenants } from "./tenancy";
 
 export const licenses = pgTable(
@@ -17,6 +18,8 @@ export const licenses = pgTable(
     policyId: text("policy_id")
       .notNull()
       .references(() => policies.id, { onDelete: "restrict" }),
+    /** Who bought it (a customer may not be deleted while it owns licenses: erase it instead). */
+    customerId: text("customer_id").references(() => customers.id, { onDelete: "restrict" }),
     /** Hex SHA-256 of the full license key; the key itself is never stored. */
     keyHash: text("key_hash").notNull(),
     /** First characters of the key, enough for a human to recognise it. */
@@ -44,6 +47,7 @@ export const licenses = pgTable(
     index("licenses_tenant_key_prefix_idx").on(t.tenantId, t.keyPrefix),
     index("licenses_tenant_idx").on(t.tenantId, t.createdAt),
     index("licenses_tenant_status_idx").on(t.tenantId, t.status),
+    index("licenses_customer_idx").on(t.customerId),
     check("licenses_status_check", oneOf("status", LICENSE_STATUSES)),
     check("licenses_activation_count_check", sql`activation_count >= 0`),
   ],
@@ -204,4 +208,40 @@ export const idempotencyKeys = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.licenseId, t.route, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
+/** Named seats: a license assigned to a user directly. */
+export const licenseUsers = pgTable(
+  "license_users",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.licenseId, t.userId] }), index("license_users_user_idx").on(t.userId)],
+);
+
+/** A license assigned to a group: its members hold it. */
+export const licenseGroups = pgTable(
+  "license_groups",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    licenseId: text("license_id")
+      .notNull()
+      .references(() => licenses.id, { onDelete: "cascade" }),
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.licenseId, t.groupId] }), index("license_groups_group_idx").on(t.groupId)],
 );

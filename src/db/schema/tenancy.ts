@@ -70,6 +70,8 @@ export const policies = pgTable(
     leaseMode: text("lease_mode").$type<LeaseMode>().notNull().default("none"),
     /** Concurrent seats when leases are on (null = unlimited). */
     maxLeases: integer("max_leases"),
+    /** Named seats: how many of the customer's users may hold a license (null = no limit). */
+    maxUsers: integer("max_users"),
     /** How long a lease lives without a heartbeat. */
     leaseTtlS: integer("lease_ttl_s").notNull().default(600),
     /** The longest a lease may be borrowed for (0 = no borrowing). */
@@ -88,6 +90,7 @@ export const policies = pgTable(
     check("policies_churn_budget_check", sql`(max_deactivations IS NULL) = (deactivation_window_s IS NULL)`),
     check("policies_degraded_grace_check", sql`degraded_grace_s >= 0 AND degraded_grace_s <= 604800`),
     check("policies_lease_mode_check", oneOf("lease_mode", LEASE_MODES)),
+    check("policies_max_users_check", sql`max_users IS NULL OR max_users >= 1`),
     check("policies_lease_check", sql`lease_ttl_s >= 60 AND lease_ttl_s <= 86400 AND (max_leases IS NULL OR max_leases >= 0) AND max_borrow_s >= 0`),
     check("policies_offline_ttl_check", sql`offline_ttl_default_s >= 60 AND offline_ttl_default_s <= offline_ttl_max_s AND offline_ttl_max_s <= 315360000`),
   ],

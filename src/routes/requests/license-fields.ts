@@ -12,4 +12,5 @@ export const LicenseFields = {
     .max(64)
     .openapi({ description: "For IP-bound policies: the client IP (CF-Connecting-IP) must fall in one of these" }),
   expires_at: z.string().datetime({ offset: true }).nullable().openapi({ description: "null = never expires" }),
+  customer_id: z.string().min(1).max(64).nullable().openapi({ description: "The customer it belongs to; null for none" }),
 };

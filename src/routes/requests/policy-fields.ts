@@ -51,6 +51,13 @@ export const PolicyFields = {
     .enum(LEASE_MODES)
     .openapi({ description: "Floating seats: `none` (default), `per_license` (a seat per lease), `per_user` (a seat per user, however many instances)" }),
   max_leases: z.number().int().min(0).max(100_000).nullable().openapi({ description: "Concurrent floating seats; null = unlimited" }),
+  max_users: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .nullable()
+    .openapi({ description: "Named seats: how many of the customer's users may hold a license (directly or through groups); null = no limit" }),
   lease_ttl_s: z.number().int().min(60).max(86_400).openapi({ description: "A lease frees its seat this long after its last heartbeat. Default 600." }),
   max_borrow_s: z
     .number()
@@ -82,6 +89,7 @@ export const policyColumns = (input: {
   offline_outlives_license?: boolean;
   lease_mode?: (typeof LEASE_MODES)[number];
   max_leases?: number | null;
+  max_users?: number | null;
   lease_ttl_s?: number;
   max_borrow_s?: number;
 }) => ({
@@ -101,6 +109,7 @@ export const policyColumns = (input: {
   offlineOutlivesLicense: input.offline_outlives_license,
   leaseMode: input.lease_mode,
   maxLeases: input.max_leases,
+  maxUsers: input.max_users,
   leaseTtlS: input.lease_ttl_s,
   maxBorrowS: input.max_borrow_s,
 });

@@ -1,6 +1,7 @@
 // The metrics API's answers: time series by code, application or colo, failed authentications,
 // the busiest and most failing licenses, exact gauges from Postgres and a summary, and the
 // tenant's alert rules, evaluated on the scheduled tick.
+import { licenseOwners } from "../../db/repositories/licenses";
 import {
   ALERT_COOLDOWN_MS,
   ALERT_KINDS,
@@ -114,7 +115,15 @@ export function metricsService(deps: ServiceDeps, changes: ChangeRunner) {
     async topLicenses(input: { metric: "failures" | "validations"; from?: Date; to?: Date; limit: number }) {
       const range = boundRange(input);
       await sink.flush();
-      const data = await reader.topLicenses({ tenantId: tenantId(), metric: input.metric, from: range.from, to: range.to, limit: input.limit });
+      const top = await reader.topLicenses({ tenantId: tenantId(), metric: input.metric, from: range.from, to: range.to, limit: input.limit });
+      // Who each license is (its key prefix, its customer's id): enough for a console to name it,
+      // and only ids, so a metrics-only credential reads no customer's personal data.
+      const owners = await licenseOwners(
+        deps.db(),
+        tenantId(),
+        top.map((t) => t.licenseId),
+      );
+      const data = top.map((t) => ({ ...t, keyPrefix: owners.get(t.licenseId)?.keyPrefix ?? null, customerId: owners.get(t.licenseId)?.customerId ?? null }));
       return { from: range.from, to: range.to, metric: input.metric, data };
     },
 
