@@ -2,13 +2,15 @@
 // in the navigation only when the signed-in credential holds their read permission; the API
 // refuses anything else anyway, and the screen then says so.
 import { createApi } from "./lib/api.js";
-import { html, render, useMemo, useState } from "./lib/html.js";
+import { html, render, useEffect, useMemo, useState } from "./lib/html.js";
 import { href, useRoute } from "./lib/router.js";
 import { can as holds, loadSession, saveSession } from "./lib/session.js";
 import { AppContext, Refused } from "./lib/ui.js";
 import { ApplicationsScreen } from "./screens/applications.js";
 import { AuditScreen } from "./screens/audit.js";
 import { CredentialsScreen } from "./screens/credentials.js";
+import { CustomerScreen } from "./screens/customer.js";
+import { CustomersScreen } from "./screens/customers.js";
 import { LicenseScreen } from "./screens/license.js";
 import { LicensesScreen } from "./screens/licenses.js";
 import { OverviewScreen } from "./screens/overview.js";
@@ -26,6 +28,7 @@ const AREAS = [
   { route: "applications", label: "Applications", permission: "applications:read", list: ApplicationsScreen },
   { route: "policies", label: "Policies", permission: "policies:read", list: PoliciesScreen },
   { route: "licenses", label: "Licenses", permission: "licenses:read", list: LicensesScreen, detail: LicenseScreen },
+  { route: "customers", label: "Customers", permission: "customers:read", list: CustomersScreen, detail: CustomerScreen },
   { route: "credentials", label: "API keys & tokens", permission: "api_keys:read", list: CredentialsScreen },
   { route: "webhooks", label: "Webhooks", permission: "webhooks:read", list: WebhooksScreen, detail: WebhookScreen },
   { route: "audit", label: "Audit log", permission: "audit:read", list: AuditScreen },
@@ -62,6 +65,8 @@ function Shell({ session, onSignOut }) {
   const area = AREAS.find((a) => a.route === name);
   const Screen = area && (id && area.detail ? area.detail : area.list);
   const credential = session.me.credential;
+  // On a phone the sections scroll sideways in one row: the current one is brought into view.
+  useEffect(() => document.querySelector(".sidenav a.active")?.scrollIntoView({ block: "nearest", inline: "nearest" }), [area?.route]);
 
   return html`<${AppContext.Provider} value=${app}>
     <div class="shell">

@@ -35,7 +35,9 @@ const text = (value: unknown, max: number) => (typeof value === "string" && valu
 export async function moveCustomersFromMetadata(options: MoveOptions): Promise<MoveReport> {
   const doFetch = options.fetch ?? fetch;
   const log = options.log ?? (() => {});
-  const api = async (method: string, path: string, body?: unknown) => {
+  // The answers this uses: a page ({ data, next_cursor }) or a resource ({ id }).
+  type Answer = { data: unknown[]; next_cursor: string | null; id: string };
+  const api = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const res = await doFetch(`${options.baseUrl.replace(/\/$/, "")}${path}`, {
       method,
       headers: { Authorization: `Bearer ${options.apiKey}`, ...(body ? { "Content-Type": "application/json" } : {}) },
@@ -43,7 +45,7 @@ export async function moveCustomersFromMetadata(options: MoveOptions): Promise<M
     });
     const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-    return answer as any;
+    return answer as unknown as Answer;
   };
 
   // The whole list first, so changes made on the way do not shift the pages being read.

@@ -3,7 +3,7 @@
 // events and audit rows that name fields and never values, and tenant isolation.
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTenant, json, type TestTenant } from "../harness";
-import { createCustomer, createUser, send, sellTo } from "./helpers";
+import { createCustomer, createUser, sellTo, send } from "./helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { moveCustomersFromMetadata } from "../../scripts/lib/customers-from-metadata";
 import { createTenant } from "../harness";
-import { createCustomer, send, sellTo } from "./helpers";
+import { createCustomer, sellTo, send } from "./helpers";
 
 describe("npm run customers:from-metadata", () => {
   it("creates customers from metadata.email/company once, idempotently, through the admin API", async () => {

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runScheduledJobs } from "../../src/scheduled";
 import { call, callWithEnv, createTenant, json, type TestTenant, withDb } from "../harness";
-import { createCustomer, createGroup, createUser, send, sellTo } from "./helpers";
+import { createCustomer, createGroup, createUser, sellTo, send } from "./helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {
@@ -16,15 +16,17 @@ beforeAll(async () => {
 /** Every text, varchar or jsonb column of every table, and how many rows in it contain `needle`. */
 async function occurrences(needle: string): Promise<string[]> {
   return withDb(async (db) => {
-    const columns = (await db.execute(
-      sql`select table_name, column_name from information_schema.columns
+    const columns = (
+      await db.execute(
+        sql`select table_name, column_name from information_schema.columns
            where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`,
-    )).rows as { table_name: string; column_name: string }[];
+      )
+    ).rows as { table_name: string; column_name: string }[];
     const found: string[] = [];
     for (const { table_name, column_name } of columns) {
-      const rows = (await db.execute(
-        sql`select count(*)::int as n from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text ilike ${`%${needle}%`}`,
-      )).rows as { n: number }[];
+      const rows = (
+        await db.execute(sql`select count(*)::int as n from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text ilike ${`%${needle}%`}`)
+      ).rows as { n: number }[];
       if (rows[0]!.n > 0) found.push(`${table_name}.${column_name}`);
     }
     return found;
@@ -80,18 +82,34 @@ describe("GET /v1/customers/{id}/export (exportCustomer) and POST /v1/customers/
     expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="${customer.id}-export.json"`);
     const doc = await json(res);
     expect(Object.keys(doc).sort()).toEqual(["audit", "customer", "devices", "events", "exported_at", "groups", "licenses", "seats", "users"]);
-    expect(doc.customer).toMatchObject({ id: customer.id, name: secrets.name, email: secrets.email, company: secrets.company, external_ids: { stripe: secrets.external } });
+    expect(doc.customer).toMatchObject({
+      id: customer.id,
+      name: secrets.name,
+      email: secrets.email,
+      company: secrets.company,
+      external_ids: { stripe: secrets.external },
+    });
     expect(doc.users.map((u: any) => [u.id, u.email, u.name])).toEqual([[user.id, secrets.userEmail, secrets.userName]]);
     expect(doc.groups.map((g: any) => [g.id, g.name, g.member_ids])).toEqual([[group.id, secrets.groupName, [user.id]]]);
     expect(doc.licenses.map((l: any) => l.id).sort()).toEqual([bound.licenseId, floating.licenseId].sort());
     expect(doc.devices.map((d: any) => [d.fingerprint, d.name, d.network])).toEqual([[secrets.fingerprint, secrets.device, "203.0.113.0/24"]]);
     expect(doc.seats.map((s: any) => [s.instance_id, s.user])).toEqual([[secrets.instance, user.id]]);
     const eventTypes = doc.events.map((e: any) => e.type);
-    for (const type of ["customer.created", "customer.updated", "user.created", "group.created", "group.updated", "license.created", "activation.created", "lease.created"]) {
+    for (const type of [
+      "customer.created",
+      "customer.updated",
+      "user.created",
+      "group.created",
+      "group.updated",
+      "license.created",
+      "activation.created",
+      "lease.created",
+    ]) {
       expect(eventTypes).toContain(type);
     }
     const actions = doc.audit.map((a: any) => a.action);
-    for (const action of ["customer.create", "customer.update", "user.create", "group.create", "license.create", "license.assign_group"]) expect(actions).toContain(action);
+    for (const action of ["customer.create", "customer.update", "user.create", "group.create", "license.create", "license.assign_group"])
+      expect(actions).toContain(action);
     // The audit chain holds ids and field names, never the values.
     expect(JSON.stringify(doc.audit)).not.toContain(secrets.company);
     expect(doc.audit.find((a: any) => a.action === "customer.update").details).toEqual({ fields: ["company"] });

@@ -207,7 +207,7 @@ describe("the console", () => {
     await page.goto(`${base}/console/#/credentials`);
     await page.getByRole("button", { name: "New API key" }).click();
     await dialog.getByLabel("Name").fill("support desk");
-    await dialog.getByLabel("licenses:read", { exact: true }).check();
+    await dialog.getByRole("checkbox", { name: "licenses:read View Licenses", exact: true }).check();
     await dialog.getByRole("button", { name: "Create API key" }).click();
     const secret = dialog.locator("[data-secret]");
     await secret.waitFor();

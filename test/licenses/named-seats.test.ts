@@ -4,8 +4,8 @@
 // a seat ends when its holder loses the license.
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createCustomer, createGroup, createUser, sellTo, send } from "../customers/helpers";
 import { call, createTenant, json, type TestTenant } from "../harness";
-import { createCustomer, createGroup, createUser, send, sellTo } from "../customers/helpers";
 
 let tenant: TestTenant;
 beforeAll(async () => {
@@ -170,6 +170,9 @@ describe("POST /v1/licenses/leases (acquireLease) under per_user for a customer'
       expect([id, res.status, (await json(res)).error.code]).toEqual([id, 409, "LEASE_EXPIRED"]);
     }
     const audit = await json(await call(`/v1/audit-log?action=lease.release`, { token: tenant.apiKey }));
-    expect(audit.data.filter((a: any) => [directLease, memberLease].includes(a.target_id)).map((a: any) => a.details.reason)).toEqual(["unassigned", "unassigned"]);
+    expect(audit.data.filter((a: any) => [directLease, memberLease].includes(a.target_id)).map((a: any) => a.details.reason)).toEqual([
+      "unassigned",
+      "unassigned",
+    ]);
   });
 });

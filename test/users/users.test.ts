@@ -2,8 +2,8 @@
 // customer (case-insensitive); groups hold only their customer's users; everything is tenant-scoped;
 // every change is announced and audited with field names only.
 import { beforeAll, describe, expect, it } from "vitest";
-import { call, createTenant, type TestTenant } from "../harness";
 import { createCustomer, createGroup, createUser, send } from "../customers/helpers";
+import { call, createTenant, type TestTenant } from "../harness";
 
 let tenant: TestTenant;
 beforeAll(async () => {
@@ -14,7 +14,14 @@ describe("POST /v1/users (createUser), GET /v1/users (listUsers), GET /v1/users/
   it("creates users under a customer, unique by email within it, and lists them by customer, group or text", async () => {
     const c = await createCustomer(tenant);
     const ann = await createUser(tenant, c.id, "Ann@Team.example", { name: "Ann Lee", role: "admin" });
-    expect(ann).toMatchObject({ id: expect.stringMatching(/^user_/), customer_id: c.id, email: "ann@team.example", name: "Ann Lee", role: "admin", metadata: {} });
+    expect(ann).toMatchObject({
+      id: expect.stringMatching(/^user_/),
+      customer_id: c.id,
+      email: "ann@team.example",
+      name: "Ann Lee",
+      role: "admin",
+      metadata: {},
+    });
     const bob = await createUser(tenant, c.id, "bob@team.example");
     expect(bob.role).toBe("member");
     const dup = await send(tenant, "POST", "/v1/users", { customer_id: c.id, email: "ANN@team.example" }, 409);

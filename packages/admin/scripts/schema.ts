@@ -20,7 +20,10 @@ interface OpenapiTypescript {
 async function openapiTypescript(): Promise<OpenapiTypescript> {
   const modules = dirname(ensureTool("openapi-typescript") as string);
   const entry = createRequire(join(modules, "..", "package.json")).resolve("openapi-typescript");
-  return import(pathToFileURL(entry).href);
+  const loaded = await import(pathToFileURL(entry).href);
+  // `resolve` finds the CommonJS build: plain Node then hands its exports over as `default`
+  // (vitest's loader unwraps them itself), so take whichever object carries the functions.
+  return typeof loaded.default === "function" ? loaded : { ...loaded.default, default: loaded.default.default };
 }
 
 /** What the generated file starts with, before openapi-typescript's own header. */

@@ -1,6 +1,7 @@
-// One license: its properties, its lifecycle (suspend, reinstate, revoke, renew), its editable
-// fields, its license files and air-gapped devices, and the devices holding its seats, which an
-// admin can release one by one or all at once.
+// One license: its customer and properties, its lifecycle (suspend, reinstate, revoke, renew), its
+// editable fields, the users and groups assigned to it (named seats), its license files and
+// air-gapped devices, and the devices holding its seats, which an admin can release one by one or
+// all at once.
 import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
@@ -22,6 +23,8 @@ import {
   useLoad,
   usePages,
 } from "../lib/ui.js";
+import { CustomerRef, useCustomerLookup } from "./customers/common.js";
+import { Assignments } from "./licensing/assignments.js";
 import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, seats, toLocalInput, useCatalog } from "./licensing/common.js";
 import { Leases } from "./licensing/leases.js";
 import { EditLicenseForm } from "./licensing/license-form.js";
@@ -83,8 +86,8 @@ function RenewForm({ license, onRenewed, onCancel }) {
   </form>`;
 }
 
-/** @param {{ license: License, catalog: Catalog }} props */
-function Properties({ license, catalog }) {
+/** @param {{ license: License, catalog: Catalog, lookup: import("./customers/common.js").CustomerLookup }} props */
+function Properties({ license, catalog, lookup }) {
   const policy = catalog.policy(license.policy_id);
   const metadata = Object.keys(license.metadata).length ? JSON.stringify(license.metadata, null, 2) : null;
   return html`<div class="card">
@@ -96,6 +99,8 @@ function Properties({ license, catalog }) {
       <dd><code>${license.key_prefix}…</code> <span class="muted small">only the prefix is kept</span></dd>
       <dt>Status</dt>
       <dd><${StatusBadge} status=${license.status} /></dd>
+      <dt>Customer</dt>
+      <dd><${CustomerRef} id=${license.customer_id} lookup=${lookup} /></dd>
       <dt>Policy</dt>
       <dd>
         <${PolicyName} id=${license.policy_id} catalog=${catalog} />
@@ -218,6 +223,7 @@ export function LicenseScreen({ id }) {
   // Bumped by every change, so the activations list (its own pages) is fetched again too.
   const [version, setVersion] = useState(0);
   const license = load.data;
+  const lookup = useCustomerLookup([license?.customer_id]);
   const changed = (message) => {
     notify(message);
     setDialog(null);
@@ -243,7 +249,10 @@ export function LicenseScreen({ id }) {
   const floating = policy && policy.lease_mode !== "none" ? policy : null;
   return html`<section>
     <p class="lic-crumbs"><a href=${href("licenses")}>← Licenses</a></p>
-    <${PageHeader} title=${license.plan ? `License · ${license.plan}` : "License"} subtitle=${`${license.id} · key ${license.key_prefix}…`}>
+    <${PageHeader}
+      title=${html`${license.plan ? `License · ${license.plan}` : "License"}${license.customer_id ? html` for <${CustomerRef} id=${license.customer_id} lookup=${lookup} compact />` : null}`}
+      subtitle=${`${license.id} · key ${license.key_prefix}…`}
+    >
       <${StatusBadge} status=${license.status} />
       ${
         writes
@@ -284,7 +293,8 @@ export function LicenseScreen({ id }) {
       }
     <//>
     <${ErrorNote} error=${reinstate.error} />
-    <${Properties} license=${license} catalog=${catalog} />
+    <${Properties} license=${license} catalog=${catalog} lookup=${lookup} />
+    <${Assignments} key=${`assignments-${version}`} license=${license} />
     ${can("activations:read") ? html`<${Activations} key=${version} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
     ${floating ? html`<${Leases} key=${`leases-${version}`} license=${license} policy=${floating} />` : null}
     <${Modal} title="Renew license" open=${dialog === "renew"} onClose=${() => setDialog(null)}>
@@ -307,6 +317,7 @@ export function LicenseScreen({ id }) {
     <${Modal} wide title="Edit license" open=${dialog === "edit"} onClose=${() => setDialog(null)}>
       <${EditLicenseForm}
         license=${license}
+        customer=${lookup.customer(license.customer_id) ?? (license.customer_id ? { id: license.customer_id } : null)}
         catalog=${catalog}
         onCancel=${() => setDialog(null)}
         onSaved=${(saved) => (saved ? changed("License saved.") : setDialog(null))}

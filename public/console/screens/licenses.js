@@ -1,9 +1,12 @@
-// Licenses: search (a whole key, an id, a key prefix, plan or metadata text), filter by status
-// and application, and issue new ones. Filters live in the hash query, so a reload or a shared
-// link shows the same list; a new license's key is shown once, in the create dialog only.
+// Licenses: search (a whole key, an id, a key prefix, plan, metadata text or the customer's name,
+// email or company), filter by status, application and customer, and issue new ones. Each row
+// names its customer (a page's customers read in one call). Filters live in the hash query, so a
+// reload or a shared link shows the same list; a new license's key is shown once, in the create
+// dialog only.
 import { html, useEffect, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ErrorNote, Id, Modal, PageHeader, Pager, StatusBadge, Table, Time, useApp, usePages } from "../lib/ui.js";
+import { CustomerRef, customerName, useCustomerLookup } from "./customers/common.js";
 import { AppName, fromNow, PolicyName, seats, useCatalog } from "./licensing/common.js";
 import { CreateLicenseForm } from "./licensing/license-form.js";
 
@@ -28,6 +31,7 @@ export function LicensesScreen({ params }) {
   const q = params.get("q") ?? "";
   const status = STATUSES.find((s) => s === params.get("status")) ?? "";
   const application = params.get("application_id") ?? "";
+  const customer = params.get("customer_id") ?? "";
   const [text, setText] = useState(q);
   // A whole key searched for: kept in this screen only, the hash gets no `q` for it.
   const [keyQuery, setKeyQuery] = useState(null);
@@ -43,10 +47,19 @@ export function LicensesScreen({ params }) {
 
   const pages = usePages(
     // "" (any status) is not a status of the API's; query() leaves undefined out just as it did "".
-    (cursor) => api.get("/v1/licenses", { limit: 25, starting_after: cursor, q: search, status: status || undefined, application_id: application }),
-    [search, status, application],
+    (cursor) =>
+      api.get("/v1/licenses", {
+        limit: 25,
+        starting_after: cursor,
+        q: search,
+        status: status || undefined,
+        application_id: application,
+        customer_id: customer,
+      }),
+    [search, status, application, customer],
   );
-  const filter = (changes) => navigate(href("licenses", { q, status, application_id: application, ...changes }));
+  const lookup = useCustomerLookup([customer, ...pages.rows.map((l) => l.customer_id)]);
+  const filter = (changes) => navigate(href("licenses", { q, status, application_id: application, customer_id: customer, ...changes }));
   const submitSearch = (e) => {
     e.preventDefault();
     const value = text.trim();
@@ -58,7 +71,8 @@ export function LicensesScreen({ params }) {
     setText("");
     navigate(href("licenses"));
   };
-  const filtered = Boolean(search || status || application);
+  const filtered = Boolean(search || status || application || customer);
+  const filteredCustomer = lookup.customer(customer);
 
   /** @type {import("../lib/ui.js").Column<License>[]} */
   const columns = [
@@ -67,6 +81,7 @@ export function LicensesScreen({ params }) {
       render: (l) =>
         html`<a href=${href("licenses", l.id)} class="lic-row-link"><${Id} value=${l.id} /></a><br /><span class="muted small">key <code>${l.key_prefix}…</code></span>`,
     },
+    { label: "Customer", className: "lic-customer", render: (l) => html`<${CustomerRef} id=${l.customer_id} lookup=${lookup} />` },
     { label: "Status", render: (l) => html`<${StatusBadge} status=${l.status} />` },
     { label: "Plan", render: (l) => l.plan ?? html`<span class="muted">—</span>` },
     { label: "Policy", render: (l) => html`<${PolicyName} id=${l.policy_id} catalog=${catalog} />` },
@@ -77,12 +92,12 @@ export function LicensesScreen({ params }) {
   ];
 
   return html`<section>
-    <${PageHeader} title="Licenses" subtitle="Every license you issued. Search by a whole key, an id, a key prefix, the plan or metadata such as a customer's email.">
+    <${PageHeader} title="Licenses" subtitle="Every license you issued. Search by a whole key, an id, a key prefix, the plan, metadata, or the customer's name, email or company.">
       ${writes ? html`<${Button} kind="primary" onClick=${() => setCreating(true)}>New license<//>` : null}
     <//>
     <form class="filters" role="search" onSubmit=${submitSearch}>
       <label class="sr-only" for="licenses-q">Search licenses</label>
-      <input id="licenses-q" type="search" maxlength="200" placeholder="Key, id, prefix, plan or email" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
+      <input id="licenses-q" type="search" maxlength="200" placeholder="Key, id, prefix, plan or customer" value=${text} onInput=${(e) => setText(e.currentTarget.value)} />
       <${Button} type="submit">Search<//>
       <label class="sr-only" for="licenses-status">Filter by status</label>
       <select id="licenses-status" value=${status} onChange=${(e) => filter({ status: e.currentTarget.value })}>
@@ -98,9 +113,14 @@ export function LicensesScreen({ params }) {
             </select>`
           : null
       }
+      ${
+        customer
+          ? html`<span class="cust-filter-chip">Customer: <a href=${href("customers", customer)}>${filteredCustomer ? customerName(filteredCustomer) : customer}</a></span>`
+          : null
+      }
       ${filtered ? html`<${Button} onClick=${clear}>Clear filters<//>` : null}
     </form>
-    <${ErrorNote} error=${pages.error || catalog.error} />
+    <${ErrorNote} error=${pages.error || catalog.error || lookup.error} />
     <${Table}
       label="Licenses"
       columns=${columns}

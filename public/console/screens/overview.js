@@ -7,6 +7,7 @@ import { href } from "../lib/router.js";
 import { ErrorNote, Id, PageHeader, useApp, useLoad } from "../lib/ui.js";
 import uPlot from "../vendor/uplot.mjs";
 import { AlertRules } from "./alert-rules.js";
+import { CustomerRef, useCustomerLookup } from "./customers/common.js";
 
 /** @type {Record<string, { label: string, interval: import("../lib/api.js").Schema<"MetricSeries">["interval"], ms: number }>} */
 const RANGES = {
@@ -96,6 +97,8 @@ export function OverviewScreen() {
     [range],
   );
   const failing = useLoad(() => api.get("/v1/metrics/top-licenses", { metric: "failures", limit: 5 }), []);
+  // The failing licenses' customers, named with one call (when this credential reads customers).
+  const lookup = useCustomerLookup((failing.data?.data ?? []).map((row) => row.customer_id));
   const s = summary.data;
   const g = s?.gauges;
   const refresh = () => {
@@ -156,7 +159,7 @@ export function OverviewScreen() {
     </div>
     <div class="card">
       <h2>Licenses failing most</h2>
-      <${ErrorNote} error=${failing.error} />
+      <${ErrorNote} error=${failing.error || lookup.error} />
       ${
         failing.data
           ? failing.data.data.length === 0
@@ -165,7 +168,9 @@ export function OverviewScreen() {
               ${failing.data.data.map(
                 (row) => html`<li>
                   ${can("licenses:read") ? html`<a href=${href("licenses", row.license_id)}><${Id} value=${row.license_id} /></a>` : html`<${Id} value=${row.license_id} />`}
-                  <span>${count(row.count)} failed</span>
+                  ${row.key_prefix ? html` <code title="Key prefix">${row.key_prefix}…</code>` : html` <span class="muted small">deleted</span>`}
+                  ${row.customer_id ? html` · <${CustomerRef} id=${row.customer_id} lookup=${lookup} compact />` : null}
+                  <span class="ranked-count">${count(row.count)} failed</span>
                 </li>`,
               )}
             </ol>`

@@ -1,7 +1,6 @@
 // The metrics API's answers: time series by code, application or colo, failed authentications,
 // the busiest and most failing licenses, exact gauges from Postgres and a summary, and the
 // tenant's alert rules, evaluated on the scheduled tick.
-import { licenseOwners } from "../../db/repositories/licenses";
 import {
   ALERT_COOLDOWN_MS,
   ALERT_KINDS,
@@ -18,6 +17,7 @@ import {
   VALID_CODE,
   VALIDATION_EVENTS,
 } from "../../contract/metrics";
+import { licenseOwners } from "../../db/repositories/licenses";
 import { alertRules, claimAlertFiring, gauges, putAlertRule } from "../../db/repositories/metrics";
 import { AppError } from "../../errors";
 import { requireActor } from "../actor";

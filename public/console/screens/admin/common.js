@@ -2,7 +2,7 @@
 // credential holds, since a credential can never grant more), compact permission lists, duration
 // choices for grace periods, and the dialog that performs an action whose answer is a secret.
 
-import { PERMISSIONS } from "../../lib/contract.js";
+import { PERMISSION_LABELS, PERMISSIONS } from "../../lib/contract.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Modal, SecretOnce, Table, useAction, useApp } from "../../lib/ui.js";
 
@@ -18,7 +18,8 @@ export function useOwnPermissions() {
 export const lacking = (own, target) => target.filter((p) => !own.includes(p));
 
 /**
- * Checkboxes for the permissions a new credential gets, labelled with the permission itself.
+ * Checkboxes for the permissions a new credential gets, labelled with the permission's code and
+ * what it lets one do in words.
  * Offers only `offered`: anything else would be refused with 403.
  */
 export function PermissionPicker({ offered, value, onChange, idPrefix }) {
@@ -35,7 +36,7 @@ export function PermissionPicker({ offered, value, onChange, idPrefix }) {
       ${offered.map(
         (p) => html`<label key=${p} for=${`${idPrefix}-${p}`}>
           <input type="checkbox" id=${`${idPrefix}-${p}`} checked=${value.includes(p)} onChange=${(e) => toggle(p, e.currentTarget.checked)} />
-          <span class="perm-name">${p}</span>
+          <span class="perm-text"><span class="perm-name">${p}</span> <span class="perm-words">${PERMISSION_LABELS[p] ?? ""}</span></span>
         </label>`,
       )}
     </div>
@@ -47,7 +48,7 @@ export function PermissionPicker({ offered, value, onChange, idPrefix }) {
 export function PermissionList({ permissions }) {
   if (permissions.length === PERMISSIONS.length) return html`<span class="perm-all">All ${PERMISSIONS.length} permissions</span>`;
   const chips = (list) => html`<ul class="perm-chips">
-    ${list.map((p) => html`<li key=${p}><code>${p}</code></li>`)}
+    ${list.map((p) => html`<li key=${p}><code title=${PERMISSION_LABELS[p]}>${p}</code></li>`)}
   </ul>`;
   if (permissions.length <= 4) return chips(permissions);
   return html`<details class="perm-more">

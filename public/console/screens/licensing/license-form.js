@@ -2,10 +2,12 @@
 // component's state only, so neither a reload nor a later visit can show it again), and change
 // an existing one (only the fields that changed are sent).
 import { path } from "../../lib/api.js";
-import { html, useState } from "../../lib/html.js";
+import { html, useRef, useState } from "../../lib/html.js";
 import { href } from "../../lib/router.js";
 import { Button, ErrorNote, Field, Id, SecretOnce, useAction, useApp } from "../../lib/ui.js";
+import { customerName } from "../customers/common.js";
 import { FieldError, fromLocalInput, metadataText, parseMetadata, seats, splitList, toLocalInput } from "./common.js";
+import { CustomerPicker, chosenCustomerId, customerChoice } from "./customer-picker.js";
 
 const DAY_MS = 86_400_000;
 
@@ -103,13 +105,18 @@ function Issued({ license, onClose }) {
 }
 
 /**
- * Issues a license; the list behind reloads at once, the key stays on screen until closed.
- * @param {{ catalog: Catalog, onCreated: (license: License) => void, onClose: () => void }} props
+ * Issues a license, to `customer` when given (else to whom the picker chooses); the list behind
+ * reloads at once, the key stays on screen until closed.
+ * @param {{ catalog: Catalog, customer?: import("../../lib/api.js").Schema<"Customer"> | null, onCreated: (license: License) => void, onClose: () => void }} props
  */
-export function CreateLicenseForm({ catalog, onCreated, onClose }) {
+export function CreateLicenseForm({ catalog, customer = null, onCreated, onClose }) {
   const { api } = useApp();
   const [form, setForm] = useState({ policy: "", application: "", plan: "", features: "", expires: "never", date: "", cidrs: "", metadata: "{}" });
   const [metadataProblem, setMetadataProblem] = useState(null);
+  const [choice, setChoice] = useState(customerChoice(customer));
+  const [customerProblem, setCustomerProblem] = useState(null);
+  // A customer created here before a refused license: the next try uses it rather than another.
+  const made = useRef(null);
   const [issued, setIssued] = useState(null);
   const set = (key, value) => setForm((f) => ({ ...f, [key]: value }));
   const policy = catalog.policy(form.policy);
@@ -119,16 +126,20 @@ export function CreateLicenseForm({ catalog, onCreated, onClose }) {
     const metadata = parseMetadata(form.metadata);
     setMetadataProblem(metadata.error ?? null);
     if (metadata.error) return;
-    const choice = EXPIRES[form.expires];
+    const owner = await chosenCustomerId(api, choice, made);
+    setCustomerProblem(owner.problem ?? null);
+    if (owner.problem) return;
+    const expiry = EXPIRES[form.expires];
     /** @type {import("../../lib/api.js").Schema<"CreateLicenseRequest">} */
     const body = {
+      customer_id: owner.id ?? undefined,
       policy_id: form.policy.trim(),
       application_id: fixedApp ? undefined : form.application.trim() || undefined,
       plan: form.plan.trim() || undefined,
       features: splitList(form.features),
       metadata: metadata.value,
       allowed_cidrs: splitList(form.cidrs),
-      expires_at: choice.days ? new Date(Date.now() + choice.days * DAY_MS).toISOString() : form.expires === "date" ? fromLocalInput(form.date) : undefined,
+      expires_at: expiry.days ? new Date(Date.now() + expiry.days * DAY_MS).toISOString() : form.expires === "date" ? fromLocalInput(form.date) : undefined,
     };
     const license = await api.post("/v1/licenses", body);
     setIssued(license);
@@ -170,6 +181,11 @@ export function CreateLicenseForm({ catalog, onCreated, onClose }) {
           </select>`
       }
     <//>
+    ${
+      customer
+        ? html`<p class="cust-picked">For <strong>${customerName(customer)}</strong> ${customer.email ? html`<span class="muted small">${customer.email}</span>` : null}</p>`
+        : html`<${CustomerPicker} value=${choice} onChange=${setChoice} problem=${customerProblem} />`
+    }
     <div class="lic-form-grid">
       <${Field}
         id="license-expires"
@@ -200,11 +216,15 @@ export function CreateLicenseForm({ catalog, onCreated, onClose }) {
 const sameList = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * Changes plan, features, expiry, allowed IPs, metadata or policy; sends only what changed.
- * @param {{ license: License, catalog: Catalog, onSaved: (saved: License | null) => void, onCancel: () => void }} props
+ * Changes plan, features, expiry, allowed IPs, metadata, policy or customer; sends only what changed.
+ * `customer` is the license's customer as far as it is known (its id at least), or null.
+ * @param {{ license: License, customer: import("./customer-picker.js").CustomerChoice["picked"], catalog: Catalog, onSaved: (saved: License | null) => void, onCancel: () => void }} props
  */
-export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) {
+export function EditLicenseForm({ license: shown, customer, catalog, onSaved, onCancel }) {
   const { api } = useApp();
+  const [choice, setChoice] = useState(customerChoice(customer));
+  const [customerProblem, setCustomerProblem] = useState(null);
+  const made = useRef(null);
   // Changes are what the seller edited from what the form showed, even if the license reloads meanwhile.
   const [license] = useState(shown);
   const [form, setForm] = useState({
@@ -237,6 +257,10 @@ export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) 
     const cidrs = splitList(form.cidrs);
     if (!sameList(cidrs, license.allowed_cidrs)) changes.allowed_cidrs = cidrs;
     if (JSON.stringify(metadata.value) !== JSON.stringify(license.metadata)) changes.metadata = metadata.value;
+    const owner = await chosenCustomerId(api, choice, made);
+    setCustomerProblem(owner.problem ?? null);
+    if (owner.problem) return;
+    if (owner.id !== license.customer_id) changes.customer_id = owner.id;
     const saved = Object.keys(changes).length ? await api.patch(path("/v1/licenses/{id}", { id: license.id }), changes) : null;
     onSaved(saved);
   });
@@ -253,6 +277,7 @@ export function EditLicenseForm({ license: shown, catalog, onSaved, onCancel }) 
     >
       <${PolicyPicker} id="license-edit-policy" value=${form.policy} onChange=${(v) => set("policy", v)} catalog=${catalog} policies=${policies} />
     <//>
+    <${CustomerPicker} value=${choice} onChange=${setChoice} problem=${customerProblem} />
     <${Field}
       id="license-edit-expires"
       label="Expires"

@@ -11,8 +11,8 @@ const DAY_S = 86_400;
 /** @typedef {import("../../lib/api.js").Schema<"License">} License */
 
 /** Saves `text` as a file named `name` through a temporary link (no server round trip). */
-export function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "application/octet-stream" }));
+export function download(name, text, type = "application/octet-stream") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const link = document.createElement("a");
   link.href = url;
   link.download = name;

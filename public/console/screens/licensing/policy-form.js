@@ -33,6 +33,7 @@ const DEFAULTS = {
   offline_outlives_license: false,
   lease_mode: "none",
   max_leases: null,
+  max_users: null,
   lease_ttl_s: 600,
   max_borrow_s: 7 * 86_400,
 };
@@ -105,6 +106,7 @@ function formOf(values, name = "", applicationId = "") {
     offline_outlives_license: values.offline_outlives_license,
     lease_mode: values.lease_mode,
     max_leases: values.max_leases === null ? "" : String(values.max_leases),
+    max_users: values.max_users === null ? "" : String(values.max_users),
     lease_ttl: splitSeconds(values.lease_ttl_s, "minutes"),
     max_borrow: splitSeconds(values.max_borrow_s, "days"),
   };
@@ -131,6 +133,7 @@ function valuesOf(form) {
     offline_outlives_license: form.offline_outlives_license,
     lease_mode: form.lease_mode,
     max_leases: count(form.max_leases),
+    max_users: count(form.max_users),
     lease_ttl_s: joinSeconds(form.lease_ttl) ?? DEFAULTS.lease_ttl_s,
     max_borrow_s: joinSeconds(form.max_borrow) ?? 0,
   };
@@ -144,6 +147,7 @@ function valuesOf(form) {
     offline_ttl_default_s: "License file lifetime",
     offline_ttl_max_s: "Longest license file",
     max_leases: "Floating seats",
+    max_users: "Max users",
     lease_ttl_s: "Lease lifetime",
     max_borrow_s: "Longest borrow",
   };
@@ -249,6 +253,9 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
           value=${form.max_activations}
           onInput=${text("max_activations")}
         />
+      <//>
+      <${Field} id="policy-max-users" label="Max users" hint="Named seats: how many of the customer's users may hold a license, directly or through groups. Empty: no limit.">
+        <input id="policy-max-users" type="number" min="1" step="1" inputmode="numeric" placeholder="No limit" value=${form.max_users} onInput=${text("max_users")} />
       <//>
       <${Field} id="policy-binding" label="Binding" hint=${BINDING_HINTS[form.binding_mode]}>
         <select id="policy-binding" value=${form.binding_mode} onChange=${text("binding_mode")}>
