@@ -30,6 +30,10 @@ export const ERROR_STATUS = {
   USER_NOT_FOUND: 404,
   USER_NOT_ASSIGNED: 403,
   CUSTOMER_MISMATCH: 409,
+  // Webhook deliveries: "retry now" of one that already arrived, or that another attempt is sending.
+  ALREADY_DELIVERED: 409,
+  DELIVERY_IN_PROGRESS: 409,
+  ENDPOINT_DISABLED: 409,
   DOMAIN_MISMATCH: 403,
   IP_NOT_ALLOWED: 403,
   DEACTIVATION_LIMIT_REACHED: 429,

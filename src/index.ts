@@ -32,11 +32,13 @@ import v1CustomersCreate from "./routes/v1_customers_create";
 import v1CustomersDelete from "./routes/v1_customers_delete";
 import v1CustomersDevices from "./routes/v1_customers_devices";
 import v1CustomersErase from "./routes/v1_customers_erase";
+import v1CustomersEvents from "./routes/v1_customers_events";
 import v1CustomersExport from "./routes/v1_customers_export";
 import v1CustomersGet from "./routes/v1_customers_get";
 import v1CustomersList from "./routes/v1_customers_list";
 import v1CustomersSeats from "./routes/v1_customers_seats";
 import v1CustomersUpdate from "./routes/v1_customers_update";
+import v1EventsList from "./routes/v1_events_list";
 import v1GroupsCreate from "./routes/v1_groups_create";
 import v1GroupsDelete from "./routes/v1_groups_delete";
 import v1GroupsGet from "./routes/v1_groups_get";
@@ -54,6 +56,7 @@ import v1LicensesCheckoutDownload from "./routes/v1_licenses_checkout_download";
 import v1LicensesCheckoutPublic from "./routes/v1_licenses_checkout_public";
 import v1LicensesCreate from "./routes/v1_licenses_create";
 import v1LicensesDeactivate from "./routes/v1_licenses_deactivate";
+import v1LicensesEvents from "./routes/v1_licenses_events";
 import v1LicensesGet from "./routes/v1_licenses_get";
 import v1LicensesGroupsAssign from "./routes/v1_licenses_groups_assign";
 import v1LicensesGroupsUnassign from "./routes/v1_licenses_groups_unassign";
@@ -68,6 +71,7 @@ import v1LicensesLeasesList from "./routes/v1_licenses_leases_list";
 import v1LicensesLeasesRelease from "./routes/v1_licenses_leases_release";
 import v1LicensesList from "./routes/v1_licenses_list";
 import v1LicensesReinstate from "./routes/v1_licenses_reinstate";
+import v1LicensesReissueKey from "./routes/v1_licenses_reissue_key";
 import v1LicensesRenew from "./routes/v1_licenses_renew";
 import v1LicensesRevoke from "./routes/v1_licenses_revoke";
 import v1LicensesRevokeToken from "./routes/v1_licenses_revoke_token";
@@ -91,8 +95,19 @@ import v1PoliciesDelete from "./routes/v1_policies_delete";
 import v1PoliciesGet from "./routes/v1_policies_get";
 import v1PoliciesList from "./routes/v1_policies_list";
 import v1PoliciesUpdate from "./routes/v1_policies_update";
+import v1PortalActivationDelete from "./routes/v1_portal_activation_delete";
+import v1PortalCheckout from "./routes/v1_portal_checkout";
+import v1PortalExchange from "./routes/v1_portal_exchange";
+import v1PortalLeaseDelete from "./routes/v1_portal_lease_delete";
+import v1PortalLicenseGet from "./routes/v1_portal_license_get";
+import v1PortalMe from "./routes/v1_portal_me";
+import v1PortalOfflineActivate from "./routes/v1_portal_offline_activate";
+import v1PortalSessionsCreate from "./routes/v1_portal_sessions_create";
+import v1PortalSessionsRevoke from "./routes/v1_portal_sessions_revoke";
+import v1PortalSignout from "./routes/v1_portal_signout";
 import v1StatusListsGet from "./routes/v1_status_lists_get";
 import v1TenantGet from "./routes/v1_tenant_get";
+import v1TenantUpdate from "./routes/v1_tenant_update";
 import v1TenantsCreate from "./routes/v1_tenants_create";
 import v1UserTokensCreate from "./routes/v1_user_tokens_create";
 import v1UserTokensList from "./routes/v1_user_tokens_list";
@@ -105,11 +120,14 @@ import v1UsersList from "./routes/v1_users_list";
 import v1UsersUpdate from "./routes/v1_users_update";
 import v1WebhooksCreate from "./routes/v1_webhooks_create";
 import v1WebhooksDelete from "./routes/v1_webhooks_delete";
+import v1WebhooksDeliveriesGet from "./routes/v1_webhooks_deliveries_get";
 import v1WebhooksDeliveriesList from "./routes/v1_webhooks_deliveries_list";
+import v1WebhooksDeliveriesRetry from "./routes/v1_webhooks_deliveries_retry";
 import v1WebhooksGet from "./routes/v1_webhooks_get";
 import v1WebhooksList from "./routes/v1_webhooks_list";
 import v1WebhooksRedeliver from "./routes/v1_webhooks_redeliver";
 import v1WebhooksRotateSecret from "./routes/v1_webhooks_rotate_secret";
+import v1WebhooksTest from "./routes/v1_webhooks_test";
 import v1WebhooksUpdate from "./routes/v1_webhooks_update";
 import { registerWebhookEvents } from "./routes/webhook-events";
 import wellKnownJwks from "./routes/well_known_jwks";
@@ -138,6 +156,15 @@ export const OPERATIONS: readonly Operation[] = [
   v1StatusListsGet,
   wellKnownJwks,
   wellKnownLicenseConfiguration,
+  // Customer portal (audience "portal"): a portal credential made from a one-time link
+  v1PortalExchange,
+  v1PortalMe,
+  v1PortalLicenseGet,
+  v1PortalActivationDelete,
+  v1PortalLeaseDelete,
+  v1PortalCheckout,
+  v1PortalOfflineActivate,
+  v1PortalSignout,
   // Operator
   v1TenantsCreate,
   // Server hot paths (audience "server")
@@ -159,6 +186,9 @@ export const OPERATIONS: readonly Operation[] = [
   v1AuditLogVerify,
   v1AuthToken,
   v1AuthWhoami,
+  v1EventsList,
+  v1LicensesEvents,
+  v1CustomersEvents,
   v1LicensesActivationDelete,
   v1LicensesActivationsDelete,
   v1LicensesActivationsList,
@@ -170,6 +200,7 @@ export const OPERATIONS: readonly Operation[] = [
   v1LicensesLeasesList,
   v1LicensesList,
   v1LicensesReinstate,
+  v1LicensesReissueKey,
   v1LicensesRenew,
   v1LicensesRevoke,
   v1LicensesSuspend,
@@ -187,7 +218,10 @@ export const OPERATIONS: readonly Operation[] = [
   v1PoliciesGet,
   v1PoliciesList,
   v1PoliciesUpdate,
+  v1PortalSessionsCreate,
+  v1PortalSessionsRevoke,
   v1TenantGet,
+  v1TenantUpdate,
   v1UserTokensCreate,
   v1UserTokensList,
   v1UserTokensRefresh,
@@ -200,6 +234,10 @@ export const OPERATIONS: readonly Operation[] = [
   v1WebhooksRedeliver,
   v1WebhooksRotateSecret,
   v1WebhooksUpdate,
+  // Webhook honesty (issue 27): a delivery's payload and attempts, retry now, a test event
+  v1WebhooksDeliveriesGet,
+  v1WebhooksDeliveriesRetry,
+  v1WebhooksTest,
   // Customers, users and groups (seed 003)
   v1CustomersCreate,
   v1CustomersDelete,

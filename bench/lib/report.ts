@@ -248,7 +248,7 @@ function metricWrites(paired: PairedResult[]): string[] {
   const lines = paired
     .filter((p) => p.b.endsWith("_metrics_off"))
     .map((p) => `${p.a} ${fmt.fixed(p.metricWritesPerK.a, 2)} with metrics on, ${fmt.fixed(p.metricWritesPerK.b, 2)} off`);
-  return lines.length ? [`Usage metrics' batched writes per 1,000 responses (not in the round trips above): ${lines.join("; ")}.`] : [];
+  return lines.length ? [`Recording's batched writes (metrics and activity) per 1,000 responses (not in the round trips above): ${lines.join("; ")}.`] : [];
 }
 
 /** Validate and verify at SMALL and at LARGE licenses. */

@@ -220,15 +220,18 @@ export async function runPaired(
 }
 
 /**
- * What usage metrics cost: validate and verify on the service as deployed (metrics on, the local
- * store: a point per request added up in the isolate, batched writes after responses) against a
- * second instance with METRICS_STORE=off, in alternating slices. The batched writes are counted
+ * What recording costs (usage metrics and license activity): validate and verify on the service as
+ * deployed (both on, the local stores: a point and an event per request kept in the isolate,
+ * batched writes after responses) against a second instance with METRICS_STORE=off and
+ * ACTIVITY_STORE=off, in alternating slices. The batched writes are counted
  * apart from the requests' own round trips (lib/measure.ts).
  */
 export async function runMetricsCost({ stack, art, runs }: Session, service: ServiceRuns): Promise<PairedResult[]> {
   const on = [service.validate, service.verify].filter((s): s is RunSpec => s !== undefined);
   if (on.length === 0) return [];
-  const off = await stack.workers.start(serviceWorker(stack, "service-metrics-off", art, { ...serviceBindings(stack, art.rsKeys), METRICS_STORE: "off" }));
+  const off = await stack.workers.start(
+    serviceWorker(stack, "service-metrics-off", art, { ...serviceBindings(stack, art.rsKeys), METRICS_STORE: "off", ACTIVITY_STORE: "off" }),
+  );
   const out: PairedResult[] = [];
   try {
     for (const a of on) {

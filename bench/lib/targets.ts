@@ -124,8 +124,8 @@ export function buildTargets(by: Find, paired: PairedResult[] = []): Target[] {
       (l, s) => Math.abs(l.p50 / s.p50 - 1) <= 0.2,
     ),
     ...["validate", "verify"].flatMap((id) => [
-      ratio(`${id} CPU/req, metrics on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}/${id}_metrics_off`)?.cpu),
-      oneTripBothSides(`${id}: PG trips/req, metrics on vs off`, pair(`${id}/${id}_metrics_off`)),
+      ratio(`${id} CPU/req, recording (metrics + activity) on vs off`, { max: 1.05 }, fmt.ratio, undefined, pair(`${id}/${id}_metrics_off`)?.cpu),
+      oneTripBothSides(`${id}: PG trips/req, recording on vs off`, pair(`${id}/${id}_metrics_off`)),
     ]),
     // Steady state: every key already has its snapshot (lib/snapshot-cost.ts has the first pass).
     ...["validate", "verify"].flatMap((id) => [

@@ -2,9 +2,10 @@
 // in the navigation only when the signed-in credential holds their read permission; the API
 // refuses anything else anyway, and the screen then says so.
 import { createApi } from "./lib/api.js";
-import { html, render, useEffect, useMemo, useState } from "./lib/html.js";
+import { html, render, useEffect, useMemo, useRef, useState } from "./lib/html.js";
 import { href, useRoute } from "./lib/router.js";
-import { can as holds, loadSession, saveSession } from "./lib/session.js";
+import { can as holds, loadSession, saveSession, usableSession } from "./lib/session.js";
+import { announceSignOut, ask, listen } from "./lib/tabs.js";
 import { AppContext, Refused } from "./lib/ui.js";
 import { ApplicationsScreen } from "./screens/applications.js";
 import { AuditScreen } from "./screens/audit.js";
@@ -15,6 +16,7 @@ import { LicenseScreen } from "./screens/license.js";
 import { LicensesScreen } from "./screens/licenses.js";
 import { OverviewScreen } from "./screens/overview.js";
 import { PoliciesScreen } from "./screens/policies.js";
+import { SettingsScreen } from "./screens/settings.js";
 import { SignIn } from "./screens/signin.js";
 import { WebhookScreen } from "./screens/webhook.js";
 import { WebhooksScreen } from "./screens/webhooks.js";
@@ -32,9 +34,10 @@ const AREAS = [
   { route: "credentials", label: "API keys & tokens", permission: "api_keys:read", list: CredentialsScreen },
   { route: "webhooks", label: "Webhooks", permission: "webhooks:read", list: WebhooksScreen, detail: WebhookScreen },
   { route: "audit", label: "Audit log", permission: "audit:read", list: AuditScreen },
+  { route: "settings", label: "Settings", permission: "tenants:read", list: SettingsScreen },
 ];
 
-/** @param {{ session: import("./lib/session.js").Session, onSignOut: (reason?: string) => void }} props */
+/** @param {{ session: import("./lib/session.js").Session, onSignOut: (reason?: string, options?: { everywhere?: boolean }) => void }} props */
 function Shell({ session, onSignOut }) {
   const route = useRoute();
   const [notice, setNotice] = useState(null);
@@ -75,7 +78,7 @@ function Shell({ session, onSignOut }) {
         <span class="who" title=${credential.id}>
           ${session.tenantName ?? session.me.tenant_id} · ${credential.kind === "access_token" ? "user token" : "API key"}
         </span>
-        <button type="button" class="btn btn-secondary btn-small" onClick=${() => onSignOut()}>Sign out</button>
+        <button type="button" class="btn btn-secondary btn-small" onClick=${() => onSignOut(null, { everywhere: true })}>Sign out</button>
       </header>
       <nav class="sidenav" aria-label="Sections">
         ${visible.map((a) => html`<a href=${href(a.route)} class=${a === area ? "active" : ""} aria-current=${a === area ? "page" : undefined}>${a.label}</a>`)}
@@ -84,7 +87,9 @@ function Shell({ session, onSignOut }) {
         ${
           !area
             ? visible.length
-              ? html`<p class="empty">No such page. <a href=${href(visible[0].route)}>Go to ${visible[0].label}</a>.</p>`
+              ? // A heading even here: a screen reader lands on what the page is (axe: page-has-heading-one).
+                html`<h1>No such page</h1>
+                  <p class="empty">This address names no screen of the console. <a href=${href(visible[0].route)}>Go to ${visible[0].label}</a>.</p>`
               : html`<div class="refused"><p>This credential holds none of the permissions the console's screens read with.</p></div>`
             : !app.can(area.permission)
               ? html`<${Refused} permission=${area.permission} />`
@@ -96,25 +101,63 @@ function Shell({ session, onSignOut }) {
   <//>`;
 }
 
+/** How long a tab opened without a session waits for an open tab's answer before it shows the form. */
+const ASK_MS = 500;
+
 function App() {
-  const [session, setSession] = useState(loadSession());
+  const [session, setSession] = useState(loadSession);
   const [reason, setReason] = useState(null);
-  const signOut = (why = null) => {
+  // A tab opened without a session first asks the open ones for theirs (lib/tabs.js); the
+  // route in its address is left alone, so a shared link opens on its screen either way.
+  const [asking, setAsking] = useState(() => !session);
+  const held = useRef(session);
+  held.current = session;
+  const stopAsking = useRef(() => {});
+
+  const signedIn = (s) => {
+    stopAsking.current();
+    saveSession(s);
+    setReason(null);
+    setAsking(false);
+    setSession(s);
+  };
+  /** A 401 signs this tab out; the seller's Sign out signs out every tab (`everywhere`). */
+  const signOut = (why = null, { everywhere = false } = {}) => {
+    stopAsking.current();
+    if (everywhere) announceSignOut();
     saveSession(null);
     // The next credential may see other screens: it starts from its own first one.
     history.replaceState(null, "", location.pathname);
     setReason(why);
+    setAsking(false);
     setSession(null);
   };
+
+  useEffect(
+    () =>
+      listen({
+        current: () => usableSession(held.current),
+        signedOutElsewhere: () => held.current && signOut("Signed out in another tab."),
+      }),
+    [],
+  );
+  useEffect(() => {
+    if (session) return undefined;
+    stopAsking.current = ask((value) => {
+      const handed = usableSession(value);
+      if (handed) signedIn(handed);
+      return Boolean(handed);
+    });
+    const timer = setTimeout(() => setAsking(false), ASK_MS);
+    return () => {
+      clearTimeout(timer);
+      stopAsking.current();
+    };
+  }, []);
+
   if (!session) {
-    return html`<${SignIn}
-      reason=${reason}
-      onSignedIn=${(s) => {
-        saveSession(s);
-        setReason(null);
-        setSession(s);
-      }}
-    />`;
+    if (asking) return html`<main class="signin"><p class="boot" role="status">Looking for a signed-in console tab…</p></main>`;
+    return html`<${SignIn} reason=${reason} onSignedIn=${signedIn} />`;
   }
   return html`<${Shell} session=${session} onSignOut=${signOut} />`;
 }

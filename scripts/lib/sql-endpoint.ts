@@ -24,8 +24,11 @@ const readBody = (req: IncomingMessage) =>
     req.on("error", reject);
   });
 
-/** The usage metrics' batched write (src/db/repositories/metrics.ts `addRollups`), counted apart by the bench. */
-const METRIC_WRITE = /^insert into metric_rollups\b/;
+/**
+ * Recording's batched writes (usage metrics: db/repositories/metrics.ts `addRollups`; license
+ * activity: db/repositories/activity.ts `insertActivity`), counted apart from requests' own trips.
+ */
+const METRIC_WRITE = /^insert into (metric_rollups|activity_events)\b/;
 
 export function createSqlEndpoint(stats: { queries: number; metricWrites: number }, faults: Faults) {
   const pools = new Map<string, import("pg").Pool>();

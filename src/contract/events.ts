@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   "license.renewed",
   "license.expired",
   "license.checked_out",
+  "license.key_reissued",
   "activation.created",
   "activation.deleted",
   "lease.created",
@@ -31,6 +32,7 @@ export const EVENT_TYPES = [
   "group.created",
   "group.updated",
   "group.deleted",
+  "webhook.test",
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -42,6 +44,7 @@ export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
   "license.reinstated": "licenses:read",
   "license.revoked": "licenses:read",
   "license.renewed": "licenses:read",
+  "license.key_reissued": "licenses:read",
   "license.expired": "licenses:read",
   "license.checked_out": "licenses:read",
   "activation.created": "activations:read",
@@ -64,6 +67,9 @@ export const EVENT_READ_PERMISSION: Record<EventType, Permission> = {
   "group.created": "groups:read",
   "group.updated": "groups:read",
   "group.deleted": "groups:read",
+  // Sent to one endpoint when someone managing it asks (POST /v1/webhooks/{id}/test); its data is
+  // that endpoint's id, which whoever may create or change an endpoint already holds the right to.
+  "webhook.test": "webhooks:write",
 };
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;

@@ -21,6 +21,8 @@ export const ID_PREFIXES = {
   user: "user",
   group: "grp",
   request: "req",
+  activityEvent: "evt",
+  portalSession: "ps",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];
@@ -32,4 +34,6 @@ export const SECRET_PREFIXES = {
   accessToken: "at",
   operatorToken: "op",
   webhookSecret: "whsec",
+  portalCode: "pc",
+  portalToken: "pt",
 } as const;

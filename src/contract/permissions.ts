@@ -24,6 +24,9 @@ export const PERMISSIONS = [
   "users:write",
   "groups:read",
   "groups:write",
+  "events:read",
+  "tenants:write",
+  "portal:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

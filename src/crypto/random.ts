@@ -50,6 +50,12 @@ export const visiblePrefix = (secret: string) => secret.slice(0, secret.indexOf(
 /** Access tokens (exchanged for user tokens): `at_` + ~234 bits, valid 24 h. */
 export const newAccessToken = () => `${SECRET_PREFIXES.accessToken}_${randomBase58(40)}`;
 
+/** A portal link's one-time code and the portal credential it is exchanged for (services/portal.ts). */
+export const newPortalCode = () => `${SECRET_PREFIXES.portalCode}_${randomBase58(40)}`;
+export const newPortalToken = () => `${SECRET_PREFIXES.portalToken}_${randomBase58(40)}`;
+export const PORTAL_CODE_PATTERN = /^pc_[1-9A-HJ-NP-Za-km-z]{40}$/;
+export const PORTAL_TOKEN_PATTERN = /^pt_[1-9A-HJ-NP-Za-km-z]{40}$/;
+
 export const LICENSE_KEY_PATTERN = /^lk_[1-9A-HJ-NP-Za-km-z]{40}$/;
 /** Anything accepted as `Authorization: Bearer`: an API key or an access token. */
 export const BEARER_CREDENTIAL_PATTERN = /^(sk|at)_[1-9A-HJ-NP-Za-km-z]{40}$/;

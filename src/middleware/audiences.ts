@@ -20,14 +20,17 @@ import type { DbBudget } from "../db/client";
 import type { ErrorCode } from "../errors";
 import { apiKeyAuth, operatorAuth, requirePermission } from "./auth";
 import { metricEvent } from "./metrics";
+import { portalAuth, portalIpRateLimit } from "./portal-auth";
 import { publicIpRateLimit, publicRateLimit } from "./rate-limit";
 import { deviceCors, publicCors } from "./security";
 
-export const AUDIENCES = ["device", "server", "admin", "operator", "document", "health"] as const;
+export const AUDIENCES = ["device", "server", "admin", "operator", "document", "health", "portal"] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
 /** What an operation says about itself that its stack is built from. */
 export interface Placement {
+  /** Names the activity events the operation records. */
+  operationId?: string;
   audience: Audience;
   /** Required permissions (admin and server audiences): each checked after authentication, before the body. */
   permission?: Permission | readonly Permission[];
@@ -53,6 +56,7 @@ export const BUDGETS: Record<Audience, DbBudget> = {
   operator: "admin",
   document: "public",
   health: "admin",
+  portal: "admin",
 };
 
 /** Codes every operation of an audience may answer besides its own: malformed input, limits, outages. */
@@ -67,6 +71,7 @@ export const AUDIENCE_ERRORS: Record<Audience, readonly ErrorCode[]> = {
   operator: [...REQUEST_ERRORS, "UNAUTHORIZED", "RATE_LIMITED", ...OUTAGE],
   document: ["VALIDATION_FAILED", "RATE_LIMITED", ...OUTAGE],
   health: OUTAGE,
+  portal: [...REQUEST_ERRORS, "UNAUTHORIZED", "RATE_LIMITED", ...OUTAGE],
 };
 
 const permissionsOf = (p: Placement["permission"]): readonly Permission[] => (p === undefined ? [] : typeof p === "string" ? [p] : p);
@@ -97,7 +102,7 @@ const budget =
 export function stackFor(placement: Placement): MiddlewareHandler<AppEnv>[] {
   const stack: MiddlewareHandler<AppEnv>[] = [];
   if (BUDGETS[placement.audience] !== "admin") stack.push(budget(BUDGETS[placement.audience]));
-  if (placement.metric) stack.push(metricEvent(placement.metric));
+  if (placement.metric) stack.push(metricEvent(placement.metric, placement.operationId));
   switch (placement.audience) {
     case "device":
       stack.push(publicRateLimit());
@@ -113,6 +118,10 @@ export function stackFor(placement: Placement): MiddlewareHandler<AppEnv>[] {
       if (placement.ipLimited) stack.push(publicIpRateLimit());
       break;
     case "health":
+      break;
+    case "portal":
+      if (placement.auth === undefined) stack.push(portalAuth());
+      else stack.push(portalIpRateLimit());
       break;
   }
   stack.push(...(placement.middleware ?? []));

@@ -13,7 +13,7 @@ import { AppError } from "../errors";
 import { createLogger, type Logger, logRequest } from "../logging";
 import { BUDGETS } from "./audiences";
 import { errorAnswer, type Failing, invalidInput, judgeFailure } from "./errors";
-import { type MetricContext, metricPoint } from "./metrics";
+import { activityDraft, type MetricContext, metricPoint, observeBody, observeError } from "./metrics";
 import { honoPath, type Input, type Operation, type OperationContext, type Reply, type RequestSpec } from "./operation";
 import { takePublic } from "./rate-limit";
 import { openScope } from "./scope";
@@ -106,7 +106,7 @@ async function serve(op: Operation, params: Record<string, string>, request: Req
     clientId !== null && CLIENT_REQUEST_ID.test(clientId) ? { request_id: requestId, client_request_id: clientId } : { request_id: requestId },
     env.LOG_LEVEL,
   );
-  const metric: MetricContext = { event: op.metric };
+  const metric: MetricContext = { event: op.metric, operation: op.operationId };
   const scope = openScope(env, { log, requestId, metric, budget: BUDGETS[op.audience] });
   // This response's own headers, set on it after workerd copies the shared ones in.
   const headers = new Map<string, string>([["X-Request-Id", requestId]]);
@@ -137,6 +137,7 @@ async function serve(op: Operation, params: Record<string, string>, request: Req
     const failure = judgeFailure(err, { operation: op, env: env as Failing["env"], log, bodyTooLarge: read.tooLarge });
     const answer = errorAnswer(failure, requestId);
     errorCode = failure.code;
+    observeError(metric, failure);
     status = answer.status;
     body = JSON.stringify(answer.body);
     for (const [name, value] of answer.headers) headers.set(name, value);
@@ -144,6 +145,8 @@ async function serve(op: Operation, params: Record<string, string>, request: Req
     logRequest(log, { method: request.method, path: getPath(request), status: status!, duration_ms: Date.now() - started });
     const point = metricPoint(metric, { status: status!, errorCode, started, cf: request.cf as { colo?: unknown; country?: unknown } | undefined });
     if (point) ctx.waitUntil(scope.record(point));
+    const draft = activityDraft(metric, point, request, requestId);
+    if (draft) ctx.waitUntil(scope.recordActivity(draft));
     const closing = scope.close();
     if (closing) ctx.waitUntil(closing);
   }
@@ -223,6 +226,7 @@ async function run(
     const p = await read.json();
     if (!p.ok) throw new AppError("INVALID_JSON", "The request body is not valid JSON.");
     input.body = check(spec.body, p.value, "json") as never;
+    observeBody(metric, input.body);
   }
   const ctx: OperationContext = {
     services,

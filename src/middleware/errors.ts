@@ -11,6 +11,7 @@ import { KeyConfigError } from "../crypto/keys";
 import { isDatabaseUnavailable, postgresCode } from "../db/client";
 import { AppError, type ErrorBody, type ErrorCode, unavailable } from "../errors";
 import type { Logger } from "../logging";
+import { observeError } from "./metrics";
 import type { Operation } from "./operation";
 import { payloadTooLarge } from "./security";
 
@@ -85,6 +86,7 @@ export function errorAnswer(err: AppError, requestId: string): { status: number;
 
 export function errorResponse(c: Context, err: AppError): Response {
   c.set("errorCode", err.code);
+  observeError(c.get("metric"), err);
   const answer = errorAnswer(err, c.get("requestId") ?? "");
   const res = c.json(answer.body, err.status);
   for (const [name, value] of answer.headers) res.headers.set(name, value);

@@ -11,6 +11,7 @@ import type { App, AppEnv } from "../app";
 import { ERROR_STATUS, type ErrorCode } from "../errors";
 import type { Actor, Services } from "../services";
 import { AUDIENCE_ERRORS, authenticated, type Placement, pathMiddlewareFor, stackFor } from "./audiences";
+import { observeBody } from "./metrics";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -194,6 +195,7 @@ export function register(app: App, op: Operation): void {
       headers: request.headers ? valid("header") : undefined,
       body: request.body ? valid("json") : undefined,
     } as Input<RequestSpec>;
+    if (op.metric) observeBody(c.var.metric, input.body);
     const ctx: OperationContext = {
       services: c.var.services,
       env: c.env,

@@ -69,6 +69,12 @@ async function takePerIp(env: Env, log: Logger, ip: string): Promise<void> {
   if (!(await take(env, log, "RL_PUBLIC_IP", ip))) throw limited("RL_PUBLIC_IP", "per IP");
 }
 
+/** The customer portal: per client IP before anything is looked up, then per portal session once it is known. */
+export async function takePortal(c: Context<AppEnv>, sessionId?: string): Promise<void> {
+  if (sessionId === undefined) return takePerIp(c.env, c.var.log, clientIp(c));
+  if (!(await take(c.env, c.var.log, "RL_PUBLIC", `portal:${sessionId}`))) throw limited("RL_PUBLIC", "per portal session");
+}
+
 /** Public reads that name no license (a status list): per client IP only, as made-up ids may reach Postgres. */
 export const publicIpRateLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {

@@ -4,15 +4,18 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app";
 import { serviceConfig } from "../config";
+import type { ActivityDraft } from "../contract/activity";
 import { newId } from "../crypto/random";
 import { connectDb, type DbBudget, type DbConnection, type Deadline, deadlineIn, httpRows } from "../db/client";
 import { createLogger, type Logger, logRequest } from "../logging";
 import { type Actor, createServices, type Services } from "../services";
+import { activityRecorder } from "../services/activity/recorder";
+import { activityStore } from "../services/activity/store";
 import { cacheSnapshots } from "../services/degraded";
 import { createRecorder } from "../services/metrics/recorder";
 import { metricsStore } from "../services/metrics/store";
 import { serializeEvent } from "../wire/events";
-import { type MetricContext, metricPoint, observe } from "./metrics";
+import { activityDraft, type MetricContext, metricPoint, observe } from "./metrics";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -43,6 +46,8 @@ export interface Scope {
   services: Services;
   /** Hands a finished request's data point to the metrics store, after the response. */
   record: ReturnType<typeof createRecorder>["record"];
+  /** Hands a finished request's activity event to the activity store, after the response. */
+  recordActivity: (draft: ActivityDraft) => Promise<void>;
   /** Waits for the deferred work, then closes the pool: hand it to `ctx.waitUntil`. */
   close(): Promise<unknown> | undefined;
 }
@@ -83,6 +88,7 @@ export function openScope(
     },
     { rows: backgroundRows, db, log: warn },
   );
+  const activity = activityStore(env, { rows: backgroundRows, log: warn });
   const services = createServices({
     config: serviceConfig(env),
     db,
@@ -97,11 +103,13 @@ export function openScope(
     log: options.log,
     serializeEvent,
     metrics,
+    activity,
     observe: options.metric ? (subject) => observe(options.metric!, subject) : () => {},
   });
   return {
     services,
     record: createRecorder({ sink: metrics.sink, log: warn }).record,
+    recordActivity: activityRecorder(activity.sink, activity.ipMode, warn),
     close() {
       if (!connection && deferred.length === 0) return undefined;
       return Promise.allSettled(deferred).then(() => connection?.pool.end().catch(() => {}));
@@ -152,6 +160,8 @@ export const scope = () =>
       });
       // After the response: the point joins this isolate's batch (or goes to Analytics Engine).
       if (point) c.executionCtx.waitUntil(opened.record(point));
+      const draft = activityDraft(metric, point, c.req.raw, requestId);
+      if (draft) c.executionCtx.waitUntil(opened.recordActivity(draft));
       const closing = opened.close();
       if (closing) c.executionCtx.waitUntil(closing);
     }

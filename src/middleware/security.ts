@@ -166,7 +166,8 @@ export const deviceCors = () => {
       return allowed.includes(origin) ? origin : null;
     },
     allowMethods: ["POST", "DELETE"],
-    allowHeaders: ["Content-Type", "Idempotency-Key"],
+    // X-Edge-License-SDK names the SDK in the license's activity; a JSON POST is preflighted anyway.
+    allowHeaders: ["Content-Type", "Idempotency-Key", "X-Edge-License-SDK"],
     exposeHeaders: [...DEVICE_EXPOSE_HEADERS],
     maxAge: 600,
   });

@@ -1,5 +1,11 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests.
 import type { App } from "../app";
+import { EXPLANATIONS } from "../contract/explanations";
+
+/** The result codes in words (contract/explanations.ts), for the docs page: the same text the activity API and the console show. */
+const RESULT_CODES = Object.entries(EXPLANATIONS)
+  .map(([code, { explanation, next_step }]) => `| \`${code}\` | ${explanation} | ${next_step} |`)
+  .join("\n");
 
 export const registerOpenApi = (app: App) => {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -20,5 +26,11 @@ export const registerOpenApi = (app: App) => {
       description: "License validation at the edge: keys, signed license tokens, JWKS, introspection.",
     },
     servers: [{ url: new URL(c.req.url).origin }],
+    tags: [
+      {
+        name: "Activity",
+        description: `Each license's history: every public request that named it and every introspection, refusals included.\n\n| Code | What happened | Next step |\n| --- | --- | --- |\n${RESULT_CODES}`,
+      },
+    ],
   }));
 };

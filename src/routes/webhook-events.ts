@@ -24,7 +24,10 @@ export const registerWebhookEvents = (app: App) => {
       operationId: `on${type.replace(/(^|[._])(\w)/g, (_, __, ch: string) => ch.toUpperCase())}`,
       tags: ["Webhook events"],
       summary: `\`${type}\` event`,
-      description: `Sent to endpoints subscribed to \`${type}\` (or to every event); subscribing needs \`${EVENT_READ_PERMISSION[type]}\`. Signed per Standard Webhooks; answer 2xx within 10 s, or the delivery is retried with backoff for about three days.`,
+      description:
+        type === "webhook.test"
+          ? "Sent to one endpoint when `POST /v1/webhooks/{id}/test` asks for it, whatever the endpoint subscribes to. Signed per Standard Webhooks like every event; tried once, never retried by itself."
+          : `Sent to endpoints subscribed to \`${type}\` (or to every event); subscribing needs \`${EVENT_READ_PERMISSION[type]}\`. Signed per Standard Webhooks; answer 2xx within 10 s, or the delivery is retried with backoff for about three days.`,
       request: {
         headers: SignatureHeaders,
         body: {

@@ -10,6 +10,7 @@ import {
   countLiveActivations,
   findIdempotentResponse,
   findLiveActivation,
+  findLiveActivationById,
   insertActivation,
   listActivations,
   recentClientDeactivations,
@@ -27,7 +28,7 @@ import { AppError, type ErrorCode, notFound } from "../errors";
 import { requireActor } from "./actor";
 import { networkOf } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
-import type { ServiceDeps } from "./context";
+import { licenseSubject, type ServiceDeps } from "./context";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { type ActivateInput, type ActivateOutcome, claimSeat, isUniqueViolation, requestedDomain, type Seat } from "./seat-claims";
 
@@ -41,12 +42,31 @@ interface StoredActivation {
 
 const licenseError = (code: ErrorCode, message: string) => new AppError(code, message);
 
+/** The policy's churn budget for devices freed by their users (429 DEACTIVATION_LIMIT_REACHED with Retry-After past it). */
+async function withinChurnBudget(
+  tx: Tx,
+  licenseId: string,
+  limits: { maxDeactivations: number | null; deactivationWindowS: number | null },
+  now: Date,
+): Promise<void> {
+  const { maxDeactivations, deactivationWindowS } = limits;
+  if (maxDeactivations === null || !deactivationWindowS) return;
+  const recent = await recentClientDeactivations(tx, licenseId, new Date(now.getTime() - deactivationWindowS * 1000));
+  if (recent.length < maxDeactivations) return;
+  const oldest = recent[0]!.at!;
+  const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + deactivationWindowS * 1000 - now.getTime()) / 1000));
+  throw new AppError("DEACTIVATION_LIMIT_REACHED", `At most ${maxDeactivations} deactivations per ${deactivationWindowS} s.`, {
+    headers: { "Retry-After": String(retryAfter) },
+    details: { max_deactivations: maxDeactivations, window_s: deactivationWindowS, retry_after_s: retryAfter },
+  });
+}
+
 /** The license of a key (or of its hash), locked, and named to the request's metric; unknown and malformed keys fail alike. */
 async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, _now: Date, keyHash?: string): Promise<LockedLicenseRecord> {
   const hash = keyHash ?? (LICENSE_KEY_PATTERN.test(licenseKey) ? await sha256Hex(licenseKey) : undefined);
   const license = hash ? await lockLicenseRecord(tx, hash) : undefined;
   if (!license) throw refusalError("NOT_FOUND");
-  deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+  deps.observe(licenseSubject(license));
   return license;
 }
 
@@ -82,7 +102,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     const hash = input.keyHash ?? (LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined);
     const found = hash ? await readLicenseRecord(tx, hash, { fingerprint: input.fingerprint }) : undefined;
     if (!found) throw refusalError("NOT_FOUND");
-    deps.observe({ tenantId: found.tenantId, licenseId: found.id, applicationId: found.applicationId, policyId: found.policyId });
+    deps.observe(licenseSubject(found));
     const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;
     return { license, domain: requestedDomain(license.policy.bindingMode, input) };
   }
@@ -183,6 +203,21 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     return remember({ status: 201, created: true, activation: created, heartbeatIntervalS });
   }
 
+  /** Plain activations by key take the one-statement path; retries, uploads and dead devices the transaction. */
+  async function activateOnce(input: ActivateInput): Promise<ActivateOutcome> {
+    const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
+    if (!input.idempotencyKey && !input.keyHash && input.audit !== true) {
+      const fast = await claimSeat(deps, input);
+      if (fast) return fast;
+    }
+    try {
+      return await changes((tx, record) => takeOrFind(tx, record, input, requestHash));
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return changes((tx, record) => takeOrFind(tx, record, input, requestHash));
+    }
+  }
+
   return {
     /**
      * Binds a device. The license is read, not locked, and judged by the refusal model; only the
@@ -192,18 +227,11 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
      * and finds the winner's seat (200).
      */
     async activate(input: ActivateInput): Promise<ActivateOutcome> {
-      const requestHash = await sha256Hex(JSON.stringify([input.fingerprint, input.name, input.domain, input.metadata]));
-      // Plain activations by key take the one-statement path; retries, uploads and dead devices the transaction.
-      if (!input.idempotencyKey && !input.keyHash && input.audit !== true) {
-        const fast = await claimSeat(deps, input);
-        if (fast) return fast;
-      }
-      try {
-        return await changes((tx, record) => takeOrFind(tx, record, input, requestHash));
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        return changes((tx, record) => takeOrFind(tx, record, input, requestHash));
-      }
+      // The activity event names the device, air-gapped uploads included (their fingerprint is inside the file).
+      deps.observe({ fingerprint: input.fingerprint });
+      const outcome = await activateOnce(input);
+      deps.observe({ activationId: outcome.activation.id });
+      return outcome;
     },
 
     /** Frees a device's seat, within the policy's churn budget (429 with Retry-After past it). */
@@ -213,18 +241,8 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
         const license = await lockLicense(deps, tx, input.licenseKey, input.now);
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
-        const { maxDeactivations, deactivationWindowS } = license.limits;
-        if (maxDeactivations !== null && deactivationWindowS) {
-          const recent = await recentClientDeactivations(tx, license.id, new Date(input.now.getTime() - deactivationWindowS * 1000));
-          if (recent.length >= maxDeactivations) {
-            const oldest = recent[0]!.at!;
-            const retryAfter = Math.max(1, Math.ceil((oldest.getTime() + deactivationWindowS * 1000 - input.now.getTime()) / 1000));
-            throw new AppError("DEACTIVATION_LIMIT_REACHED", `At most ${maxDeactivations} deactivations per ${deactivationWindowS} s.`, {
-              headers: { "Retry-After": String(retryAfter) },
-              details: { max_deactivations: maxDeactivations, window_s: deactivationWindowS, retry_after_s: retryAfter },
-            });
-          }
-        }
+        deps.observe({ activationId: existing.id });
+        await withinChurnBudget(tx, license.id, license.limits, input.now);
         const released = await releaseActivation(tx, existing.id, "client", input.now);
         await syncActivationCount(tx, license.id, input.now);
         await announceReleased(record, license.tenantId, [released!], "client");
@@ -262,6 +280,37 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
       const [policy, activations] = await Promise.all([getPolicy(db, tenantId, license.policyId), listActivations(db, tenantId, licenseId, page, options)]);
       return { page: activations, heartbeatIntervalS: policy?.heartbeatIntervalS ?? null };
     },
+
+    /**
+     * Frees one device the way its user would (the customer portal): within the policy's churn
+     * budget, counted as a client deactivation, audited with the acting customer.
+     */
+    releaseAsClient: (licenseId: string, activationId: string, now: Date): Promise<ActivationRow> =>
+      changes(async (tx, record) => {
+        const tenantId = requireActor(deps).tenantId;
+        if (!(await lockLicenseById(tx, tenantId, licenseId))) throw notFound("License");
+        const license = await getLicense(tx, tenantId, licenseId);
+        const policy = license ? await getPolicy(tx, tenantId, license.policyId) : undefined;
+        // An unknown or already freed device is a 404 whatever the budget says.
+        if (!(await findLiveActivationById(tx, licenseId, activationId))) throw notFound("Activation");
+        await withinChurnBudget(
+          tx,
+          licenseId,
+          { maxDeactivations: policy?.maxDeactivations ?? null, deactivationWindowS: policy?.deactivationWindowS ?? null },
+          now,
+        );
+        const [live] = (await releaseActivations(tx, licenseId, now, activationId, "client")) as ActivationRow[];
+        if (!live) throw notFound("Activation");
+        await syncActivationCount(tx, licenseId, now);
+        await record({
+          action: "activation.delete",
+          targetType: "activation",
+          targetId: live.id,
+          details: { license_id: licenseId, by: "customer" },
+          event: { type: "activation.deleted", activation: live, reason: "client" },
+        });
+        return live;
+      }),
 
     /** Releases one (or every) live activation of a license (admin): the seat is free at once, the row stays as history. */
     release: (licenseId: string, activationId?: string): Promise<ActivationRow[]> =>

@@ -4,6 +4,7 @@ import type { Permission } from "../contract/permissions";
 import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";
 import type { Logger } from "../logging";
+import type { ActivityStore } from "./activity/store";
 import type { SnapshotStore } from "./degraded";
 import type { EventSerializer } from "./events";
 import type { MetricsStore } from "./metrics/store";
@@ -53,14 +54,42 @@ export interface ServiceDeps {
   serializeEvent: EventSerializer;
   /** Where usage metrics go and are read from (services/metrics/store.ts). */
   metrics: MetricsStore;
+  /** Where license activity goes and is read from (services/activity/store.ts). */
+  activity: ActivityStore;
   /** Tells the request's metric what it concerns, as a service learns it (a no-op outside requests). */
   observe: (subject: MetricSubject) => void;
 }
 
-/** What a request's data point says about whom it concerns. */
+/** What a request's data point (and its activity event) says about whom it concerns. */
 export interface MetricSubject {
   tenantId?: string;
   licenseId?: string;
   applicationId?: string | null;
   policyId?: string;
+  customerId?: string | null;
+  /** The activation the request matched or concerned. */
+  activationId?: string | null;
+  /** The fingerprint or domain the client sent (operation bodies name them; air-gapped files inside). */
+  fingerprint?: string;
+  domain?: string;
+}
+
+/** Whom a request about a license concerns: the license, its customer and the device it matched. */
+export function licenseSubject(license: {
+  tenantId: string;
+  id: string;
+  applicationId: string | null;
+  policyId: string;
+  customerId?: string | null;
+  device?: { id: string | null } | null;
+  domainDevice?: { id: string | null } | null;
+}): MetricSubject {
+  return {
+    tenantId: license.tenantId,
+    licenseId: license.id,
+    applicationId: license.applicationId,
+    policyId: license.policyId,
+    customerId: license.customerId,
+    activationId: license.device?.id ?? license.domainDevice?.id,
+  };
 }

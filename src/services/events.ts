@@ -42,7 +42,8 @@ export type DomainEvent =
   | { type: "metrics.threshold_crossed"; alert: ThresholdCrossed }
   | { type: Extract<EventType, `customer.${string}`>; customer: CustomerRow }
   | { type: Extract<EventType, `user.${string}`>; user: UserRow }
-  | { type: Extract<EventType, `group.${string}`>; group: GroupRow; memberIds: string[] };
+  | { type: Extract<EventType, `group.${string}`>; group: GroupRow; memberIds: string[] }
+  | { type: "webhook.test"; endpointId: string };
 
 /** What a fired alert reports: the rule, the measured value against its threshold, over which window. */
 export interface ThresholdCrossed {

@@ -2,6 +2,7 @@
 // routes call. Each is made on first use, so a request pays only for what it touches (validate
 // never builds the credential or webhook services).
 import { activationService } from "./activations";
+import { activityService } from "./activity/service";
 import { applicationService } from "./applications";
 import { assignmentService } from "./assignments";
 import { auditService } from "./audit";
@@ -16,6 +17,7 @@ import { licenseFileService } from "./license-files";
 import { metricsService } from "./metrics/service";
 import { offlineActivationService } from "./offline-activations";
 import { policyService } from "./policies";
+import { portalService } from "./portal";
 import { privacyService } from "./privacy";
 import { runScheduled } from "./scheduled";
 import { statusListService } from "./status-lists";
@@ -52,6 +54,8 @@ export class Services {
   #licenseFiles?: Built<typeof licenseFileService>;
   #leases?: Built<typeof leaseService>;
   #metrics?: Built<typeof metricsService>;
+  #activity?: Built<typeof activityService>;
+  #portal?: Built<typeof portalService>;
   #offline?: Built<typeof offlineActivationService>;
   #policies?: Built<typeof policyService>;
   #statusLists?: Built<typeof statusListService>;
@@ -115,6 +119,14 @@ export class Services {
   get licenseFiles() {
     this.#licenseFiles ??= licenseFileService(this.deps, this.changes);
     return this.#licenseFiles;
+  }
+  get portal() {
+    this.#portal ??= portalService(this.deps, this.changes, this);
+    return this.#portal;
+  }
+  get activity() {
+    this.#activity ??= activityService(this.deps);
+    return this.#activity;
   }
   get metrics() {
     this.#metrics ??= metricsService(this.deps, this.changes);

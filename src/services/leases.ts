@@ -27,7 +27,7 @@ import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
-import type { ServiceDeps } from "./context";
+import { licenseSubject, type ServiceDeps } from "./context";
 import type { CheckedOut, licenseFileService } from "./license-files";
 import { evaluateLicense, LICENSE_REFUSALS, refusalError } from "./license-validation";
 import type { tokenIssuer } from "./token-issuer";
@@ -77,7 +77,7 @@ export function leaseService(
   function judgeFloating(license: LockedLicenseRecord | undefined, caller: LeaseCaller, domain: string | null | undefined): LockedLicenseRecord {
     const decision = evaluateLicense(license, { use: "lease", fingerprint: caller.fingerprint, domain, clientIp: caller.clientIp, now: caller.now });
     if (!license) throw refusalError("NOT_FOUND");
-    deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+    deps.observe(licenseSubject(license));
     if (!decision.valid && LICENSE_REFUSALS.has(decision.code)) throw refusalError(decision.code);
     if (license.policy.leaseMode === "none") throw new AppError("LEASES_NOT_ENABLED", "This license's policy has no floating seats (lease_mode none).");
     if (!decision.valid) throw refusalError(decision.code);
@@ -232,7 +232,7 @@ export function leaseService(
       changes(async (tx, record) => {
         const license = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await lockLicenseRecord(tx, await sha256Hex(input.licenseKey)) : undefined;
         if (!license) throw refusalError("NOT_FOUND");
-        deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+        deps.observe(licenseSubject(license));
         const current = await liveLease(tx, license, input.leaseId, input.now);
         if (current.borrowedUntil) throw borrowed(current);
         const released = (await releaseLease(tx, current.id, input.now))!;

@@ -174,6 +174,31 @@ export function licenseAdminService(deps: ServiceDeps, changes: ChangeRunner) {
       throw new AppError("CONFLICT", `A ${current.status} license cannot be ${t.action === "reinstate" ? "reinstated" : `${t.action}d`}.`);
     },
 
+    /**
+     * A new key for the same license (a lost key can never be re-sent: only its hash is kept). The
+     * old key is dead the moment this commits: every lookup is by the key's hash, and the event
+     * marks the license changed at the edge, so no degraded answer serves the old key either.
+     * Activations, seats and issued tokens stand on the license, not the key, and stay.
+     */
+    async reissueKey(id: string): Promise<{ row: LicenseRow; key: string }> {
+      const current = await get(id);
+      if (current.status === "revoked") throw new AppError("CONFLICT", "A revoked license gets no new key.");
+      const key = newLicenseKey();
+      const keyHash = await sha256Hex(key);
+      return changes(async (tx, record) => {
+        const row = await updateLicense(tx, tenantId(), id, { keyHash, keyPrefix: visiblePrefix(key) }, ["active", "suspended"]);
+        if (!row) throw new AppError("CONFLICT", "The license changed meanwhile; retry.");
+        await record({
+          action: "license.reissue_key",
+          targetType: "license",
+          targetId: id,
+          details: { previous_key_prefix: current.keyPrefix, key_prefix: row.keyPrefix },
+          event: { type: "license.key_reissued", license: row },
+        });
+        return { row, key };
+      });
+    },
+
     /** A new expiry, or the current one extended (from now if it has already passed). */
     async renew(id: string, input: { expiresAt?: Date; extendByS?: number }): Promise<LicenseRow> {
       const current = await get(id);

@@ -21,7 +21,7 @@ import { AppError, notFound } from "../errors";
 import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
-import type { ServiceDeps } from "./context";
+import { licenseSubject, type ServiceDeps } from "./context";
 import type { LicenseCheckout } from "./events";
 import { evaluateLicense, type Refusal, refusalError, requireValid } from "./license-validation";
 import { statusListUri } from "./status-lists";
@@ -171,7 +171,7 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
         const license = LICENSE_KEY_PATTERN.test(input.licenseKey)
           ? await lockLicenseRecord(tx, await sha256Hex(input.licenseKey), { fingerprint: input.fingerprint, domain: domain ?? undefined })
           : undefined;
-        if (license) deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+        if (license) deps.observe(licenseSubject(license));
         requireValid(
           evaluateLicense(license, {
             use: "file",

@@ -3,10 +3,12 @@
 import { MAX_RANGE_MS } from "../contract/metrics";
 import type { Database } from "../db/client";
 import { sweepIdempotencyKeys } from "../db/repositories/activations";
+import { sweepActivity, sweepOrphanActivity } from "../db/repositories/activity";
 import { lockUnannouncedLeaseExpiries, markLeaseExpiryAnnounced } from "../db/repositories/leases";
 import { lockUnannouncedExpiries, markExpiryAnnounced } from "../db/repositories/licenses";
 import { sweepRollups } from "../db/repositories/metrics";
 import { sweepRevocations as deleteRevocationsBefore } from "../db/repositories/revocations";
+import { settleActivity } from "./activity/recorder";
 import type { ServiceDeps } from "./context";
 import { recordEvent } from "./events";
 import { evaluateAlerts } from "./metrics/service";
@@ -62,7 +64,12 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
     await sweepRollups(db, new Date(now.getTime() - MAX_RANGE_MS - 86_400_000));
-    deps.log.info("scheduled run", { delivered, expired, leasesExpired, alerts, lists });
+    // This isolate's waiting activity is written out, then whatever is past each tenant's retention goes.
+    await settleActivity();
+    await deps.activity.sink.flush();
+    const activitySwept = await sweepActivity(deps.rows(), now);
+    await sweepOrphanActivity(deps.rows());
+    deps.log.info("scheduled run", { delivered, expired, leasesExpired, alerts, lists, activitySwept });
   } catch (err) {
     deps.log.error("scheduled run failed", { error: err });
   }

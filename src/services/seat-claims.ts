@@ -13,7 +13,7 @@ import { findLicenseForSeat, type LockedLicenseRecord } from "../db/repositories
 import { liveActivationCount, readActivation, takeSeatWithActivation } from "../db/repositories/seats";
 import { AppError } from "../errors";
 import { canonicalDomain, networkOf } from "./binding";
-import type { ServiceDeps } from "./context";
+import { licenseSubject, type ServiceDeps } from "./context";
 import { outboxEntry } from "./events";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { deliverDue } from "./webhook-delivery";
@@ -70,7 +70,7 @@ export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again =
   const hash = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined;
   const found = hash ? await findLicenseForSeat(rows, hash, { fingerprint: input.fingerprint }) : undefined;
   if (!found) throw refusalError("NOT_FOUND");
-  deps.observe({ tenantId: found.tenantId, licenseId: found.id, applicationId: found.applicationId, policyId: found.policyId });
+  deps.observe(licenseSubject(found));
   const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;
   const domain = requestedDomain(license.policy.bindingMode, input);
   const { heartbeatIntervalS } = license.policy;

@@ -32,6 +32,9 @@ export interface PublishedList {
 
 /** How long after a change the cron still checks that the edge copy caught up with it. */
 const CATCH_UP_WINDOW_MS = 60 * 60_000;
+/** Lists the cron compares with their edge copies per run, and rebuilds it makes at most (twice this). */
+const CATCH_UP_CHECKS = 500;
+const PUBLISH_PER_RUN = 20;
 
 export function statusListService(deps: ServiceDeps) {
   async function publish(listId: string): Promise<PublishedList | undefined> {
@@ -73,12 +76,17 @@ export function statusListService(deps: ServiceDeps) {
      * last).
      */
     async publishStale(): Promise<number> {
-      const stale = new Set(await staleStatusLists(deps.db(), 20));
-      for (const list of await recentlyChangedStatusLists(deps.db(), new Date(Date.now() - CATCH_UP_WINDOW_MS), 20)) {
-        if (stale.has(list.id)) continue;
-        const atEdge = await deps.kv.get<PublishedList>(kvKey(list.id), "json");
-        if (!atEdge || (atEdge.version ?? 0) < list.version) stale.add(list.id);
-      }
+      const stale = new Set(await staleStatusLists(deps.db(), PUBLISH_PER_RUN));
+      // Every list changed within the window is checked (newest first), not just the first few: a
+      // busy hour must not hide an edge copy that fell behind. Rebuilds stay bounded per run.
+      const recent = await recentlyChangedStatusLists(deps.db(), new Date(Date.now() - CATCH_UP_WINDOW_MS), CATCH_UP_CHECKS);
+      const behind = await Promise.all(
+        recent.map(async (list) => {
+          const atEdge = await deps.kv.get<PublishedList>(kvKey(list.id), "json");
+          return !atEdge || (atEdge.version ?? 0) < list.version ? list.id : undefined;
+        }),
+      );
+      for (const id of behind) if (id && stale.size < 2 * PUBLISH_PER_RUN) stale.add(id);
       for (const listId of stale) await publish(listId);
       return stale.size;
     },

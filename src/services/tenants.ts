@@ -1,11 +1,12 @@
 // Tenants: the operator creates one with its first API key (every permission, shown once); a
 // credential reads its own tenant.
 import { PERMISSIONS } from "../contract/permissions";
+import { DEFAULT_BRANDING, type PortalBranding } from "../contract/portal";
 import type { PlanTier } from "../contract/tokens";
 import { sha256Hex } from "../crypto/hash";
 import { newApiKey, newId, visiblePrefix } from "../crypto/random";
 import { type ApiKeyRow, insertApiKey } from "../db/repositories/credentials";
-import { getTenant, insertTenant, type TenantRow } from "../db/repositories/tenants";
+import { getTenant, insertTenant, type TenantRow, updateTenant } from "../db/repositories/tenants";
 import { notFound } from "../errors";
 import { requireActor } from "./actor";
 import { createChangeRunner } from "./changes";
@@ -37,6 +38,24 @@ export function tenantService(deps: ServiceDeps) {
           details: { api_key_id: apiKey.id, plan_tier: input.planTier },
         });
         return { tenant, apiKey, secret };
+      });
+    },
+
+    /** The tenant's own settings: its name, how many days of license activity it keeps. Audited with the fields changed. */
+    async update(input: { name?: string; activityRetentionDays?: number; portal?: Partial<PortalBranding> }): Promise<TenantRow> {
+      const { tenantId } = requireActor(deps);
+      const fields = Object.entries(input)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => (key === "activityRetentionDays" ? "activity_retention_days" : key));
+      return createChangeRunner(deps)(async (tx, record) => {
+        const { portal, ...plain } = input;
+        // Branding fields not sent keep their value.
+        const current = portal ? await getTenant(tx, tenantId) : undefined;
+        const portalBranding = portal ? { ...DEFAULT_BRANDING, ...current?.portalBranding, ...portal } : undefined;
+        const tenant = await updateTenant(tx, tenantId, { ...plain, portalBranding });
+        if (!tenant) throw notFound("Tenant");
+        await record({ action: "tenant.update", targetType: "tenant", targetId: tenantId, details: { fields } });
+        return tenant;
       });
     },
 

@@ -13,7 +13,7 @@ import type { activationService } from "./activations";
 import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner } from "./changes";
-import type { ServiceDeps } from "./context";
+import { licenseSubject, type ServiceDeps } from "./context";
 import { degradedAnswers, degradedTokenLifetimeS } from "./degraded";
 import { checkLicenseKey, type LicenseCheck } from "./license-check";
 import { boundActivationId, evaluateLicense, heartbeatDead, type Validation } from "./license-validation";
@@ -100,7 +100,7 @@ export function tokenService(
    */
   function observed(result: Validation): Validation {
     const license = result.license;
-    if (license) deps.observe({ tenantId: license.tenantId, licenseId: license.id, applicationId: license.applicationId, policyId: license.policyId });
+    if (license) deps.observe(licenseSubject(license));
     return result;
   }
 
@@ -160,7 +160,14 @@ export function tokenService(
       const ids = check.ok ? { sub: check.claims.sub, jti: check.claims.jti } : check.unverified;
       const stands = check.ok ? { leaseId: check.claims.lease?.id, activationId: check.claims.activation_id } : {};
       const found = await introspectionLookup(deps.rows(), { keyHash, licenseId: ids.sub ?? "", jti: ids.jti ?? "", ...stands });
-      if (found) deps.observe({ tenantId: found.key.tenantId, licenseId: found.license?.id });
+      if (found) {
+        deps.observe({
+          tenantId: found.key.tenantId,
+          licenseId: found.license?.id,
+          customerId: found.license?.customerId,
+          activationId: found.license ? stands.activationId : undefined,
+        });
+      }
       return { check, found };
     },
 

@@ -47,6 +47,8 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
     case "group.updated":
     case "group.deleted":
       return groupBody(event.group, event.memberIds);
+    case "webhook.test":
+      return { endpoint_id: event.endpointId, message: TEST_MESSAGE };
     default:
       return licenseBody(event.license);
   }
@@ -92,6 +94,15 @@ const checkoutBody = (c: LicenseCheckout, applicationId: string | null) => ({
   encrypted: c.encrypted,
 });
 
+const TEST_MESSAGE = "A test event, sent because someone asked for one: nothing changed.";
+
+const WebhookTest = z
+  .object({
+    endpoint_id: z.string().openapi({ description: "The endpoint the test was sent to" }),
+    message: z.string(),
+  })
+  .openapi("WebhookTestEventData");
+
 const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable(), expires_at: Timestamp }).openapi("RevokedTokenEventData");
 
 /** The schema of each event's `data`. */
@@ -103,6 +114,7 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "license.revoked": License,
   "license.renewed": License,
   "license.expired": License,
+  "license.key_reissued": License,
   "license.checked_out": CheckedOut,
   "activation.created": Activation,
   "activation.deleted": Activation.extend({ reason: z.enum(DEACTIVATION_REASONS) }).openapi("ReleasedActivationEventData"),
@@ -126,4 +138,5 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "group.created": Group,
   "group.updated": Group,
   "group.deleted": Group,
+  "webhook.test": WebhookTest,
 };

@@ -11,6 +11,16 @@ export const Tenant = z
     id: z.string(),
     name: z.string(),
     plan_tier: z.enum(PLAN_TIERS),
+    portal: z
+      .object({
+        display_name: z.string().nullable(),
+        accent_color: z.string().nullable(),
+        support_email: z.string().nullable(),
+        support_url: z.string().nullable(),
+        return_origins: z.array(z.string()),
+      })
+      .openapi({ description: "The customer portal's branding and allowed return origins" }),
+    activity_retention_days: z.number().int().openapi({ description: "Days of license activity kept (1-400, default 90); the cron deletes older events" }),
     created_at: Timestamp,
     credential: z.object({ id: z.string(), permissions: z.array(z.enum(PERMISSIONS)) }),
   })
@@ -20,6 +30,8 @@ export const tenantBody = (tenant: TenantRow, credential: { keyId: string; permi
   id: tenant.id,
   name: tenant.name,
   plan_tier: tenant.planTier,
+  portal: tenant.portalBranding,
+  activity_retention_days: tenant.activityRetentionDays,
   created_at: tenant.createdAt.toISOString(),
   credential: { id: credential.keyId, permissions: [...credential.permissions] },
 });

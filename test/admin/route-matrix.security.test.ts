@@ -60,6 +60,7 @@ function fill(path: string): string {
   return path
     .replace("{activation_id}", ids.activation!)
     .replace("{lease_id}", "lse_0000000000000000000000")
+    .replace("{delivery_id}", "dlv_00000000000000000000000000000000")
     .replace("{user_id}", ids.users!)
     .replace("{group_id}", ids.groups!)
     .replace("{id}", ids[kind]!)

@@ -30,7 +30,7 @@ const validate = (body: Record<string, unknown>) => viaFaultyRole("/v1/licenses/
 let t: TestTenant;
 let keys: { steady: string; brief: string; suspended: string; hardware: string; never: string };
 /** Licenses seen valid, then changed by the seller before the outage: each change must end their degraded answers. */
-let changed: Record<"expired" | "graceless" | "released" | "rebound", { key: string; id: string; policyId: string }>;
+let changed: Record<"expired" | "graceless" | "released" | "rebound" | "reissued", { key: string; id: string; policyId: string }>;
 
 async function license(policy: Record<string, unknown>): Promise<string> {
   return (await licenseWithIds(policy)).key;
@@ -65,21 +65,24 @@ beforeAll(async () => {
   expect((await call(`/v1/licenses/${suspendedId}/suspend`, { token: t.apiKey, body: {} })).status).toBe(200);
 
   // Seen valid, then changed: an expiry moved into the past, a policy's grace set to 0, the device
-  // released by the seller, a policy's binding changed.
+  // released by the seller, a policy's binding changed, the key reissued (the old key is dead).
   changed = {
     expired: await licenseWithIds({}),
     graceless: await licenseWithIds({}),
     released: await licenseWithIds({ binding_mode: "hardware" }),
     rebound: await licenseWithIds({}),
+    reissued: await licenseWithIds({}),
   };
   expect((await viaFaultyRole("/v1/licenses/activate", { body: { license_key: changed.released.key, fingerprint: "desk" } })).status).toBe(201);
-  for (const { key } of [changed.expired, changed.graceless, changed.rebound]) expect((await json(await verify({ license_key: key }))).code).toBe("VALID");
+  for (const { key } of [changed.expired, changed.graceless, changed.rebound, changed.reissued])
+    expect((await json(await verify({ license_key: key }))).code).toBe("VALID");
   const hw = await json(await viaFaultyRole("/v1/licenses/validate-hardware", { body: { license_key: changed.released.key, hwuid: "desk" } }));
   expect(hw.code).toBe("VALID");
   expect((await admin(`/v1/licenses/${changed.expired.id}`, "PATCH", { expires_at: new Date(Date.now() + 2_000).toISOString() })).status).toBe(200);
   expect((await admin(`/v1/policies/${changed.graceless.policyId}`, "PATCH", { degraded_grace_s: 0 })).status).toBe(200);
   expect((await admin(`/v1/licenses/${changed.released.id}/activations`, "DELETE")).status).toBe(200);
   expect((await admin(`/v1/policies/${changed.rebound.policyId}`, "PATCH", { binding_mode: "ip" })).status).toBe(200);
+  expect((await admin(`/v1/licenses/${changed.reissued.id}/reissue-key`, "POST")).status).toBe(200);
 }, 60_000);
 
 afterEach(() => vi.useRealTimers());
@@ -169,9 +172,10 @@ describe("while Postgres hangs", () => {
       graceless: verify({ license_key: changed.graceless.key }),
       released: viaFaultyRole("/v1/licenses/validate-hardware", { body: { license_key: changed.released.key, hwuid: "desk" } }),
       rebound: verify({ license_key: changed.rebound.key }),
+      reissued: verify({ license_key: changed.reissued.key }),
     };
     const statuses = Object.fromEntries(await Promise.all(Object.entries(attempts).map(async ([name, res]) => [name, (await res).status])));
-    expect(statuses).toEqual({ expired: 503, graceless: 503, released: 503, rebound: 503 });
+    expect(statuses).toEqual({ expired: 503, graceless: 503, released: 503, rebound: 503, reissued: 503 });
   });
 
   it("an unknown key, a license suspended before the outage, and a policy with no grace are 503: never valid, never a false lock-out", async () => {

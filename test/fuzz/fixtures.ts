@@ -1,8 +1,10 @@
 // The fuzzing tenant's own resources: real ids for path parameters and real values (license key,
 // license token, user token) for request fields, so schema-valid requests reach success paths.
 // Each block makes a fresh set, since the fuzz itself deletes, revokes and rotates them.
+
 import { env } from "cloudflare:workers";
 import { call, callWithEnv, json, type TestTenant } from "../harness";
+import { receiverUrl } from "../webhooks/helpers";
 
 /** The local webhook receiver (test/global-setup.ts): deliveries never leave the machine. */
 export const RECEIVER = `${(env as unknown as { TEST_WEBHOOK_RECEIVER_URL: string }).TEST_WEBHOOK_RECEIVER_URL}/fuzz`;
@@ -42,8 +44,9 @@ export async function createFixtures(tenant: TestTenant, deliveryEndpoint: strin
   const verified = await ok("/v1/licenses/verify", { license_key: license.key }, key, 200);
   const apiKey = await ok("/v1/api-keys", { name: `fuzz target ${label}`, permissions: ["tenants:read"] }, key);
   const userToken = await ok("/v1/user-tokens", { name: `fuzz ${label}`, permissions: ["tenants:read"] }, key);
-  // The brief's endpoint: subscribed to an event no request here emits, so nothing is sent to it.
-  const hook = await ok("/v1/webhooks", { url: "https://example.com/hook", event_types: ["license.expired"] }, key);
+  // The brief's endpoint: subscribed to an event no request here emits; the local receiver, as the
+  // fuzzed POST /v1/webhooks/{id}/test does send to it (never a request off this machine).
+  const hook = await ok("/v1/webhooks", { url: receiverUrl(`fuzz-${label}`), event_types: ["license.expired"] }, key);
   const deliveries = await json(await call(`/v1/webhooks/${deliveryEndpoint}/deliveries?limit=1`, { token: key }));
   return {
     ids: {

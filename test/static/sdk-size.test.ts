@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { sdkSizes } from "../../scripts/lib/sdk-size.ts";
 
 const BUDGET_GZIP = {
-  "the SDK alone (jose external)": 9 * 1024,
+  // 9 KiB until the client named itself to the seller's license activity (X-Edge-License-SDK).
+  "the SDK alone (jose external)": 9.25 * 1024,
   "everything, with jose": 22 * 1024,
   "createLicenseVerifier only, with jose": 10 * 1024,
   "verifyLicenseFile only, with jose": 13 * 1024,

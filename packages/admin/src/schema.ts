@@ -327,6 +327,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange a portal link's code for a portal credential
+         * @description The code works once, within 10 minutes of the link's creation, while its session is live. Every failure (unknown, used, expired, revoked) is the same 401, counted toward the per-IP limit of failed authentications.
+         */
+        post: operations["exchangePortalCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer and its licenses */
+        get: operations["getPortalOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/licenses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the customer's licenses
+         * @description Another customer's or tenant's license is 404.
+         */
+        get: operations["getPortalLicense"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/licenses/{id}/activations/{activation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Free one of the customer's devices
+         * @description Counts toward the policy's churn budget like a device's own deactivation: past it, 429 DEACTIVATION_LIMIT_REACHED with `Retry-After` and `details.retry_after_s`. Audited with the customer as actor; `activation.deleted` (reason `client`).
+         */
+        delete: operations["deactivatePortalDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/licenses/{id}/leases/{lease_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Free a floating seat
+         * @description Its tokens die at once. Audited with the customer as actor; `lease.released`.
+         */
+        delete: operations["releasePortalSeat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/licenses/{id}/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Download a license file or a machine file
+         * @description Judged as the admin checkout judges it (status, expiry, binding: a hardware-bound license gets machine files only).
+         */
+        post: operations["checkoutPortalLicense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/licenses/{id}/offline-activations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Activate an air-gapped device from its request file
+         * @description As POST /v1/offline/activations, for this license only (a request made for another license is 422).
+         */
+        post: operations["activatePortalOffline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out of the portal */
+        delete: operations["signOutPortal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -580,6 +734,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's license activity
+         * @description Every public request that named one of the tenant's licenses, and every introspection, refusals included (GET /v1/licenses/{id}/events for one license). Only the tenant's retention is answered.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licenses/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A license's activity
+         * @description Every public request that named the license (validate, verify, activate, deactivate, heartbeat, leases, checkout, air-gapped uploads) and every introspection, refusals included, recorded after the response: within 2 s locally, about a minute on Analytics Engine. Only the tenant's retention (default 90 days) is answered.
+         */
+        get: operations["listLicenseEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A customer's activity, across its licenses
+         * @description Every public request that named the license (validate, verify, activate, deactivate, heartbeat, leases, checkout, air-gapped uploads) and every introspection, refusals included, recorded after the response: within 2 s locally, about a minute on Analytics Engine. Only the tenant's retention (default 90 days) is answered.
+         */
+        get: operations["listCustomerEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/licenses/{id}/activations/{activation_id}": {
         parameters: {
             query?: never;
@@ -726,6 +940,26 @@ export interface paths {
          * @description Idempotent. 409 CONFLICT when the license's current status does not allow it (a revoked license stays revoked).
          */
         post: operations["reinstateLicense"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/licenses/{id}/reissue-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new key for a license
+         * @description The old key stops working the moment this answers (validate answers NOT_FOUND for it, and no degraded answer serves it). Devices, seats and tokens already issued stay: they stand on the license, not on the key. Audited (`license.reissue_key`, with both key prefixes) and announced (`license.key_reissued`). 409 for a revoked license.
+         */
+        post: operations["reissueLicenseKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -989,6 +1223,46 @@ export interface paths {
         patch: operations["updatePolicy"];
         trace?: never;
     };
+    "/v1/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open the customer portal for a customer
+         * @description Answers a one-time `url` to redirect the customer to. Opening it exchanges its code for a portal credential scoped to that customer, held in the tab; the code works once, within 10 minutes. The session ends after 30 minutes without use, 12 hours at most, or when revoked. Audited (`portal_session.create`). 409 for an erased customer.
+         */
+        post: operations["createPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/portal/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a portal session
+         * @description Its link and its credential stop working at once (the next portal request is a 401). Idempotent; audited (`portal_session.revoke`).
+         */
+        delete: operations["revokePortalSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant": {
         parameters: {
             query?: never;
@@ -1003,7 +1277,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the tenant's settings */
+        patch: operations["updateTenant"];
         trace?: never;
     };
     "/v1/user-tokens": {
@@ -1158,6 +1433,63 @@ export interface paths {
         put?: never;
         /** Rotate a webhook signing secret */
         post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a delivery with its payload and attempts */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a delivery now
+         * @description Attempts a pending (retrying) or failed delivery at once, with the same `webhook-id`, and answers the attempt. A retrying delivery's next retry is then scheduled from this attempt as if it had come due now (the same 10 attempts in all); a failed one that fails again stays failed. 409 `ALREADY_DELIVERED` for a delivered one (redeliver sends it again), `DELIVERY_IN_PROGRESS` while another attempt is being sent, `ENDPOINT_DISABLED` while the endpoint is disabled.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to an endpoint
+         * @description One `webhook.test` event (`data: { endpoint_id, message }`), to this endpoint only, whatever it subscribes to and also while it is disabled. Sent within the request; the answer is the attempt's outcome (status, duration, the start of the receiver's answer). Recorded among the endpoint's deliveries; tried once, never retried by itself.
+         */
+        post: operations["sendWebhookTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1642,6 +1974,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "license.key_reissued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `license.key_reissued` event
+         * @description Sent to endpoints subscribed to `license.key_reissued` (or to every event); subscribing needs `licenses:read`. Signed per Standard Webhooks; answer 2xx within 10 s, or the delivery is retried with backoff for about three days.
+         */
+        post: operations["onLicenseKeyReissued"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "activation.created": {
         parameters: {
             query?: never;
@@ -2042,6 +2394,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `webhook.test` event
+         * @description Sent to one endpoint when `POST /v1/webhooks/{id}/test` asks for it, whatever the endpoint subscribes to. Signed per Standard Webhooks like every event; tried once, never retried by itself.
+         */
+        post: operations["onWebhookTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2191,7 +2563,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -2310,6 +2682,11 @@ export interface components {
              * @example 2026-11-22T20:15:00.000Z
              */
             updated_at: string;
+        };
+        WebhookTestEventData: {
+            /** @description The endpoint the test was sent to */
+            endpoint_id: string;
+            message: string;
         };
         ActivationResponse: {
             activation: components["schemas"]["Activation"];
@@ -2616,6 +2993,128 @@ export interface components {
             introspection_endpoint: string;
             revocation_endpoint: string;
         };
+        PortalExchangeResponse: {
+            /** @description The portal credential (`pt_...`): `Authorization: Bearer` on /v1/portal/*. Keep it in the tab only. */
+            token: string;
+            /** @enum {string} */
+            token_type: "Bearer";
+            idle_timeout_s: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            expires_at: string;
+            return_url: string | null;
+            locale: string | null;
+            branding: components["schemas"]["PortalBranding"];
+        };
+        PortalBranding: {
+            display_name: string | null;
+            accent_color: string | null;
+            support_email: string | null;
+            support_url: string | null;
+        };
+        PortalExchangeRequest: {
+            code: string;
+        };
+        PortalOverview: {
+            customer: {
+                id: string;
+                name: string | null;
+                email: string | null;
+                company: string | null;
+            };
+            branding: components["schemas"]["PortalBranding"];
+            licenses: components["schemas"]["PortalLicenseSummary"][];
+        };
+        PortalLicenseSummary: {
+            id: string;
+            key_prefix: string;
+            /** @enum {string} */
+            status: "active" | "suspended" | "revoked" | "expired";
+            plan: string | null;
+            features: string[];
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            expires_at: string | null;
+            devices: {
+                used: number;
+                /** @description null: unlimited */
+                max: number | null;
+            };
+            /** @description Floating seats, when the license has them */
+            floating: {
+                mode: string;
+                max: number | null;
+            } | null;
+            /** @description How many devices may be freed per window (null: no limit) */
+            churn: {
+                max_deactivations: number;
+                window_s: number;
+            } | null;
+        };
+        PortalLicense: components["schemas"]["PortalLicenseSummary"] & {
+            devices_list: components["schemas"]["PortalDevice"][];
+            seats: components["schemas"]["PortalSeat"][];
+            activity: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T20:15:00.000Z
+                 */
+                at: string;
+                operation: string;
+                code: string;
+                explanation: string;
+                /** @description The device's name, or its id */
+                device: string | null;
+            }[];
+        };
+        PortalDevice: {
+            id: string;
+            name: string | null;
+            domain: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            activated_at: string;
+            /**
+             * Format: date-time
+             * @description Its last heartbeat, or its activation
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            last_seen_at: string;
+        };
+        PortalSeat: {
+            id: string;
+            user: string | null;
+            instance_id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            borrowed_until: string | null;
+        };
+        PortalCheckoutRequest: {
+            /** @description One of the license's devices: its machine file */
+            activation_id?: string;
+        };
+        PortalOfflineActivationResponse: {
+            activation: components["schemas"]["Activation"];
+            created: boolean;
+            license_file: components["schemas"]["LicenseFile"];
+        };
+        PortalOfflineActivationRequest: {
+            /** @description The request file's text: -----BEGIN ACTIVATION REQUEST----- ... */
+            request: string;
+        };
         CreateTenantResponse: {
             tenant: {
                 id: string;
@@ -2634,7 +3133,7 @@ export interface components {
                 /** @description The secret. Shown once; store it now. */
                 key: string;
                 prefix: string;
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-22T20:15:00.000Z
@@ -2698,7 +3197,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
             /**
              * Format: date-time
              * @description null or absent = no expiry
@@ -2802,7 +3301,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
         };
         AccessTokenRequest: {
             user_token: string;
@@ -2820,7 +3319,7 @@ export interface components {
                  *       "licenses:read"
                  *     ]
                  */
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
                 /**
                  * Format: date-time
                  * @description When an access token stops working; null for API keys (see GET /v1/api-keys/{id})
@@ -2828,6 +3327,50 @@ export interface components {
                  */
                 expires_at: string | null;
             };
+        };
+        ActivityEventPage: {
+            data: components["schemas"]["ActivityEvent"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        ActivityEvent: {
+            /** @example evt_0mi3x0k2a7Hk2pQv8sXyZ3Lm */
+            id: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            at: string;
+            /** @description The operation's operationId (validateLicense, verifyLicense, activateDevice, sendHeartbeat, acquireLease, ...) */
+            operation: string;
+            /**
+             * @description The validation code, the error code, or OK
+             * @example FINGERPRINT_MISMATCH
+             */
+            code: string;
+            /** @description What the code means, for the seller */
+            explanation: string;
+            /** @description What the seller or their customer can do about it */
+            next_step: string;
+            license_id: string;
+            customer_id: string | null;
+            device: {
+                /** @description The activation the request matched or concerned */
+                activation_id: string | null;
+                /** @description That device's name now (null when it has none, or was erased) */
+                name: string | null;
+                /** @description The first 12 hex characters of SHA-256 of the fingerprint the client sent */
+                fingerprint_prefix: string | null;
+            };
+            domain: string | null;
+            country: string | null;
+            colo: string | null;
+            /** @description The client's /24 or /48 network (never the full address); null with ACTIVITY_IP=none */
+            network: string | null;
+            user_agent: string | null;
+            /** @description The SDK and version the client named (X-Edge-License-SDK) */
+            sdk: string | null;
+            request_id: string;
         };
         ReleasedActivations: {
             data: components["schemas"]["Activation"][];
@@ -2889,6 +3432,10 @@ export interface components {
             data: components["schemas"]["License"][];
             has_more: boolean;
             next_cursor: string | null;
+        };
+        ReissuedLicenseKey: components["schemas"]["License"] & {
+            /** @description The new license key. Shown once: deliver it now. */
+            key: string;
         };
         RenewLicenseRequest: {
             /** Format: date-time */
@@ -3255,11 +3802,71 @@ export interface components {
             /** @description The longest a lease may be borrowed (turned into a license file); 0 = no borrowing. Default 604800 (7 days). */
             max_borrow_s?: number;
         };
+        CreatedPortalSession: components["schemas"]["PortalSession"] & {
+            /** @description The one-time link: open it within 10 minutes; it works once. Never store or log it. */
+            url: string;
+        };
+        PortalSession: {
+            /** @example ps_... */
+            id: string;
+            customer_id: string;
+            return_url: string | null;
+            locale: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description The link works once, until then
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            code_expires_at: string;
+            /**
+             * Format: date-time
+             * @description When the link was opened (it works no more)
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            exchanged_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            last_used_at: string | null;
+            /**
+             * Format: date-time
+             * @description The session ends then at the latest, and after 30 minutes without use
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            expires_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            revoked_at: string | null;
+        };
+        CreatePortalSessionRequest: {
+            customer_id: string;
+            /** @description Where the portal's back link goes: https, on one of the tenant's `portal.return_origins` (PATCH /v1/tenant) */
+            return_url?: string;
+            locale?: string;
+        };
         Tenant: {
             id: string;
             name: string;
             /** @enum {string} */
             plan_tier: "free" | "pro" | "enterprise";
+            /** @description The customer portal's branding and allowed return origins */
+            portal: {
+                display_name: string | null;
+                accent_color: string | null;
+                support_email: string | null;
+                support_url: string | null;
+                return_origins: string[];
+            };
+            /** @description Days of license activity kept (1-400, default 90); the cron deletes older events */
+            activity_retention_days: number;
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -3267,8 +3874,24 @@ export interface components {
             created_at: string;
             credential: {
                 id: string;
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
             };
+        };
+        UpdateTenantRequest: {
+            name?: string;
+            /** @description Days of license activity kept, 1-400 (default 90). Older events are deleted by the next cron run. */
+            activity_retention_days?: number;
+            portal?: components["schemas"]["PortalBrandingUpdate"];
+        };
+        /** @description The customer portal's look and where its back link may point */
+        PortalBrandingUpdate: {
+            display_name?: string | null;
+            accent_color?: string | null;
+            /** Format: email */
+            support_email?: string | null;
+            /** Format: uri */
+            support_url?: string | null;
+            return_origins?: string[];
         };
         UserTokenWithSecret: components["schemas"]["UserToken"] & {
             /**
@@ -3285,7 +3908,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
             generation: number;
             /**
              * Format: date-time
@@ -3310,7 +3933,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
         };
         UserTokenPage: {
             data: components["schemas"]["UserToken"][];
@@ -3321,11 +3944,38 @@ export interface components {
             /** @description The `whsec_` signing secret. Shown once. */
             secret: string;
         };
+        WebhookEndpointHealth: {
+            /**
+             * @description `failing` when the endpoint's most recent attempt (of any of its deliveries) got no 2xx: an error status, a redirect, a timeout, a network error or a refusal at send; `healthy` when it got a 2xx; `unknown` before any attempt
+             * @enum {string}
+             */
+            status: "healthy" | "failing" | "unknown";
+            /**
+             * Format: date-time
+             * @description When the most recent attempt was recorded
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            last_attempt_at: string | null;
+            /** @description Its HTTP status; null when no answer came (network error, timeout, refused) */
+            last_response_status: number | null;
+            /** @description Why it failed, in a few words (`HTTP 500`, `timed out after 10000 ms`); null on success */
+            last_error: string | null;
+            /**
+             * Format: date-time
+             * @description The first attempt after the last 2xx; null unless failing
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            failing_since: string | null;
+            /** @description Deliveries that failed at least once and will be attempted again */
+            retrying: number;
+            /** @description Deliveries that used every attempt (redeliver or retry them) */
+            failed: number;
+        };
         WebhookEndpoint: {
             id: string;
             url: string;
             /** @description Subscribed event types; empty = all */
-            event_types: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted")[];
+            event_types: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "license.key_reissued" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "webhook.test")[];
             enabled: boolean;
             /**
              * Format: date-time
@@ -3333,6 +3983,7 @@ export interface components {
              * @example 2026-11-22T20:15:00.000Z
              */
             secret_rotation_ends_at: string | null;
+            health: components["schemas"]["WebhookEndpointHealth"];
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -3351,7 +4002,7 @@ export interface components {
              * @description Subscribed event types; empty = all
              * @default []
              */
-            event_types?: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted")[];
+            event_types?: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "license.key_reissued" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "webhook.test")[];
             /** @default true */
             enabled?: boolean;
         };
@@ -3367,7 +4018,10 @@ export interface components {
             /** @description What the event was (`license.revoked`, ...) */
             event_type: string | null;
             endpoint_id: string;
-            /** @enum {string} */
+            /**
+             * @description `pending` (not yet attempted, or retrying), `succeeded`, or `failed` (every attempt used)
+             * @enum {string}
+             */
             status: "pending" | "succeeded" | "failed";
             attempts: number;
             /**
@@ -3404,8 +4058,37 @@ export interface components {
         UpdateWebhookRequest: {
             url?: string;
             /** @description Subscribed event types; empty = all */
-            event_types?: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted")[];
+            event_types?: ("license.created" | "license.updated" | "license.suspended" | "license.reinstated" | "license.revoked" | "license.renewed" | "license.expired" | "license.checked_out" | "license.key_reissued" | "activation.created" | "activation.deleted" | "lease.created" | "lease.released" | "lease.expired" | "lease.borrowed" | "token.revoked" | "api_key.created" | "api_key.revoked" | "metrics.threshold_crossed" | "customer.created" | "customer.updated" | "customer.deleted" | "customer.erased" | "user.created" | "user.updated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "webhook.test")[];
             enabled?: boolean;
+        };
+        WebhookDeliveryDetail: components["schemas"]["WebhookDelivery"] & {
+            /** @description The exact body every attempt sends (JSON `{ type, timestamp, data }`), byte for byte as signed */
+            payload: string;
+            /** @description Every attempt, oldest first */
+            attempt_history: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookAttempt: {
+            /** @description 1 for the first attempt; numbered on across redeliveries */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the attempt was recorded (its answer had come, or it had failed)
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            attempted_at: string;
+            duration_ms: number;
+            /** @description The receiver's HTTP status; null when no answer came */
+            status_code: number | null;
+            /** @description Why it failed, in a few words; null on a 2xx */
+            error: string | null;
+            /** @description The start of the receiver's answer: at most its first 2 KiB, as text */
+            response_excerpt: string | null;
+        };
+        WebhookAttemptResult: {
+            /** @description The receiver answered 2xx */
+            succeeded: boolean;
+            attempt: components["schemas"]["WebhookAttempt"];
+            delivery: components["schemas"]["WebhookDelivery"];
         };
         CreateCustomerRequest: {
             /** @description A company's or a person's name */
@@ -5755,6 +6438,1319 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LicenseConfiguration"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    exchangePortalCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The portal credential */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalExchangeResponse"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getPortalOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer's licenses with their limits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOverview"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getPortalLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The license with its devices, live seats and last 20 events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLicense"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deactivatePortalDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                activation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The freed device */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDevice"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DEACTIVATION_LIMIT_REACHED`, `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DEACTIVATION_LIMIT_REACHED" | "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    releasePortalSeat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                lease_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The freed seat */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSeat"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `LEASE_BORROWED`, `LEASE_EXPIRED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "LEASE_BORROWED" | "LEASE_EXPIRED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    checkoutPortalLicense: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalCheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description The file */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LicenseFile"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DOMAIN_MISMATCH`, `IP_NOT_ALLOWED`, `PRODUCT_MISMATCH` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DOMAIN_MISMATCH" | "IP_NOT_ALLOWED" | "PRODUCT_MISMATCH";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `ACTIVATION_NOT_FOUND`, `LICENSE_NOT_FOUND`, `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ACTIVATION_NOT_FOUND" | "LICENSE_NOT_FOUND" | "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `HEARTBEAT_DEAD`, `LEASE_REQUIRED`, `LICENSE_EXPIRED`, `LICENSE_REVOKED`, `LICENSE_SUSPENDED`, `TOO_MANY_ACTIVATIONS` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "HEARTBEAT_DEAD" | "LEASE_REQUIRED" | "LICENSE_EXPIRED" | "LICENSE_REVOKED" | "LICENSE_SUSPENDED" | "TOO_MANY_ACTIVATIONS";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    activatePortalOffline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalOfflineActivationRequest"];
+            };
+        };
+        responses: {
+            /** @description Already active: a fresh machine file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOfflineActivationResponse"];
+                };
+            };
+            /** @description Activated */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalOfflineActivationResponse"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DOMAIN_MISMATCH`, `IP_NOT_ALLOWED`, `PRODUCT_MISMATCH` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DOMAIN_MISMATCH" | "IP_NOT_ALLOWED" | "PRODUCT_MISMATCH";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `ACTIVATION_NOT_FOUND`, `LICENSE_NOT_FOUND`, `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ACTIVATION_NOT_FOUND" | "LICENSE_NOT_FOUND" | "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `CONFLICT`, `HEARTBEAT_DEAD`, `LEASE_REQUIRED`, `LICENSE_EXPIRED`, `LICENSE_REVOKED`, `LICENSE_SUSPENDED`, `TOO_MANY_ACTIVATIONS` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT" | "HEARTBEAT_DEAD" | "LEASE_REQUIRED" | "LICENSE_EXPIRED" | "LICENSE_REVOKED" | "LICENSE_SUSPENDED" | "TOO_MANY_ACTIVATIONS";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`, `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "IDEMPOTENCY_KEY_REUSED" | "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    signOutPortal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -8804,6 +10800,557 @@ export interface operations {
             };
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                starting_after?: string;
+                /** @description Only events with this result code (VALID, OK, FINGERPRINT_MISMATCH, NO_LEASES_AVAILABLE, ...) */
+                code?: string;
+                /** @description Only this operation (its operationId: validateLicense, verifyLicense, activateDevice, acquireLease, ...) */
+                operation?: string;
+                /** @description Only events of this device: an activation id, or the fingerprint prefix an event showed */
+                device?: string;
+                /** @description From this time (inclusive); at most the tenant's retention ago */
+                since?: string;
+                /** @description Before this time (exclusive); now by default */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityEventPage"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listLicenseEvents: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                starting_after?: string;
+                /** @description Only events with this result code (VALID, OK, FINGERPRINT_MISMATCH, NO_LEASES_AVAILABLE, ...) */
+                code?: string;
+                /** @description Only this operation (its operationId: validateLicense, verifyLicense, activateDevice, acquireLease, ...) */
+                operation?: string;
+                /** @description Only events of this device: an activation id, or the fingerprint prefix an event showed */
+                device?: string;
+                /** @description From this time (inclusive); at most the tenant's retention ago */
+                since?: string;
+                /** @description Before this time (exclusive); now by default */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityEventPage"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listCustomerEvents: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                starting_after?: string;
+                /** @description Only events with this result code (VALID, OK, FINGERPRINT_MISMATCH, NO_LEASES_AVAILABLE, ...) */
+                code?: string;
+                /** @description Only this operation (its operationId: validateLicense, verifyLicense, activateDevice, acquireLease, ...) */
+                operation?: string;
+                /** @description Only events of this device: an activation id, or the fingerprint prefix an event showed */
+                device?: string;
+                /** @description From this time (inclusive); at most the tenant's retention ago */
+                since?: string;
+                /** @description Before this time (exclusive); now by default */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityEventPage"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
     releaseActivation: {
         parameters: {
             query?: never;
@@ -10855,6 +13402,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["License"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reissueLicenseKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The license with its new key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReissuedLicenseKey"];
                 };
             };
             /** @description `INVALID_JSON` */
@@ -13836,6 +16575,375 @@ export interface operations {
             };
         };
     };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The session and its one-time link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedPortalSession"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    revokePortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revoked session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
     getTenant: {
         parameters: {
             query?: never;
@@ -13844,6 +16952,166 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description The tenant */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
         responses: {
             /** @description The tenant */
             200: {
@@ -15923,6 +19191,550 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, its payload and its attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetail"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt's outcome (a failed attempt is a 200 too: see `succeeded`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAttemptResult"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `ALREADY_DELIVERED`, `DELIVERY_IN_PROGRESS`, `ENDPOINT_DISABLED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "ALREADY_DELIVERED" | "DELIVERY_IN_PROGRESS" | "ENDPOINT_DISABLED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    sendWebhookTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attempt's outcome (a failed attempt is a 200 too: see `succeeded`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAttemptResult"];
                 };
             };
             /** @description `INVALID_JSON` */
@@ -21095,6 +24907,44 @@ export interface operations {
             };
         };
     };
+    onLicenseKeyReissued: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`msg_...`): the same on every retry, for de-duplication */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones more than 5 minutes away */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the endpoint's `whsec_` secret; two while a rotated-out secret still signs */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "license.key_reissued";
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T20:15:00.000Z
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["License"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     onActivationCreated: {
         parameters: {
             query?: never;
@@ -21842,6 +25692,44 @@ export interface operations {
                      */
                     timestamp: string;
                     data: components["schemas"]["Group"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onWebhookTest: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (`msg_...`): the same on every retry, for de-duplication */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed; refuse ones more than 5 minutes away */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the endpoint's `whsec_` secret; two while a rotated-out secret still signs */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "webhook.test";
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T20:15:00.000Z
+                     */
+                    timestamp: string;
+                    data: components["schemas"]["WebhookTestEventData"];
                 };
             };
         };

@@ -164,6 +164,9 @@ export interface LicenseClient {
  * const answer = await client.verify({ licenseKey, fingerprint: machineId });
  * if (answer.valid) await keep(answer.license_token);
  */
+/** This package's version (a test keeps it equal to package.json's). */
+export const SDK_VERSION = "0.1.0";
+
 export function createLicenseClient(options: LicenseClientOptions): LicenseClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -187,6 +190,8 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
+          // Shown beside each request in the seller's license activity (never anything about the device).
+          "X-Edge-License-SDK": `js/${SDK_VERSION}`,
           ...(call.auth ? { Authorization: `Bearer ${options.apiKey}` } : {}),
           ...call.headers,
         },

@@ -14,6 +14,7 @@ export {
   RateLimited,
   RequestRefused,
   RequestTimeout,
+  SDK_VERSION,
   ServiceUnavailable,
   type ValidationAnswer,
   type VerifyAnswer,

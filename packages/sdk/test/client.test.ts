@@ -1,8 +1,9 @@
 // The SDK's LicenseClient on its own, with a scripted network and no service behind it: which
 // failures it retries and for how long (`retries`, `Retry-After`, `maxRetryDelayMs`), and the typed
 // error each failure becomes. The client against the real worker is in test/sdk-integration.
-import { createLicenseClient, type LicenseClientError, NetworkError, RateLimited, RequestTimeout, ServiceUnavailable } from "@edge-license/sdk";
+import { createLicenseClient, type LicenseClientError, NetworkError, RateLimited, RequestTimeout, SDK_VERSION, ServiceUnavailable } from "@edge-license/sdk";
 import { describe, expect, it } from "vitest";
+import pkg from "../package.json";
 
 const BASE = "https://license.test";
 
@@ -86,5 +87,18 @@ describe("createLicenseClient", () => {
       code: "ERR_TIMEOUT",
       static: "ERR_TIMEOUT",
     });
+  });
+});
+
+describe("the SDK's self-description", () => {
+  it("sends X-Edge-License-SDK: js/<this package's version> with every request, and nothing about the device", async () => {
+    expect(SDK_VERSION).toBe(pkg.version);
+    const seen: Headers[] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Request(input, init).headers);
+      return Response.json({ valid: true, code: "VALID" });
+    }) as typeof globalThis.fetch;
+    await createLicenseClient({ baseUrl: BASE, fetch }).validate({ licenseKey: `lk_${"1".repeat(40)}` });
+    expect(seen.map((h) => h.get("X-Edge-License-SDK"))).toEqual([`js/${pkg.version}`]);
   });
 });

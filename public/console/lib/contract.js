@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   "users:write",
   "groups:read",
   "groups:write",
+  "events:read",
+  "tenants:write",
+  "portal:write",
 ];
 
 /**
@@ -60,6 +63,9 @@ export const PERMISSION_LABELS = {
   "users:write": "Create, Edit and Delete Users",
   "groups:read": "View Groups",
   "groups:write": "Create, Edit and Delete Groups",
+  "events:read": "View License Activity",
+  "tenants:write": "Edit Account Settings",
+  "portal:write": "Create Customer Portal Links",
 };
 
 export const EVENT_READ_PERMISSION = {
@@ -69,6 +75,7 @@ export const EVENT_READ_PERMISSION = {
   "license.reinstated": "licenses:read",
   "license.revoked": "licenses:read",
   "license.renewed": "licenses:read",
+  "license.key_reissued": "licenses:read",
   "license.expired": "licenses:read",
   "license.checked_out": "licenses:read",
   "activation.created": "activations:read",
@@ -91,4 +98,5 @@ export const EVENT_READ_PERMISSION = {
   "group.created": "groups:read",
   "group.updated": "groups:read",
   "group.deleted": "groups:read",
+  "webhook.test": "webhooks:write",
 };

@@ -1,6 +1,7 @@
 // Who is signed in: the credential (an API key, or the 24 h access token a user token was
-// exchanged for), held in this tab's sessionStorage only, and what it may do (GET /v1/auth/whoami).
-// Signing out, closing the tab or any 401 forgets it.
+// exchanged for), held in each console tab's sessionStorage only, and what it may do
+// (GET /v1/auth/whoami). A new tab gets it from an open one (lib/tabs.js). Signing out (in any
+// tab), closing the tab or a 401 forgets it.
 import { ApiError, createApi } from "./api.js";
 
 const STORAGE_KEY = "license-console.session";
@@ -9,14 +10,23 @@ const USER_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /** @typedef {{ token: string, via: "api_key" | "user_token" | "access_token", me: import("./api.js").Schema<"WhoAmI">, tenantName: string | null }} Session */
 /** @typedef {Session["me"]["credential"]["permissions"][number]} Permission */
 
+/**
+ * A session as stored or as another tab handed it over, if it is one and has not expired.
+ * @param {unknown} value
+ * @returns {Session | null}
+ */
+export function usableSession(value) {
+  const saved = /** @type {Session | null} */ (value);
+  if (!saved || typeof saved !== "object" || typeof saved.token !== "string" || !Array.isArray(saved.me?.credential?.permissions)) return null;
+  const expires = saved.me.credential.expires_at;
+  if (expires && Date.parse(expires) <= Date.now()) return null;
+  return saved;
+}
+
 /** @returns {Session | null} */
 export function loadSession() {
   try {
-    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-    if (!saved || typeof saved.token !== "string") return null;
-    const expires = saved.me?.credential?.expires_at;
-    if (expires && Date.parse(expires) <= Date.now()) return null;
-    return saved;
+    return usableSession(JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null"));
   } catch {
     return null;
   }

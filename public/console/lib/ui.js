@@ -10,7 +10,7 @@ import { createContext, html, useCallback, useContext, useEffect, useRef, useSta
  *   api: import("./api.js").Api,
  *   can: (permission: import("./session.js").Permission) => boolean,
  *   notify: (message: string) => void,
- *   signOut: (reason?: string) => void,
+ *   signOut: (reason?: string, options?: { everywhere?: boolean }) => void,
  * }} App
  */
 
@@ -168,7 +168,10 @@ export function Table({ columns, rows, empty, loading = false, rowKey = (r) => r
     <table aria-label=${label}>
       <thead>
         <tr>
-          ${columns.map((c) => html`<th scope="col" class=${c.className}>${c.label}</th>`)}
+          ${columns.map(
+            // A column of buttons may show no header, but a screen reader still names it (WCAG 1.3.1).
+            (c) => html`<th scope="col" class=${c.className}>${c.label || html`<span class="sr-only">Actions</span>`}</th>`,
+          )}
         </tr>
       </thead>
       <tbody>

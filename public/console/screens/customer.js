@@ -1,15 +1,18 @@
 // One customer: its profile (editable), how much hangs on it, and tabs for its licenses, users,
-// groups, live devices and floating seats; its data exported as JSON, or its personal data erased.
+// groups, live devices, floating seats and activity; its data exported as JSON, or its personal data erased;
+// a one-time link to the customer portal, to send them.
 // Each tab and action shows only when the credential holds what its API call needs.
 import { path } from "../lib/api.js";
 import { html, useRef, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Id, Modal, PageHeader, Time, useApp, useLoad } from "../lib/ui.js";
+import { Activity } from "./activity/feed.js";
 import { Country, customerName } from "./customers/common.js";
 import { CustomerDevices, CustomerSeats } from "./customers/devices.js";
 import { CustomerForm } from "./customers/form.js";
 import { GroupsSection } from "./customers/groups.js";
 import { CustomerLicenses } from "./customers/licenses.js";
+import { PortalLinkButton } from "./customers/portal-link.js";
 import { EraseButton, ExportButton } from "./customers/privacy.js";
 import { UsersSection } from "./customers/users.js";
 
@@ -21,7 +24,8 @@ const DELETE_NEEDS = /** @type {Permission[]} */ (["customers:write", "users:wri
 
 /**
  * The tabs, each with the permission its list reads with and its count in GET /v1/customers/{id}.
- * @type {{ key: string, label: string, permission: Permission, count: keyof CustomerDetail["counts"] }[]}
+ * Activity has no count, and shows to every reader of the customer: without events:read it says so.
+ * @type {{ key: string, label: string, permission: Permission, count?: keyof CustomerDetail["counts"] }[]}
  */
 const TABS = [
   { key: "licenses", label: "Licenses", permission: "licenses:read", count: "licenses" },
@@ -29,6 +33,7 @@ const TABS = [
   { key: "groups", label: "Groups", permission: "groups:read", count: "groups" },
   { key: "devices", label: "Devices", permission: "activations:read", count: "devices" },
   { key: "seats", label: "Floating seats", permission: "licenses:read", count: "seats" },
+  { key: "activity", label: "Activity", permission: "customers:read" },
 ];
 
 /** @param {{ customer: CustomerDetail }} props */
@@ -93,7 +98,7 @@ function TabList({ tabs, active, counts, onSelect }) {
         class="cust-tab"
         onClick=${() => onSelect(t.key)}
       >
-        ${t.label} <span class="cust-count">${counts[t.count].toLocaleString()}</span>
+        ${t.label} ${t.count ? html`<span class="cust-count">${counts[t.count].toLocaleString()}</span>` : null}
       </button>`,
     )}
   </div>`;
@@ -125,6 +130,7 @@ export function CustomerScreen({ id, params }) {
     <${PageHeader} title=${customerName(customer)} subtitle=${[customer.email, customer.company].filter(Boolean).join(" · ") || customer.id}>
       ${erased ? html`<span class="badge badge-erased">personal data erased</span>` : null}
       ${can("customers:write") && !erased ? html`<${Button} onClick=${() => setEditing(true)}>Edit<//>` : null}
+      <${PortalLinkButton} customer=${customer} />
       <${ExportButton} customer=${customer} />
       <${EraseButton} customer=${customer} onErased=${changed} />
       ${
@@ -153,6 +159,7 @@ export function CustomerScreen({ id, params }) {
             ${active === "groups" ? html`<${GroupsSection} customer=${customer} onChange=${changed} />` : null}
             ${active === "devices" ? html`<${CustomerDevices} customer=${customer} />` : null}
             ${active === "seats" ? html`<${CustomerSeats} customer=${customer} />` : null}
+            ${active === "activity" ? html`<${Activity} kind="customer" id=${id} params=${params} link=${(filters) => href("customers", id, { tab: "activity", ...filters })} />` : null}
           </div>
         </div>`
         : null

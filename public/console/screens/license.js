@@ -1,10 +1,11 @@
 // One license: its customer and properties, its lifecycle (suspend, reinstate, revoke, renew), its
 // editable fields, the users and groups assigned to it (named seats), its license files and
 // air-gapped devices, and the devices holding its seats, which an admin can release one by one or
-// all at once.
+// all at once; a new key for a lost one; and, on its Activity tab, every request made with it.
 import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
-import { href } from "../lib/router.js";
+import { href, navigate } from "../lib/router.js";
+import { TabList, TabPanel } from "../lib/tablist.js";
 import {
   Button,
   ConfirmButton,
@@ -23,12 +24,14 @@ import {
   useLoad,
   usePages,
 } from "../lib/ui.js";
+import { Activity } from "./activity/feed.js";
 import { CustomerRef, useCustomerLookup } from "./customers/common.js";
 import { Assignments } from "./licensing/assignments.js";
-import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, seats, toLocalInput, useCatalog } from "./licensing/common.js";
+import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, Seats, toLocalInput, useCatalog } from "./licensing/common.js";
 import { Leases } from "./licensing/leases.js";
 import { EditLicenseForm } from "./licensing/license-form.js";
 import { CheckoutForm, OfflineUploadForm } from "./licensing/offline.js";
+import { ReissueKeyButton } from "./licensing/reissue-key.js";
 
 const DAY_S = 86_400;
 
@@ -117,7 +120,7 @@ function Properties({ license, catalog, lookup }) {
       <dt>Expires</dt>
       <dd>${license.expires_at ? html`<${Time} iso=${license.expires_at} /> <span class="muted small">(${fromNow(license.expires_at)})</span>` : html`<span class="muted">Never</span>`}</dd>
       <dt>Seats used</dt>
-      <dd>${seats(license.activation_count, policy?.max_activations)}</dd>
+      <dd><${Seats} used=${license.activation_count} policyId=${license.policy_id} catalog=${catalog} /></dd>
       ${license.allowed_cidrs.length ? html`<dt>Allowed IPs</dt><dd>${license.allowed_cidrs.map((c) => html`<code>${c}</code> `)}</dd>` : null}
       <dt>Created</dt>
       <dd><${Time} iso=${license.created_at} /></dd>
@@ -213,8 +216,13 @@ function Activations({ license, onChange }) {
   </div>`;
 }
 
-/** @param {{ id: string }} props */
-export function LicenseScreen({ id }) {
+const TABS = [
+  { key: "details", label: "Details" },
+  { key: "activity", label: "Activity" },
+];
+
+/** @param {{ id: string, params: URLSearchParams }} props */
+export function LicenseScreen({ id, params }) {
   const { api, can, notify } = useApp();
   const writes = can("licenses:write");
   const catalog = useCatalog();
@@ -247,6 +255,7 @@ export function LicenseScreen({ id }) {
   const revoked = license.status === "revoked";
   const policy = catalog.policy(license.policy_id);
   const floating = policy && policy.lease_mode !== "none" ? policy : null;
+  const tab = params.get("tab") === "activity" ? "activity" : "details";
   return html`<section>
     <p class="lic-crumbs"><a href=${href("licenses")}>← Licenses</a></p>
     <${PageHeader}
@@ -275,6 +284,7 @@ export function LicenseScreen({ id }) {
             ${revoked ? null : html`<${Button} disabled=${load.loading} onClick=${() => setDialog("renew")}>Renew<//>`}
             ${license.status === "active" ? html`<${Button} disabled=${load.loading} onClick=${() => setDialog("checkout")}>License file<//>` : null}
             ${license.status === "active" && can("activations:write") ? html`<${Button} disabled=${load.loading} onClick=${() => setDialog("offline")}>Offline device<//>` : null}
+            ${revoked ? null : html`<${ReissueKeyButton} license=${license} onReissued=${load.reload} />`}
             <${Button} disabled=${load.loading} onClick=${() => setDialog("edit")}>Edit<//>
             ${
               revoked
@@ -293,10 +303,17 @@ export function LicenseScreen({ id }) {
       }
     <//>
     <${ErrorNote} error=${reinstate.error} />
-    <${Properties} license=${license} catalog=${catalog} lookup=${lookup} />
-    <${Assignments} key=${`assignments-${version}`} license=${license} />
-    ${can("activations:read") ? html`<${Activations} key=${version} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
-    ${floating ? html`<${Leases} key=${`leases-${version}`} license=${license} policy=${floating} />` : null}
+    <${TabList} label="License" idPrefix="lic" tabs=${TABS} active=${tab} onSelect=${(key) => navigate(key === "details" ? href("licenses", id) : href("licenses", id, { tab: key }))} />
+    <${TabPanel} idPrefix="lic" active=${tab}>
+      ${
+        tab === "activity"
+          ? html`<div class="card"><h2 class="sr-only">Activity</h2><${Activity} kind="license" id=${id} params=${params} link=${(filters) => href("licenses", id, { tab: "activity", ...filters })} /></div>`
+          : html`<${Properties} license=${license} catalog=${catalog} lookup=${lookup} />
+            <${Assignments} key=${`assignments-${version}`} license=${license} />
+            ${can("activations:read") ? html`<${Activations} key=${version} license=${license} onChange=${load.reload} />` : html`<div class="card"><h2>Activations</h2><${Refused} permission="activations:read" /></div>`}
+            ${floating ? html`<${Leases} key=${`leases-${version}`} license=${license} policy=${floating} />` : null}`
+      }
+    <//>
     <${Modal} title="Renew license" open=${dialog === "renew"} onClose=${() => setDialog(null)}>
       <${RenewForm}
         license=${license}

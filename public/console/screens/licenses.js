@@ -7,7 +7,7 @@ import { html, useEffect, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ErrorNote, Id, Modal, PageHeader, Pager, StatusBadge, Table, Time, useApp, usePages } from "../lib/ui.js";
 import { CustomerRef, customerName, useCustomerLookup } from "./customers/common.js";
-import { AppName, fromNow, PolicyName, seats, useCatalog } from "./licensing/common.js";
+import { AppName, fromNow, PolicyName, Seats, useCatalog } from "./licensing/common.js";
 import { CreateLicenseForm } from "./licensing/license-form.js";
 
 /** @typedef {import("../lib/api.js").Schema<"License">} License */
@@ -86,7 +86,7 @@ export function LicensesScreen({ params }) {
     { label: "Plan", render: (l) => l.plan ?? html`<span class="muted">—</span>` },
     { label: "Policy", render: (l) => html`<${PolicyName} id=${l.policy_id} catalog=${catalog} />` },
     { label: "Application", render: (l) => html`<${AppName} id=${l.application_id} catalog=${catalog} />` },
-    { label: "Seats", render: (l) => seats(l.activation_count, catalog.policy(l.policy_id)?.max_activations) },
+    { label: "Seats", render: (l) => html`<${Seats} used=${l.activation_count} policyId=${l.policy_id} catalog=${catalog} />` },
     { label: "Expires", render: (l) => html`<${Expiry} iso=${l.expires_at} />` },
     { label: "Created", render: (l) => html`<${Time} iso=${l.created_at} />` },
   ];

@@ -1,11 +1,12 @@
 // Overview: validations over time by result code (chart), success rate, failed authentications,
-// live devices, seats, licenses expiring soon, failing webhook deliveries and the licenses that
+// live devices, seats, licenses expiring soon, failing webhook endpoints and the licenses that
 // fail most, from GET /v1/metrics/*.
 
+import { loadChart } from "../lib/chart.js";
 import { html, useEffect, useRef, useState } from "../lib/html.js";
 import { href } from "../lib/router.js";
 import { ErrorNote, Id, PageHeader, useApp, useLoad } from "../lib/ui.js";
-import uPlot from "../vendor/uplot.mjs";
+import { WebhookStat } from "./admin/webhook-health.js";
 import { AlertRules } from "./alert-rules.js";
 import { CustomerRef, useCustomerLookup } from "./customers/common.js";
 
@@ -35,6 +36,7 @@ const count = (n) => (n ?? 0).toLocaleString();
 /** @param {{ series: import("../lib/api.js").Schema<"MetricSeries"> | null }} props */
 function ValidationsChart({ series }) {
   const box = useRef(null);
+  const [failed, setFailed] = useState(null);
   useEffect(() => {
     const el = box.current;
     if (!el || !series || series.series.length === 0) return;
@@ -56,17 +58,30 @@ function ValidationsChart({ series }) {
         })),
       ],
     };
-    const chart = new uPlot(opts, [xs, ...series.series.map((s) => s.counts)], el);
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, el.clientWidth), height: 260 }));
-    resize.observe(el);
+    // The library arrives with the first chart (lib/chart.js); the series may change or the screen
+    // close before it does, and then nothing is drawn.
+    let live = true;
+    let chart = null;
+    let resize = null;
+    loadChart().then(
+      (uPlot) => {
+        if (!live) return;
+        chart = new uPlot(opts, [xs, ...series.series.map((s) => s.counts)], el);
+        resize = new ResizeObserver(() => chart.setSize({ width: Math.max(280, el.clientWidth), height: 260 }));
+        resize.observe(el);
+      },
+      (error) => live && setFailed(error),
+    );
     return () => {
-      resize.disconnect();
-      chart.destroy();
+      live = false;
+      resize?.disconnect();
+      chart?.destroy();
     };
   }, [series]);
   if (!series) return null;
   if (series.series.length === 0) return html`<p class="empty">No validations in this range yet.</p>`;
   return html`<div>
+    <${ErrorNote} error=${failed} />
     <div ref=${box} class="chart" role="img" aria-label="Validations over time by result code"></div>
     <ul class="totals" aria-label="Validations by result code">
       ${series.series.map(
@@ -141,12 +156,7 @@ export function OverviewScreen() {
             hint=${`within 7 days · ${count(g.expiring.within_30_days)} within 30`}
             tone=${g.expiring.within_7_days > 0 ? "warn" : null}
           />
-          <${Stat}
-            label="Failing webhook deliveries"
-            value=${count(g.webhook_deliveries.failed)}
-            hint=${`${count(g.webhook_deliveries.retrying)} retrying`}
-            tone=${g.webhook_deliveries.failed > 0 ? "bad" : null}
-          />
+          <${WebhookStat} deliveries=${g.webhook_deliveries} />
         </div>`
         : summary.loading
           ? html`<p class="muted">Loading…</p>`
@@ -170,7 +180,13 @@ export function OverviewScreen() {
                   ${can("licenses:read") ? html`<a href=${href("licenses", row.license_id)}><${Id} value=${row.license_id} /></a>` : html`<${Id} value=${row.license_id} />`}
                   ${row.key_prefix ? html` <code title="Key prefix">${row.key_prefix}…</code>` : html` <span class="muted small">deleted</span>`}
                   ${row.customer_id ? html` · <${CustomerRef} id=${row.customer_id} lookup=${lookup} compact />` : null}
-                  <span class="ranked-count">${count(row.count)} failed</span>
+                  <span class="ranked-count">
+                    ${
+                      can("licenses:read") && can("events:read")
+                        ? html`<a href=${href("licenses", row.license_id, { tab: "activity", failing: 1 })}>${count(row.count)} failed<span class="sr-only">: see the refusals of ${row.license_id}</span></a>`
+                        : html`${count(row.count)} failed`
+                    }
+                  </span>
                 </li>`,
               )}
             </ol>`

@@ -1,13 +1,16 @@
-// One webhook endpoint: its properties, editing, enabling, secret rotation with an overlap,
-// deletion, and its deliveries with how each went (redeliver a failed one).
+// One webhook endpoint: its health (failing, with its last response, said first), its properties,
+// editing, enabling, secret rotation with an overlap, deletion, a test event, and its deliveries
+// with how each went: a viewer of the payload and every answer, retry now, redeliver.
 
 import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Pager, Time, useAction, useApp, useLoad, usePages } from "../lib/ui.js";
 import { DurationSelect, ListTable, SecretActionButton, Stamp, when } from "./admin/common.js";
+import { deliveryState, RetryNow, retryable, SendTest, ViewDelivery } from "./admin/delivery-actions.js";
 import { EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
+import { FailingNotice, HealthCell } from "./admin/webhook-health.js";
 import { EndpointState } from "./webhooks.js";
 
 /** @typedef {import("../lib/api.js").Schema<"WebhookEndpoint">} Endpoint */
@@ -103,23 +106,29 @@ function Redeliver({ delivery, onQueued }) {
     notify("Delivery queued again.");
     onQueued();
   });
-  return html`<${Button} class="btn-small" busy=${action.busy} onClick=${action.run}>Redeliver<//><${ErrorNote} error=${action.error} />`;
+  return html`<${Button} class="btn-small" busy=${action.busy} onClick=${action.run}>Redeliver<span class="sr-only"> delivery ${delivery.id}</span><//>
+    ${action.error ? html`<div class="inline-error"><${ErrorNote} error=${action.error} /></div>` : null}`;
 }
 
 /** @param {{ delivery: Delivery }} props */
 function Response({ delivery: d }) {
   if (d.last_status_code === null && d.last_duration_ms === null) return html`<span class="muted">—</span>`;
   const ok = d.last_status_code !== null && d.last_status_code >= 200 && d.last_status_code < 300;
-  return html`${d.last_status_code !== null ? html`<span class=${ok ? "http-ok" : "http-bad"}>HTTP ${d.last_status_code}</span>` : html`<span class="muted">no answer</span>`}
-    ${d.last_duration_ms !== null ? html`<span class="muted small"> · ${d.last_duration_ms} ms</span>` : null}`;
+  // The error says more than the status only when no status came, or it is not just "HTTP 500".
+  const error = d.last_error && d.last_error !== `HTTP ${d.last_status_code}` ? d.last_error : null;
+  return html`<span class="nowrap">
+      ${d.last_status_code !== null ? html`<span class=${ok ? "http-ok" : "http-bad"}>HTTP ${d.last_status_code}</span>` : html`<span class="http-bad">no answer</span>`}
+      ${d.last_duration_ms !== null ? html`<span class="muted small"> · ${d.last_duration_ms} ms</span>` : null}
+    </span>
+    ${error ? html`<div class="last-error">${error}</div>` : null}`;
 }
 
-/** @param {{ endpoint: Endpoint, status: Delivery["status"] | undefined }} props */
-function Deliveries({ endpoint, status }) {
+/** @param {{ endpoint: Endpoint, status: Delivery["status"] | undefined, version: number, onChanged: () => void }} props */
+function Deliveries({ endpoint, status, version, onChanged }) {
   const { api, can } = useApp();
   const pages = usePages(
     (cursor) => api.get(path("/v1/webhooks/{id}/deliveries", { id: endpoint.id }), { limit: 20, starting_after: cursor, status }),
-    [endpoint.id, status],
+    [endpoint.id, status, version],
   );
   /** @type {import("../lib/ui.js").Column<Delivery>[]} */
   const columns = [
@@ -129,14 +138,9 @@ function Deliveries({ endpoint, status }) {
       className: "nowrap",
       render: (d) => html`${d.event_type ? html`<code>${d.event_type}</code><br />` : null}<${Id} value=${d.event_id} />`,
     },
-    { label: "Status", render: (d) => html`<span class=${`badge badge-${d.status}`}>${d.status}</span>` },
+    { label: "Status", render: (d) => html`<span class=${`badge badge-${d.status}`}>${deliveryState(d)}</span>` },
     { label: "Attempts", className: "num", render: (d) => d.attempts },
-    { label: "Last response", className: "nowrap", render: (d) => html`<${Response} delivery=${d} />` },
-    {
-      label: "Last error",
-      className: "error-cell",
-      render: (d) => (d.last_error ? html`<span class="last-error">${d.last_error}</span>` : html`<span class="muted">—</span>`),
-    },
+    { label: "Last response", className: "error-cell", render: (d) => html`<${Response} delivery=${d} />` },
     {
       label: "Next retry / delivered",
       render: (d) =>
@@ -149,7 +153,11 @@ function Deliveries({ endpoint, status }) {
     {
       label: "",
       className: "actions-cell",
-      render: (d) => (can("webhooks:write") && d.status !== "pending" ? html`<${Redeliver} delivery=${d} onQueued=${pages.reload} />` : null),
+      render: (d) => html`<div class="row-actions delivery-actions">
+        <${ViewDelivery} endpointId=${endpoint.id} delivery=${d} onChanged=${onChanged} />
+        ${can("webhooks:write") && retryable(d) && endpoint.enabled ? html`<${RetryNow} endpointId=${endpoint.id} delivery=${d} onDone=${onChanged} />` : null}
+        ${can("webhooks:write") && d.status !== "pending" ? html`<${Redeliver} delivery=${d} onQueued=${onChanged} />` : null}
+      </div>`,
     },
   ];
   return html`<section class="card" aria-labelledby="deliveries-title">
@@ -157,8 +165,8 @@ function Deliveries({ endpoint, status }) {
       <div>
         <h2 id="deliveries-title">Deliveries</h2>
         <p class="section-intro muted small">
-          Newest first. A failed attempt is retried with backoff (10 attempts over about three days), then the delivery is marked failed and can be
-          redelivered with the same <code>webhook-id</code>.
+          Newest first. A failed attempt is retried with backoff (10 attempts over about three days), then the delivery is marked failed. Retry now
+          makes a delivery's next attempt at once; redeliver sends it again with a fresh set of attempts. Both keep its <code>webhook-id</code>.
         </p>
       </div>
       <div class="actions">
@@ -201,12 +209,19 @@ export function WebhookScreen({ id, params }) {
     setFresh(null);
     load.reload();
   };
+  // A retry or a test changes the endpoint's health and its deliveries: both are read again.
+  const [version, setVersion] = useState(0);
+  const changed = () => {
+    reload();
+    setVersion((v) => v + 1);
+  };
   return html`<section class="admin-screen">
     <p class="crumbs"><a href=${href("webhooks")}>← Webhooks</a></p>
     <${PageHeader} title="Webhook endpoint" subtitle=${endpoint?.url}>
       ${
         endpoint && can("webhooks:write")
-          ? html`<${EditEndpoint} endpoint=${endpoint} onSaved=${setFresh} />
+          ? html`<${SendTest} endpointId=${endpoint.id} onSent=${changed} />
+            <${EditEndpoint} endpoint=${endpoint} onSaved=${setFresh} />
             <${ToggleEnabled} endpoint=${endpoint} onSaved=${setFresh} />
             <${RotateSecret} endpoint=${endpoint} onRotated=${reload} />
             <${ConfirmButton}
@@ -223,7 +238,8 @@ export function WebhookScreen({ id, params }) {
     ${load.loading && !endpoint ? html`<p class="muted">Loading…</p>` : null}
     ${
       endpoint
-        ? html`<div class="card">
+        ? html`<${FailingNotice} endpoint=${endpoint} />
+          <div class="card">
             <dl class="props">
               <dt>Id</dt>
               <dd><${Id} value=${endpoint.id} /></dd>
@@ -231,6 +247,8 @@ export function WebhookScreen({ id, params }) {
               <dd class="url-text">${endpoint.url}</dd>
               <dt>Events</dt>
               <dd><${EventSummary} types=${endpoint.event_types} /></dd>
+              <dt>Health</dt>
+              <dd class="health-prop"><${HealthCell} health=${endpoint.health} /></dd>
               <dt>State</dt>
               <dd><${EndpointState} endpoint=${endpoint} /></dd>
               <dt>Created</dt>
@@ -239,7 +257,7 @@ export function WebhookScreen({ id, params }) {
               <dd><${Time} iso=${endpoint.updated_at} /></dd>
             </dl>
           </div>
-          <${Deliveries} endpoint=${endpoint} status=${status} />`
+          <${Deliveries} endpoint=${endpoint} status=${status} version=${version} onChanged=${changed} />`
         : null
     }
   </section>`;

@@ -1,5 +1,6 @@
-// Webhook endpoints: the list, and registering a new one (its signing secret is shown once).
-// Each endpoint's page has its deliveries, editing, secret rotation and deletion.
+// Webhook endpoints: the list with each one's health (failing ones say so, with their last
+// response), and registering a new one (its signing secret is shown once). Each endpoint's page
+// has its deliveries, a test event, editing, secret rotation and deletion.
 
 import { html } from "../lib/html.js";
 import { href } from "../lib/router.js";
@@ -7,6 +8,7 @@ import { Button, ErrorNote, Id, Modal, PageHeader, Pager, SecretOnce, useAction,
 import { ListTable, Stamp, shortWhen, useOwnPermissions } from "./admin/common.js";
 import { defaultEvents, EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
+import { HealthCell } from "./admin/webhook-health.js";
 
 /** @typedef {import("../lib/api.js").Schema<"WebhookEndpoint">} Endpoint */
 /** @typedef {import("./admin/endpoint-form.js").EndpointValues} EndpointValues */
@@ -65,6 +67,7 @@ export function WebhooksScreen() {
         <div class="sub-id"><${Id} value=${w.id} /></div>`,
     },
     { label: "Events", render: (w) => html`<${EventSummary} types=${w.event_types} />` },
+    { label: "Health", render: (w) => html`<${HealthCell} health=${w.health} />` },
     { label: "State", render: (w) => html`<${EndpointState} endpoint=${w} />` },
     { label: "Created", render: (w) => html`<${Stamp} iso=${w.created_at} />` },
     { label: "", className: "actions-cell", render: (w) => html`<a class="btn btn-secondary btn-small" href=${href("webhooks", w.id)}>Deliveries</a>` },

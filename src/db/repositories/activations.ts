@@ -73,11 +73,11 @@ export async function storeIdempotentResponse(
   await tx.insert(idempotencyKeys).values(row).onConflictDoNothing();
 }
 
-/** Releases one or all live activations of a license (admin), returning what was released. */
-export async function releaseActivations(tx: Tx, licenseId: string, now: Date, activationId?: string) {
+/** Releases one or all live activations of a license (admin, or a customer in the portal: "client"), returning what was released. */
+export async function releaseActivations(tx: Tx, licenseId: string, now: Date, activationId?: string, reason: DeactivationReason = "admin") {
   return tx
     .update(activations)
-    .set({ deactivatedAt: now, deactivationReason: "admin" })
+    .set({ deactivatedAt: now, deactivationReason: reason })
     .where(and(eq(activations.licenseId, licenseId), isNull(activations.deactivatedAt), activationId ? eq(activations.id, activationId) : undefined))
     .returning();
 }

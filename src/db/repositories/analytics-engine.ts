@@ -83,7 +83,7 @@ function fail(message: string): never {
 
 // The SQL reference shows string literals in single quotes but documents no escaping, so nothing
 // that would need escaping is ever quoted: every literal is checked against this safe alphabet.
-function literal(value: string): string {
+export function literal(value: string): string {
   if (!/^[A-Za-z0-9_]+$/.test(value)) fail("refused to quote a value outside [A-Za-z0-9_]");
   return `'${value}'`;
 }
@@ -139,7 +139,8 @@ export interface AnalyticsEngineReaderOptions {
   fetch?: typeof fetch;
 }
 
-export function analyticsEngineReader(options: AnalyticsEngineReaderOptions): MetricsReader {
+/** The SQL API's FORMAT JSON rows of one statement; MetricsStoreUnavailable when it cannot answer. */
+export function analyticsEngineSql(options: AnalyticsEngineReaderOptions): { dataset: string; query(sql: string): Promise<Record<string, unknown>[]> } {
   const { accountId, apiToken, dataset } = options;
   if (typeof accountId !== "string" || !ACCOUNT_ID.test(accountId)) fail("account id is not 32 hex characters");
   if (typeof dataset !== "string" || !DATASET.test(dataset)) fail("dataset name is not [A-Za-z0-9_]{1,64}");
@@ -147,7 +148,6 @@ export function analyticsEngineReader(options: AnalyticsEngineReaderOptions): Me
   // Workers' fetch must be called unbound from its global, hence the wrapper.
   const send = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const url = `https://api.cloudflare.com/client/v4/accounts/${accountId}/analytics_engine/sql`;
-
   async function query(sql: string): Promise<Record<string, unknown>[]> {
     let response: Response;
     let body: string;
@@ -178,6 +178,11 @@ export function analyticsEngineReader(options: AnalyticsEngineReaderOptions): Me
     return data as Record<string, unknown>[];
   }
 
+  return { dataset, query };
+}
+
+export function analyticsEngineReader(options: AnalyticsEngineReaderOptions): MetricsReader {
+  const { dataset, query } = analyticsEngineSql(options);
   return {
     async series(q) {
       if (!METRIC_INTERVALS.includes(q.interval)) fail("unknown interval");

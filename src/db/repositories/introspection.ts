@@ -11,6 +11,7 @@ const LICENSE_COLUMNS = selectList<{
   id: string | null;
   status: LicenseStatus;
   expiresAt: Date | null;
+  customerId: string | null;
   tokenRevoked: boolean;
   leaseId: string | null;
   leaseExpiresAt: Date | null;
@@ -21,6 +22,7 @@ const LICENSE_COLUMNS = selectList<{
   id: "l.id",
   status: "l.status",
   expiresAt: "l.expires_at",
+  customerId: "l.customer_id",
   tokenRevoked: "exists(select 1 from revoked_tokens r where r.tenant_id = k.tenant_id and r.jti = $3)",
   leaseId: "ls.id",
   leaseExpiresAt: "ls.expires_at",
@@ -41,7 +43,7 @@ const INTROSPECT = compact(`
 
 export interface IntrospectionRow {
   key: CredentialRow;
-  license: { id: string; status: LicenseStatus; expiresAt: Date | null } | null;
+  license: { id: string; status: LicenseStatus; expiresAt: Date | null; customerId: string | null } | null;
   tokenRevoked: boolean;
   /** The lease a lease token names (null when it names none, or none of this license). */
   lease: { releasedAt: Date | null; expiresAt: Date } | null;
@@ -65,7 +67,7 @@ export async function introspectionLookup(
   const activation = input.activationId ? { deactivatedAt: r.activationId ? r.activationDeactivatedAt : new Date(0) } : null;
   return {
     key: CREDENTIAL_COLUMNS.read(row),
-    license: r.id ? { id: r.id, status: r.status, expiresAt: r.expiresAt } : null,
+    license: r.id ? { id: r.id, status: r.status, expiresAt: r.expiresAt, customerId: r.customerId } : null,
     tokenRevoked: r.tokenRevoked,
     lease,
     activation,

@@ -6,7 +6,19 @@
 // only, so the hash chain never holds what erasure must remove.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../client";
-import { activations, auditLog, customerExternalIds, customers, groups, idempotencyKeys, leases, licenses, users, webhookEvents } from "../schema";
+import {
+  activations,
+  activityEvents,
+  auditLog,
+  customerExternalIds,
+  customers,
+  groups,
+  idempotencyKeys,
+  leases,
+  licenses,
+  users,
+  webhookEvents,
+} from "../schema";
 import type { ActivationRow } from "./activations";
 import type { LeaseRow } from "./leases";
 import type { LicenseRow } from "./licenses";
@@ -128,7 +140,10 @@ export async function erasePersonalData(tx: Tx, tenantId: string, customerId: st
       .returning();
     await tx.update(leases).set({ instanceId: "erased", userId: null }).where(inArray(leases.licenseId, licenseIds));
     await tx.delete(idempotencyKeys).where(inArray(idempotencyKeys.licenseId, licenseIds));
+    // The local activity store's events (fingerprint prefixes, networks, user agents) go too.
+    await tx.delete(activityEvents).where(and(eq(activityEvents.tenantId, tenantId), inArray(activityEvents.licenseId, licenseIds)));
   }
+  await tx.delete(activityEvents).where(and(eq(activityEvents.tenantId, tenantId), eq(activityEvents.customerId, customerId)));
   await tx.delete(users).where(and(eq(users.tenantId, tenantId), eq(users.customerId, customerId)));
   await tx.delete(groups).where(and(eq(groups.tenantId, tenantId), eq(groups.customerId, customerId)));
   await tx.delete(customerExternalIds).where(eq(customerExternalIds.customerId, customerId));

@@ -3,7 +3,7 @@
 // are drawn at random below the list's capacity (so an index says nothing about how many licenses
 // a seller has), the primary key keeps two holders off one index, and a list too full to draw
 // from grows by a block in a versioned change, so it is rebuilt before an offline verifier looks.
-import { and, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../client";
 import { applications, licenses, statusEntries, statusLists } from "../schema";
 
@@ -174,8 +174,14 @@ export async function staleStatusLists(db: Queryable, limit: number): Promise<st
 }
 
 /** Lists changed since `since`, with their version: the cron checks the edge copy is that new. */
+/** Lists changed since `since`, the most recent first (so the newest changes are checked first when there are many). */
 export async function recentlyChangedStatusLists(db: Queryable, since: Date, limit: number): Promise<{ id: string; version: number }[]> {
-  return db.select({ id: statusLists.id, version: statusLists.version }).from(statusLists).where(gt(statusLists.changedAt, since)).limit(limit);
+  return db
+    .select({ id: statusLists.id, version: statusLists.version })
+    .from(statusLists)
+    .where(gt(statusLists.changedAt, since))
+    .orderBy(desc(statusLists.changedAt), desc(statusLists.id))
+    .limit(limit);
 }
 
 /** The tenant's list id, if it has one yet. */

@@ -1,7 +1,9 @@
 // Tenants and what they sell: applications (the `aud` of their tokens) and policies (the rules licenses follow).
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, text } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { DEFAULT_ACTIVITY_RETENTION_DAYS, MAX_ACTIVITY_RETENTION_DAYS } from "../../contract/activity";
 import { BINDING_MODES, type BindingMode, LEASE_MODES, type LeaseMode } from "../../contract/licenses";
+import { DEFAULT_BRANDING, type PortalBranding } from "../../contract/portal";
 import { PLAN_TIERS, type PlanTier, TOKEN_TIERS, type TokenTier } from "../../contract/tokens";
 import { createdAt, oneOf, updatedAt } from "./columns";
 
@@ -11,10 +13,17 @@ export const tenants = pgTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     planTier: text("plan_tier").$type<PlanTier>().notNull().default("free"),
+    /** Days of license activity kept (contract/activity.ts bounds it); the cron deletes older events. */
+    activityRetentionDays: integer("activity_retention_days").notNull().default(DEFAULT_ACTIVITY_RETENTION_DAYS),
+    /** The customer portal's look and allowed return origins (contract/portal.ts). */
+    portalBranding: jsonb("portal_branding").$type<PortalBranding>().notNull().default(DEFAULT_BRANDING),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  () => [check("tenants_plan_tier_check", oneOf("plan_tier", PLAN_TIERS))],
+  () => [
+    check("tenants_plan_tier_check", oneOf("plan_tier", PLAN_TIERS)),
+    check("tenants_activity_retention_check", sql`activity_retention_days between 1 and ${sql.raw(String(MAX_ACTIVITY_RETENTION_DAYS))}`),
+  ],
 );
 
 /** A seller's product; its id is the `aud` of the license tokens issued for it. */

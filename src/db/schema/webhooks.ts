@@ -64,6 +64,11 @@ export const webhookDeliveries = pgTable(
     attempts: integer("attempts").notNull().default(0),
     /** When the next attempt is due; while an attempt runs, the end of its lease. */
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set while an attempt is under way (the end of its lease), cleared when it is recorded: a
+     * manual "retry now" claims only a delivery no one else is sending, whatever its schedule.
+     */
+    claimedUntil: timestamp("claimed_until", { withTimezone: true }),
     lastStatusCode: integer("last_status_code"),
     lastError: text("last_error"),
     lastDurationMs: integer("last_duration_ms"),
@@ -75,9 +80,14 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_tenant_idx").on(t.tenantId, t.createdAt),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    // An endpoint's health counts its retrying and failed deliveries: few, beside the delivered ones.
+    index("webhook_deliveries_endpoint_open_idx").on(t.endpointId, t.status).where(sql`status <> 'succeeded'`),
     check("webhook_deliveries_status_check", oneOf("status", DELIVERY_STATUSES)),
   ],
 );
+
+/** At most this many characters of a receiver's answer are kept with its attempt. */
+export const RESPONSE_EXCERPT_CHARS = 2048;
 
 /** Every attempt of a delivery, as recorded. */
 export const webhookAttempts = pgTable(
@@ -86,11 +96,23 @@ export const webhookAttempts = pgTable(
     deliveryId: text("delivery_id")
       .notNull()
       .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    /** The delivery's endpoint, kept here so an endpoint's latest attempts are one index read (its health). */
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
     attempt: integer("attempt").notNull(),
     statusCode: integer("status_code"),
     error: text("error"),
     durationMs: integer("duration_ms").notNull(),
+    /** The start of the receiver's answer (its first 2 KiB, as text), for the console's response viewer. */
+    responseExcerpt: text("response_excerpt"),
     attemptedAt: timestamp("attempted_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+  (t) => [
+    primaryKey({ columns: [t.deliveryId, t.attempt] }),
+    index("webhook_attempts_endpoint_idx").on(t.endpointId, t.attemptedAt),
+    // The endpoint's last success, where its current run of failures starts.
+    index("webhook_attempts_endpoint_ok_idx").on(t.endpointId, t.attemptedAt).where(sql`status_code BETWEEN 200 AND 299`),
+    check("webhook_attempts_response_excerpt_check", sql.raw(`char_length(response_excerpt) <= ${RESPONSE_EXCERPT_CHARS}`)),
+  ],
 );

@@ -2,7 +2,7 @@
 import { html, useState } from "../../lib/html.js";
 import { href } from "../../lib/router.js";
 import { Button, ErrorNote, Id, Modal, Pager, StatusBadge, Table, Time, useApp, usePages } from "../../lib/ui.js";
-import { PolicyName, seats, useCatalog } from "../licensing/common.js";
+import { PolicyName, Seats, useCatalog } from "../licensing/common.js";
 import { CreateLicenseForm } from "../licensing/license-form.js";
 
 /** @typedef {import("../../lib/api.js").Schema<"License">} License */
@@ -25,7 +25,7 @@ export function CustomerLicenses({ customer, onChange }) {
     { label: "Status", className: "cust-meta", render: (l) => html`<${StatusBadge} status=${l.status} />` },
     { label: "Plan", className: "cust-meta", render: (l) => l.plan ?? html`<span class="muted">—</span>` },
     { label: "Policy", render: (l) => html`<${PolicyName} id=${l.policy_id} catalog=${catalog} />` },
-    { label: "Seats", className: "cust-meta", render: (l) => seats(l.activation_count, catalog.policy(l.policy_id)?.max_activations) },
+    { label: "Seats", className: "cust-meta", render: (l) => html`<${Seats} used=${l.activation_count} policyId=${l.policy_id} catalog=${catalog} />` },
     {
       label: "Expires",
       className: "cust-meta",

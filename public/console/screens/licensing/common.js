@@ -191,8 +191,33 @@ export function FieldError({ id, message }) {
   return message ? html`<p class="lic-field-error" id=${id} role="alert">${message}</p>` : null;
 }
 
-/** Seats: used / allowed, with "unlimited" spelled out. */
-export const seats = (used, max) => (max === null || max === undefined ? `${used} / unlimited` : `${used} / ${max}`);
+/**
+ * Seats: used / allowed. The limit is the policy's (a license carries none of its own on the wire),
+ * so where the policy cannot be read the figure says it does not know, rather than "unlimited",
+ * which only a policy without max_activations means.
+ * @param {number} used
+ * @param {string} policyId
+ * @param {Catalog} catalog
+ * @returns {{ text: string, note: string | null }}
+ */
+export function seatFigure(used, policyId, catalog) {
+  if (catalog.policies === null) return { text: `${used} / ?`, note: "limit not visible to this credential" };
+  const policy = catalog.policy(policyId);
+  if (!policy) return catalog.loading ? { text: `${used} / …`, note: null } : { text: `${used} / ?`, note: "limit unknown: policy not found" };
+  return { text: policy.max_activations === null ? `${used} / unlimited` : `${used} / ${policy.max_activations}`, note: null };
+}
+
+/** The figure as one phrase, for hints and other plain text. */
+export const seatWords = (/** @type {{ text: string, note: string | null }} */ figure) => (figure.note ? `${figure.text} (${figure.note})` : figure.text);
+
+/**
+ * The seat figure with its note beside it, in words a screen reader reads too.
+ * @param {{ used: number, policyId: string, catalog: Catalog }} props
+ */
+export function Seats({ used, policyId, catalog }) {
+  const { text, note } = seatFigure(used, policyId, catalog);
+  return note ? html`<span class="lic-seats">${text} <span class="muted small">(${note})</span></span>` : text;
+}
 
 /** @type {Record<import("../../lib/api.js").Schema<"Policy">["binding_mode"], string>} */
 export const BINDING_LABELS = {

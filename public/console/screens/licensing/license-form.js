@@ -6,7 +6,7 @@ import { html, useRef, useState } from "../../lib/html.js";
 import { href } from "../../lib/router.js";
 import { Button, ErrorNote, Field, Id, SecretOnce, useAction, useApp } from "../../lib/ui.js";
 import { customerName } from "../customers/common.js";
-import { FieldError, fromLocalInput, metadataText, parseMetadata, seats, splitList, toLocalInput } from "./common.js";
+import { FieldError, fromLocalInput, metadataText, parseMetadata, seatFigure, seatWords, splitList, toLocalInput } from "./common.js";
 import { CustomerPicker, chosenCustomerId, customerChoice } from "./customer-picker.js";
 
 const DAY_MS = 86_400_000;
@@ -273,7 +273,7 @@ export function EditLicenseForm({ license: shown, customer, catalog, onSaved, on
     <${Field}
       id="license-edit-policy"
       label="Policy"
-      hint=${`Moving to another policy applies its rules from the next call. Seats in use: ${seats(license.activation_count, policy?.max_activations)}.`}
+      hint=${`Moving to another policy applies its rules from the next call. Seats in use: ${seatWords(seatFigure(license.activation_count, form.policy, catalog))}.`}
     >
       <${PolicyPicker} id="license-edit-policy" value=${form.policy} onChange=${(v) => set("policy", v)} catalog=${catalog} policies=${policies} />
     <//>

@@ -1,0 +1,106 @@
+// One license: what it is, its devices (free one to move to a new computer), its shared seats
+// (release a stuck one), its files (license file, air-gapped exchange) and what its apps did
+// recently, in plain words. Every change reloads the license, so counts and lists agree.
+import { html, useRef } from "../lib/html.js";
+import { ErrorNote, useApp, useFocusHeading, useLoad } from "../lib/ui.js";
+import { activityWords, ago, churnWords, devicesWords, expiryWords, floatingWords, instant, statusWords } from "../lib/words.js";
+import { DevicesSection, SeatsSection } from "./devices.js";
+import { FilesSection } from "./files.js";
+import { DeviceMeter, licenseName, Status, usesDevices } from "./overview.js";
+
+/** @typedef {import("../lib/api.js").Schema<"PortalLicense">} License */
+
+/** @param {{ license: License }} props */
+function Summary({ license }) {
+  const status = statusWords(license);
+  return html`<dl class="facts facts-wide panel">
+    <div>
+      <dt>Status</dt>
+      <dd><${Status} license=${license} /> ${status.detail}</dd>
+    </div>
+    <div>
+      <dt>Ends</dt>
+      <dd>${expiryWords(license)}</dd>
+    </div>
+    ${
+      usesDevices(license)
+        ? html`<div>
+          <dt>Devices</dt>
+          <dd>${devicesWords(license.devices)} <${DeviceMeter} devices=${license.devices} /></dd>
+        </div>`
+        : null
+    }
+    ${
+      license.floating
+        ? html`<div>
+          <dt>Shared seats</dt>
+          <dd>${floatingWords(license.floating)}</dd>
+        </div>`
+        : null
+    }
+    ${
+      usesDevices(license)
+        ? html`<div>
+          <dt>Freeing devices</dt>
+          <dd>${license.churn ? churnWords(license.churn) : "You can free devices whenever you need to."}</dd>
+        </div>`
+        : null
+    }
+    ${
+      license.features.length
+        ? html`<div>
+          <dt>Includes</dt>
+          <dd>${license.features.join(", ")}</dd>
+        </div>`
+        : null
+    }
+  </dl>`;
+}
+
+/** @param {{ activity: License["activity"] }} props */
+function ActivitySection({ activity }) {
+  return html`<section class="section" aria-labelledby="activity-heading">
+    <h2 id="activity-heading">Recent activity</h2>
+    ${
+      activity.length === 0
+        ? html`<p class="muted">Nothing yet. When your app uses the license, it shows here.</p>`
+        : html`<ol class="activity">
+            ${activity.map((event) => {
+              const words = activityWords(event);
+              return html`<li class=${words.refused ? "refused" : ""}>
+                <time datetime=${event.at} title=${instant(event.at)}>${ago(event.at)}</time>
+                <div>
+                  <strong>${words.refused ? html`<span aria-hidden="true">✕ </span>` : null}${words.what}</strong>${event.device ? html` · ${event.device}` : null}
+                  ${words.why ? html`<p class="small">${words.why}</p>` : null}
+                </div>
+              </li>`;
+            })}
+          </ol>`
+    }
+  </section>`;
+}
+
+/** @param {{ id: string }} props */
+export function LicenseScreen({ id }) {
+  const { api } = useApp();
+  const heading = useRef(null);
+  const license = useLoad(() => api.license(id), [api, id]);
+  useFocusHeading(heading, [Boolean(license.data)]);
+  const data = license.data;
+  return html`<nav class="crumbs" aria-label="Breadcrumb"><a href="#/">← All your licenses</a></nav>
+    ${
+      !data
+        ? html`<h1 ref=${heading} tabindex="-1">${license.loading ? "Loading your license…" : "License not found"}</h1>
+          <${ErrorNote} error=${license.error} />`
+        : html`<header class="page-header">
+            <h1 ref=${heading} tabindex="-1">${licenseName(data)}</h1>
+            <p class="muted">Key starting <code>${data.key_prefix}</code></p>
+          </header>
+          <${ErrorNote} error=${license.error} />
+          <${Summary} license=${data} />
+          ${data.floating ? html`<${SeatsSection} license=${data} reload=${license.reload} />` : null}
+          ${usesDevices(data) ? html`<${DevicesSection} license=${data} reload=${license.reload} />` : null}
+          <${FilesSection} license=${data} reload=${license.reload} />
+          <${ActivitySection} activity=${data.activity} />`
+    }`;
+}
