@@ -340,10 +340,15 @@ describe("the console's customer screens", () => {
       expect(await axeViolations(page), "erase dialog").toEqual([]);
       await screenshot(page, `customer-erase-${size}`);
       await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+      // Closing the dialog hands focus back to its button: wait for that before moving focus on.
+      await page.getByRole("dialog").waitFor({ state: "hidden" });
       // The tabs follow the arrow keys (one tab stop, as ARIA's tabs pattern has it).
-      await page.getByRole("tab", { name: /^Groups/ }).focus();
+      const groupsTab = page.getByRole("tab", { name: /^Groups/ });
+      await groupsTab.focus();
+      await expect.poll(() => groupsTab.evaluate((el) => el === document.activeElement)).toBe(true);
       await page.keyboard.press("ArrowLeft");
-      await page.waitForURL(/tab=users$/);
+      // A hash change is no "load": poll the address instead of waiting for a navigation.
+      await expect.poll(() => page.url()).toMatch(/tab=users$/);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("cust-tab-users");
       expect(problems).toEqual([]);
       await page.close();
