@@ -85,6 +85,36 @@ async function seed(databaseUrl: string, operatorToken: string): Promise<Demo> {
   };
 }
 
+/**
+ * A one-time customer portal link for the demo: the demo license belongs to a demo customer (made
+ * once, through the admin API like any seller's backend), so the portal has something to show.
+ * Dev goes on without it if anything fails.
+ */
+type DemoAnswer = { id: string; url: string; customer_id: string | null; data: DemoAnswer[] };
+
+async function demoPortalLink(demo: Demo): Promise<string | undefined> {
+  const api = async (path: string, method = "GET", body?: unknown) => {
+    const res = await fetch(`${BASE_URL}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${demo.api_key}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as DemoAnswer;
+  };
+  try {
+    const customer =
+      (await api("/v1/customers?q=ada%40demo.test")).data[0] ??
+      (await api("/v1/customers", "POST", { name: "Ada Lovelace", email: "ada@demo.test", company: "Analytical Engines Ltd" }));
+    const [license] = (await api(`/v1/licenses?q=${encodeURIComponent(demo.license_key)}`)).data;
+    if (license && !license.customer_id) await api(`/v1/licenses/${license.id}`, "PATCH", { customer_id: customer.id });
+    return (await api("/v1/portal/sessions", "POST", { customer_id: customer.id })).url;
+  } catch (err) {
+    say(`no demo portal link: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
 async function main() {
   mkdirSync(DATA, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -165,6 +195,7 @@ async function main() {
     }, SCHEDULED_EVERY_MS);
     stops.push(async () => clearInterval(cron));
     writeFileSync(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    const portal = await demoPortalLink(demo);
     console.log(
       [
         "",
@@ -175,6 +206,7 @@ async function main() {
         `  application id  ${demo.application_id}`,
         `  api key         ${demo.api_key}`,
         `  license key     ${demo.license_key}`,
+        ...(portal ? [`  customer portal ${portal}   (the demo customer's one-time link: works once, for 10 minutes)`] : []),
         "  (also in .data/demo.json)   Ctrl-C stops everything.",
         `  The scheduled handler (webhook retries) runs every ${SCHEDULED_EVERY_MS / 1000} s.`,
         "",
