@@ -11,6 +11,7 @@ import { findIdempotentResponse, storeIdempotentResponse } from "../db/repositor
 import { holdsLicense } from "../db/repositories/assignments";
 import {
   extendLease,
+  extendLiveLease,
   findLiveLeaseOfInstance,
   getLease,
   insertLease,
@@ -20,7 +21,14 @@ import {
   seatsInUse,
   userHoldsLease,
 } from "../db/repositories/leases";
-import { getLicense, type LockedLicenseRecord, lockLicenseById, lockLicenseRecord, lockLicenseRecordWithLease } from "../db/repositories/licenses";
+import {
+  findLicenseRecordWithLease,
+  getLicense,
+  type LockedLicenseRecord,
+  lockLicenseById,
+  lockLicenseRecord,
+  lockLicenseRecordWithLease,
+} from "../db/repositories/licenses";
 import type { PageRequest } from "../db/repositories/pagination";
 import { findCustomerUser } from "../db/repositories/users";
 import { AppError, notFound } from "../errors";
@@ -215,13 +223,26 @@ export function leaseService(
     },
 
     /** Extends a live lease by its TTL and rotates its token; an ended lease is 409 LEASE_EXPIRED, a borrowed one 409 LEASE_BORROWED. */
-    heartbeat: (input: LeaseCaller & { leaseId: string }): Promise<LeaseGrant> =>
-      changes(async (tx) => {
-        const { license, lease: current } = await lockFloatingLease(tx, input, input.leaseId);
-        if (current.borrowedUntil) throw borrowed(current);
-        const lease = await extendLease(tx, current.id, { expiresAt: leaseEnd(license, input.now), lastHeartbeatAt: input.now });
-        return grant(license, lease, 200, input.now);
-      }),
+    async heartbeat(input: LeaseCaller & { leaseId: string }): Promise<LeaseGrant> {
+      // No transaction: two statements over HTTP. The read is judged as verify judges; the write
+      // extends the lease only if it is still live and unborrowed, so a release, expiry or borrow
+      // since the read wins, and a license changed since is judged by the next heartbeat.
+      const domain = input.domain === undefined ? undefined : (canonicalDomain(input.domain) ?? null);
+      const found = LICENSE_KEY_PATTERN.test(input.licenseKey)
+        ? await findLicenseRecordWithLease(
+            deps.rows(),
+            await sha256Hex(input.licenseKey),
+            { fingerprint: input.fingerprint, domain: domain ?? undefined },
+            input.leaseId,
+          )
+        : undefined;
+      const license = judgeFloating(found?.license, input, domain);
+      const current = checkLive(found?.lease, input.now);
+      if (current.borrowedUntil) throw borrowed(current);
+      const lease = await extendLiveLease(deps.rows(), current.id, { expiresAt: leaseEnd(license, input.now), lastHeartbeatAt: input.now });
+      if (!lease) throw leaseError("LEASE_EXPIRED", "The lease ended (released, borrowed or past its TTL) while this heartbeat ran: request a new one.");
+      return grant(license, lease, 200, input.now);
+    },
 
     /**
      * Frees the seat now (`lease.released`); its tokens are dead at once (introspection reads the

@@ -9,7 +9,7 @@ import { verifyLicenseFile } from "@edge-license/sdk";
 import { and, eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { webhookEvents } from "../../src/db/schema";
+import { leases, webhookEvents } from "../../src/db/schema";
 import { runScheduledJobs } from "../../src/scheduled";
 import { fakeClock } from "../activations/helpers";
 import { call, createTenant, expectError, json, type TestTenant, withDb } from "../harness";
@@ -138,6 +138,23 @@ describe("POST /v1/licenses/leases/{id}/heartbeat (heartbeatLease) and DELETE /v
     expect((await release(sold.licenseKey, other.lease.id)).status).toBe(200);
     await expectError(await heartbeat(sold.licenseKey, other.lease.id), 409, "LEASE_EXPIRED");
     await expectError(await release(sold.licenseKey, other.lease.id), 409, "LEASE_EXPIRED");
+  });
+
+  it("races heartbeats against a release and a borrow: the release wins, nothing is extended after it, and no answer is a 5xx", async () => {
+    const sold = await floating();
+    const granted = await json(await lease(sold.licenseKey, "racer"));
+    const answers = await Promise.all([
+      ...Array.from({ length: 12 }, () => heartbeat(sold.licenseKey, granted.lease.id)),
+      release(sold.licenseKey, granted.lease.id),
+      ...Array.from({ length: 12 }, () => heartbeat(sold.licenseKey, granted.lease.id)),
+    ]);
+    const codes = await Promise.all(answers.map(async (r) => (r.status === 200 ? 200 : `${r.status} ${(await json(r)).error.code}`)));
+    expect(codes.every((c) => c === 200 || c === "409 LEASE_EXPIRED")).toBe(true);
+    expect(codes[12]).toBe(200); // the release itself
+    // Released for good: its row says so, and a heartbeat now is refused.
+    const [row] = await withDb((db) => db.select().from(leases).where(eq(leases.id, granted.lease.id)));
+    expect(row!.releasedAt).not.toBeNull();
+    await expectError(await heartbeat(sold.licenseKey, granted.lease.id), 409, "LEASE_EXPIRED");
   });
 
   it("refuses another license's key for a lease", async () => {

@@ -1,10 +1,12 @@
-// Floating seats. Every change to a license's leases runs in a transaction that first locks the
-// license row (as activations do), so the seat count read here is exact under any concurrency.
+// Floating seats. Every change that counts seats runs in a transaction that first locks the
+// license row (as activations do), so the seat count read here is exact under any concurrency; a
+// heartbeat, which only extends its own lease, is one conditional statement over HTTP instead.
 // "Live" is always `released_at IS NULL AND expires_at > now`, with `now` from the caller: a lease
 // past its TTL holds nothing, whether or not the cron has announced it.
 import { and, asc, count, countDistinct, eq, gt, isNull, lte, min, type SQL } from "drizzle-orm";
-import type { Queryable, Tx } from "../client";
+import type { Queryable, RowsFn, Tx } from "../client";
 import { leases } from "../schema";
+import { compact } from "./columns";
 import { listPage, type PageRequest } from "./pagination";
 
 export type LeaseRow = typeof leases.$inferSelect;
@@ -84,4 +86,34 @@ export async function lockUnannouncedLeaseExpiries(tx: Tx, now: Date, limit: num
 
 export async function markLeaseExpiryAnnounced(tx: Tx, id: string, now: Date): Promise<void> {
   await tx.update(leases).set({ expiryNotifiedAt: now }).where(eq(leases.id, id));
+}
+
+const LEASE_RETURNING =
+  "id, tenant_id, license_id, instance_id, user_id, expires_at, last_heartbeat_at, borrowed_until, released_at, expiry_notified_at, created_at";
+const EXTEND_LIVE = compact(`update leases set expires_at = $2, last_heartbeat_at = $3
+   where id = $1 and released_at is null and expires_at > $3 and borrowed_until is null
+   returning ${LEASE_RETURNING}`);
+
+const at = (v: unknown) => (v === null ? null : new Date(v as string));
+
+/**
+ * A heartbeat's one write, over the HTTP path: extends the lease only while it is live and not
+ * borrowed, so a release, expiry or borrow that happened since the read wins. Undefined then.
+ */
+export async function extendLiveLease(rows: RowsFn, id: string, values: { expiresAt: Date; lastHeartbeatAt: Date }): Promise<LeaseRow | undefined> {
+  const [r] = await rows(EXTEND_LIVE, [id, values.expiresAt, values.lastHeartbeatAt]);
+  if (!r) return undefined;
+  return {
+    id: r[0] as string,
+    tenantId: r[1] as string,
+    licenseId: r[2] as string,
+    instanceId: r[3] as string,
+    userId: r[4] as string | null,
+    expiresAt: at(r[5])!,
+    lastHeartbeatAt: at(r[6])!,
+    borrowedUntil: at(r[7]),
+    releasedAt: at(r[8]),
+    expiryNotifiedAt: at(r[9]),
+    createdAt: at(r[10])!,
+  };
 }
