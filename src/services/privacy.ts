@@ -3,12 +3,14 @@
 // working or revoked as the caller chooses, devices and floating seats are released and
 // anonymised, and every event that carried the data is scrubbed. The audit log holds only ids
 // and field names (services/customers.ts), so its hash chain verifies unchanged afterwards.
+
 import type { EraseLicenseAction } from "../contract/customers";
 import { getCustomer, lockCustomer } from "../db/repositories/customers";
 import { updateLicense } from "../db/repositories/licenses";
 import { auditNaming, customerFootprint, erasePersonalData, eventsNaming, footprintIds, scrubEvents } from "../db/repositories/privacy";
 import { memberIds } from "../db/repositories/users";
 import { notFound } from "../errors";
+import { activityService } from "./activity/service";
 import { requireActor } from "./actor";
 import type { ChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
@@ -34,6 +36,10 @@ export function privacyService(deps: ServiceDeps, changes: ChangeRunner) {
         members,
         events: await eventsNaming(db, tenantId(), ids),
         audit: await auditNaming(db, tenantId(), ids),
+        activity: await activityService(deps).ofCustomer(
+          customerId,
+          footprint.licenses.map((l) => l.id),
+        ),
       };
     },
 

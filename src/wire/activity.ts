@@ -36,26 +36,26 @@ export const ActivityEvent = z
 
 export const ActivityEventPage = pageOf(ActivityEvent).openapi("ActivityEventPage");
 
-export function activityPageBody(page: ActivityPage): z.infer<typeof ActivityEventPage> {
-  return {
-    has_more: page.has_more,
-    next_cursor: page.next_cursor,
-    data: page.data.map((e) => ({
-      id: e.id,
-      at: e.at.toISOString(),
-      operation: e.operation,
-      code: e.code,
-      ...explain(e.code),
-      license_id: e.licenseId,
-      customer_id: orNull(e.customerId),
-      device: { activation_id: orNull(e.activationId), name: e.deviceName, fingerprint_prefix: orNull(e.fingerprintPrefix) },
-      domain: orNull(e.domain),
-      country: orNull(e.country),
-      colo: orNull(e.colo),
-      network: orNull(e.network),
-      user_agent: orNull(e.userAgent),
-      sdk: orNull(e.sdk),
-      request_id: e.requestId,
-    })),
-  };
-}
+export const activityEventBody = (e: ActivityPage["data"][number]): z.infer<typeof ActivityEvent> => ({
+  id: e.id,
+  at: e.at.toISOString(),
+  operation: e.operation,
+  code: e.code,
+  ...explain(e.code),
+  license_id: e.licenseId,
+  customer_id: orNull(e.customerId),
+  device: { activation_id: orNull(e.activationId), name: e.deviceName, fingerprint_prefix: orNull(e.fingerprintPrefix) },
+  domain: orNull(e.domain),
+  country: orNull(e.country),
+  colo: orNull(e.colo),
+  network: orNull(e.network),
+  user_agent: orNull(e.userAgent),
+  sdk: orNull(e.sdk),
+  request_id: e.requestId,
+});
+
+export const activityPageBody = (page: ActivityPage): z.infer<typeof ActivityEventPage> => ({
+  has_more: page.has_more,
+  next_cursor: page.next_cursor,
+  data: page.data.map(activityEventBody),
+});

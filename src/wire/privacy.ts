@@ -1,8 +1,10 @@
 // A customer's data export (GDPR articles 15 and 20): one JSON document with everything the
 // service holds about the customer and its users, and what erasure answers.
+
 import { z } from "@hono/zod-openapi";
 import type { privacyService } from "../services/privacy";
 import { Activation, activationBody } from "./activations";
+import { ActivityEvent, activityEventBody } from "./activity";
 import { AuditEntry, auditEntryBody } from "./audit";
 import { iso, Timestamp } from "./common";
 import { Customer, customerBody, Group, groupBody, User, userBody } from "./customers";
@@ -34,6 +36,9 @@ export const CustomerExport = z
     seats: z.array(Lease).openapi({ description: "Every floating seat taken on its licenses" }),
     events: z.array(ExportedEvent).openapi({ description: "Webhook events that name the customer, its users, groups, licenses, devices or seats" }),
     audit: z.array(AuditEntry).openapi({ description: "Audit rows about any of them (ids and field names only: the chain holds no personal data)" }),
+    activity: z.array(ActivityEvent).openapi({
+      description: "License activity naming the customer or its licenses (newest first, at most 5,000): networks, user agents, fingerprint prefixes",
+    }),
   })
   .openapi("CustomerExport");
 
@@ -47,6 +52,7 @@ export const exportBody = (e: Exported, now = new Date()) => ({
   seats: e.leases.map(leaseBody),
   events: e.events.map((ev) => ({ id: ev.id, type: ev.type, created_at: iso(ev.createdAt)!, payload: JSON.parse(ev.payload) as unknown })),
   audit: e.audit.map(auditEntryBody),
+  activity: e.activity.map(activityEventBody),
 });
 
 export const ErasureResult = z

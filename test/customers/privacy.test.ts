@@ -81,7 +81,10 @@ describe("GET /v1/customers/{id}/export (exportCustomer) and POST /v1/customers/
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Disposition")).toBe(`attachment; filename="${customer.id}-export.json"`);
     const doc = await json(res);
-    expect(Object.keys(doc).sort()).toEqual(["audit", "customer", "devices", "events", "exported_at", "groups", "licenses", "seats", "users"]);
+    expect(Object.keys(doc).sort()).toEqual(["activity", "audit", "customer", "devices", "events", "exported_at", "groups", "licenses", "seats", "users"]);
+    // The activity held about its licenses: the device's activation, with its network, never its address.
+    const activated = doc.activity.filter((e: any) => e.operation === "activateDevice" && e.license_id === bound.licenseId);
+    expect(activated.map((e: any) => [e.code, e.network])).toEqual([["OK", "203.0.113.0/24"]]);
     expect(doc.customer).toMatchObject({
       id: customer.id,
       name: secrets.name,

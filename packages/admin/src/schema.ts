@@ -4171,6 +4171,8 @@ export interface components {
             }[];
             /** @description Audit rows about any of them (ids and field names only: the chain holds no personal data) */
             audit: components["schemas"]["AuditEntry"][];
+            /** @description License activity naming the customer or its licenses (newest first, at most 5,000): networks, user agents, fingerprint prefixes */
+            activity: components["schemas"]["ActivityEvent"][];
         };
         CustomerDetail: components["schemas"]["Customer"] & {
             counts: {

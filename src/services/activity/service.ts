@@ -2,7 +2,7 @@
 // within the tenant's retention, each with its code's explanation and its device's current name.
 // Reading first writes out what this isolate still buffers, so a refusal is readable at once here
 // and within FLUSH_INTERVAL_MS from any other isolate (README "License activity").
-import { type ActivityEvent, DEFAULT_ACTIVITY_RETENTION_DAYS } from "../../contract/activity";
+import { type ActivityEvent, DEFAULT_ACTIVITY_RETENTION_DAYS, MAX_ACTIVITY_RETENTION_DAYS } from "../../contract/activity";
 import { activationNames, activityRetentionDays } from "../../db/repositories/activity";
 import { getCustomer } from "../../db/repositories/customers";
 import { getLicense } from "../../db/repositories/licenses";
@@ -31,8 +31,40 @@ export interface ActivityPage {
 
 const DAY_MS = 86_400_000;
 
+/** Events an export answers at most (the newest); the route's schema says so. */
+export const EXPORT_MAX_EVENTS = 5_000;
+
 export function activityService(deps: ServiceDeps) {
   return {
+    /**
+     * Every event held about a customer (for its GDPR export): those naming it, and those of its
+     * licenses from before they were its; newest first, at most EXPORT_MAX_EVENTS.
+     */
+    async ofCustomer(customerId: string, licenseIds: readonly string[]): Promise<ActivityPage["data"]> {
+      const { tenantId } = requireActor(deps);
+      await settleActivity();
+      await deps.activity.sink.flush();
+      const until = new Date(Date.now() + 60_000);
+      const since = new Date(Date.now() - MAX_ACTIVITY_RETENTION_DAYS * DAY_MS);
+      const seen = new Map<string, ActivityEvent>();
+      for (const filter of [{ customerId }, ...licenseIds.map((licenseId) => ({ licenseId }))]) {
+        let beforeId: string | undefined;
+        while (seen.size < EXPORT_MAX_EVENTS) {
+          const page = await deps.activity.reader.list({ tenantId, ...filter, since, until, beforeId, limit: 200 });
+          for (const e of page) seen.set(e.id, e);
+          if (page.length < 200) break;
+          beforeId = page.at(-1)!.id;
+        }
+      }
+      const events = [...seen.values()].sort((a, b) => (a.id < b.id ? 1 : -1)).slice(0, EXPORT_MAX_EVENTS);
+      const names = await activationNames(
+        deps.rows(),
+        tenantId,
+        events.map((e) => e.activationId).filter((id) => id !== ""),
+      );
+      return events.map((e) => ({ ...e, deviceName: names.get(e.activationId) ?? null }));
+    },
+
     async list(filter: ActivityFilter): Promise<ActivityPage> {
       const { tenantId } = requireActor(deps);
       // Another tenant's license or customer is simply not found.
