@@ -100,11 +100,17 @@ import v1PortalCheckout from "./routes/v1_portal_checkout";
 import v1PortalExchange from "./routes/v1_portal_exchange";
 import v1PortalLeaseDelete from "./routes/v1_portal_lease_delete";
 import v1PortalLicenseGet from "./routes/v1_portal_license_get";
+import v1PortalLicenseHolders from "./routes/v1_portal_license_holders";
 import v1PortalMe from "./routes/v1_portal_me";
 import v1PortalOfflineActivate from "./routes/v1_portal_offline_activate";
+import v1PortalSeatsAssign from "./routes/v1_portal_seats_assign";
+import v1PortalSeatsUnassign from "./routes/v1_portal_seats_unassign";
 import v1PortalSessionsCreate from "./routes/v1_portal_sessions_create";
 import v1PortalSessionsRevoke from "./routes/v1_portal_sessions_revoke";
 import v1PortalSignout from "./routes/v1_portal_signout";
+import v1PortalUsersCreate from "./routes/v1_portal_users_create";
+import v1PortalUsersDelete from "./routes/v1_portal_users_delete";
+import v1PortalUsersList from "./routes/v1_portal_users_list";
 import v1StatusListsGet from "./routes/v1_status_lists_get";
 import v1TenantGet from "./routes/v1_tenant_get";
 import v1TenantUpdate from "./routes/v1_tenant_update";
@@ -165,6 +171,12 @@ export const OPERATIONS: readonly Operation[] = [
   v1PortalCheckout,
   v1PortalOfflineActivate,
   v1PortalSignout,
+  v1PortalUsersList,
+  v1PortalUsersCreate,
+  v1PortalUsersDelete,
+  v1PortalLicenseHolders,
+  v1PortalSeatsAssign,
+  v1PortalSeatsUnassign,
   // Operator
   v1TenantsCreate,
   // Server hot paths (audience "server")

@@ -16,6 +16,14 @@ export const PORTAL_MAX_S = 12 * 60 * 60;
  */
 export const PORTAL_PERMISSIONS: readonly Permission[] = ["licenses:read", "activations:read", "activations:write", "events:read"];
 
+/**
+ * What a customer admin's session may do on top: manage the customer's users and who holds its
+ * licenses (named seats). A session is a customer admin's when it was made for the customer's
+ * account holder (no `user_id`) or for one of its users whose role is `admin` now: demoting the
+ * user takes the right away from a live session, deleting the user ends it.
+ */
+export const PORTAL_ADMIN_PERMISSIONS: readonly Permission[] = [...PORTAL_PERMISSIONS, "users:read", "users:write"];
+
 /** How a tenant's portal looks and where it sends people (PATCH /v1/tenant `portal`). */
 export interface PortalBranding {
   display_name: string | null;

@@ -32,7 +32,7 @@ export interface Placement {
   /** Names the activity events the operation records. */
   operationId?: string;
   audience: Audience;
-  /** Required permissions (admin and server audiences): each checked after authentication, before the body. */
+  /** Required permissions (admin, server and portal audiences): each checked after authentication, before the body. */
   permission?: Permission | readonly Permission[];
   /** The usage metric it records (services name the tenant and license as they learn them). */
   metric?: MetricEvent;
@@ -120,7 +120,8 @@ export function stackFor(placement: Placement): MiddlewareHandler<AppEnv>[] {
     case "health":
       break;
     case "portal":
-      if (placement.auth === undefined) stack.push(portalAuth());
+      // A customer admin's session holds more than a member's (contract/portal.ts).
+      if (placement.auth === undefined) stack.push(portalAuth(), ...permissionsOf(placement.permission).map(requirePermission));
       else stack.push(portalIpRateLimit());
       break;
   }

@@ -8,6 +8,14 @@ import { PortalSession, portalSessionBody } from "../wire/portal";
 const Body = z
   .strictObject({
     customer_id: z.string().regex(/^cust_[A-Za-z0-9]{1,60}$/, "A customer id (cust_...)"),
+    user_id: z
+      .string()
+      .regex(/^user_[A-Za-z0-9]{1,60}$/, "A user id (user_...)")
+      .optional()
+      .openapi({
+        description:
+          "Open it for one of the customer's users rather than its account holder: a user whose role is `admin` may manage the customer's users and seats, a `member` may not.",
+      }),
     return_url: z
       .string()
       .max(2048)
@@ -33,13 +41,14 @@ export default operation({
   tags: ["Customer portal"],
   summary: "Open the customer portal for a customer",
   description:
-    "Answers a one-time `url` to redirect the customer to. Opening it exchanges its code for a portal credential scoped to that customer, held in the tab; the code works once, within 10 minutes. The session ends after 30 minutes without use, 12 hours at most, or when revoked. Audited (`portal_session.create`). 409 for an erased customer.",
+    "Answers a one-time `url` to redirect the customer to. Opening it exchanges its code for a portal credential scoped to that customer, held in the tab; the code works once, within 10 minutes. The session ends after 30 minutes without use, 12 hours at most, when revoked, or when its user is deleted. Without `user_id` it is the customer's account holder's (who may manage the customer's users and seats); with one, that user's. Audited (`portal_session.create`). 409 for an erased customer.",
   request: { body: Body },
   responses: { 201: { description: "The session and its one-time link", schema: Created } },
   errors: ["NOT_FOUND", "CONFLICT"],
   handler: async ({ body }, { services }) => {
     const { session, url } = await services.portal.createSession({
       customerId: body.customer_id,
+      userId: body.user_id,
       returnUrl: body.return_url,
       locale: body.locale,
       now: new Date(),

@@ -18,6 +18,7 @@ import { metricsService } from "./metrics/service";
 import { offlineActivationService } from "./offline-activations";
 import { policyService } from "./policies";
 import { portalService } from "./portal";
+import { portalUserService } from "./portal-users";
 import { privacyService } from "./privacy";
 import { runScheduled } from "./scheduled";
 import { statusListService } from "./status-lists";
@@ -56,6 +57,7 @@ export class Services {
   #metrics?: Built<typeof metricsService>;
   #activity?: Built<typeof activityService>;
   #portal?: Built<typeof portalService>;
+  #portalUsers?: Built<typeof portalUserService>;
   #offline?: Built<typeof offlineActivationService>;
   #policies?: Built<typeof policyService>;
   #statusLists?: Built<typeof statusListService>;
@@ -123,6 +125,10 @@ export class Services {
   get portal() {
     this.#portal ??= portalService(this.deps, this.changes, this);
     return this.#portal;
+  }
+  get portalUsers() {
+    this.#portalUsers ??= portalUserService(this.deps, this);
+    return this.#portalUsers;
   }
   get activity() {
     this.#activity ??= activityService(this.deps);

@@ -11,11 +11,13 @@ import type { PolicyRow } from "../db/repositories/policies";
 import type { PortalSessionRow } from "../db/repositories/portal";
 import type { ActivityPage } from "../services/activity/service";
 import { iso, Timestamp } from "./common";
+import { PortalUser } from "./portal-users";
 
 export const PortalSession = z
   .object({
     id: z.string().openapi({ example: "ps_..." }),
     customer_id: z.string(),
+    user_id: z.string().nullable().openapi({ description: "The customer's user it is for; null: the customer's account holder" }),
     return_url: z.string().nullable(),
     locale: z.string().nullable(),
     created_at: Timestamp,
@@ -30,6 +32,7 @@ export const PortalSession = z
 export const portalSessionBody = (row: PortalSessionRow) => ({
   id: row.id,
   customer_id: row.customerId,
+  user_id: row.userId,
   return_url: row.returnUrl,
   locale: row.locale,
   created_at: row.createdAt.toISOString(),
@@ -103,6 +106,12 @@ export const portalLicenseBody = (license: LicenseRow, policy: PolicyRow | undef
 export const PortalOverview = z
   .object({
     customer: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), company: z.string().nullable() }),
+    viewer: z
+      .object({
+        user: PortalUser.nullable().openapi({ description: "The customer's user the session is for; null: the account holder" }),
+        can_manage_users: z.boolean().openapi({ description: "The account holder, or a user whose role is admin: may manage users and seats" }),
+      })
+      .openapi({ description: "Who is signed in" }),
     branding: Branding,
     licenses: z.array(PortalLicenseSummary),
   })

@@ -2,6 +2,7 @@
 // same statement that sets the credential's), looked up by the credential's hash with its tenant's
 // plan and idle deadline in one statement, and revoked.
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { UserRole } from "../../contract/customers";
 import type { PortalBranding } from "../../contract/portal";
 import type { PlanTier } from "../../contract/tokens";
 import type { Queryable, RowsFn } from "../client";
@@ -40,6 +41,9 @@ export interface PortalCredential {
   sessionId: string;
   tenantId: string;
   customerId: string;
+  /** The customer's user the session is for (null: the account holder), and that user's role now. */
+  userId: string | null;
+  userRole: UserRole | null;
   planTier: PlanTier;
   branding: PortalBranding;
   expiresAt: Date;
@@ -47,8 +51,9 @@ export interface PortalCredential {
 }
 
 const LOOKUP = compact(`
-  select s.id, s.tenant_id, s.customer_id, t.plan_tier, t.portal_branding, s.expires_at, s.last_used_at
+  select s.id, s.tenant_id, s.customer_id, t.plan_tier, t.portal_branding, s.expires_at, s.last_used_at, s.user_id, u.role
     from portal_sessions s join tenants t on t.id = s.tenant_id join customers c on c.id = s.customer_id
+    left join users u on u.id = s.user_id
    where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2
      and s.last_used_at > $2::timestamptz - make_interval(secs => $3) and c.erased_at is null`);
 
@@ -63,6 +68,8 @@ export async function findPortalCredential(rows: RowsFn, tokenHash: string, now:
     branding: (typeof r[4] === "string" ? JSON.parse(r[4]) : r[4]) as PortalBranding,
     expiresAt: new Date(r[5] as string),
     lastUsedAt: new Date(r[6] as string),
+    userId: (r[7] as string | null) ?? null,
+    userRole: (r[8] as UserRole | null) ?? null,
   };
 }
 

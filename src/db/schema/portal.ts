@@ -2,7 +2,7 @@
 // once through a one-time code, then used through a portal credential. Only hashes are stored.
 import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
-import { customers } from "./customers";
+import { customers, users } from "./customers";
 import { tenants } from "./tenancy";
 
 export const portalSessions = pgTable(
@@ -16,6 +16,12 @@ export const portalSessions = pgTable(
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
     /** SHA-256 of the link's one-time code; null once exchanged. */
+    /**
+     * The customer's user the session is for, or null: the customer's account holder. A user
+     * session can manage the customer's users and seats only while that user is an `admin`;
+     * deleting the user ends the session.
+     */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
     codeHash: text("code_hash"),
     codeExpiresAt: timestamp("code_expires_at", { withTimezone: true }).notNull(),
     /** SHA-256 of the portal credential; set by the exchange. */

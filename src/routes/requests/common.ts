@@ -32,6 +32,10 @@ export const IdParam = (prefix: string) => z.object({ id: pathId("id", prefix) }
 
 export const ActivationParams = z.object({ id: pathId("id", "lic"), activation_id: pathId("activation_id", "act") });
 
+export const LicenseUserParams = z.object({ id: pathId("id", "lic"), user_id: pathId("user_id", "user") });
+
+export const UserIdParam = z.object({ user_id: pathId("user_id", "user") });
+
 export const LeaseParams = z.object({ id: pathId("id", "lic"), lease_id: pathId("lease_id", "lse") });
 
 export const DeliveryParams = z.object({ id: pathId("id", "whk"), delivery_id: pathId("delivery_id", "dlv") });

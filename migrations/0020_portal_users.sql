@@ -1,0 +1,2 @@
+ALTER TABLE "portal_sessions" ADD COLUMN "user_id" text;--> statement-breakpoint
+ALTER TABLE "portal_sessions" ADD CONSTRAINT "portal_sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;
