@@ -1,39 +1,59 @@
 // The customer portal: a customer of a seller opens a one-time link from the seller's site and
 // manages their own licenses here (free an old device, release a stuck seat, download files, run
-// the air-gapped exchange). lib/session.js turns the link into a tab-only session; this module lays
-// out the page (the seller's name and colour, a way back to the seller, help in the footer, one
-// live region for status messages) and picks the screen from the address (#/licenses/<id>).
+// the air-gapped exchange) and, as the customer's admin, its people and their seats. lib/session.js
+// turns the link into a tab-only session; this module lays out the page (the seller's name and
+// colour, a way back to the seller, help in the footer, one live region for status messages) and
+// picks the screen from the address (#/licenses/<id>, #/people).
 import { createPortalApi } from "./lib/api.js";
 import { applyBranding, safeUrl, sellerName } from "./lib/brand.js";
 import { html, render, useEffect, useMemo, useState } from "./lib/html.js";
 import { endSession, start } from "./lib/session.js";
-import { AppContext, Button, useAction } from "./lib/ui.js";
+import { AppContext, Button, useAction, useLoad } from "./lib/ui.js";
 import { EndedScreen, FailedScreen, NoLinkScreen, UsedLinkScreen } from "./screens/ended.js";
 import { LicenseScreen } from "./screens/license.js";
 import { OverviewScreen } from "./screens/overview.js";
+import { PeopleScreen } from "./screens/people.js";
 
-/** The license a hash names (`#/licenses/lic_…`), or null for the overview. */
-function licenseInHash() {
+/** @typedef {{ screen: "overview" | "people", id: null } | { screen: "license", id: string }} Route */
+
+/** The screen a hash names: `#/licenses/lic_…`, `#/people`, anything else the overview. @returns {Route} */
+function routeInHash() {
   const match = /^#\/licenses\/([^/?#]+)$/.exec(location.hash);
-  return match ? decodeURIComponent(match[1]) : null;
+  if (match) return { screen: "license", id: decodeURIComponent(match[1]) };
+  return { screen: location.hash === "#/people" ? "people" : "overview", id: null };
 }
 
-function useLicenseRoute() {
-  const [id, setId] = useState(licenseInHash);
+function useRoute() {
+  const [route, setRoute] = useState(routeInHash);
   useEffect(() => {
-    const onChange = () => setId(licenseInHash());
+    const onChange = () => setRoute(routeInHash());
     addEventListener("hashchange", onChange);
     return () => removeEventListener("hashchange", onChange);
   }, []);
-  return id;
+  return route;
+}
+
+/**
+ * The portal's sections, for a customer admin only (a member has one: their licenses). The
+ * current one is marked for assistive technology as well as drawn.
+ * @param {{ route: Route }} props
+ */
+function SectionNav({ route }) {
+  const here = (/** @type {boolean} */ on, /** @type {boolean} */ exact) => (on ? (exact ? "page" : "true") : undefined);
+  return html`<nav class="portal-nav" aria-label="Portal">
+    <div class="portal-nav-inner">
+      <a href="#/" aria-current=${here(route.screen !== "people", route.screen === "overview")}>Licenses</a>
+      <a href="#/people" aria-current=${here(route.screen === "people", true)}>People</a>
+    </div>
+  </nav>`;
 }
 
 /**
  * The page around every screen: banner with the seller's name, the way back to the seller and
  * sign-out; the screen in <main>; the seller's support in the footer; the live region.
- * @param {{ branding: any, returnUrl: string | null, message?: string, onSignOut?: () => Promise<void>, children: any }} props
+ * @param {{ branding: any, returnUrl: string | null, message?: string, onSignOut?: () => Promise<void>, nav?: any, children: any }} props
  */
-function Frame({ branding, returnUrl, message = "", onSignOut = undefined, children }) {
+function Frame({ branding, returnUrl, message = "", onSignOut = undefined, nav = null, children }) {
   const seller = sellerName(branding);
   const back = safeUrl(returnUrl);
   const signOut = useAction(async () => onSignOut?.());
@@ -48,6 +68,7 @@ function Frame({ branding, returnUrl, message = "", onSignOut = undefined, child
           ${onSignOut ? html`<${Button} busy=${signOut.busy} onClick=${signOut.run}>Sign out<//>` : null}
         </div>
       </div>
+      ${nav}
     </header>
     <main id="main" class="page" tabindex="-1">
       <div class=${message ? "notice" : "notice empty"} role="status">${message}</div>
@@ -77,7 +98,7 @@ function Frame({ branding, returnUrl, message = "", onSignOut = undefined, child
 /** @param {{ session: import("./lib/session.js").Session, onEnded: (reason: import("./lib/session.js").Ended) => void }} props */
 function Portal({ session, onEnded }) {
   const [message, setMessage] = useState("");
-  const licenseId = useLicenseRoute();
+  const route = useRoute();
   const api = useMemo(
     () =>
       createPortalApi(
@@ -86,6 +107,10 @@ function Portal({ session, onEnded }) {
       ),
     [session.token],
   );
+  // Who is signed in decides what is offered (people and seats for admins); the overview loads
+  // its own copy so its licenses are fresh whenever it is opened, this one is read once.
+  const me = useLoad(() => api.me(), [api]);
+  const viewer = me.data?.viewer ?? null;
   const app = useMemo(
     /** @returns {import("./lib/ui.js").App} */
     () => ({
@@ -96,11 +121,12 @@ function Portal({ session, onEnded }) {
         setMessage("");
         requestAnimationFrame(() => setMessage(text));
       },
+      viewer,
     }),
-    [api],
+    [api, viewer],
   );
   // A message belongs to the screen it was said on.
-  useEffect(() => setMessage(""), [licenseId]);
+  useEffect(() => setMessage(""), [route.screen, route.id]);
   const signOut = async () => {
     try {
       await api.signOut();
@@ -110,8 +136,20 @@ function Portal({ session, onEnded }) {
     onEnded("signed_out");
   };
   return html`<${AppContext.Provider} value=${app}>
-    <${Frame} branding=${session.branding} returnUrl=${session.return_url} message=${message} onSignOut=${signOut}>
-      ${licenseId ? html`<${LicenseScreen} key=${licenseId} id=${licenseId} />` : html`<${OverviewScreen} />`}
+    <${Frame}
+      branding=${session.branding}
+      returnUrl=${session.return_url}
+      message=${message}
+      onSignOut=${signOut}
+      nav=${viewer?.can_manage_users ? html`<${SectionNav} route=${route} />` : null}
+    >
+      ${
+        route.screen === "license"
+          ? html`<${LicenseScreen} key=${route.id} id=${route.id} />`
+          : route.screen === "people"
+            ? html`<${PeopleScreen} />`
+            : html`<${OverviewScreen} />`
+      }
     <//>
   <//>`;
 }

@@ -94,6 +94,18 @@ export function createPortalApi(token, onEnded) {
     /** @returns {Promise<Schema<"PortalOfflineActivationResponse">>} */
     offlineActivate: (/** @type {string} */ id, /** @type {string} */ requestText) =>
       call("POST", licensePath(id, "offline-activations"), /** @type {Schema<"PortalOfflineActivationRequest">} */ ({ request: requestText })),
+    /** @returns {Promise<Schema<"PortalUsers">>} */
+    users: () => call("GET", "/v1/portal/users"),
+    /** @returns {Promise<Schema<"PortalUser">>} */
+    addUser: (/** @type {Schema<"CreatePortalUserRequest">} */ user) => call("POST", "/v1/portal/users", user),
+    /** @returns {Promise<null>} */
+    removeUser: (/** @type {string} */ userId) => call("DELETE", ["/v1/portal/users", encodeURIComponent(userId)].join("/")),
+    /** @returns {Promise<Schema<"PortalHolders">>} */
+    holders: (/** @type {string} */ id) => call("GET", licensePath(id, "users")),
+    /** @returns {Promise<Schema<"PortalHolders">>} */
+    giveSeat: (/** @type {string} */ id, /** @type {string} */ userId) => call("PUT", licensePath(id, "users", userId)),
+    /** @returns {Promise<Schema<"PortalHolders">>} */
+    takeSeat: (/** @type {string} */ id, /** @type {string} */ userId) => call("DELETE", licensePath(id, "users", userId)),
     /** @returns {Promise<null>} */
     signOut: () => call("DELETE", "/v1/portal/session"),
   };

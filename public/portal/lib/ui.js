@@ -1,6 +1,6 @@
 // The pieces the portal's screens share: the app context, buttons that show progress, errors in
 // plain words (with the reference support will ask for), a modal dialog that traps focus, closes
-// on Escape and hands focus back, data loading, and file downloads.
+// on Escape and hands focus back, a confirmation built on it, data loading, and file downloads.
 import { createContext, html, useCallback, useContext, useEffect, useRef, useState } from "./html.js";
 import { churnWords, duration } from "./words.js";
 
@@ -10,6 +10,7 @@ import { churnWords, duration } from "./words.js";
  *   api: import("./api.js").PortalApi,
  *   branding: import("./api.js").Schema<"PortalBranding">,
  *   notify: (message: string) => void,
+ *   viewer: import("./api.js").Schema<"PortalOverview">["viewer"] | null,
  * }} App
  */
 
@@ -58,6 +59,10 @@ export function errorWords(error) {
       return "This license works per device: download the machine file from the device's row instead.";
     case "TOO_MANY_ACTIVATIONS":
       return "Every device place of this license is taken. Free a device first, then try again.";
+    case "TOO_MANY_USERS": {
+      const max = typeof details.max_users === "number" ? ` (${details.max_users} ${details.max_users === 1 ? "person" : "people"})` : "";
+      return `Every seat of this license is taken${max}. Take a seat back from someone first, then try again.`;
+    }
     case "VALIDATION_FAILED":
     case "BAD_REQUEST":
       return `That did not work: ${error.message}`;
@@ -188,6 +193,25 @@ export function Dialog({ open, title, onClose, fallback = undefined, children })
         : null
     }
   </dialog>`;
+}
+
+/**
+ * Asks before `onConfirm`; its error stays in the dialog. On success the list is reloaded first,
+ * so focus returns to the section's heading when the row that opened the dialog is gone.
+ */
+export function Confirm({ title, confirmLabel, onConfirm, onClose, heading, children }) {
+  const action = useAction(async () => {
+    await onConfirm();
+    onClose();
+  });
+  return html`<${Dialog} open=${true} title=${title} onClose=${onClose} fallback=${() => heading.current}>
+    ${children}
+    <${ErrorNote} error=${action.error} />
+    <div class="dialog-actions">
+      <${Button} autofocus onClick=${onClose}>Cancel<//>
+      <${Button} kind="danger" busy=${action.busy} onClick=${action.run}>${confirmLabel}<//>
+    </div>
+  <//>`;
 }
 
 /** Saves `text` as a file named `name` through a temporary Blob link (the CSP allows it: a download, not a load). */

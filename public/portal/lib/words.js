@@ -100,6 +100,27 @@ export function floatingWords(floating) {
   return floating.max === null ? "Any number of people at a time" : `Up to ${plural(floating.max, "person", "people")} at a time`;
 }
 
+/** "2 of 5 people", "1 of 1 person", "3 people (no limit)": how many hold a license's named seats. */
+export function holdersWords(holders, max) {
+  return max === null ? `${plural(holders, "person", "people")} (no limit)` : `${holders} of ${plural(max, "person", "people")}`;
+}
+
+/** A user's role as the portal says it: "Admin" or "Member". */
+export const roleWords = (/** @type {string} */ role) => (role === "admin" ? "Admin" : "Member");
+
+/** A person as their admin knows them: their name, else their email. */
+export const personName = (/** @type {{ name: string | null, email: string }} */ user) => user.name || user.email;
+
+/**
+ * People in the order a reader looks for them: by name (the API answers oldest first).
+ * @template {{ name: string | null, email: string }} T
+ * @param {T[]} users
+ * @returns {T[]}
+ */
+export function byName(users) {
+  return [...users].sort((a, b) => personName(a).localeCompare(personName(b), undefined, { sensitivity: "base" }));
+}
+
 /** What an app did, by the operation the service recorded (src/contract/activity.ts): done, and refused. */
 const OPERATIONS = new Map([
   ["validateLicense", ["Checked the license", "Could not check the license"]],

@@ -3,7 +3,7 @@
 // budget), and when that budget is spent says when the next one can be freed. A stuck shared seat
 // (an app that crashed while holding it) is released the same way.
 import { html, useRef, useState } from "../lib/html.js";
-import { Button, Dialog, download, ErrorNote, useAction, useApp } from "../lib/ui.js";
+import { Button, Confirm, download, ErrorNote, useAction, useApp } from "../lib/ui.js";
 import { ago, churnWords, day, instant } from "../lib/words.js";
 
 /** @typedef {import("../lib/api.js").Schema<"PortalLicense">} License */
@@ -12,25 +12,6 @@ import { ago, churnWords, day, instant } from "../lib/words.js";
 
 /** A device as its owner knows it: the name the app gave it, its site, or a neutral label. */
 export const deviceName = (/** @type {Device} */ device) => device.name || device.domain || "Unnamed device";
-
-/**
- * Asks before `onConfirm`; its error stays in the dialog. On success the list is reloaded first,
- * so focus returns to the section's heading when the row that opened the dialog is gone.
- */
-function Confirm({ title, confirmLabel, onConfirm, onClose, heading, children }) {
-  const action = useAction(async () => {
-    await onConfirm();
-    onClose();
-  });
-  return html`<${Dialog} open=${true} title=${title} onClose=${onClose} fallback=${() => heading.current}>
-    ${children}
-    <${ErrorNote} error=${action.error} />
-    <div class="dialog-actions">
-      <${Button} autofocus onClick=${onClose}>Cancel<//>
-      <${Button} kind="danger" busy=${action.busy} onClick=${action.run}>${confirmLabel}<//>
-    </div>
-  <//>`;
-}
 
 /** @param {{ license: License, reload: () => Promise<void> }} props */
 export function DevicesSection({ license, reload }) {

@@ -1,11 +1,13 @@
-// One license: what it is, its devices (free one to move to a new computer), its shared seats
-// (release a stuck one), its files (license file, air-gapped exchange) and what its apps did
-// recently, in plain words. Every change reloads the license, so counts and lists agree.
+// One license: what it is, who may use it (for the customer's admins: its named seats), its devices
+// (free one to move to a new computer), its shared seats (release a stuck one), its files (license
+// file, air-gapped exchange) and what its apps did recently, in plain words. Every change reloads
+// the license, so counts and lists agree.
 import { html, useRef } from "../lib/html.js";
 import { ErrorNote, useApp, useFocusHeading, useLoad } from "../lib/ui.js";
 import { activityWords, ago, churnWords, devicesWords, expiryWords, floatingWords, instant, statusWords } from "../lib/words.js";
 import { DevicesSection, SeatsSection } from "./devices.js";
 import { FilesSection } from "./files.js";
+import { HoldersSection } from "./holders.js";
 import { DeviceMeter, licenseName, Status, usesDevices } from "./overview.js";
 
 /** @typedef {import("../lib/api.js").Schema<"PortalLicense">} License */
@@ -82,7 +84,7 @@ function ActivitySection({ activity }) {
 
 /** @param {{ id: string }} props */
 export function LicenseScreen({ id }) {
-  const { api } = useApp();
+  const { api, viewer } = useApp();
   const heading = useRef(null);
   const license = useLoad(() => api.license(id), [api, id]);
   useFocusHeading(heading, [Boolean(license.data)]);
@@ -98,6 +100,7 @@ export function LicenseScreen({ id }) {
           </header>
           <${ErrorNote} error=${license.error} />
           <${Summary} license=${data} />
+          ${viewer?.can_manage_users ? html`<${HoldersSection} license=${data} reload=${license.reload} />` : null}
           ${data.floating ? html`<${SeatsSection} license=${data} reload=${license.reload} />` : null}
           ${usesDevices(data) ? html`<${DevicesSection} license=${data} reload=${license.reload} />` : null}
           <${FilesSection} license=${data} reload=${license.reload} />

@@ -1,6 +1,6 @@
 // The customer's licenses, one card each: what it is (plan), whether it works (status in words and
 // a symbol, never colour alone), until when, how many devices it is on, and the way into its page
-// where devices are freed and files downloaded.
+// where devices are freed and files downloaded. A customer admin also finds the way to its people.
 import { html, useRef } from "../lib/html.js";
 import { ErrorNote, useApp, useFocusHeading, useLoad } from "../lib/ui.js";
 import { devicesWords, expiryWords, floatingWords, statusWords } from "../lib/words.js";
@@ -103,5 +103,16 @@ export function OverviewScreen() {
           : html`<ul class="cards" aria-label="Licenses">
               ${me.data?.licenses.map((license) => html`<${LicenseCard} key=${license.id} license=${license} />`)}
             </ul>`
+    }
+    ${
+      me.data?.viewer.can_manage_users
+        ? html`<section class="section panel people-teaser" aria-labelledby="people-teaser-heading">
+            <div>
+              <h2 id="people-teaser-heading">People</h2>
+              <p>Add the people in your organisation, then give them a seat on a license from its page.</p>
+            </div>
+            <a class="btn btn-secondary" href="#/people">Manage people</a>
+          </section>`
+        : null
     }`;
 }
