@@ -52,7 +52,7 @@ export default defineConfig({
           globalSetup: ["./test/global-setup.ts"],
           // packages/sdk/test: the SDK's own unit tests (a scripted network, no service behind it), in workerd like the rest.
           include: ["test/**/*.test.ts", "packages/sdk/test/**/*.test.ts"],
-          exclude: ["test/e2e/**", "test/static/**", "test/formats/**/*.node.test.ts"],
+          exclude: ["test/e2e/**", "test/static/**", "test/**/*.node.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -72,7 +72,7 @@ export default defineConfig({
           // checked by an independent verifier that uses node:crypto. No worker, no database.
           name: "formats",
           environment: "node",
-          include: ["test/formats/**/*.node.test.ts"],
+          include: ["test/formats/**/*.node.test.ts", "test/billing/**/*.node.test.ts"],
         },
       },
       {

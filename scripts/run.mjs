@@ -6,13 +6,14 @@
 //   every script and every tool's `#!/usr/bin/env node` runs on it.
 // - Tools only some commands use (Biome for lint and format, drizzle-kit to generate migrations,
 //   Deno and Bun for the SDK's cross-runtime tests) are installed once, pinned, the same way.
+// - Libraries only a test imports (the billing providers' SDKs) likewise: `ensurePackages(set)`.
 //
 // Plain JS that any Node 18+ runs: it is what the older Node starts.
 //
 //   node scripts/run.mjs vitest run                      a tool from node_modules/.bin, on Node 22
 //   node scripts/run.mjs --with biome biome ci .         a pinned on-demand tool first
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +29,15 @@ export const TOOLS = {
   // The admin client's generator, with the TypeScript 5 it needs (it uses the compiler API TypeScript 7 lacks).
   "openapi-typescript": { spec: "openapi-typescript@7.13.0 typescript@5.9.3", bin: "openapi-typescript" },
   bun: { spec: "bun@1.4.4", bin: "bun" },
+};
+
+/**
+ * Pinned packages a test imports (rather than runs), each set installed once, together, into
+ * .data/toolchain/<set>: the payment providers' official SDKs (stripe alone is 28 MB) are checked
+ * against by the billing conformance test only, so they stay out of package.json.
+ */
+export const PACKAGE_SETS = {
+  "billing-sdks": "stripe@23.1.0 @paddle/paddle-node-sdk@3.10.0 @polar-sh/sdk@1.0.1 standardwebhooks@1.1.1",
 };
 
 const MIN_NODE = [22, 12];
@@ -56,6 +66,30 @@ export function ensureTool(name) {
   const done = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--no-package-lock", "--prefix", dir, ...tool.spec.split(" ")], { stdio: "inherit" });
   if (done.status !== 0 || !existsSync(join(bin, tool.bin))) throw new Error(`could not install ${tool.spec} (npm exited ${done.status})`);
   return bin;
+}
+
+/**
+ * The folder whose node_modules holds the pinned set `name` (import from it with createRequire),
+ * installing it first if needed; a changed pin installs afresh.
+ */
+export function ensurePackages(name) {
+  const spec = PACKAGE_SETS[name];
+  if (!spec) throw new Error(`unknown package set ${name}: one of ${Object.keys(PACKAGE_SETS).join(", ")}`);
+  const dir = join(TOOLCHAIN, name);
+  // Written last, so an interrupted install is retried rather than half-used.
+  const stamp = join(dir, "installed.txt");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === spec) return dir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true }));
+  process.stderr.write(`run: installing ${spec} into .data/toolchain/${name} (once)\n`);
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  // Libraries only: none of them needs an install script.
+  const args = ["install", "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts", "--prefix", dir, ...spec.split(" ")];
+  // npm's report goes to stderr, so a caller's stdout carries only what the caller prints.
+  const done = spawnSync(npm, args, { stdio: ["ignore", 2, 2], shell: process.platform === "win32" });
+  if (done.status !== 0) throw new Error(`could not install ${spec} (npm exited ${done.status})`);
+  writeFileSync(stamp, spec);
+  return dir;
 }
 
 /** PATH for a command: Node 22 first (the running one when recent), then the tools, then the project's own binaries. */

@@ -28,6 +28,14 @@ import v1AuditLogList from "./routes/v1_audit_log_list";
 import v1AuditLogVerify from "./routes/v1_audit_log_verify";
 import v1AuthToken from "./routes/v1_auth_token";
 import v1AuthWhoami from "./routes/v1_auth_whoami";
+import v1BillingConnectorsCreate from "./routes/v1_billing_connectors_create";
+import v1BillingConnectorsDelete from "./routes/v1_billing_connectors_delete";
+import v1BillingConnectorsGet from "./routes/v1_billing_connectors_get";
+import v1BillingConnectorsList from "./routes/v1_billing_connectors_list";
+import v1BillingConnectorsTest from "./routes/v1_billing_connectors_test";
+import v1BillingConnectorsUpdate from "./routes/v1_billing_connectors_update";
+import v1BillingEventsList from "./routes/v1_billing_events_list";
+import v1BillingEventsReceive from "./routes/v1_billing_events_receive";
 import v1CustomersCreate from "./routes/v1_customers_create";
 import v1CustomersDelete from "./routes/v1_customers_delete";
 import v1CustomersDevices from "./routes/v1_customers_devices";
@@ -177,6 +185,8 @@ export const OPERATIONS: readonly Operation[] = [
   v1PortalLicenseHolders,
   v1PortalSeatsAssign,
   v1PortalSeatsUnassign,
+  // Payment providers (audience "provider"): signed by the provider, verified by the handler
+  v1BillingEventsReceive,
   // Operator
   v1TenantsCreate,
   // Server hot paths (audience "server")
@@ -190,6 +200,13 @@ export const OPERATIONS: readonly Operation[] = [
   v1ApiKeysRotate,
   v1ApiKeysUpdate,
   v1ApplicationsCreate,
+  v1BillingConnectorsCreate,
+  v1BillingConnectorsList,
+  v1BillingConnectorsGet,
+  v1BillingConnectorsUpdate,
+  v1BillingConnectorsDelete,
+  v1BillingConnectorsTest,
+  v1BillingEventsList,
   v1ApplicationsDelete,
   v1ApplicationsGet,
   v1ApplicationsList,

@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   request: "req",
   activityEvent: "evt",
   portalSession: "ps",
+  billingConnector: "bc",
+  billingEvent: "bev",
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -27,6 +27,8 @@ export const PERMISSIONS = [
   "events:read",
   "tenants:write",
   "portal:write",
+  "billing:read",
+  "billing:write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

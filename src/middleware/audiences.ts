@@ -12,6 +12,9 @@
 //   document  public, cacheable, credential-free reads (JWKS, discovery, status lists, the API
 //             document): CORS `*`
 //   health    liveness and readiness: nothing
+//   provider  payment providers' webhooks (billing connectors): the handler verifies the
+//             provider's signature itself; per-IP rate limit, no CORS, the admin budget (a
+//             purchase must be applied, not dropped under load)
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app";
 import type { MetricEvent } from "../contract/metrics";
@@ -24,7 +27,7 @@ import { portalAuth, portalIpRateLimit } from "./portal-auth";
 import { publicIpRateLimit, publicRateLimit } from "./rate-limit";
 import { deviceCors, publicCors } from "./security";
 
-export const AUDIENCES = ["device", "server", "admin", "operator", "document", "health", "portal"] as const;
+export const AUDIENCES = ["device", "server", "admin", "operator", "document", "health", "portal", "provider"] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
 /** What an operation says about itself that its stack is built from. */
@@ -57,6 +60,7 @@ export const BUDGETS: Record<Audience, DbBudget> = {
   document: "public",
   health: "admin",
   portal: "admin",
+  provider: "admin",
 };
 
 /** Codes every operation of an audience may answer besides its own: malformed input, limits, outages. */
@@ -72,6 +76,7 @@ export const AUDIENCE_ERRORS: Record<Audience, readonly ErrorCode[]> = {
   document: ["VALIDATION_FAILED", "RATE_LIMITED", ...OUTAGE],
   health: OUTAGE,
   portal: [...REQUEST_ERRORS, "UNAUTHORIZED", "RATE_LIMITED", ...OUTAGE],
+  provider: [...REQUEST_ERRORS, "RATE_LIMITED", ...OUTAGE],
 };
 
 const permissionsOf = (p: Placement["permission"]): readonly Permission[] => (p === undefined ? [] : typeof p === "string" ? [p] : p);
@@ -118,6 +123,9 @@ export function stackFor(placement: Placement): MiddlewareHandler<AppEnv>[] {
       if (placement.ipLimited) stack.push(publicIpRateLimit());
       break;
     case "health":
+      break;
+    case "provider":
+      stack.push(publicIpRateLimit());
       break;
     case "portal":
       // A customer admin's session holds more than a member's (contract/portal.ts).

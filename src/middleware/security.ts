@@ -70,6 +70,9 @@ export const noStoreByDefault = () =>
   });
 
 export const MAX_BODY_BYTES = 16 * 1024;
+/** Payment providers' webhook bodies (a Stripe invoice with its lines) are larger than anything an app sends. */
+export const PROVIDER_MAX_BODY_BYTES = 512 * 1024;
+const PROVIDER_PATH = /^\/v1\/billing\/[^/]+\/events$/;
 
 /** The request with its body emptied: nothing past the limit is ever read or parsed. */
 const withoutBody = (raw: Request) => new Request(raw, { body: "" });
@@ -84,22 +87,23 @@ export const bodyLimit = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const raw = c.req.raw;
     if (!raw.body) return next();
+    const limit = c.req.method === "POST" && PROVIDER_PATH.test(c.req.path) ? PROVIDER_MAX_BODY_BYTES : MAX_BODY_BYTES;
     const declared = raw.headers.get("content-length");
     if (declared !== null && !raw.headers.has("transfer-encoding")) {
-      if (Number(declared) > MAX_BODY_BYTES) {
+      if (Number(declared) > limit) {
         c.set("bodyTooLarge", true);
         c.req.raw = withoutBody(raw);
       }
       return next();
     }
-    const body = await readBounded(raw.body);
+    const body = await readBounded(raw.body, limit);
     if (body === undefined) c.set("bodyTooLarge", true);
     c.req.raw = body === undefined ? withoutBody(raw) : new Request(raw, { body });
     return next();
   });
 
 /** A body of unknown length, read to at most one byte past the limit: its bytes, or undefined when over. */
-export async function readBounded(stream: ReadableStream<Uint8Array>): Promise<Uint8Array | undefined> {
+export async function readBounded(stream: ReadableStream<Uint8Array>, limit = MAX_BODY_BYTES): Promise<Uint8Array | undefined> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
@@ -107,7 +111,7 @@ export async function readBounded(stream: ReadableStream<Uint8Array>): Promise<U
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel().catch(() => {});
       return undefined;
     }

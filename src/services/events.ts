@@ -31,7 +31,7 @@ export interface LicenseCheckout {
 }
 
 export type DomainEvent =
-  | { type: LicenseEventType; license: LicenseRow }
+  | { type: LicenseEventType; license: LicenseRow; source?: "billing"; portalUrl?: string }
   | { type: "license.checked_out"; checkout: LicenseCheckout; applicationId: string | null }
   | { type: Extract<EventType, `lease.${string}`>; lease: LeaseRow }
   | { type: "activation.created"; activation: ActivationRow; heartbeatIntervalS: number | null }

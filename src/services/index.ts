@@ -6,6 +6,8 @@ import { activityService } from "./activity/service";
 import { applicationService } from "./applications";
 import { assignmentService } from "./assignments";
 import { auditService } from "./audit";
+import { billingConnectorService } from "./billing/connectors";
+import { billingIntake } from "./billing/intake";
 import { type ChangeRunner, createChangeRunner } from "./changes";
 import type { ServiceDeps } from "./context";
 import { credentialService } from "./credentials";
@@ -45,6 +47,8 @@ export class Services {
   #activations?: Built<typeof activationService>;
   #applications?: Built<typeof applicationService>;
   #assignments?: Built<typeof assignmentService>;
+  #billing?: Built<typeof billingConnectorService>;
+  #billingIntake?: Built<typeof billingIntake>;
   #customers?: Built<typeof customerService>;
   #privacy?: Built<typeof privacyService>;
   #users?: Built<typeof userService>;
@@ -80,6 +84,14 @@ export class Services {
   get applications() {
     this.#applications ??= applicationService(this.deps, this.changes);
     return this.#applications;
+  }
+  get billing() {
+    this.#billing ??= billingConnectorService(this.deps, this.changes, this.billingIntake);
+    return this.#billing;
+  }
+  get billingIntake() {
+    this.#billingIntake ??= billingIntake(this.deps, this.changes);
+    return this.#billingIntake;
   }
   get assignments() {
     this.#assignments ??= assignmentService(this.deps, this.changes);

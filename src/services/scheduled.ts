@@ -9,6 +9,7 @@ import { lockUnannouncedExpiries, markExpiryAnnounced } from "../db/repositories
 import { sweepRollups } from "../db/repositories/metrics";
 import { sweepRevocations as deleteRevocationsBefore } from "../db/repositories/revocations";
 import { settleActivity } from "./activity/recorder";
+import { recheckDueBilling } from "./billing/intake";
 import type { ServiceDeps } from "./context";
 import { recordEvent } from "./events";
 import { evaluateAlerts } from "./metrics/service";
@@ -51,6 +52,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     const db = deps.db();
     const expired = await announceExpiries(deps, now);
     const leasesExpired = await announceLeaseExpiries(deps, now);
+    const billingRechecked = await recheckDueBilling(deps, now);
     let delivered = 0;
     // A few batches per run; whatever is left is due again next minute.
     for (let i = 0; i < 4; i++) {
@@ -69,7 +71,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     await deps.activity.sink.flush();
     const activitySwept = await sweepActivity(deps.rows(), now);
     await sweepOrphanActivity(deps.rows());
-    deps.log.info("scheduled run", { delivered, expired, leasesExpired, alerts, lists, activitySwept });
+    deps.log.info("scheduled run", { delivered, expired, leasesExpired, billingRechecked, alerts, lists, activitySwept });
   } catch (err) {
     deps.log.error("scheduled run failed", { error: err });
   }

@@ -49,6 +49,9 @@ export function serializeEvent(event: DomainEvent): Record<string, unknown> {
       return groupBody(event.group, event.memberIds);
     case "webhook.test":
       return { endpoint_id: event.endpointId, message: TEST_MESSAGE };
+    case "license.created":
+      // Who made it, and for a billing purchase the buyer's one-time portal link (for the seller's mailer).
+      return { ...licenseBody(event.license), source: event.source ?? "api", ...(event.portalUrl ? { portal_url: event.portalUrl } : {}) };
     default:
       return licenseBody(event.license);
   }
@@ -107,7 +110,13 @@ const RevokedToken = z.object({ jti: z.string(), license_id: z.string().nullable
 
 /** The schema of each event's `data`. */
 export const EVENT_DATA: Record<EventType, z.ZodType> = {
-  "license.created": License,
+  "license.created": License.extend({
+    source: z.enum(["api", "billing"]).openapi({ description: "`billing`: a billing connector made it from a purchase" }),
+    portal_url: z.string().optional().openapi({
+      description:
+        "Billing purchases with a customer: a one-time customer-portal link (valid 72 hours) for the seller's mailer, where the buyer takes their license key. Treat it as a secret.",
+    }),
+  }).openapi("LicenseCreatedEventData"),
   "license.updated": License,
   "license.suspended": License,
   "license.reinstated": License,

@@ -20,6 +20,11 @@ export const License = z
     metadata: z.record(z.string(), z.unknown()),
     allowed_cidrs: z.array(z.string()),
     activation_count: z.number().int(),
+    max_activations: z.number().int().nullable().openapi({ description: "This license's own device limit (a billing quantity); null: its policy's" }),
+    billing: z
+      .object({ connector_id: z.string(), reference: z.string().nullable() })
+      .nullable()
+      .openapi({ description: "The billing connector that made and keeps it, and the provider's subscription or order; null: made through the API" }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -38,6 +43,8 @@ export const licenseBody = (row: LicenseRow, now = new Date()) => ({
   metadata: row.metadata,
   allowed_cidrs: row.allowedCidrs,
   activation_count: row.activationCount,
+  max_activations: row.maxActivations,
+  billing: row.billingConnectorId ? { connector_id: row.billingConnectorId, reference: row.billingReference } : null,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
 });

@@ -569,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/{connector_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A payment provider's webhook (paste the connector's endpoint_url into the provider)
+         * @description Signed as each provider specifies: Stripe `Stripe-Signature` (5-minute tolerance), Paddle `Paddle-Signature`, Lemon Squeezy `X-Signature`, Polar's Standard Webhooks headers. 404 for an unknown or disabled connector; 400 BILLING_SIGNATURE_INVALID (missing, wrong or stale) or BILLING_EVENT_MALFORMED; 422 BILLING_UNMAPPED for a price no mapping names; 409 BILLING_APPLY_FAILED when the event could not be applied (the event log says why). Each refusal leaves one line in the event log and nothing of the body; providers retry non-2xx answers. A provider event id is applied at most once (a repeat answers 200 with `duplicate: true`).
+         */
+        post: operations["receiveBillingEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -720,6 +740,92 @@ export interface paths {
         put?: never;
         /** Create an application */
         post: operations["createApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List billing connectors */
+        get: operations["listBillingConnectors"];
+        put?: never;
+        /**
+         * Connect a payment provider
+         * @description Stripe, Paddle Billing, Lemon Squeezy or Polar. Each mapping names a provider id (price, variant or product) and what buying it grants: a policy (its application), plan, features and seats. 422 naming the mapping whose policy is not this tenant's. Audited (`billing_connector.create`, without the secret).
+         */
+        post: operations["createBillingConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/connectors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a billing connector */
+        get: operations["getBillingConnector"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a billing connector
+         * @description Its event log goes with it; the licenses it made stay as they are (they keep `billing.connector_id` as history). Audited.
+         */
+        delete: operations["deleteBillingConnector"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a billing connector
+         * @description `mappings` replaces the whole list. A disabled connector's endpoint answers 404, so the provider retries its deliveries until it is enabled again. Audited with the fields changed (never the secret).
+         */
+        patch: operations["updateBillingConnector"];
+        trace?: never;
+    };
+    "/v1/billing/connectors/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the connector a test event
+         * @description Signs an event of a type licenses don't use, with the stored secret and the provider's own scheme, and runs it through the same intake as a provider's delivery: it shows up in the event log as `ignored`. It checks this side (secret, scheme, log); the provider's dashboard has its own test button for the other side.
+         */
+        post: operations["testBillingConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The billing event log
+         * @description Newest first: `applied` (the license now matches every fact received about its subscription or order), `ignored` (an event type licenses don't depend on), `pending` (waiting for the event it refers to, or for what was bought), `failed` (with the error; the provider's retry applies it afresh) and `rejected` (bad signature, malformed body or unmapped price: nothing of the body is kept).
+         */
+        get: operations["listBillingEvents"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2505,6 +2611,15 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        LicenseCreatedEventData: components["schemas"]["License"] & {
+            /**
+             * @description `billing`: a billing connector made it from a purchase
+             * @enum {string}
+             */
+            source: "api" | "billing";
+            /** @description Billing purchases with a customer: a one-time customer-portal link (valid 72 hours) for the seller's mailer, where the buyer takes their license key. Treat it as a secret. */
+            portal_url?: string;
+        };
         License: {
             id: string;
             /** @description The first characters of the key, to recognise it */
@@ -2527,6 +2642,13 @@ export interface components {
             };
             allowed_cidrs: string[];
             activation_count: number;
+            /** @description This license's own device limit (a billing quantity); null: its policy's */
+            max_activations: number | null;
+            /** @description The billing connector that made and keeps it, and the provider's subscription or order; null: made through the API */
+            billing: {
+                connector_id: string;
+                reference: string | null;
+            } | null;
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -2651,7 +2773,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -3252,6 +3374,36 @@ export interface components {
             /** @description How many people may hold it (null: no limit) */
             max_users: number | null;
         };
+        BillingDeliveryReceived: {
+            event: components["schemas"]["BillingEvent"];
+            duplicate: boolean;
+        };
+        BillingEvent: {
+            /** @example bev_... */
+            id: string;
+            connector_id: string;
+            /** @description null for a rejected delivery (its body is not kept) */
+            provider_event_id: string | null;
+            event_type: string | null;
+            /** @enum {string} */
+            outcome: "applied" | "ignored" | "pending" | "failed" | "rejected";
+            /** @description Why it was ignored, is pending, failed or was rejected */
+            reason: string | null;
+            /** @description The subscription or order it is about */
+            reference: string | null;
+            license_id: string | null;
+            /**
+             * Format: date-time
+             * @description The provider's time for it
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            occurred_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            received_at: string;
+        };
         CreateTenantResponse: {
             tenant: {
                 id: string;
@@ -3270,7 +3422,7 @@ export interface components {
                 /** @description The secret. Shown once; store it now. */
                 key: string;
                 prefix: string;
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
                 /**
                  * Format: date-time
                  * @example 2026-11-22T20:15:00.000Z
@@ -3334,7 +3486,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
             /**
              * Format: date-time
              * @description null or absent = no expiry
@@ -3378,6 +3530,96 @@ export interface components {
         };
         CreateApplicationRequest: {
             name: string;
+        };
+        BillingConnector: {
+            /** @example bc_... */
+            id: string;
+            /** @enum {string} */
+            provider: "stripe" | "paddle" | "lemonsqueezy" | "polar";
+            name: string;
+            /** @description Paste this into the provider's webhook settings */
+            endpoint_url: string;
+            mappings: components["schemas"]["BillingMapping"][];
+            /** @description Added to every paid period's end */
+            renewal_grace_s: number;
+            /** @description A failed payment suspends the license this long after it, unless a payment follows */
+            dunning_grace_s: number;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T20:15:00.000Z
+             */
+            updated_at: string;
+        };
+        BillingMapping: {
+            /**
+             * @description A price id (Stripe `price_…`, Paddle `pri_…`, Polar), a Lemon Squeezy variant id, or a product id
+             * @example price_1PqR…
+             */
+            match: string;
+            policy_id: string;
+            plan: string | null;
+            features: string[];
+            /** @description The license's device limit (max_activations); null: the policy's */
+            seats: number | null;
+            /** @description Seats = the quantity bought (times `seats` when set) */
+            seats_from_quantity: boolean;
+            /** @description One-time purchases: the license runs this many days; null: forever */
+            term_days: number | null;
+        };
+        CreateBillingConnectorRequest: {
+            /** @enum {string} */
+            provider: "stripe" | "paddle" | "lemonsqueezy" | "polar";
+            name: string;
+            /** @description The provider's webhook signing secret (Stripe `whsec_…`, Paddle `pdl_ntfset_…`'s secret key, Lemon Squeezy's signing secret, Polar's). Stored encrypted, never returned. */
+            signing_secret: string;
+            /** @default [] */
+            mappings?: components["schemas"]["BillingMappingInput"][];
+            /** @default 86400 */
+            renewal_grace_s?: number;
+            /** @default 259200 */
+            dunning_grace_s?: number;
+            /** @default true */
+            enabled?: boolean;
+        };
+        BillingMappingInput: {
+            /** @description A price id (Stripe `price_…`, Paddle `pri_…`, Polar), a Lemon Squeezy variant id, or a product id */
+            match: string;
+            policy_id: string;
+            /** @default null */
+            plan?: string | null;
+            /** @default [] */
+            features?: string[];
+            /** @default null */
+            seats?: number | null;
+            /** @default false */
+            seats_from_quantity?: boolean;
+            /** @default null */
+            term_days?: number | null;
+        };
+        BillingConnectorPage: {
+            data: components["schemas"]["BillingConnector"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        UpdateBillingConnectorRequest: {
+            name?: string;
+            /** @description The provider's webhook signing secret (Stripe `whsec_…`, Paddle `pdl_ntfset_…`'s secret key, Lemon Squeezy's signing secret, Polar's). Stored encrypted, never returned. */
+            signing_secret?: string;
+            mappings?: components["schemas"]["BillingMappingInput"][];
+            renewal_grace_s?: number;
+            dunning_grace_s?: number;
+            enabled?: boolean;
+        };
+        BillingEventPage: {
+            data: components["schemas"]["BillingEvent"][];
+            has_more: boolean;
+            next_cursor: string | null;
         };
         ApplicationPage: {
             data: components["schemas"]["Application"][];
@@ -3438,7 +3680,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
         };
         AccessTokenRequest: {
             user_token: string;
@@ -3456,7 +3698,7 @@ export interface components {
                  *       "licenses:read"
                  *     ]
                  */
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
                 /**
                  * Format: date-time
                  * @description When an access token stops working; null for API keys (see GET /v1/api-keys/{id})
@@ -4015,7 +4257,7 @@ export interface components {
             created_at: string;
             credential: {
                 id: string;
-                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+                permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
             };
         };
         UpdateTenantRequest: {
@@ -4049,7 +4291,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
             generation: number;
             /**
              * Format: date-time
@@ -4074,7 +4316,7 @@ export interface components {
              *       "licenses:read"
              *     ]
              */
-            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write")[];
+            permissions: ("tenants:read" | "applications:read" | "applications:write" | "policies:read" | "policies:write" | "licenses:read" | "licenses:write" | "activations:read" | "activations:write" | "tokens:introspect" | "tokens:revoke" | "api_keys:read" | "api_keys:write" | "webhooks:read" | "webhooks:write" | "audit:read" | "metrics:read" | "metrics:write" | "customers:read" | "customers:write" | "users:read" | "users:write" | "groups:read" | "groups:write" | "events:read" | "tenants:write" | "portal:write" | "billing:read" | "billing:write")[];
         };
         UserTokenPage: {
             data: components["schemas"]["UserToken"][];
@@ -9016,6 +9258,168 @@ export interface operations {
             };
         };
     };
+    receiveBillingEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Received: applied, ignored or pending (see `event.outcome`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingDeliveryReceived"];
+                };
+            };
+            /** @description `BILLING_EVENT_MALFORMED`, `BILLING_SIGNATURE_INVALID`, `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BILLING_EVENT_MALFORMED" | "BILLING_SIGNATURE_INVALID" | "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `BILLING_APPLY_FAILED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BILLING_APPLY_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `BILLING_UNMAPPED`, `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BILLING_UNMAPPED" | "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
     createTenant: {
         parameters: {
             query?: never;
@@ -10725,6 +11129,1193 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Application"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listBillingConnectors: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of connectors, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingConnectorPage"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createBillingConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBillingConnectorRequest"];
+            };
+        };
+        responses: {
+            /** @description The connector and the URL to paste into the provider */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingConnector"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getBillingConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connector */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingConnector"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteBillingConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateBillingConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBillingConnectorRequest"];
+            };
+        };
+        responses: {
+            /** @description The connector */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingConnector"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    testBillingConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logged test event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingEvent"];
+                };
+            };
+            /** @description `BILLING_EVENT_MALFORMED`, `BILLING_SIGNATURE_INVALID`, `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "BILLING_EVENT_MALFORMED" | "BILLING_SIGNATURE_INVALID" | "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listBillingEvents: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                starting_after?: string;
+                connector_id?: string;
+                outcome?: "applied" | "ignored" | "pending" | "failed" | "rejected";
+                license_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingEventPage"];
                 };
             };
             /** @description `INVALID_JSON` */
@@ -25837,7 +27428,7 @@ export interface operations {
                      * @example 2026-11-22T20:15:00.000Z
                      */
                     timestamp: string;
-                    data: components["schemas"]["License"];
+                    data: components["schemas"]["LicenseCreatedEventData"];
                 };
             };
         };

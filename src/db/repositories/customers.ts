@@ -63,6 +63,17 @@ export async function findCustomerByExternalId(db: Queryable, tenantId: string, 
   return row ? getCustomer(db, tenantId, row.id) : undefined;
 }
 
+/** The tenant's oldest live customer with this email (billing connectors' second way to find a buyer). */
+export async function findCustomerByEmail(db: Queryable, tenantId: string, email: string): Promise<CustomerRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(customers)
+    .where(and(eq(customers.tenantId, tenantId), sql`lower(${customers.email}) = lower(${email})`, isNull(customers.erasedAt)))
+    .orderBy(customers.createdAt, customers.id)
+    .limit(1);
+  return row ? (await withExternalIds(db, [row]))[0] : undefined;
+}
+
 export async function insertCustomer(tx: Tx, values: typeof customers.$inferInsert, externalIds: Record<string, string>): Promise<CustomerRow> {
   const [row] = await tx.insert(customers).values(values).returning();
   await setExternalIds(tx, row!.tenantId, row!.id, externalIds);

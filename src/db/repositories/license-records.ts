@@ -127,7 +127,8 @@ type LockedRow = LookupRow & LockedLicenseRecord["limits"] & { keyHash: string }
 const LOCKED_COLUMNS = selectList<LockedRow>({
   ...LOOKUP_EXPRESSIONS,
   keyHash: "l.key_hash",
-  maxActivations: "p.max_activations",
+  // A license may carry its own seat count (a billing quantity), else its policy's.
+  maxActivations: "coalesce(l.max_activations, p.max_activations)",
   maxDeactivations: "p.max_deactivations",
   deactivationWindowS: "p.deactivation_window_s",
   maxLeases: "p.max_leases",

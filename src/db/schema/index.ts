@@ -3,6 +3,7 @@
 
 export * from "./activity";
 export * from "./audit";
+export * from "./billing";
 export * from "./credentials";
 export * from "./customers";
 export * from "./licensing";

@@ -31,6 +31,11 @@ export const licenses = pgTable(
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     /** CIDR allowlist for the `ip` binding mode. */
     allowedCidrs: jsonb("allowed_cidrs").$type<string[]>().notNull().default([]),
+    /** Overrides the policy's max_activations for this license (a billing connector's quantity); null: the policy's. */
+    maxActivations: integer("max_activations"),
+    /** The billing connector that made and keeps this license (null: made by hand), and the provider's subscription or order. */
+    billingConnectorId: text("billing_connector_id"),
+    billingReference: text("billing_reference"),
     /** Seats held by live activations, kept exact by conditional updates in Postgres. */
     activationCount: integer("activation_count").notNull().default(0),
     /** When `license.expired` was emitted (by the scheduled sweep), so it is emitted once. */
@@ -50,6 +55,7 @@ export const licenses = pgTable(
     index("licenses_customer_idx").on(t.customerId),
     check("licenses_status_check", oneOf("status", LICENSE_STATUSES)),
     check("licenses_activation_count_check", sql`activation_count >= 0`),
+    check("licenses_max_activations_check", sql`max_activations is null or max_activations >= 0`),
   ],
 );
 
