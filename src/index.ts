@@ -109,6 +109,7 @@ import v1PortalExchange from "./routes/v1_portal_exchange";
 import v1PortalLeaseDelete from "./routes/v1_portal_lease_delete";
 import v1PortalLicenseGet from "./routes/v1_portal_license_get";
 import v1PortalLicenseHolders from "./routes/v1_portal_license_holders";
+import v1PortalLicenseKey from "./routes/v1_portal_license_key";
 import v1PortalMe from "./routes/v1_portal_me";
 import v1PortalOfflineActivate from "./routes/v1_portal_offline_activate";
 import v1PortalSeatsAssign from "./routes/v1_portal_seats_assign";
@@ -185,6 +186,7 @@ export const OPERATIONS: readonly Operation[] = [
   v1PortalLicenseHolders,
   v1PortalSeatsAssign,
   v1PortalSeatsUnassign,
+  v1PortalLicenseKey,
   // Payment providers (audience "provider"): signed by the provider, verified by the handler
   v1BillingEventsReceive,
   // Operator

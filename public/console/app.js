@@ -9,6 +9,8 @@ import { announceSignOut, ask, listen } from "./lib/tabs.js";
 import { AppContext, Refused } from "./lib/ui.js";
 import { ApplicationsScreen } from "./screens/applications.js";
 import { AuditScreen } from "./screens/audit.js";
+import { BillingScreen } from "./screens/billing.js";
+import { BillingConnectorScreen } from "./screens/billing-connector.js";
 import { CredentialsScreen } from "./screens/credentials.js";
 import { CustomerScreen } from "./screens/customer.js";
 import { CustomersScreen } from "./screens/customers.js";
@@ -33,6 +35,7 @@ const AREAS = [
   { route: "customers", label: "Customers", permission: "customers:read", list: CustomersScreen, detail: CustomerScreen },
   { route: "credentials", label: "API keys & tokens", permission: "api_keys:read", list: CredentialsScreen },
   { route: "webhooks", label: "Webhooks", permission: "webhooks:read", list: WebhooksScreen, detail: WebhookScreen },
+  { route: "billing", label: "Billing", permission: "billing:read", list: BillingScreen, detail: BillingConnectorScreen },
   { route: "audit", label: "Audit log", permission: "audit:read", list: AuditScreen },
   { route: "settings", label: "Settings", permission: "tenants:read", list: SettingsScreen },
 ];

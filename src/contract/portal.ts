@@ -18,11 +18,17 @@ export const PORTAL_PERMISSIONS: readonly Permission[] = ["licenses:read", "acti
 
 /**
  * What a customer admin's session may do on top: manage the customer's users and who holds its
- * licenses (named seats). A session is a customer admin's when it was made for the customer's
+ * licenses (named seats), and take a new key for a license (a lost one, or a purchase's first). A session is a customer admin's when it was made for the customer's
  * account holder (no `user_id`) or for one of its users whose role is `admin` now: demoting the
  * user takes the right away from a live session, deleting the user ends it.
  */
-export const PORTAL_ADMIN_PERMISSIONS: readonly Permission[] = [...PORTAL_PERMISSIONS, "users:read", "users:write"];
+export const PORTAL_ADMIN_PERMISSIONS: readonly Permission[] = [...PORTAL_PERMISSIONS, "users:read", "users:write", "licenses:write"];
+
+/**
+ * A billing purchase's portal link (in `license.created`, for the seller's mailer) works once within
+ * this long: an email is read hours or days later, not minutes.
+ */
+export const PORTAL_BILLING_CODE_TTL_S = 72 * 60 * 60;
 
 /** How a tenant's portal looks and where it sends people (PATCH /v1/tenant `portal`). */
 export interface PortalBranding {

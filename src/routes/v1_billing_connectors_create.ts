@@ -9,7 +9,10 @@ const Body = z
   .strictObject({
     provider: ConnectorFields.provider,
     name: ConnectorFields.name,
-    signing_secret: ConnectorFields.signing_secret,
+    signing_secret: ConnectorFields.signing_secret.optional().openapi({
+      description:
+        "The provider's webhook signing secret. Optional here: most providers show it only after the endpoint URL is registered with them, so create the connector, register its `endpoint_url`, then PATCH the secret in. Until then every delivery is refused (400) and logged.",
+    }),
     mappings: ConnectorFields.mappings.default([]),
     renewal_grace_s: ConnectorFields.renewal_grace_s.default(86_400),
     dunning_grace_s: ConnectorFields.dunning_grace_s.default(259_200),
@@ -26,7 +29,7 @@ export default operation({
   tags: ["Billing"],
   summary: "Connect a payment provider",
   description:
-    "Stripe, Paddle Billing, Lemon Squeezy or Polar. Each mapping names a provider id (price, variant or product) and what buying it grants: a policy (its application), plan, features and seats. 422 naming the mapping whose policy is not this tenant's. Audited (`billing_connector.create`, without the secret).",
+    "Stripe, Paddle Billing, Lemon Squeezy or Polar. The signing secret may follow with PATCH (providers show it after the URL is registered). Each mapping names a provider id (price, variant or product) and what buying it grants: a policy (its application), plan, features and seats. 422 naming the mapping whose policy is not this tenant's. Audited (`billing_connector.create`, without the secret).",
   request: { body: Body },
   responses: { 201: { description: "The connector and the URL to paste into the provider", schema: BillingConnector } },
   handler: async ({ body }, { services }) => {

@@ -235,6 +235,12 @@ export function portalService(deps: ServiceDeps, changes: ChangeRunner, services
       return services.licenseFiles.checkout(licenseId, { activationId: input.activationId, encrypt: false, now: input.now });
     },
 
+    /** A customer admin's new key for one of its licenses (shown once; the old key dies, devices stay). */
+    async reissueKey(licenseId: string) {
+      await ownLicense(deps, licenseId);
+      return services.licenses.reissueKey(licenseId);
+    },
+
     /** An air-gapped device's request file for one of the customer's licenses: its seat and machine file. */
     async offlineActivate(licenseId: string, request: string, now: Date) {
       await ownLicense(deps, licenseId);

@@ -58,6 +58,24 @@ describe("POST/GET/PATCH/DELETE /v1/billing/connectors (createBillingConnector, 
     await expectError(await call("/v1/billing/connectors", { token: tenant.apiKey, body: { ...body, provider: "paypal" } }), 422, "VALIDATION_FAILED");
   });
 
+  it("takes the signing secret later (providers show it once the URL is registered): until then every delivery is refused and logged", async () => {
+    const { policyId } = await connect(tenant, "stripe");
+    const connector = await send(
+      tenant,
+      "POST",
+      "/v1/billing/connectors",
+      { provider: "stripe", name: "no secret yet", mappings: [{ match: "price_lifetime", policy_id: policyId }] },
+      201,
+    );
+    const event = purchase();
+    const refused = await expectError(await deliver(connector.id, event, await signed(event, "whsec_guessed_secret")), 400, "BILLING_SIGNATURE_INVALID");
+    expect(refused.message).toContain("no signing secret yet");
+    await expectError(await deliver(connector.id, event), 400, "BILLING_SIGNATURE_INVALID");
+    await send(tenant, "PATCH", `/v1/billing/connectors/${connector.id}`, { signing_secret: SECRETS.stripe }, 200);
+    expect((await deliver(connector.id, event)).status).toBe(200);
+    expect((await eventLog(connector.id)).map((e: any) => e.outcome)).toEqual(["applied", "rejected", "rejected"]);
+  });
+
   it("needs billing:read to read and billing:write to change", async () => {
     const { connector } = await connect(tenant, "polar");
     const { secret: reader } = await insertApiKey(tenant.tenantId, { permissions: ["billing:read"] });

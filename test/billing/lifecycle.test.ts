@@ -114,6 +114,9 @@ describe("POST /v1/billing/{connector_id}/events (receiveBillingEvent): each pro
           ).rows as { payload: string }[],
       );
       expect(created.map((r) => JSON.parse(r.payload).data.source)).toEqual(["billing"]);
+      // The buyer's one-time portal link, for the seller's mailer: it opens the portal on this license's customer.
+      const portalUrl = JSON.parse(created[0]!.payload).data.portal_url as string;
+      expect(portalUrl).toMatch(/^https:\/\/license\.test\/portal\/#code=pc_/);
     });
 
     it(`${provider}: a one-time purchase makes a perpetual license; its refund revokes it`, async () => {

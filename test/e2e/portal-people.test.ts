@@ -380,4 +380,51 @@ describe("People and named seats in the portal: listPortalUsers, createPortalUse
     expect(admin.problems).toEqual([]);
     await admin.page.close();
   });
+
+  it("lets an admin take a new license key with the keyboard only (reissuePortalLicenseKey); the key validates, the old one does not; members get no key section", async () => {
+    const sold = await must("/v1/licenses", {
+      policy_id: (await must(`/v1/licenses/${ids.team}`, undefined, 200)).policy_id,
+      plan: "Keyed",
+      customer_id: ids.customer,
+    });
+    for (const size of [DESKTOP, PHONE]) {
+      const { page, problems } = await openPage(size);
+      await page.goto(await portalLink());
+      await page.getByRole("list", { name: "Licenses" }).getByRole("listitem").first().waitFor();
+      await page.goto(`${base}/portal/#/licenses/${sold.id}`);
+      const section = page.getByRole("region", { name: "License key" });
+      await section.waitFor();
+      await expectAccessible(page, "license key");
+      if (size === PHONE) {
+        await page.close();
+        continue;
+      }
+      await tabTo(page, section.getByRole("button", { name: "Get a new key" }));
+      await page.keyboard.press("Enter");
+      const dialog = page.getByRole("dialog", { name: "Get a new license key?" });
+      await dialog.waitFor();
+      await expectAccessible(page, "license key dialog");
+      await tabTo(page, dialog.getByRole("button", { name: "Get a new key" }));
+      await page.keyboard.press("Enter");
+      const shown = section.getByLabel("License key", { exact: true });
+      await shown.waitFor();
+      await dialog.waitFor({ state: "hidden" });
+      const key = (await shown.textContent())!.trim();
+      expect(key).toMatch(/^lk_/);
+      await expectAccessible(page, "license key shown");
+      await shot(page, "license-key", { until: section });
+      expect((await api("/v1/licenses/validate", { body: { license_key: key } })).body.code).toBe("VALID");
+      expect((await api("/v1/licenses/validate", { body: { license_key: sold.key } })).body.code).not.toBe("VALID");
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+    const member = await openPage();
+    await member.page.goto(await portalLink(ids.linus));
+    await member.page.getByRole("list", { name: "Licenses" }).getByRole("listitem").first().waitFor();
+    await member.page.goto(`${base}/portal/#/licenses/${sold.id}`);
+    await member.page.getByRole("heading", { level: 1 }).filter({ hasText: "license" }).waitFor();
+    await member.page.waitForLoadState("networkidle");
+    expect(await member.page.getByRole("region", { name: "License key" }).count()).toBe(0);
+    await member.page.close();
+  });
 });

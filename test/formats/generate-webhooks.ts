@@ -46,6 +46,9 @@ const license = {
   metadata: { customer: "cus_1042" },
   allowedCidrs: [],
   activationCount: 1,
+  maxActivations: null,
+  billingConnectorId: null,
+  billingReference: null,
   createdAt: at(NOW - 30 * DAY),
   updatedAt: at(HAPPENED),
 };

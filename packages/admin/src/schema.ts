@@ -569,6 +569,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/licenses/{id}/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a new license key
+         * @description For the customer's admins (403 for a member). The previous key stops working at once (apps still using it must be given the new one); devices and seats already activated stay. Audited with the customer as actor; `license.key_reissued`. 409 for a revoked license.
+         */
+        post: operations["reissuePortalLicenseKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/{connector_id}/events": {
         parameters: {
             query?: never;
@@ -758,7 +778,7 @@ export interface paths {
         put?: never;
         /**
          * Connect a payment provider
-         * @description Stripe, Paddle Billing, Lemon Squeezy or Polar. Each mapping names a provider id (price, variant or product) and what buying it grants: a policy (its application), plan, features and seats. 422 naming the mapping whose policy is not this tenant's. Audited (`billing_connector.create`, without the secret).
+         * @description Stripe, Paddle Billing, Lemon Squeezy or Polar. The signing secret may follow with PATCH (providers show it after the URL is registered). Each mapping names a provider id (price, variant or product) and what buying it grants: a policy (its application), plan, features and seats. 422 naming the mapping whose policy is not this tenant's. Audited (`billing_connector.create`, without the secret).
          */
         post: operations["createBillingConnector"];
         delete?: never;
@@ -3374,6 +3394,11 @@ export interface components {
             /** @description How many people may hold it (null: no limit) */
             max_users: number | null;
         };
+        PortalLicenseKey: {
+            /** @description The license key. Shown once: the portal shows it and forgets it. */
+            key: string;
+            key_prefix: string;
+        };
         BillingDeliveryReceived: {
             event: components["schemas"]["BillingEvent"];
             duplicate: boolean;
@@ -3576,8 +3601,8 @@ export interface components {
             /** @enum {string} */
             provider: "stripe" | "paddle" | "lemonsqueezy" | "polar";
             name: string;
-            /** @description The provider's webhook signing secret (Stripe `whsec_…`, Paddle `pdl_ntfset_…`'s secret key, Lemon Squeezy's signing secret, Polar's). Stored encrypted, never returned. */
-            signing_secret: string;
+            /** @description The provider's webhook signing secret. Optional here: most providers show it only after the endpoint URL is registered with them, so create the connector, register its `endpoint_url`, then PATCH the secret in. Until then every delivery is refused (400) and logged. */
+            signing_secret?: string;
             /** @default [] */
             mappings?: components["schemas"]["BillingMappingInput"][];
             /** @default 86400 */
@@ -9164,6 +9189,198 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "PAYLOAD_TOO_LARGE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNSUPPORTED_MEDIA_TYPE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "VALIDATION_FAILED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "RATE_LIMITED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "SERVICE_UNAVAILABLE";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    reissuePortalLicenseKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new key, once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalLicenseKey"];
+                };
+            };
+            /** @description `INVALID_JSON` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "UNAUTHORIZED";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "FORBIDDEN";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "NOT_FOUND";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `CONFLICT` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "CONFLICT";
                             message: string;
                             request_id: string;
                             details?: unknown;

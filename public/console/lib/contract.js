@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   "events:read",
   "tenants:write",
   "portal:write",
+  "billing:read",
+  "billing:write",
 ];
 
 /**
@@ -66,6 +68,8 @@ export const PERMISSION_LABELS = {
   "events:read": "View License Activity",
   "tenants:write": "Edit Account Settings",
   "portal:write": "Create Customer Portal Links",
+  "billing:read": "View Billing Connectors",
+  "billing:write": "Edit Billing Connectors",
 };
 
 export const EVENT_READ_PERMISSION = {

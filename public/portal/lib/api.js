@@ -106,6 +106,8 @@ export function createPortalApi(token, onEnded) {
     giveSeat: (/** @type {string} */ id, /** @type {string} */ userId) => call("PUT", licensePath(id, "users", userId)),
     /** @returns {Promise<Schema<"PortalHolders">>} */
     takeSeat: (/** @type {string} */ id, /** @type {string} */ userId) => call("DELETE", licensePath(id, "users", userId)),
+    /** A new key for the license, shown once (customer admins). @returns {Promise<Schema<"PortalLicenseKey">>} */
+    newKey: (/** @type {string} */ id) => call("POST", licensePath(id, "key")),
     /** @returns {Promise<null>} */
     signOut: () => call("DELETE", "/v1/portal/session"),
   };

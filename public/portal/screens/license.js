@@ -8,6 +8,7 @@ import { activityWords, ago, churnWords, devicesWords, expiryWords, floatingWord
 import { DevicesSection, SeatsSection } from "./devices.js";
 import { FilesSection } from "./files.js";
 import { HoldersSection } from "./holders.js";
+import { KeySection } from "./key.js";
 import { DeviceMeter, licenseName, Status, usesDevices } from "./overview.js";
 
 /** @typedef {import("../lib/api.js").Schema<"PortalLicense">} License */
@@ -103,6 +104,7 @@ export function LicenseScreen({ id }) {
           ${viewer?.can_manage_users ? html`<${HoldersSection} license=${data} reload=${license.reload} />` : null}
           ${data.floating ? html`<${SeatsSection} license=${data} reload=${license.reload} />` : null}
           ${usesDevices(data) ? html`<${DevicesSection} license=${data} reload=${license.reload} />` : null}
+          ${viewer?.can_manage_users ? html`<${KeySection} license=${data} reload=${license.reload} />` : null}
           <${FilesSection} license=${data} reload=${license.reload} />
           <${ActivitySection} activity=${data.activity} />`
     }`;

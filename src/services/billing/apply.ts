@@ -6,14 +6,16 @@
 // every later application updates it.
 
 import type { BillingCustomer, DesiredLicense } from "../../contract/billing";
+import { PORTAL_BILLING_CODE_TTL_S, PORTAL_MAX_S } from "../../contract/portal";
 import { sha256Hex } from "../../crypto/hash";
-import { newId, newLicenseKey, visiblePrefix } from "../../crypto/random";
+import { newId, newLicenseKey, newPortalCode, visiblePrefix } from "../../crypto/random";
 import type { Tx } from "../../db/client";
 import type { BillingConnectorRow, BillingEventRow } from "../../db/repositories/billing";
 import { linkedFacts, linkedLicense, linkKeys, setBillingEventOutcome, storedFact } from "../../db/repositories/billing";
 import { type CustomerRow, findCustomerByEmail, findCustomerByExternalId, insertCustomer, setExternalIds } from "../../db/repositories/customers";
 import { getLicense, insertLicense, type LicenseRow, updateLicense } from "../../db/repositories/licenses";
 import { getPolicy } from "../../db/repositories/policies";
+import { insertPortalSession } from "../../db/repositories/portal";
 import { ensureStatusIndex } from "../../db/repositories/status-lists";
 import { AppError } from "../../errors";
 import type { RecordChange } from "../changes";
@@ -67,7 +69,30 @@ function transitionTo(license: LicenseRow, desired: DesiredLicense["status"]) {
   return { action: "reinstate", event: "license.reinstated" } as const;
 }
 
-async function createLicense(tx: Tx, record: RecordChange, connector: BillingConnectorRow, reference: string, d: DesiredLicense): Promise<LicenseRow> {
+/** A one-time portal link for the buyer, where they take their key (for the seller's mailer, in `license.created`). */
+async function portalLink(tx: Tx, connector: BillingConnectorRow, customerId: string, issuer: string, now: Date): Promise<string> {
+  const code = newPortalCode();
+  const codeExpiresAt = new Date(now.getTime() + PORTAL_BILLING_CODE_TTL_S * 1000);
+  await insertPortalSession(tx, {
+    id: newId("ps"),
+    tenantId: connector.tenantId,
+    customerId,
+    codeHash: await sha256Hex(code),
+    codeExpiresAt,
+    createdBy: connector.id,
+    expiresAt: new Date(codeExpiresAt.getTime() + PORTAL_MAX_S * 1000),
+  });
+  return `${issuer}/portal/#code=${code}`;
+}
+
+async function createLicense(
+  tx: Tx,
+  record: RecordChange,
+  connector: BillingConnectorRow,
+  reference: string,
+  d: DesiredLicense,
+  context: { issuer: string; now: Date },
+): Promise<LicenseRow> {
   const tenantId = connector.tenantId;
   const policy = await getPolicy(tx, tenantId, d.mapping.policyId);
   if (!policy) throw new AppError("NOT_FOUND", `The mapping's policy ${d.mapping.policyId} no longer exists: map the price to another policy.`);
@@ -91,13 +116,14 @@ async function createLicense(tx: Tx, record: RecordChange, connector: BillingCon
     billingReference: reference,
   });
   const entry = await ensureStatusIndex(tx, tenantId, created.id, newId("sl"));
+  const portalUrl = customer && d.status === "active" ? await portalLink(tx, connector, customer.id, context.issuer, context.now) : undefined;
   await record({
     tenantId,
     action: "license.create",
     targetType: "license",
     targetId: created.id,
     details: { source: "billing", connector_id: connector.id, reference, status: d.status },
-    event: { type: "license.created", license: created, source: "billing" },
+    event: { type: "license.created", license: created, source: "billing", portalUrl },
     affects: entry.grown ? { statusList: true } : undefined,
   });
   return created;
@@ -163,7 +189,7 @@ function recheckAt(rows: BillingEventRow[], dunningGraceS: number, now: number):
  * Folds every fact linked to `ids` and makes the license match. Call with the connector's lock held
  * (repositories/billing.ts lockConnectorApply) and the newest fact already stored.
  */
-export async function applyGroup(tx: Tx, record: RecordChange, connector: BillingConnectorRow, ids: string[], now: Date): Promise<Applied> {
+export async function applyGroup(tx: Tx, record: RecordChange, connector: BillingConnectorRow, ids: string[], now: Date, issuer: string): Promise<Applied> {
   const rows = await linkedFacts(tx, connector.id, ids);
   const keys = [...new Set(rows.map((r) => r.key).filter((k): k is string => k !== null))].sort();
   // Ignored facts only link others (an invoice payment naming its payment intent): they stay ignored.
@@ -189,7 +215,7 @@ export async function applyGroup(tx: Tx, record: RecordChange, connector: Billin
     await updateToDesired(tx, record, connector, existing, result.desired);
     applied = { outcome: "applied", reason: result.desired.reason, licenseId: existing.id };
   } else {
-    const created = await createLicense(tx, record, connector, keys[0]!, result.desired);
+    const created = await createLicense(tx, record, connector, keys[0]!, result.desired, { issuer, now });
     applied = { outcome: "applied", reason: result.desired.reason, licenseId: created.id, created };
   }
   await linkKeys(tx, {

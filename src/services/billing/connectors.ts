@@ -26,7 +26,8 @@ import { testDelivery } from "./test-event";
 export interface ConnectorInput {
   provider: BillingProvider;
   name: string;
-  signingSecret: string;
+  /** Optional at creation: providers show their secret only once the endpoint URL is registered with them. */
+  signingSecret?: string;
   mappings: BillingMapping[];
   renewalGraceS?: number;
   dunningGraceS?: number;
@@ -75,7 +76,8 @@ export function billingConnectorService(deps: ServiceDeps, changes: ChangeRunner
     async create(input: ConnectorInput): Promise<BillingConnectorRow> {
       await assertMappings(input.mappings);
       const id = newId("bc");
-      const secretCiphertext = await seal(input.signingSecret, id);
+      // No secret yet is sealed as an empty one: every delivery is refused until it is set.
+      const secretCiphertext = await seal(input.signingSecret ?? "", id);
       return changes(async (tx, record) => {
         const row = await insertBillingConnector(tx, {
           id,

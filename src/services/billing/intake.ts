@@ -80,6 +80,16 @@ export function billingIntake(deps: ServiceDeps, changes: ChangeRunner) {
     /** Verifies, normalises, stores and applies one delivery. */
     async receive(connector: BillingConnectorRow, headers: Headers, body: string, now: Date): Promise<Received> {
       const secret = await decryptSecret(deps.config.webhookSecretsKey, connector.secretCiphertext, connector.id);
+      if (!secret) {
+        return reject(
+          connector,
+          null,
+          new AppError(
+            "BILLING_SIGNATURE_INVALID",
+            "The connector has no signing secret yet: copy it from the provider's webhook settings into the connector.",
+          ),
+        );
+      }
       const check = await verifyBillingSignature(connector.provider, secret, headers, body, now.getTime());
       if (!check.ok) return reject(connector, null, new AppError("BILLING_SIGNATURE_INVALID", `${check.code}: ${check.message}`));
       let payload: unknown;
@@ -135,6 +145,7 @@ export function billingIntake(deps: ServiceDeps, changes: ChangeRunner) {
             connector,
             [fact.key, ...fact.refs].filter((id): id is string => !!id),
             now,
+            deps.config.issuer(),
           );
           if (fact.kind === "ignored") return { event: stored, duplicate: false, applied };
           return { event: { ...stored, outcome: applied.outcome, reason: applied.reason, licenseId: applied.licenseId }, duplicate: false, applied };
@@ -177,7 +188,7 @@ export async function recheckDueBilling(deps: ServiceDeps, now: Date): Promise<n
     await changes(async (tx, record) => {
       await lockConnectorApply(tx, connectorId);
       await linkKeys(tx, { connectorId, tenantId, keys: [key], licenseId: null, recheckAt: null });
-      if (connector) await applyGroup(tx, record, connector, [key], now);
+      if (connector) await applyGroup(tx, record, connector, [key], now, deps.config.issuer());
     });
   }
   return due.length;

@@ -3,8 +3,8 @@
 // test events with them (a connector's "send a test event"); tests sign their deliveries alike.
 const encoder = new TextEncoder();
 
-async function hmacSha256(key: Uint8Array, content: string): Promise<Uint8Array> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+async function hmacSha256(secret: string, content: string): Promise<Uint8Array> {
+  const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(content)));
 }
 
@@ -13,19 +13,19 @@ const toBase64 = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fro
 
 /** `Stripe-Signature: t=<s>,v1=<hex>`: HMAC-SHA256 of `${t}.${body}` under the secret's UTF-8 bytes (`whsec_` included). */
 export async function signStripe(secret: string, body: string, tSeconds: number): Promise<Record<string, string>> {
-  const mac = await hmacSha256(encoder.encode(secret), `${tSeconds}.${body}`);
+  const mac = await hmacSha256(secret, `${tSeconds}.${body}`);
   return { "stripe-signature": `t=${tSeconds},v1=${toHex(mac)}` };
 }
 
 /** `Paddle-Signature: ts=<s>;h1=<hex>`: HMAC-SHA256 of `${ts}:${body}` under the secret's UTF-8 bytes. */
 export async function signPaddle(secret: string, body: string, tsSeconds: number): Promise<Record<string, string>> {
-  const mac = await hmacSha256(encoder.encode(secret), `${tsSeconds}:${body}`);
+  const mac = await hmacSha256(secret, `${tsSeconds}:${body}`);
   return { "paddle-signature": `ts=${tsSeconds};h1=${toHex(mac)}` };
 }
 
 /** `X-Signature: <hex>`, the HMAC-SHA256 of the raw body under the secret's UTF-8 bytes, and `X-Event-Name`. */
 export async function signLemonSqueezy(secret: string, body: string, eventName: string): Promise<Record<string, string>> {
-  const mac = await hmacSha256(encoder.encode(secret), body);
+  const mac = await hmacSha256(secret, body);
   return { "x-signature": toHex(mac), "x-event-name": eventName };
 }
 
@@ -35,6 +35,6 @@ export async function signLemonSqueezy(secret: string, body: string, eventName: 
  * @polar-sh/sdk version accepts).
  */
 export async function signPolar(secret: string, id: string, tsSeconds: number, body: string): Promise<Record<string, string>> {
-  const mac = await hmacSha256(encoder.encode(secret), `${id}.${tsSeconds}.${body}`);
+  const mac = await hmacSha256(secret, `${id}.${tsSeconds}.${body}`);
   return { "webhook-id": id, "webhook-timestamp": String(tsSeconds), "webhook-signature": `v1,${toBase64(mac)}` };
 }

@@ -116,7 +116,10 @@ export class Clock {
   private last = 0;
   private inStep = 0;
   private index = 0;
-  constructor(private readonly tie?: (eventIndex: number) => boolean) {}
+  private readonly tie?: (eventIndex: number) => boolean;
+  constructor(tie?: (eventIndex: number) => boolean) {
+    this.tie = tie;
+  }
   step(at: number): void {
     this.last = at - 1000;
     this.inStep = 0;

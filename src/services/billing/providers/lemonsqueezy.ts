@@ -22,7 +22,7 @@ import {
   parseWith,
   quantitySchema,
   requireEventId,
-} from "./index";
+} from "./shared";
 
 const schemas = lazy(() => {
   const time = isoTimeSchema();

@@ -23,7 +23,7 @@ import {
   quantitySchema,
   requireEventId,
   unixSecondsSchema,
-} from "./index";
+} from "./shared";
 
 /** An id, or the object when the sender expanded it. */
 const expandable = () => z.union([idSchema(), z.object({ id: idSchema() }).transform((o) => o.id)]);
