@@ -2,8 +2,10 @@
 // mappings name only this tenant's policies; billing:read/write), the test-event button, and every
 // way a delivery is refused: a bad or stale signature, an unknown or disabled connector, an unmapped
 // price, a malformed body. Each refusal is a clear 4xx and stores nothing but one line of the log.
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runScheduledJobs } from "../../src/scheduled";
 import { send } from "../customers/helpers";
 import { call, createTenant, expectError, insertApiKey, json, type TestTenant, withDb } from "../harness";
 import { connect, deliver, SECRETS, signed } from "./helpers";
@@ -163,6 +165,21 @@ describe("POST /v1/billing/{connector_id}/events (receiveBillingEvent) refusals"
     });
     expect(kept.rows.every((r: any) => r.fact === null && r.key === null && r.refs.length === 0)).toBe(true);
     expect(kept.customers).toEqual([{ n: 0 }]);
+  });
+
+  it("keeps a refused delivery's log line 30 days (the cron drops it then); applied events stay", async () => {
+    const { connector } = await connect(tenant, "stripe");
+    const bad = purchase();
+    await expectError(await deliver(connector.id, bad, await signed(bad, "whsec_wrong_secret_000")), 400, "BILLING_SIGNATURE_INVALID");
+    expect((await deliver(connector.id, purchase())).status).toBe(200);
+    const age = (days: number) =>
+      withDb((db) => db.execute(sql`update billing_events set created_at = now() - make_interval(days => ${days}) where connector_id = ${connector.id}`));
+    await age(29);
+    await runScheduledJobs(env);
+    expect((await eventLog(connector.id)).map((e: any) => e.outcome).sort()).toEqual(["applied", "rejected"]);
+    await age(31);
+    await runScheduledJobs(env);
+    expect((await eventLog(connector.id)).map((e: any) => e.outcome)).toEqual(["applied"]);
   });
 
   it("answers 404 for an unknown connector (stored nowhere) and applies a provider event id once", async () => {

@@ -187,5 +187,17 @@ export function listBillingEvents(
   return listPage(db, billingEvents, tenantId, page, and(...where));
 }
 
+/** How long a refused delivery's log line is kept: long enough to debug a setup, not a store anyone can fill. */
+export const REJECTED_RETENTION_DAYS = 30;
+
+/** Drops refused deliveries' log lines past their retention (applied, ignored, pending and failed ones are history and stay). */
+export async function sweepRejectedBillingEvents(db: Queryable, now: Date): Promise<number> {
+  const gone = await db
+    .delete(billingEvents)
+    .where(and(eq(billingEvents.outcome, "rejected"), lte(billingEvents.createdAt, new Date(now.getTime() - REJECTED_RETENTION_DAYS * 86_400_000))))
+    .returning({ id: billingEvents.id });
+  return gone.length;
+}
+
 /** A fact as stored (jsonb), typed. */
 export const storedFact = (row: BillingEventRow): BillingFact => row.fact as BillingFact;
