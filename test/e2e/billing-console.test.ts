@@ -262,6 +262,9 @@ describe("Billing in the console: createBillingConnector, listBillingConnectors,
     await page.waitForURL(new RegExp(`#/licenses/${licenseId}$`));
     await page.getByText(licenseId).first().waitFor();
     expect((await must(`/v1/licenses/${licenseId}`, undefined, 200)).plan).toBe("lifetime");
+    // The license names its billing source, and leads back to the connector; its own device limit is the mapping's.
+    await page.getByRole("link", { name: "Billing connector" }).waitFor();
+    expect(await page.getByText("(this license's own limit, set by its billing)").count()).toBe(1);
 
     // listBillingConnectors: the list counts its mapping and offers the URL with where it goes.
     await page.goto(`${base}/console/#/billing`);

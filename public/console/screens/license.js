@@ -120,7 +120,22 @@ function Properties({ license, catalog, lookup }) {
       <dt>Expires</dt>
       <dd>${license.expires_at ? html`<${Time} iso=${license.expires_at} /> <span class="muted small">(${fromNow(license.expires_at)})</span>` : html`<span class="muted">Never</span>`}</dd>
       <dt>Seats used</dt>
-      <dd><${Seats} used=${license.activation_count} policyId=${license.policy_id} catalog=${catalog} /></dd>
+      <dd>
+        ${
+          license.max_activations === null
+            ? html`<${Seats} used=${license.activation_count} policyId=${license.policy_id} catalog=${catalog} />`
+            : html`${license.activation_count} of ${license.max_activations} <span class="muted small">(this license's own limit, set by its billing)</span>`
+        }
+      </dd>
+      ${
+        license.billing
+          ? html`<dt>Billing</dt>
+            <dd>
+              <a href=${href("billing", license.billing.connector_id)}>Billing connector</a>
+              ${license.billing.reference ? html` · <code>${license.billing.reference}</code>` : null}
+            </dd>`
+          : null
+      }
       ${license.allowed_cidrs.length ? html`<dt>Allowed IPs</dt><dd>${license.allowed_cidrs.map((c) => html`<code>${c}</code> `)}</dd>` : null}
       <dt>Created</dt>
       <dd><${Time} iso=${license.created_at} /></dd>
