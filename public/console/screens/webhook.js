@@ -5,11 +5,12 @@
 import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
-import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Pager, Time, useAction, useApp, useLoad, usePages } from "../lib/ui.js";
-import { DurationSelect, ListTable, SecretActionButton, Stamp, when } from "./admin/common.js";
+import { Button, ConfirmButton, ErrorNote, Field, Id, Modal, PageHeader, Time, useAction, useApp, useLoad, usePages } from "../lib/ui.js";
+import { DurationSelect, SecretActionButton, Stamp, when } from "./admin/common.js";
 import { deliveryState, RetryNow, retryable, SendTest, ViewDelivery } from "./admin/delivery-actions.js";
 import { EndpointForm } from "./admin/endpoint-form.js";
 import { EventSummary } from "./admin/events.js";
+import { FilteredLog } from "./admin/filtered-log.js";
 import { FailingNotice, HealthCell } from "./admin/webhook-health.js";
 import { EndpointState } from "./webhooks.js";
 
@@ -160,36 +161,19 @@ function Deliveries({ endpoint, status, version, onChanged }) {
       </div>`,
     },
   ];
-  return html`<section class="card" aria-labelledby="deliveries-title">
-    <header class="section-header">
-      <div>
-        <h2 id="deliveries-title">Deliveries</h2>
-        <p class="section-intro muted small">
-          Newest first. A failed attempt is retried with backoff (10 attempts over about three days), then the delivery is marked failed. Retry now
-          makes a delivery's next attempt at once; redeliver sends it again with a fresh set of attempts. Both keep its <code>webhook-id</code>.
-        </p>
-      </div>
-      <div class="actions">
-        <label class="inline" for="delivery-status">
-          Status
-          <select id="delivery-status" value=${status ?? ""} onChange=${(e) => navigate(href("webhooks", endpoint.id, { status: e.currentTarget.value }))}>
-            <option value="">All</option>
-            ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
-          </select>
-        </label>
-        <${Button} busy=${pages.loading} onClick=${pages.reload}>Refresh<//>
-      </div>
-    </header>
-    <${ErrorNote} error=${pages.error} />
-    <${ListTable}
-      label="Deliveries"
-      columns=${columns}
-      rows=${pages.rows}
-      loading=${pages.loading}
-      empty=${status ? `No ${status} deliveries.` : "Nothing delivered yet: deliveries appear when a subscribed event happens."}
-    />
-    <${Pager} pages=${pages} />
-  </section>`;
+  return html`<${FilteredLog}
+    id="deliveries"
+    title="Deliveries"
+    intro=${html`Newest first. A failed attempt is retried with backoff (10 attempts over about three days), then the delivery is marked failed. Retry
+      now makes a delivery's next attempt at once; redeliver sends it again with a fresh set of attempts. Both keep its <code>webhook-id</code>.`}
+    filter=${{ id: "delivery-status", label: "Status", value: status, options: STATUSES, hrefFor: (value) => href("webhooks", endpoint.id, { status: value }) }}
+    pages=${pages}
+    table=${{
+      label: "Deliveries",
+      columns,
+      empty: status ? `No ${status} deliveries.` : "Nothing delivered yet: deliveries appear when a subscribed event happens.",
+    }}
+  />`;
 }
 
 /** @param {{ id: string, params: URLSearchParams }} props */

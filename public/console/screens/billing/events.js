@@ -4,9 +4,10 @@
 // laptop's width: identifiers wrap at their separators, and the reason sits under its outcome. Filtered by outcome
 // through the address, so a reload or a shared link shows the same list; paged by the API's cursor.
 import { html } from "../../lib/html.js";
-import { href, navigate } from "../../lib/router.js";
-import { Button, ErrorNote, Id, Pager, useApp, usePages } from "../../lib/ui.js";
-import { ListTable, Stamp } from "../admin/common.js";
+import { href } from "../../lib/router.js";
+import { Id, useApp, usePages } from "../../lib/ui.js";
+import { Stamp } from "../admin/common.js";
+import { FilteredLog } from "../admin/filtered-log.js";
 import { Breakable, OUTCOME_KEYS, OUTCOMES, OutcomeBadge } from "./common.js";
 
 /** @typedef {import("./common.js").BillingEvent} BillingEvent */
@@ -51,38 +52,19 @@ export function EventLog({ connector, outcome, version }) {
             : html`<${Id} value=${e.license_id} />`,
     },
   ];
-  return html`<section class="card bill-log" aria-labelledby="billing-log-title">
-    <header class="section-header">
-      <div>
-        <h2 id="billing-log-title">Event log</h2>
-        <p class="section-intro muted small">
-          Every delivery ${connector.name} received, newest first. A failed one is applied afresh when the provider retries it; a rejected one kept
-          nothing of its body.
-        </p>
-      </div>
-      <div class="actions">
-        <label class="inline" for="billing-outcome">
-          Outcome
-          <select id="billing-outcome" value=${outcome ?? ""} onChange=${(e) => navigate(href("billing", connector.id, { outcome: e.currentTarget.value }))}>
-            <option value="">All</option>
-            ${OUTCOME_KEYS.map((o) => html`<option value=${o}>${o}</option>`)}
-          </select>
-        </label>
-        <${Button} busy=${pages.loading} onClick=${pages.reload}>Refresh<//>
-      </div>
-    </header>
-    <${ErrorNote} error=${pages.error} />
-    <${ListTable}
-      label="Billing events"
-      columns=${columns}
-      rows=${pages.rows}
-      loading=${pages.loading}
-      empty=${
-        outcome
-          ? `No ${outcome} events (${OUTCOMES[outcome].meaning}).`
-          : "Nothing received yet: deliveries appear here as the provider sends them. Send a test event to check the connection."
-      }
-    />
-    <${Pager} pages=${pages} />
-  </section>`;
+  return html`<${FilteredLog}
+    id="billing-log"
+    className="bill-log"
+    title="Event log"
+    intro=${`Every delivery ${connector.name} received, newest first. A failed one is applied afresh when the provider retries it; a rejected one kept nothing of its body.`}
+    filter=${{ id: "billing-outcome", label: "Outcome", value: outcome, options: OUTCOME_KEYS, hrefFor: (value) => href("billing", connector.id, { outcome: value }) }}
+    pages=${pages}
+    table=${{
+      label: "Billing events",
+      columns,
+      empty: outcome
+        ? `No ${outcome} events (${OUTCOMES[outcome].meaning}).`
+        : "Nothing received yet: deliveries appear here as the provider sends them. Send a test event to check the connection.",
+    }}
+  />`;
 }
