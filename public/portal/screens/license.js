@@ -4,61 +4,14 @@
 // the license, so counts and lists agree.
 import { html, useRef } from "../lib/html.js";
 import { ErrorNote, useApp, useFocusHeading, useLoad } from "../lib/ui.js";
-import { activityWords, ago, churnWords, devicesWords, expiryWords, floatingWords, instant, statusWords } from "../lib/words.js";
+import { activityWords, ago, instant } from "../lib/words.js";
 import { DevicesSection, SeatsSection } from "./devices.js";
 import { FilesSection } from "./files.js";
 import { HoldersSection } from "./holders.js";
 import { KeySection } from "./key.js";
-import { DeviceMeter, licenseName, Status, usesDevices } from "./overview.js";
+import { LicenseFacts, licenseName, usesDevices } from "./overview.js";
 
 /** @typedef {import("../lib/api.js").Schema<"PortalLicense">} License */
-
-/** @param {{ license: License }} props */
-function Summary({ license }) {
-  const status = statusWords(license);
-  return html`<dl class="facts facts-wide panel">
-    <div>
-      <dt>Status</dt>
-      <dd><${Status} license=${license} /> ${status.detail}</dd>
-    </div>
-    <div>
-      <dt>Ends</dt>
-      <dd>${expiryWords(license)}</dd>
-    </div>
-    ${
-      usesDevices(license)
-        ? html`<div>
-          <dt>Devices</dt>
-          <dd>${devicesWords(license.devices)} <${DeviceMeter} devices=${license.devices} /></dd>
-        </div>`
-        : null
-    }
-    ${
-      license.floating
-        ? html`<div>
-          <dt>Shared seats</dt>
-          <dd>${floatingWords(license.floating)}</dd>
-        </div>`
-        : null
-    }
-    ${
-      usesDevices(license)
-        ? html`<div>
-          <dt>Freeing devices</dt>
-          <dd>${license.churn ? churnWords(license.churn) : "You can free devices whenever you need to."}</dd>
-        </div>`
-        : null
-    }
-    ${
-      license.features.length
-        ? html`<div>
-          <dt>Includes</dt>
-          <dd>${license.features.join(", ")}</dd>
-        </div>`
-        : null
-    }
-  </dl>`;
-}
 
 /** @param {{ activity: License["activity"] }} props */
 function ActivitySection({ activity }) {
@@ -100,7 +53,7 @@ export function LicenseScreen({ id }) {
             <p class="muted">Key starting <code>${data.key_prefix}</code></p>
           </header>
           <${ErrorNote} error=${license.error} />
-          <${Summary} license=${data} />
+          <${LicenseFacts} license=${data} detail />
           ${viewer?.can_manage_users ? html`<${HoldersSection} license=${data} reload=${license.reload} />` : null}
           ${data.floating ? html`<${SeatsSection} license=${data} reload=${license.reload} />` : null}
           ${usesDevices(data) ? html`<${DevicesSection} license=${data} reload=${license.reload} />` : null}

@@ -3,7 +3,7 @@
 // where devices are freed and files downloaded. A customer admin also finds the way to its people.
 import { html, useRef } from "../lib/html.js";
 import { ErrorNote, useApp, useFocusHeading, useLoad } from "../lib/ui.js";
-import { devicesWords, expiryWords, floatingWords, statusWords } from "../lib/words.js";
+import { churnWords, devicesWords, expiryWords, floatingWords, statusWords } from "../lib/words.js";
 
 /** @typedef {import("../lib/api.js").Schema<"PortalLicenseSummary">} LicenseSummary */
 
@@ -30,10 +30,32 @@ export function DeviceMeter({ devices }) {
   return html`<span class="meter" aria-hidden="true"><span class="meter-fill" style=${{ width: `${Math.round(share * 100)}%` }}></span></span>`;
 }
 
+/** A fact of a license: its name and what it says. */
+const fact = (term, value) => html`<div>
+  <dt>${term}</dt>
+  <dd>${value}</dd>
+</div>`;
+
+/**
+ * What a license is, in words: on its card, and (`detail`) on its own page, where the status has its
+ * badge beside it and the churn budget is said too.
+ * @param {{ license: LicenseSummary, detail?: boolean }} props
+ */
+export function LicenseFacts({ license, detail = false }) {
+  const status = statusWords(license);
+  return html`<dl class=${detail ? "facts facts-wide panel" : "facts"}>
+    ${fact("Status", detail ? html`<${Status} license=${license} /> ${status.detail}` : status.detail)}
+    ${fact("Ends", expiryWords(license))}
+    ${usesDevices(license) ? fact("Devices", html`${devicesWords(license.devices)} <${DeviceMeter} devices=${license.devices} />`) : null}
+    ${license.floating ? fact("Shared seats", floatingWords(license.floating)) : null}
+    ${detail && usesDevices(license) ? fact("Freeing devices", license.churn ? churnWords(license.churn) : "You can free devices whenever you need to.") : null}
+    ${license.features.length ? fact("Includes", license.features.join(", ")) : null}
+  </dl>`;
+}
+
 /** @param {{ license: LicenseSummary }} props */
 function LicenseCard({ license }) {
   const headingId = `license-${license.id}`;
-  const status = statusWords(license);
   return html`<li class="card license-card">
     <article aria-labelledby=${headingId}>
       <div class="card-head">
@@ -41,40 +63,7 @@ function LicenseCard({ license }) {
         <${Status} license=${license} />
       </div>
       <p class="muted small">Key starting <code>${license.key_prefix}</code></p>
-      <dl class="facts">
-        <div>
-          <dt>Status</dt>
-          <dd>${status.detail}</dd>
-        </div>
-        <div>
-          <dt>Ends</dt>
-          <dd>${expiryWords(license)}</dd>
-        </div>
-        ${
-          usesDevices(license)
-            ? html`<div>
-              <dt>Devices</dt>
-              <dd>${devicesWords(license.devices)} <${DeviceMeter} devices=${license.devices} /></dd>
-            </div>`
-            : null
-        }
-        ${
-          license.floating
-            ? html`<div>
-              <dt>Shared seats</dt>
-              <dd>${floatingWords(license.floating)}</dd>
-            </div>`
-            : null
-        }
-        ${
-          license.features.length
-            ? html`<div>
-              <dt>Includes</dt>
-              <dd>${license.features.join(", ")}</dd>
-            </div>`
-            : null
-        }
-      </dl>
+      <${LicenseFacts} license=${license} />
       <a class="btn btn-primary card-action" href=${`#/licenses/${encodeURIComponent(license.id)}`} aria-describedby=${headingId}>Manage devices and files</a>
     </article>
   </li>`;
