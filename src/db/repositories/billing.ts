@@ -4,8 +4,9 @@
 // different snapshots: the last writer always saw every fact committed before it.
 import { and, eq, inArray, isNotNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BillingEventOutcome, BillingFact } from "../../contract/billing";
+import type { PlanTier } from "../../contract/tokens";
 import type { Queryable, Tx } from "../client";
-import { billingConnectors, billingEvents, billingLinks } from "../schema";
+import { billingConnectors, billingEvents, billingLinks, tenants } from "../schema";
 import { listPage, type Page, type PageRequest } from "./pagination";
 
 export type BillingConnectorRow = typeof billingConnectors.$inferSelect;
@@ -19,10 +20,14 @@ export async function getBillingConnector(db: Queryable, tenantId: string, id: s
   return row;
 }
 
-/** The public endpoint's lookup: the connector id is all a provider's delivery names. */
-export async function findBillingConnector(db: Queryable, id: string): Promise<BillingConnectorRow | undefined> {
-  const [row] = await db.select().from(billingConnectors).where(eq(billingConnectors.id, id));
-  return row;
+/** The public endpoint's lookup: the connector id is all a provider's delivery names; its tenant's tier comes in the same query. */
+export async function findBillingConnector(db: Queryable, id: string): Promise<(BillingConnectorRow & { planTier: PlanTier }) | undefined> {
+  const [row] = await db
+    .select({ connector: billingConnectors, planTier: tenants.planTier })
+    .from(billingConnectors)
+    .innerJoin(tenants, eq(tenants.id, billingConnectors.tenantId))
+    .where(eq(billingConnectors.id, id));
+  return row ? { ...row.connector, planTier: row.planTier } : undefined;
 }
 
 export async function insertBillingConnector(tx: Queryable, values: typeof billingConnectors.$inferInsert): Promise<BillingConnectorRow> {

@@ -20,7 +20,6 @@ import {
   lockConnectorApply,
   recordFailedBillingEvent,
 } from "../../db/repositories/billing";
-import { getTenant } from "../../db/repositories/tenants";
 import { AppError, notFound } from "../../errors";
 import { type ChangeRunner, createChangeRunner } from "../changes";
 import type { Actor, ServiceDeps } from "../context";
@@ -73,8 +72,7 @@ export function billingIntake(deps: ServiceDeps, changes: ChangeRunner) {
         deps.log.warn("billing delivery for an unknown or disabled connector", { connector_id: id.slice(0, 64) });
         throw notFound("Billing connector");
       }
-      const tenant = await getTenant(deps.db(), connector.tenantId);
-      return { connector, actor: connectorActor(connector, tenant?.planTier ?? "free") };
+      return { connector, actor: connectorActor(connector, connector.planTier) };
     },
 
     /** Verifies, normalises, stores and applies one delivery. */
