@@ -159,6 +159,8 @@ export interface SeedLicenseOptions {
   expiresAt?: Date | null;
   plan?: string | null;
   features?: string[];
+  proofOfPossession?: "none" | "optional" | "required";
+  leaseMode?: "none" | "per_license" | "per_user";
 }
 
 export interface SeededLicense {
@@ -191,6 +193,8 @@ export async function seedLicense(tenantId: string, options: SeedLicenseOptions 
       heartbeatGraceS: options.heartbeatGraceS ?? 0,
       bindOnVerify: options.bindOnVerify ?? false,
       degradedGraceS: options.degradedGraceS ?? 3600,
+      proofOfPossession: options.proofOfPossession ?? "none",
+      leaseMode: options.leaseMode ?? "none",
     });
     await db.insert(licenses).values({
       id: licenseId,

@@ -65,6 +65,8 @@ export const activationRequestSchema = once(() =>
     iat: z.number().int(),
     name: deviceNameSchema().optional(),
     metadata: metadataSchema().optional(),
+    /** The device key's proof of possession (a DPoP proof whose `nonce` is this request's): binds the activation to the key. */
+    device_proof: boundedText(4096).optional(),
   }),
 );
 
@@ -76,5 +78,7 @@ export const deactivationProofSchema = once(() =>
     nonce: boundedText(64),
     iat: z.number().int(),
     activation_id: boundedText(64),
+    /** A key-bound device's proof that it holds its key (as in a request): no database copy can forge it. */
+    device_proof: boundedText(4096).optional(),
   }),
 );

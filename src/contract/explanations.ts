@@ -103,6 +103,34 @@ const OUTCOMES: Record<string, Explanation> = {
     explanation: "The user exists but does not hold this license (directly or through a group).",
     next_step: "Assign the license to the user, or to a group they belong to.",
   },
+  DPOP_PROOF_MISSING: {
+    explanation: "The device is bound to a key (the policy's proof of possession), but the app sent no proof made with it.",
+    next_step: "Update the app to an SDK version that keeps a device key and pass the key to its client.",
+  },
+  DPOP_PROOF_INVALID: {
+    explanation: "The app's proof of its device key was malformed or its signature did not verify.",
+    next_step: "Check the app's integration; a tampered or home-made client sends these.",
+  },
+  DPOP_PROOF_STALE: {
+    explanation: "The app's proof of its device key was too old (or made in the future): the device's clock is off by more than a minute.",
+    next_step: "Ask the customer to set the computer's clock automatically.",
+  },
+  DPOP_METHOD_MISMATCH: {
+    explanation: "The app's proof of its device key was made for another kind of request.",
+    next_step: "Check the app's integration: each request needs its own proof.",
+  },
+  DPOP_URL_MISMATCH: {
+    explanation: "The app's proof of its device key was made for another address (a proxy or another deployment).",
+    next_step: "Check the base URL the app uses; the proof must name the URL the service receives.",
+  },
+  DPOP_PROOF_REPLAYED: {
+    explanation: "A proof of the device key was sent twice: a copied request, or an app retrying with an old proof.",
+    next_step: "If it keeps happening from one device, someone may be replaying its traffic; otherwise update the app.",
+  },
+  DPOP_KEY_MISMATCH: {
+    explanation: "The request was signed with another key than the one the device was activated with: a copied license or token on another computer.",
+    next_step: "If the customer really moved to a new computer, free the old device's seat so the new one can activate.",
+  },
   IDEMPOTENCY_KEY_REUSED: {
     explanation: "The app reused an Idempotency-Key for a different request.",
     next_step: "This is an app bug: each distinct request needs its own key.",

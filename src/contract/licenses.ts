@@ -18,6 +18,13 @@ export function effectiveStatus(license: { status: LicenseStatus; expiresAt: Dat
 export const LEASE_MODES = ["none", "per_license", "per_user"] as const;
 export type LeaseMode = (typeof LEASE_MODES)[number];
 
+/**
+ * DPoP (RFC 9449) device keys: `none` ignores proofs, `optional` binds a device that activates with
+ * a proof (and from then on needs one from that key), `required` needs a proof on every device route.
+ */
+export const PROOF_OF_POSSESSION_MODES = ["none", "optional", "required"] as const;
+export type ProofOfPossession = (typeof PROOF_OF_POSSESSION_MODES)[number];
+
 export const BINDING_MODES = ["none", "hardware", "domain", "ip"] as const;
 export type BindingMode = (typeof BINDING_MODES)[number];
 

@@ -41,7 +41,8 @@ export interface DpopExpectation {
   accessTokenHash?: string;
 }
 
-export type DpopCheck = { ok: true; jkt: string; jti: string; iat: number } | { ok: false; code: DpopRefusalCode; message: string };
+/** `nonce`: the proof's `nonce` claim, when it has one (an air-gapped request binds its proof with it). */
+export type DpopCheck = { ok: true; jkt: string; jti: string; iat: number; nonce?: string } | { ok: false; code: DpopRefusalCode; message: string };
 
 type Refusal = Extract<DpopCheck, { ok: false }>;
 const refuse = (code: DpopRefusalCode, message: string): Refusal => ({ ok: false, code, message });
@@ -186,7 +187,8 @@ export async function verifyDpopProof(proof: string | null | undefined, expect: 
     if (expect.accessTokenHash !== undefined && payload.ath !== expect.accessTokenHash) {
       return invalid("The DPoP proof's `ath` is not the hash of the presented token.");
     }
-    return { ok: true, jkt: await calculateJwkThumbprint(header.jwk, "sha256"), jti, iat };
+    const jkt = await calculateJwkThumbprint(header.jwk, "sha256");
+    return typeof payload.nonce === "string" ? { ok: true, jkt, jti, iat, nonce: payload.nonce } : { ok: true, jkt, jti, iat };
   } catch {
     // A runtime refusing a key or a digest: still the client's input, still a value.
     return invalid("The DPoP proof could not be verified.");

@@ -25,6 +25,8 @@ export interface TokenSubject {
   statusList?: { idx: number; uri: string };
   /** A floating seat: the token ends with the lease (a heartbeat brings a new one). */
   lease?: { id: string; expiresAt: Date };
+  /** The device key (RFC 7638 thumbprint) the request proved: the token names it in `cnf.jkt` (RFC 7800, RFC 9449). */
+  jkt?: string;
 }
 
 export interface IssuedToken {
@@ -62,6 +64,7 @@ export async function issueLicenseToken(ring: KeyRing, subject: TokenSubject, op
     ...(subject.degraded ? { degraded: true } : {}),
     ...(subject.statusList ? { status_list: subject.statusList } : {}),
     ...(subject.lease && leaseExp !== undefined ? { lease: { id: subject.lease.id, exp: leaseExp } } : {}),
+    ...(subject.jkt ? { cnf: { jkt: subject.jkt } } : {}),
   };
   const token = await new SignJWT(claims).setProtectedHeader({ alg: ring.signer.alg, kid: ring.signer.kid, typ: LICENSE_TOKEN_TYP }).sign(ring.signer.key);
   return { token, jti, expiresAt: new Date(exp * 1000), claims };

@@ -107,7 +107,8 @@ async function serve(op: Operation, params: Record<string, string>, request: Req
     env.LOG_LEVEL,
   );
   const metric: MetricContext = { event: op.metric, operation: op.operationId };
-  const scope = openScope(env, { log, requestId, metric, budget: BUDGETS[op.audience] });
+  const proof = { header: request.headers.get("DPoP"), htm: request.method, htu: request.url };
+  const scope = openScope(env, { log, requestId, metric, budget: BUDGETS[op.audience], proof });
   // This response's own headers, set on it after workerd copies the shared ones in.
   const headers = new Map<string, string>([["X-Request-Id", requestId]]);
   if (cors) {

@@ -131,6 +131,14 @@ const ErrorBody = (codes: ErrorCode[]) =>
     }),
   });
 
+/** The challenge a refused device key proof carries (services/device-proof.ts), as documented. */
+const DPOP_CHALLENGE_HEADER = {
+  "WWW-Authenticate": {
+    description: 'On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1)',
+    schema: { type: "string" },
+  },
+};
+
 /** OpenAPI error responses from the codes: one entry per status, naming its codes. */
 function errorResponses(codes: ReadonlySet<ErrorCode>) {
   const byStatus = new Map<number, ErrorCode[]>();
@@ -138,9 +146,27 @@ function errorResponses(codes: ReadonlySet<ErrorCode>) {
   return Object.fromEntries(
     [...byStatus.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([status, list]) => [status, { description: `\`${list.sort().join("`, `")}\``, content: { "application/json": { schema: ErrorBody(list) } } }]),
+      .map(([status, list]) => [
+        status,
+        {
+          description: `\`${list.sort().join("`, `")}\``,
+          ...(list.includes("DPOP_PROOF_MISSING") ? { headers: DPOP_CHALLENGE_HEADER } : {}),
+          content: { "application/json": { schema: ErrorBody(list) } },
+        },
+      ]),
   );
 }
+
+/**
+ * The `DPoP` request header, documented on the operations that judge a device key. Only the full
+ * stack sees this schema (it always passes); the proof itself is checked by services/device-proof.ts.
+ */
+const DpopHeader = z.object({
+  DPoP: z.string().optional().openapi({
+    description:
+      "A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key.",
+  }),
+});
 
 const successResponses = (responses: Declaration<RequestSpec, unknown>["responses"]) =>
   Object.fromEntries(
@@ -153,6 +179,12 @@ const successResponses = (responses: Declaration<RequestSpec, unknown>["response
       },
     ]),
   );
+
+/** The request's headers as documented: its own, and `DPoP` where the operation judges a device key. */
+function documentedHeaders(op: Operation, own: Schema | undefined): { headers?: Schema } {
+  if (!op.allowedErrors.has("DPOP_PROOF_MISSING")) return own ? { headers: own } : {};
+  return { headers: own instanceof z.ZodObject ? own.extend(DpopHeader.shape) : DpopHeader };
+}
 
 /** The Hono path of an OpenAPI one: `/v1/licenses/{id}` -> `/v1/licenses/:id`. */
 export const honoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ":$1");
@@ -179,7 +211,7 @@ export function register(app: App, op: Operation): void {
     request: {
       ...(request.params ? { params: request.params } : {}),
       ...(request.query ? { query: request.query } : {}),
-      ...(request.headers ? { headers: request.headers } : {}),
+      ...documentedHeaders(op, request.headers),
       ...(request.body ? { body: { required: true, content: { "application/json": { schema: request.body } } } } : {}),
       ...(request.bodyContent ? { body: request.bodyContent } : {}),
     },

@@ -12,6 +12,7 @@ import { type Actor, createServices, type Services } from "../services";
 import { activityRecorder } from "../services/activity/recorder";
 import { activityStore } from "../services/activity/store";
 import { cacheSnapshots } from "../services/degraded";
+import { type ProofSource, requestProof } from "../services/device-proof";
 import { createRecorder } from "../services/metrics/recorder";
 import { metricsStore } from "../services/metrics/store";
 import { serializeEvent } from "../wire/events";
@@ -60,7 +61,15 @@ export interface Scope {
  */
 export function openScope(
   env: Env,
-  options: { log: Logger; requestId?: string; actor?: () => Actor | undefined; metric?: MetricContext; budget?: DbBudget | (() => DbBudget) },
+  options: {
+    log: Logger;
+    requestId?: string;
+    actor?: () => Actor | undefined;
+    metric?: MetricContext;
+    budget?: DbBudget | (() => DbBudget);
+    /** The request's `DPoP` header, method and URL: checked only if a service asks. */
+    proof?: ProofSource;
+  },
 ): Scope {
   let connection: DbConnection | undefined;
   const deferred: Promise<unknown>[] = [];
@@ -105,6 +114,7 @@ export function openScope(
     metrics,
     activity,
     observe: options.metric ? (subject) => observe(options.metric!, subject) : () => {},
+    proof: requestProof(options.proof),
   });
   return {
     services,
@@ -145,7 +155,14 @@ export const scope = () =>
     const metric: MetricContext = {};
     c.set("metric", metric);
     // The operation's audience picks the budget (installed apps give up first: db/client.ts DB_BUDGET_MS).
-    const opened = openScope(c.env, { log, requestId, actor: () => c.get("auth"), metric, budget: () => c.get("budget") ?? "admin" });
+    const opened = openScope(c.env, {
+      log,
+      requestId,
+      actor: () => c.get("auth"),
+      metric,
+      budget: () => c.get("budget") ?? "admin",
+      proof: { header: c.req.header("DPoP") ?? null, htm: c.req.method, htu: c.req.url },
+    });
     c.set("services", opened.services);
     try {
       await next();

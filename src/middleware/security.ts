@@ -153,7 +153,7 @@ export const tlsFloor = () =>
   });
 
 /** A browser client may read whether an answer is degraded, and when to retry a 503. */
-export const DEVICE_EXPOSE_HEADERS = ["License-Degraded", "Retry-After"] as const;
+export const DEVICE_EXPOSE_HEADERS = ["License-Degraded", "Retry-After", "WWW-Authenticate"] as const;
 
 /**
  * CORS for the device operations (mounted on their paths by middleware/operation.ts): off unless
@@ -171,7 +171,7 @@ export const deviceCors = () => {
     },
     allowMethods: ["POST", "DELETE"],
     // X-Edge-License-SDK names the SDK in the license's activity; a JSON POST is preflighted anyway.
-    allowHeaders: ["Content-Type", "Idempotency-Key", "X-Edge-License-SDK"],
+    allowHeaders: ["Content-Type", "Idempotency-Key", "X-Edge-License-SDK", "DPoP"],
     exposeHeaders: [...DEVICE_EXPOSE_HEADERS],
     maxAge: 600,
   });

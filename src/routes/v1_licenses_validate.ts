@@ -1,5 +1,6 @@
 // POST /v1/licenses/validate: the status of a license key. No token, no credential, one query.
 import { operation } from "../middleware/operation";
+import { DPOP_ERROR_CODES } from "../services/device-proof";
 import { ValidateResponse, validationBody } from "../wire/licenses";
 import { ValidateBody } from "./requests/public-body";
 import { noteOutcome } from "./requests/validation-outcome";
@@ -15,6 +16,7 @@ export default operation({
   description:
     "Business outcomes are values: the answer is 200 with `valid` and a `code` (VALID, NOT_FOUND, EXPIRED, SUSPENDED, REVOKED, PRODUCT_MISMATCH, ...). An unknown and a malformed key answer alike.",
   request: { body: ValidateBody },
+  errors: [...DPOP_ERROR_CODES],
   responses: { 200: { description: "The validation outcome", schema: ValidateResponse } },
   handler: async ({ body }, { services, clientIp }) => {
     const now = new Date();

@@ -2,6 +2,7 @@
 
 import { issuerOf, jwksUriOf } from "../config";
 import { operation } from "../middleware/operation";
+import { DPOP_ERROR_CODES } from "../services/device-proof";
 import { VerifyResponse, verifyBody } from "../wire/licenses";
 import { Domain, publicLicenseBody } from "./requests/public-body";
 import { noteOutcome } from "./requests/validation-outcome";
@@ -23,6 +24,7 @@ export default operation({
   description:
     "Valid only when `hwuid` is a live activation of the license (NOT_ACTIVATED, FINGERPRINT_MISMATCH, HEARTBEAT_DEAD otherwise). The token then has `hw_bound: true`.",
   request: { body: Body },
+  errors: [...DPOP_ERROR_CODES],
   responses: { 200: { description: "The outcome, with a device-bound token when valid", schema: VerifyResponse } },
   handler: ({ body }, { services, clientIp }) =>
     services.tokens.verify({

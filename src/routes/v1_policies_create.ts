@@ -23,6 +23,7 @@ const Body = z
     allow_perpetual_offline: PolicyFields.allow_perpetual_offline.default(false),
     offline_outlives_license: PolicyFields.offline_outlives_license.default(false),
     lease_mode: PolicyFields.lease_mode.default("none"),
+    proof_of_possession: PolicyFields.proof_of_possession.default("none"),
     max_leases: PolicyFields.max_leases.default(null),
     max_users: PolicyFields.max_users.default(null),
     lease_ttl_s: PolicyFields.lease_ttl_s.default(600),

@@ -25,6 +25,7 @@ const Body = z
     allow_perpetual_offline: PolicyFields.allow_perpetual_offline.optional(),
     offline_outlives_license: PolicyFields.offline_outlives_license.optional(),
     lease_mode: PolicyFields.lease_mode.optional(),
+    proof_of_possession: PolicyFields.proof_of_possession.optional(),
     max_leases: PolicyFields.max_leases.optional(),
     max_users: PolicyFields.max_users.optional(),
     lease_ttl_s: PolicyFields.lease_ttl_s.optional(),

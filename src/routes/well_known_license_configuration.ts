@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { issuerOf, jwksUriOf, tokenUseOf } from "../config";
 import { LICENSE_TOKEN_TYP, TOKEN_LIFETIME_S } from "../contract/tokens";
+import { DPOP_ALGS } from "../crypto/dpop";
 import { getKeyRing } from "../crypto/keys";
 import { operation, reply } from "../middleware/operation";
 
@@ -19,6 +20,9 @@ const Configuration = z
     validate_hardware_endpoint: z.string(),
     introspection_endpoint: z.string(),
     revocation_endpoint: z.string(),
+    dpop_signing_alg_values_supported: z
+      .array(z.string())
+      .openapi({ description: "Device keys (RFC 9449 section 5.1): the `alg`s a `DPoP` proof may use on the device routes" }),
   })
   .openapi("LicenseConfiguration");
 
@@ -47,6 +51,7 @@ export default operation({
         validate_hardware_endpoint: `${issuer}/v1/licenses/validate-hardware`,
         introspection_endpoint: `${issuer}/v1/licenses/introspect`,
         revocation_endpoint: `${issuer}/v1/licenses/revoke-token`,
+        dpop_signing_alg_values_supported: [...DPOP_ALGS],
       },
       { "Cache-Control": "public, max-age=300, s-maxage=300" },
     );

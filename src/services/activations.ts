@@ -7,6 +7,7 @@ import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import type { Tx } from "../db/client";
 import {
   type ActivationRow,
+  bindActivationKeyInTx,
   countLiveActivations,
   findIdempotentResponse,
   findLiveActivation,
@@ -29,8 +30,9 @@ import { requireActor } from "./actor";
 import { networkOf } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import { licenseSubject, type ServiceDeps } from "./context";
+import { proofRefusal } from "./device-proof";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
-import { type ActivateInput, type ActivateOutcome, claimSeat, isUniqueViolation, requestedDomain, type Seat } from "./seat-claims";
+import { type ActivateInput, type ActivateOutcome, claimSeat, isUniqueViolation, keyForSeat, requestedDomain, type Seat, withKey } from "./seat-claims";
 
 export type { ActivateInput, ActivateOutcome, Seat } from "./seat-claims";
 
@@ -64,10 +66,23 @@ async function withinChurnBudget(
 /** The license of a key (or of its hash), locked, and named to the request's metric; unknown and malformed keys fail alike. */
 async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, _now: Date, keyHash?: string): Promise<LockedLicenseRecord> {
   const hash = keyHash ?? (LICENSE_KEY_PATTERN.test(licenseKey) ? await sha256Hex(licenseKey) : undefined);
-  const license = hash ? await lockLicenseRecord(tx, hash) : undefined;
+  const proofKey = await deps.proof.lookupKey();
+  const license = hash ? await lockLicenseRecord(tx, hash, { proofKey }) : undefined;
+  if (proofKey) deps.proof.recorded(license?.proofReplayed);
   if (!license) throw refusalError("NOT_FOUND");
   deps.observe(licenseSubject(license));
   return license;
+}
+
+/**
+ * A device route's proof for the activation it names (heartbeat, deactivate): the policy's rule
+ * when `strict`, else only a key-bound device must prove its key (a seat bound to none may always be freed).
+ */
+async function requireKey(deps: ServiceDeps, license: LockedLicenseRecord, activation: ActivationRow, strict: boolean): Promise<void> {
+  const mode = license.policy.proofOfPossession;
+  if (mode === "none") return;
+  const decided = proofRefusal(strict ? mode : "optional", activation.dpopJkt, await deps.proof.state());
+  if ("error" in decided) throw decided.error;
 }
 
 /** Announces released activations (`activation.deleted`); public-route changes are not audited. */
@@ -84,8 +99,14 @@ async function announceReleased(record: RecordChange, tenantId: string, rows: Ac
   }
 }
 
-/** The activation an idempotent request reported, if it still holds its seat. */
-async function replay(tx: Tx, license: LockedLicenseRecord, input: ActivateInput, stored: { status: number; body: unknown }): Promise<ActivateOutcome> {
+/** The activation an idempotent request reported, if it still holds its seat (and the request proves its key). */
+async function replay(
+  deps: ServiceDeps,
+  tx: Tx,
+  license: LockedLicenseRecord,
+  input: ActivateInput,
+  stored: { status: number; body: unknown },
+): Promise<ActivateOutcome> {
   // Older records kept the whole answer: `{ activation: { id }, created }`.
   const body = stored.body as Partial<StoredActivation> & { activation?: { id?: string } };
   const id = body.activation_id ?? body.activation?.id;
@@ -93,6 +114,7 @@ async function replay(tx: Tx, license: LockedLicenseRecord, input: ActivateInput
   if (!live || live.id !== id) {
     throw new AppError("CONFLICT", "The activation this Idempotency-Key answered has since been released; send a new Idempotency-Key to activate again.");
   }
+  await keyForSeat(deps, license, live.dpopJkt, input);
   return { status: stored.status as 200 | 201, created: body.created === true, activation: live, heartbeatIntervalS: license.policy.heartbeatIntervalS };
 }
 
@@ -100,7 +122,9 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
   /** The license a request names, read and judged for taking a seat (status, expiry, IP allowlist), and its domain. */
   async function usable(tx: Tx, input: ActivateInput) {
     const hash = input.keyHash ?? (LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined);
-    const found = hash ? await readLicenseRecord(tx, hash, { fingerprint: input.fingerprint }) : undefined;
+    const proofKey = await deps.proof.lookupKey();
+    const found = hash ? await readLicenseRecord(tx, hash, { fingerprint: input.fingerprint, proofKey }) : undefined;
+    if (proofKey) deps.proof.recorded(found?.proofReplayed);
     if (!found) throw refusalError("NOT_FOUND");
     deps.observe(licenseSubject(found));
     const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;
@@ -128,7 +152,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
       const previous = await findIdempotentResponse(tx, license.id, "activate", input.idempotencyKey);
       if (previous) {
         if (previous.requestHash !== requestHash) throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
-        return replay(tx, license, input, previous);
+        return replay(deps, tx, license, input, previous);
       }
     }
     const remember = async (outcome: ActivateOutcome) => {
@@ -141,8 +165,13 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     const held = async (): Promise<ActivateOutcome | undefined> => {
       const existing = await findLiveActivation(tx, license.id, input.fingerprint);
       if (!existing || heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) return undefined;
-      return { status: 200, created: false, activation: existing, heartbeatIntervalS };
+      // The live device proves the key it holds, or binds the request's when it holds none.
+      const jkt = await keyForSeat(deps, license, existing.dpopJkt, input);
+      const activation = await withKey(existing, jkt, (id, key) => bindActivationKeyInTx(tx, id, key));
+      return { status: 200, created: false, activation, heartbeatIntervalS };
     };
+    // A new device binds the request's key (checked before any seat is taken).
+    const newKey = await keyForSeat(deps, license, undefined, input);
     if (license.device?.id && !heartbeatDead(license.policy, license.device.lastHeartbeatAt, input.now)) {
       const again = await held();
       if (again) return remember(again);
@@ -172,7 +201,13 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
     const stale = await findLiveActivation(tx, license.id, input.fingerprint);
     if (stale && !heartbeatDead(license.policy, stale.lastHeartbeatAt, input.now)) {
       await syncActivationCount(tx, license.id, input.now);
-      return remember({ status: 200, created: false, activation: stale, heartbeatIntervalS });
+      const jkt = await keyForSeat(deps, license, stale.dpopJkt, input);
+      return remember({
+        status: 200,
+        created: false,
+        activation: await withKey(stale, jkt, (id, key) => bindActivationKeyInTx(tx, id, key)),
+        heartbeatIntervalS,
+      });
     }
     if (stale) {
       await releaseActivation(tx, stale.id, "heartbeat", input.now);
@@ -190,6 +225,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
       metadata: input.metadata ?? {},
       lastHeartbeatAt: input.now,
       createdAt: input.now,
+      dpopJkt: newKey ?? null,
     });
     if (stale) await syncActivationCount(tx, license.id, input.now);
     await record({
@@ -242,6 +278,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
         deps.observe({ activationId: existing.id });
+        await requireKey(deps, license, existing, false);
         await withinChurnBudget(tx, license.id, license.limits, input.now);
         const released = await releaseActivation(tx, existing.id, "client", input.now);
         await syncActivationCount(tx, license.id, input.now);
@@ -257,6 +294,7 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
         requireValid(evaluateLicense(license, { use: "seat", clientIp: input.clientIp, now: input.now }));
         const existing = await findLiveActivation(tx, license.id, input.fingerprint);
         if (!existing) throw licenseError("ACTIVATION_NOT_FOUND", "This device is not activated for the license.");
+        await requireKey(deps, license, existing, true);
         if (heartbeatDead(license.policy, existing.lastHeartbeatAt, input.now)) {
           // Consistent with validation: a dead device has lost its seat and must activate again.
           const released = await releaseActivation(tx, existing.id, "heartbeat", input.now);

@@ -1,11 +1,13 @@
 // What every service is built from: plain values and small interfaces, never a Hono context. The
 // request scope (middleware/scope.ts) and the scheduled handler (src/scheduled.ts) fill these in.
+
 import type { Permission } from "../contract/permissions";
 import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";
 import type { Logger } from "../logging";
 import type { ActivityStore } from "./activity/store";
 import type { SnapshotStore } from "./degraded";
+import type { DeviceProof } from "./device-proof";
 import type { EventSerializer } from "./events";
 import type { MetricsStore } from "./metrics/store";
 
@@ -58,6 +60,8 @@ export interface ServiceDeps {
   activity: ActivityStore;
   /** Tells the request's metric what it concerns, as a service learns it (a no-op outside requests). */
   observe: (subject: MetricSubject) => void;
+  /** The request's DPoP proof (services/device-proof.ts); NO_PROOF outside device requests. */
+  proof: DeviceProof;
 }
 
 /** What a request's data point (and its activity event) says about whom it concerns. */

@@ -34,7 +34,7 @@ export const kvPolicyChangedKey = (policyId: string) => `policy-changed:${policy
 const CHANGE_MARK_TTL_S = 8 * 86_400;
 
 /** The shape of the snapshots this code writes and reads; older ones are ignored. */
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 
 export interface Snapshot {
   v: typeof SNAPSHOT_VERSION;
@@ -86,7 +86,8 @@ export function cacheSnapshots(cache: () => Cache): SnapshotStore {
 
 function reviveLicense(raw: LicenseRecord & { expiresAt: unknown }): LicenseRecord {
   const date = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
-  const device = (d: { id: string | null; lastHeartbeatAt: unknown } | null) => (d ? { id: d.id, lastHeartbeatAt: date(d.lastHeartbeatAt) } : null);
+  const device = (d: { id: string | null; lastHeartbeatAt: unknown; jkt?: string | null } | null) =>
+    d ? { id: d.id, lastHeartbeatAt: date(d.lastHeartbeatAt), jkt: d.jkt ?? null } : null;
   return { ...raw, expiresAt: date(raw.expiresAt), device: device(raw.device), domainDevice: device(raw.domainDevice) };
 }
 

@@ -36,8 +36,16 @@ import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import { licenseSubject, type ServiceDeps } from "./context";
+import { lookupWithProof, type ProofState } from "./device-proof";
 import type { CheckedOut, licenseFileService } from "./license-files";
-import { evaluateLicense, LICENSE_REFUSALS, refusalError } from "./license-validation";
+import { evaluateLicense, refusalError, statusRefusal } from "./license-validation";
+
+/** A floating license as a lease route judged it, and the device key (if any) its tokens and files name. */
+interface Floating {
+  license: LockedLicenseRecord;
+  jkt?: string;
+}
+
 import type { tokenIssuer } from "./token-issuer";
 
 export interface LeaseGrant {
@@ -74,35 +82,46 @@ export function leaseService(
    * The license of a key, locked, with leases on, and usable by this caller exactly as verify
    * would judge it (status, expiry, the policy's hardware, domain or IP binding).
    */
-  async function lockFloating(tx: Tx, caller: LeaseCaller): Promise<LockedLicenseRecord> {
+  async function lockFloating(tx: Tx, caller: LeaseCaller): Promise<Floating> {
     const domain = caller.domain === undefined ? undefined : (canonicalDomain(caller.domain) ?? null);
-    const license = LICENSE_KEY_PATTERN.test(caller.licenseKey)
-      ? await lockLicenseRecord(tx, await sha256Hex(caller.licenseKey), { fingerprint: caller.fingerprint, domain: domain ?? undefined })
-      : undefined;
-    return judgeFloating(license, caller, domain);
+    const hash = LICENSE_KEY_PATTERN.test(caller.licenseKey) ? await sha256Hex(caller.licenseKey) : undefined;
+    const { found, proof } = await lookupWithProof(
+      deps.proof,
+      (proofKey) =>
+        hash ? lockLicenseRecord(tx, hash, { fingerprint: caller.fingerprint, domain: domain ?? undefined, proofKey }) : Promise.resolve(undefined),
+      (license) => license?.proofReplayed,
+    );
+    return judgeFloating(found, caller, domain, proof);
   }
 
-  function judgeFloating(license: LockedLicenseRecord | undefined, caller: LeaseCaller, domain: string | null | undefined): LockedLicenseRecord {
-    const decision = evaluateLicense(license, { use: "lease", fingerprint: caller.fingerprint, domain, clientIp: caller.clientIp, now: caller.now });
+  /** A floating license judged as verify would judge it, and the device key its lease tokens name. */
+  function judgeFloating(license: LockedLicenseRecord | undefined, caller: LeaseCaller, domain: string | null | undefined, proof: ProofState): Floating {
     if (!license) throw refusalError("NOT_FOUND");
     deps.observe(licenseSubject(license));
-    if (!decision.valid && LICENSE_REFUSALS.has(decision.code)) throw refusalError(decision.code);
+    const lifecycle = statusRefusal(license, caller.now);
+    if (lifecycle) throw refusalError(lifecycle);
     if (license.policy.leaseMode === "none") throw new AppError("LEASES_NOT_ENABLED", "This license's policy has no floating seats (lease_mode none).");
+    const decision = evaluateLicense(license, { use: "lease", fingerprint: caller.fingerprint, domain, clientIp: caller.clientIp, proof, now: caller.now });
     if (!decision.valid) throw refusalError(decision.code);
-    return license;
+    return { license, jkt: decision.jkt };
   }
 
   /**
    * The same, with the license's live lease `leaseId` read in the same statement (a heartbeat then
    * only writes): 404 when it is not this license's, 409 once it has ended.
    */
-  async function lockFloatingLease(tx: Tx, caller: LeaseCaller, leaseId: string): Promise<{ license: LockedLicenseRecord; lease: LeaseRow }> {
+  async function lockFloatingLease(tx: Tx, caller: LeaseCaller, leaseId: string): Promise<Floating & { lease: LeaseRow }> {
     const domain = caller.domain === undefined ? undefined : (canonicalDomain(caller.domain) ?? null);
-    const found = LICENSE_KEY_PATTERN.test(caller.licenseKey)
-      ? await lockLicenseRecordWithLease(tx, await sha256Hex(caller.licenseKey), { fingerprint: caller.fingerprint, domain: domain ?? undefined }, leaseId)
-      : undefined;
-    const license = judgeFloating(found?.license, caller, domain);
-    return { license, lease: checkLive(found?.lease, caller.now) };
+    const hash = LICENSE_KEY_PATTERN.test(caller.licenseKey) ? await sha256Hex(caller.licenseKey) : undefined;
+    const { found, proof } = await lookupWithProof(
+      deps.proof,
+      (proofKey) =>
+        hash
+          ? lockLicenseRecordWithLease(tx, hash, { fingerprint: caller.fingerprint, domain: domain ?? undefined, proofKey }, leaseId)
+          : Promise.resolve(undefined),
+      (both) => both?.license.proofReplayed,
+    );
+    return { ...judgeFloating(found?.license, caller, domain, proof), lease: checkLive(found?.lease, caller.now) };
   }
 
   function checkLive(lease: LeaseRow | undefined, now: Date): LeaseRow {
@@ -131,8 +150,8 @@ export function leaseService(
     new Date(Math.min(now.getTime() + license.limits.leaseTtlS * 1000, license.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER));
 
   /** A license token that ends with the lease (from the locked record: no further reads). */
-  async function grant(license: LockedLicenseRecord, lease: LeaseRow, status: 200 | 201, now: Date): Promise<LeaseGrant> {
-    const issued = await tokens.issue(license, { hwBound: false, lease: { id: lease.id, expiresAt: lease.expiresAt }, tokenTier: "basic" }, now);
+  async function grant({ license, jkt }: Floating, lease: LeaseRow, status: 200 | 201, now: Date): Promise<LeaseGrant> {
+    const issued = await tokens.issue(license, { hwBound: false, lease: { id: lease.id, expiresAt: lease.expiresAt }, tokenTier: "basic", jkt }, now);
     return { status, lease, token: issued.token, tokenExpiresAt: issued.expiresAt };
   }
 
@@ -156,7 +175,8 @@ export function leaseService(
       const requestHash = await sha256Hex(JSON.stringify([input.instanceId, input.userId ?? null]));
       return changes(async (tx, record) => {
         const { now } = input;
-        const license = await lockFloating(tx, input);
+        const floating = await lockFloating(tx, input);
+        const license = floating.license;
         const perUser = license.policy.leaseMode === "per_user";
         if (perUser && !input.userId) {
           throw new AppError("VALIDATION_FAILED", "This license's seats are per user: send `user`.", { details: [{ path: "user", message: "Required" }] });
@@ -172,7 +192,7 @@ export function leaseService(
               throw new AppError("CONFLICT", "The lease this Idempotency-Key answered has since ended; send a new Idempotency-Key.");
             }
             if (borrowedAt(lease, now)) throw borrowed(lease);
-            return grant(license, lease, previous.status as 200 | 201, now);
+            return grant(floating, lease, previous.status as 200 | 201, now);
           }
         }
         let status: 200 | 201;
@@ -218,7 +238,7 @@ export function leaseService(
             body: { lease_id: lease.id },
           });
         }
-        return grant(license, lease, status, now);
+        return grant(floating, lease, status, now);
       });
     },
 
@@ -228,20 +248,22 @@ export function leaseService(
       // extends the lease only if it is still live and unborrowed, so a release, expiry or borrow
       // since the read wins, and a license changed since is judged by the next heartbeat.
       const domain = input.domain === undefined ? undefined : (canonicalDomain(input.domain) ?? null);
-      const found = LICENSE_KEY_PATTERN.test(input.licenseKey)
-        ? await findLicenseRecordWithLease(
-            deps.rows(),
-            await sha256Hex(input.licenseKey),
-            { fingerprint: input.fingerprint, domain: domain ?? undefined },
-            input.leaseId,
-          )
-        : undefined;
-      const license = judgeFloating(found?.license, input, domain);
+      const hash = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined;
+      const { found, proof } = await lookupWithProof(
+        deps.proof,
+        (proofKey) =>
+          hash
+            ? findLicenseRecordWithLease(deps.rows(), hash, { fingerprint: input.fingerprint, domain: domain ?? undefined, proofKey }, input.leaseId)
+            : Promise.resolve(undefined),
+        (both) => both?.license.proofReplayed,
+      );
+      const floating = judgeFloating(found?.license, input, domain, proof);
+      const license = floating.license;
       const current = checkLive(found?.lease, input.now);
       if (current.borrowedUntil) throw borrowed(current);
       const lease = await extendLiveLease(deps.rows(), current.id, { expiresAt: leaseEnd(license, input.now), lastHeartbeatAt: input.now });
       if (!lease) throw leaseError("LEASE_EXPIRED", "The lease ended (released, borrowed or past its TTL) while this heartbeat ran: request a new one.");
-      return grant(license, lease, 200, input.now);
+      return grant(floating, lease, 200, input.now);
     },
 
     /**
@@ -268,7 +290,7 @@ export function leaseService(
      */
     borrow: (input: LeaseCaller & { fingerprint: string; leaseId: string; until: Date }): Promise<{ lease: LeaseRow; file: CheckedOut }> =>
       changes(async (tx, record) => {
-        const { license, lease: current } = await lockFloatingLease(tx, input, input.leaseId);
+        const { license, jkt, lease: current } = await lockFloatingLease(tx, input, input.leaseId);
         if (current.borrowedUntil) throw borrowed(current);
         const seconds = Math.ceil((input.until.getTime() - input.now.getTime()) / 1000);
         const max = license.limits.maxBorrowS;
@@ -283,7 +305,7 @@ export function leaseService(
         }
         const lease = await extendLease(tx, current.id, { expiresAt: input.until, borrowedUntil: input.until });
         await announce(record, license.tenantId, "lease.borrowed", lease);
-        const file = await licenseFiles.issueForLease(tx, record, { license, lease, fingerprint: input.fingerprint, now: input.now });
+        const file = await licenseFiles.issueForLease(tx, record, { license, lease, fingerprint: input.fingerprint, jkt, now: input.now });
         return { lease, file };
       }),
 

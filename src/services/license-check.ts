@@ -5,6 +5,7 @@ import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/repositories/licenses";
 import { canonicalDomain } from "./binding";
+import { type DeviceProof, NO_PROOF, type ProofState } from "./device-proof";
 import { evaluateLicense, type Use, type Validation, type ValidationRequest } from "./license-validation";
 
 export interface LicenseCheck {
@@ -17,6 +18,8 @@ export interface LicenseCheck {
   clientIp?: string;
   /** validate-hardware: this device must hold a live activation. */
   requireDevice?: boolean;
+  /** The request's DPoP proof, settled (a degraded answer judges its snapshot with it). */
+  proof?: ProofState;
   now: Date;
 }
 
@@ -29,17 +32,20 @@ export function validationRequest(check: LicenseCheck): ValidationRequest {
     requireDevice: check.requireDevice,
     domain: check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null),
     clientIp: check.clientIp,
+    proof: check.proof,
     now: check.now,
   };
 }
 
-/** One Postgres round trip (none for a key that cannot exist, which answers exactly like an unknown one). */
-export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck): Promise<Validation> {
+/**
+ * One Postgres round trip (none for a key that cannot exist, which answers exactly like an
+ * unknown one). The same statement records the DPoP proof's `jti`, if the request has a proof.
+ */
+export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck, proof: DeviceProof = NO_PROOF): Promise<Validation> {
   if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
   const request = validationRequest(check);
-  const record = await findLicenseByKeyHash(rows(), await sha256Hex(check.licenseKey), {
-    fingerprint: check.fingerprint,
-    domain: request.domain ?? undefined,
-  });
-  return evaluateLicense(record, request);
+  const [keyHash, proofKey] = await Promise.all([sha256Hex(check.licenseKey), proof.lookupKey()]);
+  const record = await findLicenseByKeyHash(rows(), keyHash, { fingerprint: check.fingerprint, domain: request.domain ?? undefined, proofKey });
+  if (proofKey) proof.recorded(record?.proofReplayed);
+  return evaluateLicense(record, { ...request, proof: await proof.state() });
 }

@@ -22,6 +22,7 @@ import { requireActor } from "./actor";
 import { canonicalDomain } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import { licenseSubject, type ServiceDeps } from "./context";
+import { lookupWithProof } from "./device-proof";
 import type { LicenseCheckout } from "./events";
 import { evaluateLicense, type Refusal, refusalError, requireValid } from "./license-validation";
 import { statusListUri } from "./status-lists";
@@ -47,6 +48,8 @@ interface FileSubject {
   lease?: LeaseRow;
   /** The device a borrowed lease's file is bound to. */
   fingerprint?: string;
+  /** The device key a borrowed lease's borrower proved (a machine file names its activation's key). */
+  jkt?: string;
   admin: boolean;
   /** The longest lifetime this caller may ask for: the policy's maximum (admins) or its default (devices). */
   ceiling: "max" | "default";
@@ -87,6 +90,8 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
     const holder: EntryHolder = { licenseId: license.id, activationId: activation?.id, leaseId: lease?.id };
     const entry = await statusEntryFor(tx, license.tenantId, holder, newId("sl"));
     const fingerprint = activation?.fingerprint ?? subject.fingerprint;
+    // A key-bound device's file names its key: on another computer (same fingerprint, other key) the SDK refuses it.
+    const jkt = policy.proofOfPossession !== "none" ? (activation?.dpopJkt ?? subject.jkt) : undefined;
     const jti = newId("lf");
     const claims: LicenseFileClaims = {
       iss: deps.config.issuer(),
@@ -105,6 +110,7 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
       ...(fingerprint !== undefined ? { fingerprint_sha256: await sha256Hex(fingerprint) } : {}),
       ...(lease ? { lease_id: lease.id } : {}),
       status: { status_list: { idx: entry.idx, uri: statusListUri(deps.config.issuer(), entry.listId) } },
+      ...(jkt ? { cnf: { jkt } } : {}),
     };
     const seal = request.encrypt ? { keyHash: license.keyHash, fingerprint } : undefined;
     const file = await signLicenseFile(await getKeyRing(deps.config.signingKeys), claims, seal);
@@ -134,11 +140,11 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
 
   return {
     /** A borrowed lease's machine file, in the borrow's transaction (the license judged and locked there): valid until the borrow ends. */
-    issueForLease: (tx: Tx, record: RecordChange, input: { license: LockedLicenseRecord; lease: LeaseRow; fingerprint: string; now: Date }) =>
+    issueForLease: (tx: Tx, record: RecordChange, input: { license: LockedLicenseRecord; lease: LeaseRow; fingerprint: string; jkt?: string; now: Date }) =>
       issue(
         tx,
         record,
-        { license: input.license, lease: input.lease, fingerprint: input.fingerprint, admin: false, ceiling: "max" },
+        { license: input.license, lease: input.lease, fingerprint: input.fingerprint, jkt: input.jkt, admin: false, ceiling: "max" },
         { encrypt: false, now: input.now },
       ),
 
@@ -156,7 +162,7 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
         if (!license) throw notFound("License");
         if (request.activationId && !activation) throw notFound("Activation");
         // The seller is not the device: no client address to check, and the device is the activation named.
-        const decision = evaluateLicense(license, { use: "file", requireDevice: activation !== undefined, ...device, now: request.now });
+        const decision = evaluateLicense(license, { use: "file", requireDevice: activation !== undefined, ...device, trusted: true, now: request.now });
         if (!decision.valid) throw refusalError(decision.code, ADMIN_REFUSALS[decision.code]);
         return issue(tx, record, { license, activation, admin: true, ceiling: "max" }, request);
       }),
@@ -168,9 +174,13 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
     checkoutByKey: (input: CheckoutRequest & { licenseKey: string; fingerprint: string; domain?: string; clientIp?: string; applicationId?: string }) =>
       changes(async (tx, record) => {
         const domain = input.domain === undefined ? undefined : (canonicalDomain(input.domain) ?? null);
-        const license = LICENSE_KEY_PATTERN.test(input.licenseKey)
-          ? await lockLicenseRecord(tx, await sha256Hex(input.licenseKey), { fingerprint: input.fingerprint, domain: domain ?? undefined })
-          : undefined;
+        const hash = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined;
+        const { found: license, proof } = await lookupWithProof(
+          deps.proof,
+          (proofKey) =>
+            hash ? lockLicenseRecord(tx, hash, { fingerprint: input.fingerprint, domain: domain ?? undefined, proofKey }) : Promise.resolve(undefined),
+          (found) => found?.proofReplayed,
+        );
         if (license) deps.observe(licenseSubject(license));
         requireValid(
           evaluateLicense(license, {
@@ -180,6 +190,7 @@ export function licenseFileService(deps: ServiceDeps, changes: ChangeRunner) {
             fingerprint: input.fingerprint,
             domain,
             clientIp: input.clientIp,
+            proof,
             now: input.now,
           }),
         );

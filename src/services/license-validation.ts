@@ -7,6 +7,7 @@ import { effectiveStatus, VALIDATION_MESSAGES, type ValidationCode } from "../co
 import type { LicenseRecord } from "../db/repositories/licenses";
 import { AppError, type ErrorCode } from "../errors";
 import { ipAllowed } from "./binding";
+import { DPOP_ERROR_CODES, type ProofState, proofRefusal } from "./device-proof";
 
 /** A VALID answer given from the edge's snapshot while Postgres is unreachable (services/degraded.ts). */
 export interface Degraded {
@@ -19,7 +20,15 @@ export interface Degraded {
 export type Refusal = Exclude<ValidationCode, "VALID">;
 
 export type Validation =
-  | { valid: true; code: "VALID"; license: LicenseRecord; hwBound: boolean; degraded?: Degraded }
+  | {
+      valid: true;
+      code: "VALID";
+      license: LicenseRecord;
+      hwBound: boolean;
+      degraded?: Degraded;
+      /** The device key (RFC 7638 thumbprint) the request proved: what is issued on it names it in `cnf.jkt`. */
+      jkt?: string;
+    }
   | { valid: false; code: Refusal; license?: LicenseRecord };
 
 /**
@@ -42,8 +51,17 @@ export interface ValidationRequest {
   domain?: string | null;
   /** `CF-Connecting-IP`; undefined for callers that are not the device (admin uploads), which IP binding refuses. */
   clientIp?: string;
+  /** The request's DPoP proof, settled (services/device-proof.ts); absent: none was sent. */
+  proof?: ProofState;
+  /**
+   * The seller (or the signed-in customer) asks, not the device: no proof is asked, and what is
+   * issued is bound to the key the device's activation holds.
+   */
+  trusted?: boolean;
   now: Date;
 }
+
+const NO_PROOF_STATE: ProofState = { check: undefined, replayed: false };
 
 /** True when a device's last heartbeat is older than the policy's interval plus grace. */
 export function heartbeatDead(
@@ -67,7 +85,11 @@ export function statusRefusal(license: Pick<LicenseRecord, "status" | "expiresAt
   return undefined;
 }
 
-/** Order: existence, lifecycle status, application scope, the policy's binding, then what the use needs. */
+/**
+ * Order: existence, lifecycle status, application scope, the policy's binding, the device's key,
+ * then what the use needs. A refused device key proof is thrown (a 401 with `WWW-Authenticate:
+ * DPoP`, whichever route asked): it says nothing about the license, only about the request.
+ */
 export function evaluateLicense(license: LicenseRecord | undefined, request: ValidationRequest): Validation {
   if (!license) return { valid: false, code: "NOT_FOUND" };
   const fail = (code: Refusal): Validation => ({ valid: false, code, license });
@@ -92,9 +114,24 @@ export function evaluateLicense(license: LicenseRecord | undefined, request: Val
     if (!site) return fail(license.liveActivations > 0 || request.domain !== undefined ? "DOMAIN_MISMATCH" : "NOT_ACTIVATED");
     if (heartbeatDead(license.policy, site.lastHeartbeatAt, request.now)) return fail("HEARTBEAT_DEAD");
   }
+  let jkt: string | undefined;
+  const proofMode = license.policy.proofOfPossession;
+  if (proofMode !== "none") {
+    // The activation the request stands on: its device, or the site of a domain-bound license.
+    const bound = device ?? (bindingMode === "domain" && license.domainDevice?.id ? license.domainDevice : undefined);
+    if (!bound && proofMode === "required") return fail(license.liveActivations > 0 ? "FINGERPRINT_MISMATCH" : "NOT_ACTIVATED");
+    if (request.trusted) jkt = bound?.jkt ?? undefined;
+    else {
+      const decided = proofRefusal(proofMode, bound?.jkt, request.proof ?? NO_PROOF_STATE);
+      if ("error" in decided) throw decided.error;
+      jkt = decided.jkt;
+    }
+  }
   if (bindingMode === "ip" && !ipAllowed(request.clientIp, license.allowedCidrs)) return fail("IP_NOT_ALLOWED");
   if ((use === "token" || use === "file") && license.policy.leaseMode !== "none") return fail("LEASE_REQUIRED");
-  return { valid: true, code: "VALID", license, hwBound: request.requireDevice === true || bindingMode === "hardware" };
+  // A key-bound device is the seat what is issued stands on, whatever the binding mode: its release ends it.
+  const hwBound = request.requireDevice === true || bindingMode === "hardware" || (jkt !== undefined && device !== undefined);
+  return jkt === undefined ? { valid: true, code: "VALID", license, hwBound } : { valid: true, code: "VALID", license, hwBound, jkt };
 }
 
 /** The activation a valid answer stands on, when the policy required one: its release ends what was issued on it. */
@@ -121,8 +158,8 @@ const REFUSAL_ERRORS: Record<Refusal, ErrorCode> = {
   LEASE_REQUIRED: "LEASE_REQUIRED",
 };
 
-/** Every error code a refusal can be: what an operation that runs the refusal model declares. */
-export const REFUSAL_ERROR_CODES: readonly ErrorCode[] = [...new Set(Object.values(REFUSAL_ERRORS))];
+/** Every error code a refusal can be: what an operation that runs the refusal model declares (a device key's refusals too). */
+export const REFUSAL_ERROR_CODES: readonly ErrorCode[] = [...new Set(Object.values(REFUSAL_ERRORS)), ...DPOP_ERROR_CODES];
 
 /** The error a refusal is, with the validation code in `details.validation_code` (the same as validate would answer). */
 export function refusalError(code: Refusal, message = VALIDATION_MESSAGES[code]): AppError {

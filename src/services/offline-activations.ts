@@ -6,6 +6,9 @@
 // takes a seat exactly as activate does (same limit, events; its nonce is the Idempotency-Key, so
 // a re-upload replays the first answer), and the device gets its machine file. A removal proof
 // names the activation it ends, so it frees that seat once and never the device's next one.
+// A device with a key (DPoP, services/device-proof.ts) puts a proof of it in the file
+// (`device_proof`, bound to the file by its nonce): the activation is bound to the key, and a
+// key-bound device's removal proof must carry it, which a copy of the database cannot forge.
 import {
   ACTIVATION_REQUEST_LABEL,
   ACTIVATION_REQUEST_TYP,
@@ -20,8 +23,10 @@ import {
 import { decodeJwt, jwtVerify } from "jose";
 import type { z } from "zod";
 import { activationRequestSchema, deactivationProofSchema } from "../contract/device-fields";
+import { verifyDpopProof } from "../crypto/dpop";
 import { type ActivationRow, findLiveActivationOf } from "../db/repositories/activations";
 import { findLicensesByKeyPrefix, getLicense, type LicenseRow } from "../db/repositories/licenses";
+import { getPolicy } from "../db/repositories/policies";
 import { AppError, notFound } from "../errors";
 import type { activationService } from "./activations";
 import { requireActor } from "./actor";
@@ -102,10 +107,39 @@ export function offlineActivationService(
     throw badFile(`The ${kind.noun} was not made with the key of ${licenseId ? "this license" : "any of your licenses"}, or it was altered.`);
   }
 
+  /**
+   * The device key a file was made with (its `device_proof`: a DPoP proof for `path` whose `nonce`
+   * is the file's), or undefined for a file without one. Its `iat` may be as old as the file.
+   */
+  async function deviceKeyOf(claims: { nonce: string; device_proof?: string }, path: string, noun: string, now: Date): Promise<string | undefined> {
+    if (claims.device_proof === undefined) return undefined;
+    const check = await verifyDpopProof(claims.device_proof, {
+      htm: "POST",
+      htu: `${deps.config.issuer()}${path}`,
+      now: Math.floor(now.getTime() / 1000),
+      maxAgeS: OFFLINE_REQUEST_MAX_AGE_S,
+      maxFutureS: FUTURE_SKEW_S,
+    });
+    const refused = (message: string) => badFile(`The ${noun}'s device key proof is refused: ${message}`, [{ path: "request.device_proof", message }]);
+    if (!check.ok) throw refused(check.message);
+    if (check.nonce !== claims.nonce) throw refused("it was made for another file (its `nonce` is not this file's).");
+    return check.jkt;
+  }
+
+  /** The policy's device key rule for a license (none when the policy is gone). */
+  const proofMode = async (license: LicenseRow) => (await getPolicy(deps.db(), license.tenantId, license.policyId))?.proofOfPossession ?? "none";
+
   return {
     /** Takes a seat for the requesting device and answers its machine file. */
     async activate(input: { request: string; licenseId?: string; ttlS?: number | null; encrypt: boolean; now: Date }) {
       const { license, claims } = await open(REQUEST, input.request, input.licenseId, input.now);
+      const deviceJkt = await deviceKeyOf(claims, "/v1/offline/activations", REQUEST.noun, input.now);
+      if (deviceJkt === undefined && (await proofMode(license)) === "required") {
+        throw badFile(
+          "This license's policy requires device keys: make the request with the device's key (the SDK's `createActivationRequest({ deviceKey })`).",
+          [{ path: "request.device_proof", message: "Required" }],
+        );
+      }
       const seat = await activations.activate({
         licenseKey: "",
         keyHash: license.keyHash,
@@ -113,6 +147,7 @@ export function offlineActivationService(
         name: claims.name,
         metadata: claims.metadata,
         idempotencyKey: `offline:${claims.nonce}`,
+        deviceJkt,
         audit: true,
         now: input.now,
       });
@@ -131,6 +166,14 @@ export function offlineActivationService(
       const live = await findLiveActivationOf(deps.db(), license.tenantId, license.id, { id: claims.activation_id, fingerprint: claims.fingerprint });
       if (!live) {
         throw new AppError("ACTIVATION_NOT_FOUND", "The activation this proof names is not live (already released): a proof frees its seat once.");
+      }
+      // A key-bound device's removal must be signed by its key: the license key alone (or its hash) is not enough.
+      if (live.dpopJkt && (await proofMode(license)) !== "none") {
+        const jkt = await deviceKeyOf(claims, "/v1/offline/deactivations", PROOF.noun, input.now);
+        if (jkt !== live.dpopJkt) {
+          const message = "This device is bound to a key: the proof must carry a device key proof made with it (`createDeactivationProof({ deviceKey })`).";
+          throw badFile(message, [{ path: "request.device_proof", message: jkt === undefined ? "Required" : "Made with another key" }]);
+        }
       }
       const [released] = await activations.release(license.id, live.id);
       return released!;

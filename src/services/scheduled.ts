@@ -2,7 +2,7 @@
 // status lists whose rebuild after a change did not happen, and sweep rows that can no longer matter.
 import { MAX_RANGE_MS } from "../contract/metrics";
 import type { Database } from "../db/client";
-import { sweepIdempotencyKeys } from "../db/repositories/activations";
+import { sweepDpopProofs, sweepIdempotencyKeys } from "../db/repositories/activations";
 import { sweepActivity, sweepOrphanActivity } from "../db/repositories/activity";
 import { sweepRejectedBillingEvents } from "../db/repositories/billing";
 import { lockUnannouncedLeaseExpiries, markLeaseExpiryAnnounced } from "../db/repositories/leases";
@@ -66,6 +66,7 @@ export async function runScheduled(deps: ServiceDeps): Promise<void> {
     const lists = await statusListService(deps).publishStale();
     await sweepRevocations(db, now);
     await sweepIdempotencyKeys(db, new Date(now.getTime() - 86_400_000));
+    await sweepDpopProofs(db, now);
     await sweepRejectedBillingEvents(db, now);
     await sweepRollups(db, new Date(now.getTime() - MAX_RANGE_MS - 86_400_000));
     // This isolate's waiting activity is written out, then whatever is past each tenant's retention goes.

@@ -10,10 +10,11 @@ import { LICENSE_KEY_PATTERN, newId } from "../crypto/random";
 import { postgresCode } from "../db/client";
 import type { ActivationRow } from "../db/repositories/activations";
 import { findLicenseForSeat, type LockedLicenseRecord } from "../db/repositories/licenses";
-import { liveActivationCount, readActivation, takeSeatWithActivation } from "../db/repositories/seats";
+import { bindActivationKey, liveActivationCount, readActivation, takeSeatWithActivation } from "../db/repositories/seats";
 import { AppError } from "../errors";
 import { canonicalDomain, networkOf } from "./binding";
 import { licenseSubject, type ServiceDeps } from "./context";
+import { type ProofState, proofError, proofToBind } from "./device-proof";
 import { outboxEntry } from "./events";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { deliverDue } from "./webhook-delivery";
@@ -30,6 +31,8 @@ export interface ActivateInput {
   metadata?: Record<string, unknown>;
   clientIp?: string;
   idempotencyKey?: string;
+  /** An air-gapped request signed by its device key: the key's thumbprint, checked by the caller (offline-activations.ts). */
+  deviceJkt?: string;
   now: Date;
 }
 
@@ -42,6 +45,31 @@ export interface Seat {
 export interface ActivateOutcome extends Seat {
   status: 200 | 201;
   created: boolean;
+}
+
+/**
+ * The device key an activation binds, or proves when the device holds one already: the request's
+ * DPoP proof, or the key that signed an air-gapped request (device-proof.ts `proofToBind`).
+ */
+export async function keyForSeat(
+  deps: ServiceDeps,
+  license: Pick<LockedLicenseRecord, "policy">,
+  held: string | null | undefined,
+  input: ActivateInput,
+): Promise<string | undefined> {
+  const state: ProofState =
+    input.deviceJkt !== undefined ? { check: { ok: true, jkt: input.deviceJkt, jti: "", iat: 0 }, replayed: false } : await deps.proof.state();
+  const decided = proofToBind(license.policy.proofOfPossession, held, state);
+  if ("error" in decided) throw decided.error;
+  return decided.jkt;
+}
+
+/** A held activation, bound to `jkt` when it was bound to no key; refused when another key bound it meanwhile. */
+export async function withKey(activation: ActivationRow, jkt: string | undefined, bind: (id: string, jkt: string) => Promise<ActivationRow | undefined>) {
+  if (!jkt || activation.dpopJkt === jkt) return activation;
+  const bound = await bind(activation.id, jkt);
+  if (!bound) throw proofError("DPOP_KEY_MISMATCH", "This device was bound to another key meanwhile.");
+  return bound;
 }
 
 /** Postgres' unique violation: another request activated the same device first. */
@@ -68,16 +96,24 @@ export function requestedDomain(mode: BindingMode, input: ActivateInput): string
 export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again = false): Promise<ActivateOutcome | undefined> {
   const rows = deps.rows();
   const hash = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined;
-  const found = hash ? await findLicenseForSeat(rows, hash, { fingerprint: input.fingerprint }) : undefined;
+  const proofKey = await deps.proof.lookupKey();
+  const found = hash ? await findLicenseForSeat(rows, hash, { fingerprint: input.fingerprint, proofKey }) : undefined;
+  if (proofKey) deps.proof.recorded(found?.proofReplayed);
   if (!found) throw refusalError("NOT_FOUND");
   deps.observe(licenseSubject(found));
   const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;
   const domain = requestedDomain(license.policy.bindingMode, input);
   const { heartbeatIntervalS } = license.policy;
+  const live = license.device?.id && !heartbeatDead(license.policy, license.device.lastHeartbeatAt, input.now) ? license.device : undefined;
+  // A live device proves the key it holds (or binds one); a new or dead one binds the request's.
+  const jkt = await keyForSeat(deps, license, live?.jkt, input);
   if (license.device?.id) {
-    if (heartbeatDead(license.policy, license.device.lastHeartbeatAt, input.now)) return undefined;
+    if (!live) return undefined;
     const held = await readActivation(rows, license.id, license.device.id);
-    if (held && held.deactivatedAt === null) return { status: 200, created: false, activation: held, heartbeatIntervalS };
+    if (held && held.deactivatedAt === null) {
+      const activation = await withKey(held, jkt, (id, key) => bindActivationKey(rows, license.id, id, key));
+      return { status: 200, created: false, activation, heartbeatIntervalS };
+    }
   }
   const activation: ActivationRow = {
     id: newId("act"),
@@ -92,6 +128,7 @@ export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again =
     deactivatedAt: null,
     deactivationReason: null,
     createdAt: input.now,
+    dpopJkt: jkt ?? null,
   };
   const event = outboxEntry({ type: "activation.created", activation, heartbeatIntervalS }, deps.serializeEvent, input.now);
   let taken: boolean;
@@ -119,7 +156,10 @@ export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again =
   if (changed) throw refusalError(changed);
   // This very device took the last seat meanwhile (a concurrent request): that seat is its answer.
   const meanwhile = now?.device?.id ? await readActivation(rows, license.id, now.device.id) : undefined;
-  if (meanwhile && meanwhile.deactivatedAt === null) return { status: 200, created: false, activation: meanwhile, heartbeatIntervalS };
+  if (meanwhile && meanwhile.deactivatedAt === null) {
+    if (meanwhile.dpopJkt && meanwhile.dpopJkt !== jkt) throw proofError("DPOP_KEY_MISMATCH", "This device was activated meanwhile with another key.");
+    return { status: 200, created: false, activation: meanwhile, heartbeatIntervalS };
+  }
   const max = license.limits.maxActivations!;
   throw new AppError("TOO_MANY_ACTIVATIONS", `The license allows ${max} activation${max === 1 ? "" : "s"}; deactivate a device first.`, {
     details: { max_activations: max, activations: await liveActivationCount(rows, license.id) },

@@ -25,6 +25,8 @@ export interface TokenOptions {
   degraded?: { lifetimeS: number };
   /** Overrides the policy's tier (lease tokens are short: they rotate with each heartbeat). */
   tokenTier?: TokenTier;
+  /** The device key the request proved (`cnf.jkt`). */
+  jkt?: string;
 }
 
 export function tokenIssuer(deps: Pick<ServiceDeps, "config">) {
@@ -49,6 +51,7 @@ export function tokenIssuer(deps: Pick<ServiceDeps, "config">) {
           activationId: options.activationId,
           degraded: options.degraded,
           lease: options.lease,
+          jkt: options.jkt,
           statusList: license.statusList ? { idx: license.statusList.idx, uri: statusListUri(issuer, license.statusList.listId) } : undefined,
         },
         { issuer, tokenUse: deps.config.tokenUse, now },

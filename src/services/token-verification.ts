@@ -75,4 +75,6 @@ export const TOKEN_FAILURE_REASON: Record<LicenseTokenErrorCode, string> = {
   ERR_TOKEN_NOT_YET_VALID: "not_yet_valid",
   ERR_CLAIM_INVALID: "invalid_claims",
   ERR_JWKS_UNAVAILABLE: "invalid_signature",
+  // Only a device's verifier (given its key) refuses so; introspection never passes one.
+  ERR_DEVICE_KEY_MISMATCH: "invalid_claims",
 };

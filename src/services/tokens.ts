@@ -77,7 +77,7 @@ export function tokenService(
         clientIp: check.clientIp,
         now,
       });
-      const device = { id: outcome.activation.id, lastHeartbeatAt: now };
+      const device = { id: outcome.activation.id, lastHeartbeatAt: now, jkt: outcome.activation.dpopJkt ?? null };
       const bound = {
         ...license,
         device,
@@ -85,7 +85,7 @@ export function tokenService(
         liveActivations: license.liveActivations + (outcome.created ? 1 : 0),
       };
       const domain = check.domain === undefined ? undefined : (canonicalDomain(check.domain) ?? null);
-      const evaluated = evaluateLicense(bound, { ...check, use: "token", domain, now });
+      const evaluated = evaluateLicense(bound, { ...check, use: "token", domain, proof: await deps.proof.state(), now });
       return evaluated.valid ? { ...evaluated, hwBound: true } : evaluated;
     } catch (err) {
       const code = err instanceof AppError ? REFUSAL_CODES[err.code] : undefined;
@@ -113,10 +113,10 @@ export function tokenService(
   async function answer(check: Check, now: Date): Promise<Validation> {
     let result: Validation;
     try {
-      result = await checkLicenseKey(deps.rows, { ...check, now });
+      result = await checkLicenseKey(deps.rows, { ...check, now }, deps.proof);
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      return observed(await degraded.answer(check, now, err));
+      return observed(await degraded.answer({ ...check, proof: await deps.proof.state() }, now, err));
     }
     degraded.remember(check, result, now);
     return observed(result);
@@ -143,6 +143,7 @@ export function tokenService(
           // Lets an offline verifier check the token belongs to this device (never the fingerprint itself).
           fingerprintSha256: result.hwBound && check.fingerprint !== undefined ? await sha256Hex(check.fingerprint) : undefined,
           activationId: boundActivationId(result),
+          jkt: result.jkt,
           degraded: result.degraded ? { lifetimeS: degradedTokenLifetimeS(result.degraded, now) } : undefined,
         },
         now,

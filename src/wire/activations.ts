@@ -11,6 +11,9 @@ export const Activation = z
     name: z.string().nullable(),
     domain: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
+    dpop_jkt: z.string().nullable().openapi({
+      description: "Key-bound devices (DPoP): the RFC 7638 thumbprint of the device key it activated with; null when not key-bound",
+    }),
     last_heartbeat_at: Timestamp,
     next_heartbeat_after: Timestamp.nullable().openapi({ description: "When the next heartbeat is due (null without a heartbeat policy)" }),
     deactivated_at: Timestamp.nullable(),
@@ -29,6 +32,7 @@ export function activationBody(row: ActivationRow, heartbeatIntervalS: number | 
     name: row.name,
     domain: row.domain,
     metadata: row.metadata,
+    dpop_jkt: row.dpopJkt ?? null,
     last_heartbeat_at: row.lastHeartbeatAt.toISOString(),
     next_heartbeat_after: heartbeatIntervalS != null ? new Date(row.lastHeartbeatAt.getTime() + heartbeatIntervalS * 1000).toISOString() : null,
     deactivated_at: row.deactivatedAt?.toISOString() ?? null,

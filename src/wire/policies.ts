@@ -1,6 +1,6 @@
 // Policies on the wire.
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES, LEASE_MODES } from "../contract/licenses";
+import { BINDING_MODES, LEASE_MODES, PROOF_OF_POSSESSION_MODES } from "../contract/licenses";
 import { TOKEN_TIERS } from "../contract/tokens";
 import type { PolicyRow } from "../db/repositories/policies";
 import { Timestamp } from "./common";
@@ -24,6 +24,7 @@ export const Policy = z
     allow_perpetual_offline: z.boolean(),
     offline_outlives_license: z.boolean(),
     lease_mode: z.enum(LEASE_MODES),
+    proof_of_possession: z.enum(PROOF_OF_POSSESSION_MODES),
     max_leases: z.number().int().nullable(),
     max_users: z.number().int().nullable(),
     lease_ttl_s: z.number().int(),
@@ -51,6 +52,7 @@ export const policyBody = (row: PolicyRow) => ({
   allow_perpetual_offline: row.allowPerpetualOffline,
   offline_outlives_license: row.offlineOutlivesLicense,
   lease_mode: row.leaseMode,
+  proof_of_possession: row.proofOfPossession,
   max_leases: row.maxLeases,
   max_users: row.maxUsers,
   lease_ttl_s: row.leaseTtlS,

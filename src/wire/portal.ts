@@ -122,6 +122,7 @@ export const PortalDevice = z
     id: z.string(),
     name: z.string().nullable(),
     domain: z.string().nullable(),
+    key_bound: z.boolean().openapi({ description: "The device proved a device key when it activated: its license works only with that key" }),
     activated_at: Timestamp,
     last_seen_at: Timestamp.openapi({ description: "Its last heartbeat, or its activation" }),
   })
@@ -131,6 +132,7 @@ export const portalDeviceBody = (row: ActivationRow) => ({
   id: row.id,
   name: row.name,
   domain: row.domain,
+  key_bound: row.dpopJkt !== null && row.dpopJkt !== undefined,
   activated_at: row.createdAt.toISOString(),
   last_seen_at: row.lastHeartbeatAt.toISOString(),
 });

@@ -3,9 +3,12 @@
 // Chromium (a page importing the built module through an import map) and workerd (the module
 // bundled as wrangler would). Each run verifies a real token from the worker against pinned and
 // fetched keys, refuses a forged and an altered one, verifies a real webhook delivery and refuses
-// it altered, and calls the worker's public routes through the client, offline fallback included.
+// it altered, and calls the worker's public routes through the client, offline fallback included;
+// and for a device-bound license (DPoP) creates a device key kept as that runtime keeps it
+// (file, IndexedDB, memory), activates and verifies with proofs, and refuses a token and a machine
+// file on a device with another key.
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -20,7 +23,7 @@ import { deadUrl, type Site, startSite } from "./sdk-runtimes/site";
 
 const run = promisify(execFile);
 /** check.mjs's checks: each runtime must answer all of them, each "ok". */
-const CHECKS = 14;
+const CHECKS = 22;
 
 let dir: string;
 let site: Site;
@@ -63,6 +66,19 @@ const inProcess = (command: string, args: string[]): Promise<{ runtime: string; 
 function expectAllOk(results: Record<string, string>): void {
   expect(Object.keys(results)).toHaveLength(CHECKS);
   expect(results).toEqual(Object.fromEntries(Object.keys(results).map((name) => [name, "ok"])));
+}
+
+/** The device-key files check.mjs's runs left in the project (Node, Deno and Bun keep the key in one). */
+const deviceKeyFiles = () => readdirSync(dir).filter((name) => /^device-key-[0-9a-f-]{36}\.json$/.test(name));
+
+/** Runs check.mjs on a file-system runtime: all checks ok, and its device key kept in a new file of mode 0600. */
+async function expectAllOkKeepingAKeyFile(command: string, args: string[], expectedRuntime: string): Promise<void> {
+  const before = deviceKeyFiles();
+  const { runtime, results } = await inProcess(command, args);
+  expect(runtime).toBe(expectedRuntime);
+  expectAllOk(results);
+  const added = deviceKeyFiles().filter((name) => !before.includes(name));
+  expect(added.map((name) => (statSync(join(dir, name)).mode & 0o777).toString(8))).toEqual(["600"]);
 }
 
 describe("the SDK README's examples, run with Node against the service", () => {
@@ -166,6 +182,7 @@ describe("the SDK's packed tarball", () => {
         ...[
           "client",
           "digest",
+          "dpop",
           "errors",
           "index",
           "license-file",
@@ -186,26 +203,20 @@ describe("the SDK's packed tarball", () => {
     expect(packed.installed.sort()).toEqual(["@edge-license", "jose"]);
   });
 
-  it("passes every check on Node 22", async () => {
+  it("passes every check on Node 22, its device key kept in a 0600 file", async () => {
     expect(process.versions.node.split(".")[0]).toBe("22");
-    const { runtime, results } = await inProcess(process.execPath, ["run.mjs"]);
-    expect(runtime).toBe("node");
-    expectAllOk(results);
+    await expectAllOkKeepingAKeyFile(process.execPath, ["run.mjs"], "node");
   });
 
-  it("passes every check on Deno", async () => {
-    const { runtime, results } = await inProcess(BIN.deno, ["run", "--allow-net=127.0.0.1", "--allow-read=.", "run.mjs"]);
-    expect(runtime).toBe("deno");
-    expectAllOk(results);
+  it("passes every check on Deno, its device key kept in a 0600 file", async () => {
+    await expectAllOkKeepingAKeyFile(BIN.deno, ["run", "--allow-net=127.0.0.1", "--allow-read=.", "--allow-write=.", "run.mjs"], "deno");
   });
 
-  it("passes every check on Bun", async () => {
-    const { runtime, results } = await inProcess(BIN.bun, ["run.mjs"]);
-    expect(runtime).toBe("bun");
-    expectAllOk(results);
+  it("passes every check on Bun, its device key kept in a 0600 file", async () => {
+    await expectAllOkKeepingAKeyFile(BIN.bun, ["run.mjs"], "bun");
   });
 
-  it("passes every check in headless Chromium, imported by a page", async () => {
+  it("passes every check in headless Chromium, imported by a page, its device key kept in IndexedDB", async () => {
     browser = await launchBrowser();
     const page = await browser.newPage();
     const problems: string[] = [];
@@ -213,6 +224,8 @@ describe("the SDK's packed tarball", () => {
     await page.goto(`${site.origin}/index.html`);
     await page.waitForFunction(() => "results" in window, null, { timeout: 60_000 });
     expectAllOk(await page.evaluate(() => (window as unknown as { results: Record<string, string> }).results));
+    const databases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? ""));
+    expect(databases.filter((name) => name.startsWith("sdk-check-"))).toHaveLength(1);
     expect(problems).toEqual([]);
   });
 

@@ -131,6 +131,7 @@ describe("GET /.well-known/license-configuration", () => {
       validate_hardware_endpoint: `${BASE}/v1/licenses/validate-hardware`,
       introspection_endpoint: `${BASE}/v1/licenses/introspect`,
       revocation_endpoint: `${BASE}/v1/licenses/revoke-token`,
+      dpop_signing_alg_values_supported: ["ES256", "EdDSA"],
     });
   });
 });

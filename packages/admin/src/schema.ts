@@ -2710,6 +2710,8 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description Key-bound devices (DPoP): the RFC 7638 thumbprint of the device key it activated with; null when not key-bound */
+            dpop_jkt: string | null;
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -3222,6 +3224,8 @@ export interface components {
             validate_hardware_endpoint: string;
             introspection_endpoint: string;
             revocation_endpoint: string;
+            /** @description Device keys (RFC 9449 section 5.1): the `alg`s a `DPoP` proof may use on the device routes */
+            dpop_signing_alg_values_supported: string[];
         };
         PortalExchangeResponse: {
             /** @description The portal credential (`pt_...`): `Authorization: Bearer` on /v1/portal/*. Keep it in the tab only. */
@@ -3324,6 +3328,8 @@ export interface components {
             id: string;
             name: string | null;
             domain: string | null;
+            /** @description The device proved a device key when it activated: its license works only with that key */
+            key_bound: boolean;
             /**
              * Format: date-time
              * @example 2026-11-22T20:15:00.000Z
@@ -4057,6 +4063,8 @@ export interface components {
             offline_outlives_license: boolean;
             /** @enum {string} */
             lease_mode: "none" | "per_license" | "per_user";
+            /** @enum {string} */
+            proof_of_possession: "none" | "optional" | "required";
             max_leases: number | null;
             max_users: number | null;
             lease_ttl_s: number;
@@ -4139,6 +4147,12 @@ export interface components {
              */
             lease_mode?: "none" | "per_license" | "per_user";
             /**
+             * @description Device keys (DPoP, RFC 9449): `none` (default) ignores proofs; `optional` binds a device that activates with a `DPoP` proof, which then needs a proof from that key on every device route; `required` needs one on every device route, activate included. Artifacts issued under a proof carry `cnf.jkt`.
+             * @default none
+             * @enum {string}
+             */
+            proof_of_possession?: "none" | "optional" | "required";
+            /**
              * @description Concurrent floating seats; null = unlimited
              * @default null
              */
@@ -4197,6 +4211,11 @@ export interface components {
              * @enum {string}
              */
             lease_mode?: "none" | "per_license" | "per_user";
+            /**
+             * @description Device keys (DPoP, RFC 9449): `none` (default) ignores proofs; `optional` binds a device that activates with a `DPoP` proof, which then needs a proof from that key on every device route; `required` needs one on every device route, activate included. Artifacts issued under a proof carry `cnf.jkt`.
+             * @enum {string}
+             */
+            proof_of_possession?: "none" | "optional" | "required";
             /** @description Concurrent floating seats; null = unlimited */
             max_leases?: number | null;
             /** @description Named seats: how many of the customer's users may hold a license (directly or through groups); null = no limit */
@@ -4808,6 +4827,8 @@ export interface operations {
             query?: never;
             header?: {
                 "idempotency-key"?: string;
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
             };
             path?: never;
             cookie?: never;
@@ -4846,6 +4867,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -4994,7 +5034,10 @@ export interface operations {
     checkoutMachineFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5023,6 +5066,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -5171,7 +5233,10 @@ export interface operations {
     deactivateDevice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5202,6 +5267,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -5316,7 +5400,10 @@ export interface operations {
     sendHeartbeat: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5348,6 +5435,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -5496,7 +5602,10 @@ export interface operations {
     borrowLease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -5527,6 +5636,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -5677,6 +5805,8 @@ export interface operations {
             query?: never;
             header?: {
                 "idempotency-key"?: string;
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
             };
             path?: never;
             cookie?: never;
@@ -5715,6 +5845,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -5863,7 +6012,10 @@ export interface operations {
     heartbeatLease: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -5894,6 +6046,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -6204,7 +6375,10 @@ export interface operations {
     validateLicense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6233,6 +6407,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -6330,7 +6523,10 @@ export interface operations {
     validateLicenseHardware: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6359,6 +6555,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -6456,7 +6671,10 @@ export interface operations {
     verifyLicense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6485,6 +6703,25 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "INVALID_JSON";
+                            message: string;
+                            request_id: string;
+                            details?: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH` */
+            401: {
+                headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -7681,7 +7918,10 @@ export interface operations {
     checkoutPortalLicense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -7719,16 +7959,18 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED` */
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH`, `UNAUTHORIZED` */
             401: {
                 headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED";
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH" | "UNAUTHORIZED";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -7877,7 +8119,10 @@ export interface operations {
     activatePortalOffline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -7924,16 +8169,18 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED` */
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH`, `UNAUTHORIZED` */
             401: {
                 headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED";
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH" | "UNAUTHORIZED";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -14910,7 +15157,10 @@ export interface operations {
                 activation_id?: string;
                 encrypt?: "true" | "false";
             };
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -14944,16 +15194,18 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED` */
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH`, `UNAUTHORIZED` */
             401: {
                 headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED";
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH" | "UNAUTHORIZED";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -15102,7 +15354,10 @@ export interface operations {
     checkoutLicense: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path: {
                 id: string;
             };
@@ -15140,16 +15395,18 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED` */
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH`, `UNAUTHORIZED` */
             401: {
                 headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED";
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH" | "UNAUTHORIZED";
                             message: string;
                             request_id: string;
                             details?: unknown;
@@ -18333,7 +18590,10 @@ export interface operations {
     activateOffline: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A DPoP proof (RFC 9449) made with the device's key: `typ` dpop+jwt, ES256 or EdDSA, the public `jwk` in its header, `htm`, `htu` (this URL without query), `iat` (60 s window) and a `jti` used once. Needed when the license's policy has `proof_of_possession` `required`, or `optional` and the device is key-bound; on activate it binds the device to the key. */
+                DPoP?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -18378,16 +18638,18 @@ export interface operations {
                     };
                 };
             };
-            /** @description `UNAUTHORIZED` */
+            /** @description `DPOP_KEY_MISMATCH`, `DPOP_METHOD_MISMATCH`, `DPOP_PROOF_INVALID`, `DPOP_PROOF_MISSING`, `DPOP_PROOF_REPLAYED`, `DPOP_PROOF_STALE`, `DPOP_URL_MISMATCH`, `UNAUTHORIZED` */
             401: {
                 headers: {
+                    /** @description On a refused DPoP proof: `DPoP error="invalid_dpop_proof", algs="ES256 EdDSA"` (RFC 9449 section 7.1) */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "UNAUTHORIZED";
+                            code: "DPOP_KEY_MISMATCH" | "DPOP_METHOD_MISMATCH" | "DPOP_PROOF_INVALID" | "DPOP_PROOF_MISSING" | "DPOP_PROOF_REPLAYED" | "DPOP_PROOF_STALE" | "DPOP_URL_MISMATCH" | "UNAUTHORIZED";
                             message: string;
                             request_id: string;
                             details?: unknown;

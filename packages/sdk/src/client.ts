@@ -1,6 +1,9 @@
 // A small client for the service's public license routes (validate, verify, activate, deactivate,
-// heartbeat) and, on a seller's server, token introspection: a deadline per attempt, retries on 503 and 429 that honour `Retry-After`, and the
-// API's error envelope as errors with stable codes. fetch only: Node 18+, browsers, Deno, Bun, Workers.
+// heartbeat, checkout, leases) and, on a seller's server, token introspection: a deadline per
+// attempt, retries on 503 and 429 that honour `Retry-After`, the API's error envelope as errors with
+// stable codes, and, given the device's key, a fresh DPoP proof (RFC 9449) on every device request.
+// fetch only: Node 18+, browsers, Deno, Bun, Workers.
+import { createDpopProof } from "./dpop.js";
 import { type FloatingSeat, type LeaseRpc, type SeatRequest, takeSeat } from "./lease.js";
 import type { LicenseTokenClaims } from "./token-format.js";
 
@@ -28,10 +31,25 @@ export interface Activation {
   name: string | null;
   domain: string | null;
   metadata: Record<string, unknown>;
+  /** RFC 7638 thumbprint of the device key the activation is bound to (DPoP); null: not key-bound. */
+  dpop_jkt: string | null;
   last_heartbeat_at: string;
   next_heartbeat_after: string | null;
   deactivated_at: string | null;
   created_at: string;
+}
+
+/** A machine file, as POST /v1/licenses/checkout answers it: verify `license_file` with `verifyLicenseFile`. */
+export interface MachineFileAnswer {
+  /** The armored file, to keep on the device. */
+  license_file: string;
+  id: string;
+  license_id: string;
+  activation_id: string | null;
+  issued_at: string;
+  /** null: a perpetual file. */
+  expires_at: string | null;
+  encrypted: boolean;
 }
 
 /** RFC 7662: `active` is the live answer; the claims come along when it is active. */
@@ -69,6 +87,15 @@ export interface LicenseClientOptions {
   /** The longest `Retry-After` honoured, in ms; longer ones are not waited for. Default 30,000. */
   maxRetryDelayMs?: number;
   fetch?: typeof fetch;
+  /**
+   * This device's key (`loadOrCreateDeviceKey`): every device request (all but `introspect`) then
+   * carries a `DPoP` proof made for that one attempt, so activate binds the device to the key and a
+   * policy with `proof_of_possession` accepts the requests. A refused proof is a `RequestRefused`
+   * (HTTP 401) with code DPOP_PROOF_MISSING, DPOP_PROOF_INVALID, DPOP_PROOF_STALE (this device's
+   * clock is off), DPOP_METHOD_MISMATCH, DPOP_URL_MISMATCH, DPOP_PROOF_REPLAYED or DPOP_KEY_MISMATCH
+   * (the activation is bound to another key).
+   */
+  deviceKey?: CryptoKeyPair;
 }
 
 /** The service answered with an error, or could not be reached. */
@@ -149,6 +176,12 @@ export interface LicenseClient {
   ): Promise<{ activation: Activation; created: boolean }>;
   deactivate(request: LicenseRequest & { fingerprint: string }): Promise<{ activation: Activation }>;
   heartbeat(request: LicenseRequest & { fingerprint: string }): Promise<{ activation: Activation; next_heartbeat_after: string | null }>;
+  /**
+   * This device's machine file, for offline use (the device must hold a live activation). `ttlS`
+   * may only shorten the policy's default lifetime; `encrypt` seals the claims under the license
+   * key and fingerprint. Under a device key, the file is bound to it (`cnf.jkt`).
+   */
+  checkout(request: LicenseRequest & { fingerprint: string; ttlS?: number | null; encrypt?: boolean }): Promise<MachineFileAnswer>;
   /** Is this token live right now (not revoked, license not suspended)? Needs `apiKey`. */
   introspect(token: string): Promise<IntrospectionAnswer>;
   /**
@@ -163,6 +196,8 @@ export interface LicenseClient {
  * const client = createLicenseClient({ baseUrl: "https://license.example.com" });
  * const answer = await client.verify({ licenseKey, fingerprint: machineId });
  * if (answer.valid) await keep(answer.license_token);
+ * // A device-bound license (DPoP): every request then carries a proof signed with the device's key.
+ * const bound = createLicenseClient({ baseUrl, deviceKey: await loadOrCreateDeviceKey(fileKeyStore(".license-device-key.json")) });
  */
 /** This package's version (a test keeps it equal to package.json's). */
 export const SDK_VERSION = "0.1.0";
@@ -183,16 +218,22 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
   }
 
   async function attempt(path: string, payload: unknown, call: Call): Promise<unknown> {
+    const url = `${base}${path}`;
+    const method = call.method ?? "POST";
+    // One proof per attempt, retries included (a `jti` is accepted once). The seller's own calls
+    // (`auth`: an API key) are not a device's, and carry none.
+    const proof = options.deviceKey && !call.auth ? await createDpopProof(options.deviceKey, { htm: method, htu: url }) : undefined;
     let res: Response;
     try {
-      res = await send(`${base}${path}`, {
-        method: call.method ?? "POST",
+      res = await send(url, {
+        method,
         headers: {
           "Content-Type": "application/json",
           Accept: "application/json",
           // Shown beside each request in the seller's license activity (never anything about the device).
           "X-Edge-License-SDK": `js/${SDK_VERSION}`,
           ...(call.auth ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+          ...(proof ? { DPoP: proof } : {}),
           ...call.headers,
         },
         body: JSON.stringify(payload),
@@ -247,6 +288,11 @@ export function createLicenseClient(options: LicenseClientOptions): LicenseClien
     activate: (r) => post("/v1/licenses/activate", body(r, { ...(r.name ? { name: r.name } : {}), ...(r.metadata ? { metadata: r.metadata } : {}) })),
     deactivate: (r) => post("/v1/licenses/deactivate", body(r)),
     heartbeat: (r) => post("/v1/licenses/heartbeat", body(r)),
+    checkout: (r) =>
+      post(
+        "/v1/licenses/checkout",
+        body(r, { ...(r.ttlS !== undefined ? { ttl_s: r.ttlS } : {}), ...(r.encrypt !== undefined ? { encrypt: r.encrypt } : {}) }),
+      ),
     introspect: (token) => {
       if (!options.apiKey) return Promise.reject(new TypeError("introspect() needs `apiKey` (server-side only)."));
       return post("/v1/licenses/introspect", { token }, { auth: true });

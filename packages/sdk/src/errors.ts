@@ -14,6 +14,7 @@ export const LICENSE_TOKEN_ERROR_CODES = [
   "ERR_TOKEN_NOT_YET_VALID",
   "ERR_CLAIM_INVALID",
   "ERR_JWKS_UNAVAILABLE",
+  "ERR_DEVICE_KEY_MISMATCH",
 ] as const;
 
 export type LicenseTokenErrorCode = (typeof LICENSE_TOKEN_ERROR_CODES)[number];
@@ -68,6 +69,11 @@ export class TokenNotYetValid extends tokenErrorClass("ERR_TOKEN_NOT_YET_VALID",
 export class ClaimInvalid extends tokenErrorClass("ERR_CLAIM_INVALID", "ClaimInvalid") {}
 /** The key set could not be fetched or read: an outage, retry later (not a bad token). */
 export class JwksUnavailable extends tokenErrorClass("ERR_JWKS_UNAVAILABLE", "JwksUnavailable") {}
+/**
+ * Verified with `deviceKey`, and the token's `cnf.jkt` is another key's, or it has none: a token
+ * copied from another device, or a bearer token where this device expects a key-bound one.
+ */
+export class DeviceKeyMismatch extends tokenErrorClass("ERR_DEVICE_KEY_MISMATCH", "DeviceKeyMismatch") {}
 
 const TOKEN_ERROR_CLASSES = {
   ERR_TOKEN_MALFORMED: TokenMalformed,
@@ -81,6 +87,7 @@ const TOKEN_ERROR_CLASSES = {
   ERR_TOKEN_NOT_YET_VALID: TokenNotYetValid,
   ERR_CLAIM_INVALID: ClaimInvalid,
   ERR_JWKS_UNAVAILABLE: JwksUnavailable,
+  ERR_DEVICE_KEY_MISMATCH: DeviceKeyMismatch,
 } satisfies Record<LicenseTokenErrorCode, new (message: string, options?: TokenErrorOptions) => LicenseTokenError>;
 
 /** The error of a code, as its own class. */
@@ -129,6 +136,7 @@ export const LICENSE_FILE_ERROR_CODES = [
   "ERR_FILE_EXPIRED",
   "ERR_FILE_CLAIM_INVALID",
   "ERR_FILE_WRONG_MACHINE",
+  "ERR_FILE_DEVICE_KEY_MISMATCH",
   "ERR_FILE_KEY_REQUIRED",
   "ERR_FILE_DECRYPTION_FAILED",
   "ERR_CLOCK_TAMPERED",
@@ -176,6 +184,11 @@ export class FileExpired extends fileErrorClass("ERR_FILE_EXPIRED", "FileExpired
 export class FileClaimInvalid extends fileErrorClass("ERR_FILE_CLAIM_INVALID", "FileClaimInvalid") {}
 /** A machine file for another device (or no fingerprint given to check it against). */
 export class FileWrongMachine extends fileErrorClass("ERR_FILE_WRONG_MACHINE", "FileWrongMachine") {}
+/**
+ * Verified with `deviceKey`, and the file's `cnf.jkt` is another key's, or it has none: a machine
+ * file copied to another device that reports the same fingerprint, or an unbound file.
+ */
+export class FileDeviceKeyMismatch extends fileErrorClass("ERR_FILE_DEVICE_KEY_MISMATCH", "FileDeviceKeyMismatch") {}
 /** The file is encrypted: give the license key (and the fingerprint for a machine file). */
 export class FileKeyRequired extends fileErrorClass("ERR_FILE_KEY_REQUIRED", "FileKeyRequired") {}
 /** The license key (or fingerprint) given does not open the file. */

@@ -1,5 +1,6 @@
 // @edge-license/sdk: verify license tokens (remote or pinned keys) and webhooks, and call the
-// service's public license routes with retries and an offline fallback. Depends on jose only.
+// service's public license routes with retries and an offline fallback; device keys and DPoP
+// proofs for device-bound licenses. Depends on jose only.
 
 export {
   type Activation,
@@ -10,6 +11,7 @@ export {
   LicenseClientError,
   type LicenseClientOptions,
   type LicenseRequest,
+  type MachineFileAnswer,
   NetworkError,
   RateLimited,
   RequestRefused,
@@ -20,12 +22,35 @@ export {
   type VerifyAnswer,
 } from "./client.js";
 export {
+  accessTokenHash,
+  type CreateDeviceKeyOptions,
+  createDeviceKey,
+  createDpopProof,
+  DEVICE_KEY_ALGORITHMS,
+  type DeviceBinding,
+  type DeviceKeyAlgorithm,
+  type DeviceKeyLike,
+  type DeviceKeyStore,
+  DPOP_TYP,
+  type DpopProofInput,
+  deviceKeyThumbprint,
+  devicePublicJwk,
+  fileKeyStore,
+  type IdbFactory,
+  indexedDbKeyStore,
+  loadOrCreateDeviceKey,
+  memoryKeyStore,
+  verifyBinding,
+} from "./dpop.js";
+export {
   AlgorithmNotAllowed,
   ClaimInvalid,
   ClockTampered,
+  DeviceKeyMismatch,
   FileAlgorithmNotAllowed,
   FileClaimInvalid,
   FileDecryptionFailed,
+  FileDeviceKeyMismatch,
   FileExpired,
   FileKeyNotFound,
   FileKeyRequired,
@@ -82,6 +107,7 @@ export {
   DEACTIVATION_PROOF_LABEL,
   DEACTIVATION_PROOF_TYP,
   type DeactivationProofClaims,
+  type DeviceKeyedFile,
   licenseKeyPrefix,
   type OfflinePurpose,
   offlineKeyFromHash,

@@ -44,7 +44,11 @@ export interface SeatRequest {
   releaseOnExit?: boolean;
   /** Called when a heartbeat finds the lease gone; no more heartbeats follow. */
   onLost?: (error: unknown) => void;
-  /** Called with each new token (every heartbeat rotates it). */
+  /**
+   * Called with each new token (every heartbeat rotates it). A client made with `deviceKey` sends
+   * proofs on every lease call, and the tokens are bound to that key: verify them with
+   * `verifier.verify(token, { requireLease: true, deviceKey })`.
+   */
   onToken?: (grant: LeaseGrant) => void;
 }
 

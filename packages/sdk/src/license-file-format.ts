@@ -43,6 +43,8 @@ export interface LicenseFileClaims {
   lease_id?: string;
   /** Where the license's revocation or suspension will show, once the file is out. */
   status?: StatusReference;
+  /** RFC 7800 confirmation: a machine file checked out with a device key's proof names that key's RFC 7638 thumbprint. */
+  cnf?: { jkt: string };
   [claim: string]: unknown;
 }
 

@@ -1,13 +1,15 @@
 // Offline license-file verification: signature against a pinned key set, `typ`, issuer and
-// audience, time, machine binding, decryption when the file is sealed, the status list when one
+// audience, time, machine binding (fingerprint, and the device key when given), decryption when the file is sealed, the status list when one
 // is given, and a clock that may not run backwards past what the device has already seen.
 import { compactDecrypt, compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { sha256Hex } from "./digest.js";
+import { claimsBinding, type DeviceKeyLike } from "./dpop.js";
 import {
   ClockTampered,
   FileAlgorithmNotAllowed,
   FileClaimInvalid,
   FileDecryptionFailed,
+  FileDeviceKeyMismatch,
   FileExpired,
   FileKeyNotFound,
   FileKeyRequired,
@@ -61,6 +63,12 @@ export interface VerifyLicenseFileOptions {
   licenseKey?: string;
   /** This device's fingerprint: required for machine files, and for opening an encrypted one. */
   fingerprint?: string;
+  /**
+   * This device's key (its key pair, public JWK, or RFC 7638 thumbprint): the file's `cnf.jkt`
+   * must name it (FileDeviceKeyMismatch otherwise, an unbound file included). A fingerprint can be
+   * copied with the file; the key cannot, where it was created non-extractable.
+   */
+  deviceKey?: DeviceKeyLike;
   /** A status list token (GET the file's `status.status_list.uri`); a revoked or suspended license, or a released seat, is refused. */
   statusList?: string;
   /** Refuse a status list past its `exp` (StatusListStale) instead of reporting `listStatus: "stale"`. */
@@ -259,6 +267,12 @@ export async function verifyLicenseFile(file: string, options: VerifyLicenseFile
   const machine = typeof claims.fingerprint_sha256 === "string";
   if (machine && (options.fingerprint === undefined || (await sha256Hex(options.fingerprint)) !== claims.fingerprint_sha256)) {
     throw new FileWrongMachine(options.fingerprint === undefined ? "A machine file needs this device's fingerprint." : "The file is for another device.");
+  }
+  if (options.deviceKey !== undefined) {
+    const binding = await claimsBinding(claims, options.deviceKey);
+    if (!binding.matches) {
+      throw new FileDeviceKeyMismatch(binding.bound ? "The file is bound to another device key." : "The file is not bound to a device key.");
+    }
   }
   const list =
     options.statusList !== undefined

@@ -3,6 +3,7 @@
 // 503, 429) accept that token until its `exp`. A definite answer from the service ("not valid")
 // always wins and clears what was kept.
 import { isTransient, type LicenseClient, type LicenseClientError, type LicenseRequest } from "./client.js";
+import type { DeviceKeyLike } from "./dpop.js";
 import type { LicenseTokenClaims } from "./token-format.js";
 import type { LicenseVerifier } from "./verifier.js";
 
@@ -39,6 +40,12 @@ export interface OfflineLicenseOptions {
   verifier: LicenseVerifier;
   store: TokenStore;
   request: LicenseRequest;
+  /**
+   * A device-bound license (DPoP): this device's key, the one `client` was created with. Both the
+   * service's answer and the kept token must then be bound to it: a token copied into the store
+   * from another device is not accepted offline.
+   */
+  deviceKey?: DeviceKeyLike;
 }
 
 /**
@@ -54,6 +61,7 @@ export interface OfflineLicenseOptions {
  */
 export function createOfflineLicense(options: OfflineLicenseOptions) {
   const { client, verifier, store, request } = options;
+  const bindings = { fingerprint: request.fingerprint, deviceKey: options.deviceKey };
   return {
     async check(now?: Date): Promise<OfflineCheck> {
       let answer: Awaited<ReturnType<LicenseClient["verify"]>>;
@@ -68,7 +76,7 @@ export function createOfflineLicense(options: OfflineLicenseOptions) {
         return { valid: false, source: "online", code: answer.code, message: answer.message };
       }
       // Trust what the service answered only once its token verifies here too.
-      const claims = await verifier.verify(answer.license_token, { currentDate: now, fingerprint: request.fingerprint });
+      const claims = await verifier.verify(answer.license_token, { currentDate: now, ...bindings });
       await store.set(answer.license_token);
       return { valid: true, source: "online", claims, token: answer.license_token, degraded: answer.degraded === true };
     },
@@ -78,7 +86,7 @@ export function createOfflineLicense(options: OfflineLicenseOptions) {
     const token = await store.get();
     if (token) {
       try {
-        const claims = await verifier.verify(token, { currentDate: now, fingerprint: request.fingerprint });
+        const claims = await verifier.verify(token, { currentDate: now, ...bindings });
         return { valid: true, source: "cached", claims, token, unreachable };
       } catch {
         // Expired, or keys that no longer sign it: not usable, but the app may be online later.

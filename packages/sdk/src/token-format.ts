@@ -59,5 +59,7 @@ export interface LicenseTokenClaims {
   status_list?: { idx: number; uri: string };
   /** A floating seat's token: the lease it belongs to, and when that lease ends (the token's `exp` too). */
   lease?: { id: string; exp: number };
+  /** RFC 7800 confirmation: the token was issued to the device key with this RFC 7638 thumbprint (DPoP, RFC 9449). */
+  cnf?: { jkt: string };
   [claim: string]: unknown;
 }

@@ -2,6 +2,7 @@
 // for a remote key set): Node 20+, browsers, Deno, Bun, Workers.
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, errors, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { sha256Hex } from "./digest.js";
+import { claimsBinding, type DeviceKeyLike } from "./dpop.js";
 import { tokenError } from "./errors.js";
 import { DEFAULT_TOKEN_USE, type LicenseTokenClaims, type SigningAlgorithm } from "./token-format.js";
 import { verifyLicenseJwt } from "./verify.js";
@@ -54,6 +55,12 @@ export interface VerifyTokenOptions {
   fingerprint?: string;
   /** Refuse tokens not issued under a floating lease (a `lease` claim): for apps whose licenses are floating. */
   requireLease?: boolean;
+  /**
+   * This device's key (the one its client sends DPoP proofs with), its public JWK, or its RFC 7638
+   * thumbprint: the token's `cnf.jkt` must name it (DeviceKeyMismatch otherwise, an unbound token
+   * included). Only on the device: a seller's server holds no device key and leaves this out.
+   */
+  deviceKey?: DeviceKeyLike;
 }
 
 export interface LicenseVerifier {
@@ -92,6 +99,8 @@ function pinnedKeys(jwks: JSONWebKeySet): JWTVerifyGetKey {
  *   audience: "app_...",
  * });
  * const claims = await verifier.verify(token, { fingerprint: machineId });
+ * // A device-bound license (DPoP): also the device's key.
+ * const bound = await verifier.verify(token, { fingerprint: machineId, deviceKey });
  */
 export function createLicenseVerifier(options: LicenseVerifierOptions): LicenseVerifier {
   if (typeof options?.issuer !== "string" || options.issuer === "") throw new TypeError("`issuer` is required.");
@@ -115,6 +124,14 @@ export function createLicenseVerifier(options: LicenseVerifierOptions): LicenseV
       }
       if (verifyOptions.requireLease && (typeof claims.lease?.id !== "string" || typeof claims.lease.exp !== "number")) {
         throw tokenError("ERR_CLAIM_INVALID", "The token was not issued under a floating lease.", { claim: "lease" });
+      }
+      if (verifyOptions.deviceKey !== undefined) {
+        // A fingerprint is the device's own word about itself; `cnf.jkt` needs the private key.
+        const binding = await claimsBinding(claims, verifyOptions.deviceKey);
+        if (!binding.matches) {
+          const why = binding.bound ? "The token is bound to another device key." : "The token is not bound to a device key.";
+          throw tokenError("ERR_DEVICE_KEY_MISMATCH", why, { claim: "cnf" });
+        }
       }
       return claims;
     },

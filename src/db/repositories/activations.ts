@@ -4,7 +4,7 @@
 import { and, count, eq, gt, isNull, lt } from "drizzle-orm";
 import type { DeactivationReason } from "../../contract/licenses";
 import type { Queryable, Tx } from "../client";
-import { activations, idempotencyKeys, licenses } from "../schema";
+import { activations, dpopProofs, idempotencyKeys, licenses } from "../schema";
 import { listPage, type PageRequest } from "./pagination";
 
 export async function findLiveActivation(tx: Tx, licenseId: string, fingerprint: string) {
@@ -89,6 +89,16 @@ export async function insertActivation(tx: Tx, values: typeof activations.$infer
   return row!;
 }
 
+/** Binds a live activation with no device key yet to `jkt` (under the license's row lock); undefined when it has one. */
+export async function bindActivationKeyInTx(tx: Tx, id: string, jkt: string): Promise<ActivationRow | undefined> {
+  const [row] = await tx
+    .update(activations)
+    .set({ dpopJkt: jkt })
+    .where(and(eq(activations.id, id), isNull(activations.dpopJkt), isNull(activations.deactivatedAt)))
+    .returning();
+  return row;
+}
+
 export async function touchActivation(tx: Tx, id: string, now: Date): Promise<ActivationRow> {
   const [row] = await tx.update(activations).set({ lastHeartbeatAt: now }).where(eq(activations.id, id)).returning();
   return row!;
@@ -103,6 +113,11 @@ export function listActivations(db: Queryable, tenantId: string, licenseId: stri
 /** Idempotency records older than `before` can no longer be replayed: swept by the cron. */
 export async function sweepIdempotencyKeys(db: Queryable, before: Date): Promise<void> {
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, before));
+}
+
+/** DPoP proofs past their acceptance window can no longer be replayed (they are refused as stale): swept by the cron. */
+export async function sweepDpopProofs(db: Queryable, now: Date): Promise<void> {
+  await db.delete(dpopProofs).where(lt(dpopProofs.expiresAt, now));
 }
 
 /** A live activation of the license, by id. */

@@ -2,8 +2,9 @@
 // the device or domain the request names, the live count and its customer), read in one statement:
 // over Neon's HTTP path for validate, verify and validate-hardware, locked in a transaction for
 // activations and bindings, and with one of its leases for lease heartbeats and borrows.
-import type { BindingMode, LeaseMode, LicenseStatus } from "../../contract/licenses";
+import type { BindingMode, LeaseMode, LicenseStatus, ProofOfPossession } from "../../contract/licenses";
 import type { PlanTier, TokenTier } from "../../contract/tokens";
+import { DPOP_JTI_TTL_S } from "../../crypto/dpop";
 import type { RowsFn, Tx } from "../client";
 import { bindPositional, compact, selectList } from "./columns";
 import type { LeaseRow } from "./leases";
@@ -11,11 +12,18 @@ export interface DeviceQuery {
   fingerprint?: string;
   /** Canonical domain (services/binding.ts). */
   domain?: string;
+  /**
+   * A checked DPoP proof's replay key (crypto/dpop.ts dpopJtiKey): the statement records it and
+   * says whether it was there already (`proofReplayed`), in the same round trip.
+   */
+  proofKey?: string;
 }
 
 interface LiveDevice {
   id: string | null;
   lastHeartbeatAt: Date | null;
+  /** The device key the activation is bound to (DPoP thumbprint), if any. */
+  jkt: string | null;
 }
 
 /** What a license is judged on (services/license-validation.ts): the license, its policy's rules, the named device. */
@@ -40,6 +48,8 @@ export interface LicenseRecord {
     degradedGraceS: number;
     /** Floating licenses hand out tokens and files only with a lease. */
     leaseMode: LeaseMode;
+    /** DPoP device keys: none, optional, required. */
+    proofOfPossession: ProofOfPossession;
   };
   /** The live activation matching the request's fingerprint, if any. */
   device: LiveDevice | null;
@@ -51,6 +61,8 @@ export interface LicenseRecord {
   statusList?: { listId: string; idx: number } | null;
   /** The customer it belongs to: `per_user` seats then go to that customer's users holding it. */
   customerId?: string | null;
+  /** The request's DPoP proof had been used before (its `proofKey` was already recorded). */
+  proofReplayed?: boolean;
 }
 
 /** The record as a seat change sees it, under the license row lock: the rest of the policy's limits too. */
@@ -84,14 +96,18 @@ type LookupRow = {
   bindOnVerify: boolean;
   degradedGraceS: number;
   leaseMode: LeaseMode;
+  proofOfPossession: ProofOfPossession;
   deviceId: string | null;
   deviceHeartbeatAt: Date | null;
+  deviceJkt: string | null;
   domainDeviceId: string | null;
   domainDeviceHeartbeatAt: Date | null;
+  domainDeviceJkt: string | null;
   liveActivations: number;
   statusListId: string | null;
   statusListIdx: number | null;
   customerId: string | null;
+  proofReplayed: boolean;
 };
 
 const LOOKUP_EXPRESSIONS: { [K in keyof LookupRow]-?: string } = {
@@ -112,14 +128,18 @@ const LOOKUP_EXPRESSIONS: { [K in keyof LookupRow]-?: string } = {
   bindOnVerify: "p.bind_on_verify",
   degradedGraceS: "p.degraded_grace_s",
   leaseMode: "p.lease_mode",
+  proofOfPossession: "p.proof_of_possession",
   deviceId: "fp.id",
   deviceHeartbeatAt: "fp.last_heartbeat_at",
+  deviceJkt: "fp.dpop_jkt",
   domainDeviceId: "dm.id",
   domainDeviceHeartbeatAt: "dm.last_heartbeat_at",
+  domainDeviceJkt: "dm.dpop_jkt",
   liveActivations: "(select count(*)::int from activations a where a.license_id = l.id and a.deactivated_at is null)",
   statusListId: "sl.id",
   statusListIdx: "l.status_list_idx",
   customerId: "l.customer_id",
+  proofReplayed: "(pr.key is not null and not pr.fresh)",
 };
 const LOOKUP_COLUMNS = selectList<LookupRow>(LOOKUP_EXPRESSIONS);
 
@@ -136,26 +156,37 @@ const LOCKED_COLUMNS = selectList<LockedRow>({
   maxBorrowS: "p.max_borrow_s",
 });
 
+/**
+ * Records the request's DPoP proof key (`$n`, null when there is none) and tells whether it was
+ * new, inside the lookup statement itself: replay detection at no extra round trip, global
+ * across isolates and colos. A key is kept for the proof's whole acceptance window.
+ */
+const recordProof = (n: number) => `with pr_new as (
+      insert into dpop_proofs (key, expires_at) select $${n}::text, now() + interval '${DPOP_JTI_TTL_S} seconds'
+       where $${n}::text is not null on conflict (key) do nothing returning 1),
+    pr as (select $${n}::text as key, exists (select 1 from pr_new) as fresh)`;
+
 // $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
 const lookupFrom = (where: string, join = "") => `
     from licenses l
+    cross join pr
     join policies p on p.id = l.policy_id
     join tenants t on t.id = l.tenant_id
     left join status_lists sl on sl.tenant_id = l.tenant_id
-    left join lateral (select id, last_heartbeat_at from activations
+    left join lateral (select id, last_heartbeat_at, dpop_jkt from activations
                         where license_id = l.id and fingerprint = $2 and deactivated_at is null limit 1) fp on true
-    left join lateral (select id, last_heartbeat_at from activations
+    left join lateral (select id, last_heartbeat_at, dpop_jkt from activations
                         where license_id = l.id and domain = $3 and deactivated_at is null limit 1) dm on true
     ${join}
    where ${where}
    limit 1`;
-const LOOKUP = compact(`select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+const LOOKUP = compact(`${recordProof(4)} select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
 // The same record, with the license row locked for the transaction (only `l`: the rest is read).
-const LOCKED_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")} for update of l`);
+const LOCKED_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")} for update of l`);
 // Read in a transaction without the lock (an activation takes it only on the seat count: services/activations.ts).
-const TX_LOOKUP = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
+const TX_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
 // The same, over the HTTP path: an activation's first read, before any connection is opened.
-const SEAT_LOOKUP = compact(`select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+const SEAT_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
 // The locked record and one of its leases ($4), in the one statement a lease heartbeat or borrow needs.
 const LEASE_COLUMNS = selectList<LeaseRow>({
   id: "le.id",
@@ -172,15 +203,15 @@ const LEASE_COLUMNS = selectList<LeaseRow>({
 });
 const LOCKED_LOOKUP_WITH_LEASE = compact(
   // Rows come back as objects keyed by column name: the lease's columns get names of their own.
-  `select ${LOCKED_COLUMNS.aliasedSql}, ${LEASE_COLUMNS.sql.replace(/le\.(\w+)/g, "le.$1 as le_$1")}
+  `${recordProof(5)} select ${LOCKED_COLUMNS.aliasedSql}, ${LEASE_COLUMNS.sql.replace(/le\.(\w+)/g, "le.$1 as le_$1")}
    ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")} for update of l`,
 );
 // The same over the HTTP path, unlocked: a lease heartbeat changes only its own lease, in one
 // conditional statement after this read (leases.ts extendLiveLease), so it needs no transaction.
 const LOOKUP_WITH_LEASE = compact(
-  `select ${LOCKED_COLUMNS.sql}, ${LEASE_COLUMNS.sql} ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")}`,
+  `${recordProof(5)} select ${LOCKED_COLUMNS.sql}, ${LEASE_COLUMNS.sql} ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")}`,
 );
-const LOCKED_LOOKUP_BY_ID = compact(`select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
+const LOCKED_LOOKUP_BY_ID = compact(`${recordProof(5)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
 
 const toDate = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
 
@@ -204,29 +235,31 @@ function toRecord(r: LookupRow): LicenseRecord {
       bindOnVerify: r.bindOnVerify,
       degradedGraceS: r.degradedGraceS,
       leaseMode: r.leaseMode,
+      proofOfPossession: r.proofOfPossession,
     },
-    device: r.deviceId ? { id: r.deviceId, lastHeartbeatAt: r.deviceHeartbeatAt } : null,
-    domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt } : null,
+    device: r.deviceId ? { id: r.deviceId, lastHeartbeatAt: r.deviceHeartbeatAt, jkt: r.deviceJkt } : null,
+    domainDevice: r.domainDeviceId ? { id: r.domainDeviceId, lastHeartbeatAt: r.domainDeviceHeartbeatAt, jkt: r.domainDeviceJkt } : null,
     liveActivations: r.liveActivations,
     statusList: r.statusListId !== null && r.statusListIdx !== null ? { listId: r.statusListId, idx: r.statusListIdx } : null,
     customerId: r.customerId,
+    proofReplayed: r.proofReplayed,
   };
 }
 
 /** License, policy, tenant tier, the named device's live activation and the live count: one round trip. */
 export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
-  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
   return row ? toRecord(LOOKUP_COLUMNS.read(row)) : undefined;
 }
 
 /** The same record in a transaction, with the license row locked for the rest of it (seat changes queue on it). */
 export function lockLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, LOCKED_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  return lockedRecord(tx, LOCKED_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
 }
 
 /** The same record read in a transaction, not locked. */
 export function readLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  return lockedRecord(tx, TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
 }
 
 /**
@@ -239,7 +272,9 @@ export async function lockLicenseRecordWithLease(
   device: DeviceQuery,
   leaseId: string,
 ): Promise<{ license: LockedLicenseRecord; lease: LeaseRow | undefined } | undefined> {
-  const result = await tx.execute(bindPositional(LOCKED_LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId]));
+  const result = await tx.execute(
+    bindPositional(LOCKED_LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId, device.proofKey ?? null]),
+  );
   const [row] = result.rows as Record<string, unknown>[];
   if (!row) return undefined;
   const values = Object.values(row);
@@ -259,7 +294,7 @@ export async function findLicenseRecordWithLease(
   device: DeviceQuery,
   leaseId: string,
 ): Promise<{ license: LockedLicenseRecord; lease: LeaseRow | undefined } | undefined> {
-  const [row] = await rows(LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId]);
+  const [row] = await rows(LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId, device.proofKey ?? null]);
   if (!row) return undefined;
   const license = toLocked(LOCKED_COLUMNS.read(row));
   const lease = LEASE_COLUMNS.read(row, LOCKED_COLUMNS.width);
@@ -272,12 +307,12 @@ export async function findLicenseRecordWithLease(
 
 /** A tenant's license by id, locked, as the admin routes that hand out files for it judge it. */
 export function lockLicenseRecordById(tx: Tx, tenantId: string, licenseId: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId]);
+  return lockedRecord(tx, LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId, device.proofKey ?? null]);
 }
 
 /** The record with the policy's limits, read over the HTTP path (no lock): what an activation judges first. */
 export async function findLicenseForSeat(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  const [row] = await rows(SEAT_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null]);
+  const [row] = await rows(SEAT_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
   return row ? toLocked(LOCKED_COLUMNS.read(row)) : undefined;
 }
 

@@ -42,6 +42,7 @@ export type PolicyChanges = Partial<
     | "allowPerpetualOffline"
     | "offlineOutlivesLicense"
     | "leaseMode"
+    | "proofOfPossession"
     | "maxLeases"
     | "leaseTtlS"
     | "maxBorrowS"

@@ -26,8 +26,8 @@ const TAKE_SEAT = compact(`
        and ($2::int is null or activation_count < $2::int)
     returning id, tenant_id),
   act as (
-    insert into activations (id, tenant_id, license_id, fingerprint, name, domain, ip, metadata, last_heartbeat_at, created_at)
-    select $4, seat.tenant_id, seat.id, $5, $6, $7, $8, $9::jsonb, $3, $3 from seat
+    insert into activations (id, tenant_id, license_id, fingerprint, name, domain, ip, metadata, last_heartbeat_at, created_at, dpop_jkt)
+    select $4, seat.tenant_id, seat.id, $5, $6, $7, $8, $9::jsonb, $3, $3, $12 from seat
     returning id, tenant_id),
   ev as (
     insert into webhook_events (id, tenant_id, type, payload, created_at)
@@ -59,6 +59,7 @@ export async function takeSeatWithActivation(rows: RowsFn, claim: SeatClaim): Pr
     JSON.stringify(a.metadata),
     claim.event.id,
     claim.event.payload,
+    a.dpopJkt,
   ]);
   return { taken: Number(row?.[0] ?? 0) === 1 };
 }
@@ -76,9 +77,19 @@ const ACTIVATION = selectList<ActivationRow>({
   deactivatedAt: "deactivated_at",
   deactivationReason: "deactivation_reason",
   createdAt: "created_at",
+  dpopJkt: "dpop_jkt",
 });
 const ACTIVATION_BY_ID = compact(`select ${ACTIVATION.sql} from activations where id = $1 and license_id = $2`);
 const LIVE_COUNT = compact("select count(*)::int from activations where license_id = $1 and deactivated_at is null");
+
+const BIND_KEY = compact(`update activations set dpop_jkt = $3 where id = $1 and license_id = $2 and dpop_jkt is null and deactivated_at is null
+  returning ${ACTIVATION.sql}`);
+
+/** Binds a live activation that has no device key yet to `jkt`; undefined when it has one (or was released) meanwhile. */
+export async function bindActivationKey(rows: RowsFn, licenseId: string, id: string, jkt: string): Promise<ActivationRow | undefined> {
+  const [row] = await rows(BIND_KEY, [id, licenseId, jkt]);
+  return row ? ACTIVATION.read(row) : undefined;
+}
 
 /** One activation of a license, as stored. */
 export async function readActivation(rows: RowsFn, licenseId: string, id: string): Promise<ActivationRow | undefined> {

@@ -161,6 +161,8 @@ export const activations = pgTable(
     name: text("name"),
     domain: text("domain"),
     ip: text("ip"),
+    /** RFC 7638 thumbprint of the device key that proved possession on activate (DPoP); null: not key-bound. */
+    dpopJkt: text("dpop_jkt"),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
     /** Set when the seat is released; the row stays as history. */
@@ -176,6 +178,21 @@ export const activations = pgTable(
     uniqueIndex("activations_live_fingerprint_idx").on(t.licenseId, t.fingerprint).where(sql`deactivated_at IS NULL`),
     index("activations_tenant_idx").on(t.tenantId, t.createdAt),
   ],
+);
+
+/**
+ * DPoP proofs already used (RFC 9449 section 11.1): a proof's `jti` per key, kept until its `iat`
+ * window closes. Written by the same statement that reads the license (license-records.ts), so
+ * replay detection is global across isolates and colos at no extra round trip. Swept by the cron.
+ */
+export const dpopProofs = pgTable(
+  "dpop_proofs",
+  {
+    /** crypto/dpop.ts dpopJtiKey: 128 bits of SHA-256 over the key's thumbprint and the `jti`. */
+    key: text("key").primaryKey(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("dpop_proofs_expires_idx").on(t.expiresAt)],
 );
 
 /** Revoked license tokens: the source of truth behind the KV denylist. */

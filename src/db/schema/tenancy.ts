@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { DEFAULT_ACTIVITY_RETENTION_DAYS, MAX_ACTIVITY_RETENTION_DAYS } from "../../contract/activity";
-import { BINDING_MODES, type BindingMode, LEASE_MODES, type LeaseMode } from "../../contract/licenses";
+import { BINDING_MODES, type BindingMode, LEASE_MODES, type LeaseMode, PROOF_OF_POSSESSION_MODES, type ProofOfPossession } from "../../contract/licenses";
 import { DEFAULT_BRANDING, type PortalBranding } from "../../contract/portal";
 import { PLAN_TIERS, type PlanTier, TOKEN_TIERS, type TokenTier } from "../../contract/tokens";
 import { createdAt, oneOf, updatedAt } from "./columns";
@@ -77,6 +77,8 @@ export const policies = pgTable(
     offlineOutlivesLicense: boolean("offline_outlives_license").notNull().default(false),
     /** Floating licenses: `none`, one seat per lease (`per_license`), or one seat per user (`per_user`). */
     leaseMode: text("lease_mode").$type<LeaseMode>().notNull().default("none"),
+    /** DPoP device keys (contract/licenses.ts PROOF_OF_POSSESSION_MODES). */
+    proofOfPossession: text("proof_of_possession").$type<ProofOfPossession>().notNull().default("none"),
     /** Concurrent seats when leases are on (null = unlimited). */
     maxLeases: integer("max_leases"),
     /** Named seats: how many of the customer's users may hold a license (null = no limit). */
@@ -99,6 +101,7 @@ export const policies = pgTable(
     check("policies_churn_budget_check", sql`(max_deactivations IS NULL) = (deactivation_window_s IS NULL)`),
     check("policies_degraded_grace_check", sql`degraded_grace_s >= 0 AND degraded_grace_s <= 604800`),
     check("policies_lease_mode_check", oneOf("lease_mode", LEASE_MODES)),
+    check("policies_proof_of_possession_check", oneOf("proof_of_possession", PROOF_OF_POSSESSION_MODES)),
     check("policies_max_users_check", sql`max_users IS NULL OR max_users >= 1`),
     check("policies_lease_check", sql`lease_ttl_s >= 60 AND lease_ttl_s <= 86400 AND (max_leases IS NULL OR max_leases >= 0) AND max_borrow_s >= 0`),
     check("policies_offline_ttl_check", sql`offline_ttl_default_s >= 60 AND offline_ttl_default_s <= offline_ttl_max_s AND offline_ttl_max_s <= 315360000`),

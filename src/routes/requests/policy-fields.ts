@@ -1,6 +1,6 @@
 // Writable policy fields, shared by create and update (PATCH) so both validate alike.
 import { z } from "@hono/zod-openapi";
-import { BINDING_MODES, LEASE_MODES } from "../../contract/licenses";
+import { BINDING_MODES, LEASE_MODES, PROOF_OF_POSSESSION_MODES } from "../../contract/licenses";
 import { TOKEN_TIERS } from "../../contract/tokens";
 
 const Seconds = z
@@ -51,6 +51,10 @@ export const PolicyFields = {
     .enum(LEASE_MODES)
     .openapi({ description: "Floating seats: `none` (default), `per_license` (a seat per lease), `per_user` (a seat per user, however many instances)" }),
   max_leases: z.number().int().min(0).max(100_000).nullable().openapi({ description: "Concurrent floating seats; null = unlimited" }),
+  proof_of_possession: z.enum(PROOF_OF_POSSESSION_MODES).openapi({
+    description:
+      "Device keys (DPoP, RFC 9449): `none` (default) ignores proofs; `optional` binds a device that activates with a `DPoP` proof, which then needs a proof from that key on every device route; `required` needs one on every device route, activate included. Artifacts issued under a proof carry `cnf.jkt`.",
+  }),
   max_users: z
     .number()
     .int()
@@ -88,6 +92,7 @@ export const policyColumns = (input: {
   allow_perpetual_offline?: boolean;
   offline_outlives_license?: boolean;
   lease_mode?: (typeof LEASE_MODES)[number];
+  proof_of_possession?: (typeof PROOF_OF_POSSESSION_MODES)[number];
   max_leases?: number | null;
   max_users?: number | null;
   lease_ttl_s?: number;
@@ -108,6 +113,7 @@ export const policyColumns = (input: {
   allowPerpetualOffline: input.allow_perpetual_offline,
   offlineOutlivesLicense: input.offline_outlives_license,
   leaseMode: input.lease_mode,
+  proofOfPossession: input.proof_of_possession,
   maxLeases: input.max_leases,
   maxUsers: input.max_users,
   leaseTtlS: input.lease_ttl_s,

@@ -2,18 +2,30 @@
 // against the packed tarball installed into an empty project (see ../sdk-runtimes.test.ts). It
 // imports only the SDK and uses only what every runtime has (fetch, WebCrypto, atob/btoa, JSON),
 // so what passes here is what an integrator gets. `fixtures` come from a running service: a real
-// token and its JWKS, a forged token, and a real webhook delivery as the receiver saw it.
+// token and its JWKS, a forged token, a real webhook delivery as the receiver saw it, and a license
+// whose policy requires device keys (DPoP), which each runtime activates with a key of its own.
 import {
   ClaimInvalid,
+  createDeviceKey,
   createLicenseClient,
   createLicenseVerifier,
   createOfflineLicense,
+  DeviceKeyMismatch,
+  deviceKeyThumbprint,
+  FileDeviceKeyMismatch,
+  fileKeyStore,
+  indexedDbKeyStore,
   LICENSE_TOKEN_ERROR_CODES,
   LicenseClientError,
+  LicenseFileError,
   LicenseTokenError,
+  loadOrCreateDeviceKey,
+  memoryKeyStore,
   memoryTokenStore,
   NetworkError,
+  RequestRefused,
   SignatureInvalid,
+  verifyLicenseFile,
   verifyWebhook,
   WebhookSignatureInvalid,
   WebhookVerificationError,
@@ -39,6 +51,37 @@ async function refused(fn, Class, Base) {
     return err.code === Class.code ? "ok" : `code ${err.code}, expected ${Class.code}`;
   }
 }
+
+/** Expects `fn` to be refused by the service with HTTP `status` and the API error `code`. */
+async function refusedBy(fn, status, code) {
+  try {
+    const result = await fn();
+    return `accepted: ${JSON.stringify(result).slice(0, 120)}`;
+  } catch (err) {
+    if (!(err instanceof RequestRefused)) return `wrong error ${err?.name}: ${err?.code} ${err?.message}`;
+    return err.status === status && err.code === code ? "ok" : `HTTP ${err.status} ${err.code}, expected ${status} ${code}`;
+  }
+}
+
+/** `true` when every fact holds, else the facts (what the check reports). */
+const all = (facts) => Object.values(facts).every((fact) => fact === true) || facts;
+
+/**
+ * Where this runtime keeps a device key, as an app on it would: IndexedDB in a browser (the
+ * CryptoKey itself, never exported), memory in a Worker (no disk), a 0600 file on Node, Deno, Bun.
+ */
+function deviceKeyPlace(id) {
+  if (typeof indexedDB !== "undefined") return { kind: "indexeddb", store: () => indexedDbKeyStore(`sdk-check-${id}`) };
+  if (globalThis.navigator?.userAgent === "Cloudflare-Workers") {
+    const kept = memoryKeyStore();
+    return { kind: "memory", store: () => kept };
+  }
+  const path = `device-key-${id}.json`;
+  return { kind: "file", path, store: () => fileKeyStore(path) };
+}
+
+// In a variable, so a bundler leaves it alone: only the runtimes with a file system run it.
+const NODE_FS = "node:fs/promises";
 
 const b64url = {
   decode: (s) => atob(s.replace(/-/g, "+").replace(/_/g, "/")),
@@ -81,7 +124,7 @@ export async function check(f) {
   );
   results["error codes: one class per code, all listed"] = await outcome(
     () =>
-      LICENSE_TOKEN_ERROR_CODES.length === 11 && SignatureInvalid.code === "ERR_SIGNATURE_INVALID" && new SignatureInvalid("x") instanceof LicenseTokenError,
+      LICENSE_TOKEN_ERROR_CODES.length === 12 && SignatureInvalid.code === "ERR_SIGNATURE_INVALID" && new SignatureInvalid("x") instanceof LicenseTokenError,
   );
   results["remote keys: the token verifies with the key set fetched from the service"] = await outcome(
     async () => (await remote.verify(f.token)).jti === f.tokenId,
@@ -137,5 +180,62 @@ export async function check(f) {
     const afterExp = await offline.check(new Date((first.claims.exp + 120) * 1000));
     return kept.valid === true && kept.source === "cached" && afterExp.valid === false && afterExp.code === "UNREACHABLE_NO_VALID_TOKEN";
   });
+  Object.assign(results, await deviceKeyChecks(f, pinned, client));
+  return results;
+}
+
+/** Device-bound licenses (DPoP, RFC 9449): a key kept as this runtime keeps it, proofs, `cnf.jkt`. */
+async function deviceKeyChecks(f, pinned, keyless) {
+  const results = {};
+  const id = crypto.randomUUID();
+  const place = deviceKeyPlace(id);
+  // This run's own device: every runtime activates the same license with a key of its own.
+  const device = { licenseKey: f.dpop.licenseKey, fingerprint: `device-${id}` };
+  let deviceKey;
+  let jkt;
+  results["device key: created and kept as this runtime keeps it, loaded back the same, its private key not extractable"] = await outcome(async () => {
+    const created = await loadOrCreateDeviceKey(place.store());
+    deviceKey = await loadOrCreateDeviceKey(place.store());
+    jkt = await deviceKeyThumbprint(deviceKey);
+    const facts = { sameKey: jkt === (await deviceKeyThumbprint(created)), notExtractable: deviceKey.privateKey.extractable === false };
+    if (place.kind === "file") facts.mode0600 = ((await (await import(NODE_FS)).stat(place.path)).mode & 0o777) === 0o600;
+    return all(facts);
+  });
+  const client = createLicenseClient({ baseUrl: f.baseUrl, timeoutMs: 10_000, retries: 1, deviceKey });
+  results["device key: activate with a proof binds the activation to the key's thumbprint"] = await outcome(async () => {
+    const { activation } = await client.activate({ ...device, name: place.kind });
+    return activation.dpop_jkt === jkt || { dpop_jkt: activation.dpop_jkt, jkt };
+  });
+  let token;
+  results["device key: verify with a proof answers a token bound to the key (cnf.jkt), which the verifier given the key accepts"] = await outcome(async () => {
+    const answer = await client.verify(device);
+    if (!answer.valid) return answer;
+    token = answer.license_token;
+    const claims = await pinned.verify(token, { fingerprint: device.fingerprint, deviceKey });
+    return claims.cnf?.jkt === jkt || { cnf: claims.cnf, jkt };
+  });
+  results["device key: the token is refused by a verifier given another device's key"] = await refused(
+    async () => pinned.verify(token, { fingerprint: device.fingerprint, deviceKey: await createDeviceKey() }),
+    DeviceKeyMismatch,
+    LicenseTokenError,
+  );
+  results["device key: the service refuses the device's request without a proof"] = await refusedBy(() => keyless.verify(device), 401, "DPOP_PROOF_MISSING");
+  results["device key: the service refuses another key's proof for the same fingerprint"] = await refusedBy(
+    async () => createLicenseClient({ baseUrl: f.baseUrl, retries: 0, deviceKey: await createDeviceKey() }).verify(device),
+    401,
+    "DPOP_KEY_MISMATCH",
+  );
+  let file;
+  const fileOptions = { jwks: f.jwks, issuer: f.issuer, audience: f.applicationId, fingerprint: device.fingerprint };
+  results["device key: a machine file checked out with a proof is bound to the key and verifies with it"] = await outcome(async () => {
+    file = (await client.checkout(device)).license_file;
+    const { claims, machine } = await verifyLicenseFile(file, { ...fileOptions, deviceKey });
+    return all({ machine, bound: claims.cnf?.jkt === jkt });
+  });
+  results["device key: the machine file copied to a device with another key (same fingerprint) is refused"] = await refused(
+    async () => verifyLicenseFile(file, { ...fileOptions, deviceKey: await createDeviceKey() }),
+    FileDeviceKeyMismatch,
+    LicenseFileError,
+  );
   return results;
 }

@@ -1,7 +1,9 @@
 // What check.mjs is given, made by a running service (the worker in workerd on the test Postgres):
 // a seller with an application, a device-bound policy and a license activated on one device; the
 // license token verify answered for it and the JWKS that signs it; a token forged with another
-// RSA key under the published kid; and the license.created delivery as the receiver got it.
+// RSA key under the published kid; the license.created delivery as the receiver got it; and a
+// license whose policy requires device keys (`proof_of_possession: "required"`), not activated:
+// each runtime activates it with a key it creates.
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from "jose";
 import { expect, inject } from "vitest";
 import { newLicenseKey } from "../../../src/crypto/random.ts";
@@ -25,6 +27,8 @@ export interface Fixtures {
   unknownKey: string;
   unreachableUrl: string;
   webhook: Delivery & { secret: string; type: string };
+  /** Under a policy with `proof_of_possession: "required"`: every device route needs a DPoP proof. */
+  dpop: { licenseId: string; licenseKey: string };
 }
 
 type Api = (path: string, init?: { token?: string; body?: unknown }) => Promise<{ status: number; body: any }>;
@@ -69,6 +73,16 @@ export async function makeFixtures(options: {
   const features = ["export", "sync"];
   const license = await expectPost(call, "/v1/licenses", 201, key, { policy_id: policy.id, plan: "pro", features });
   const webhook = await delivered;
+  // One seat per runtime (five), each on its own fingerprint and key, and room to spare.
+  const keyBound = await expectPost(call, "/v1/policies", 201, key, {
+    name: "Device-bound",
+    application_id: app.id,
+    binding_mode: "hardware",
+    max_activations: 10,
+    proof_of_possession: "required",
+  });
+  expect(keyBound.proof_of_possession).toBe("required");
+  const dpopLicense = await expectPost(call, "/v1/licenses", 201, key, { policy_id: keyBound.id, plan: "pro", features });
 
   const fingerprint = "machine-7f3a9c";
   await expectPost(call, "/v1/licenses/activate", 201, "", { license_key: license.key, fingerprint });
@@ -99,5 +113,6 @@ export async function makeFixtures(options: {
     unknownKey: newLicenseKey(),
     unreachableUrl: options.unreachableUrl,
     webhook: { ...webhook, secret: endpoint.secret, type: "license.created" },
+    dpop: { licenseId: dpopLicense.id, licenseKey: dpopLicense.key },
   };
 }
