@@ -1,7 +1,8 @@
 // One license: its customer and properties, its lifecycle (suspend, reinstate, revoke, renew), its
 // editable fields, the users and groups assigned to it (named seats), its license files and
-// air-gapped devices, and the devices holding its seats, which an admin can release one by one or
-// all at once; a new key for a lost one; and, on its Activity tab, every request made with it.
+// air-gapped devices, and the devices holding its seats (each key-bound or not), which an admin can
+// release one by one or all at once; a new key for a lost one; and, on its Activity tab, every
+// request made with it.
 import { path } from "../lib/api.js";
 import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
@@ -28,6 +29,7 @@ import { Activity } from "./activity/feed.js";
 import { CustomerRef, useCustomerLookup } from "./customers/common.js";
 import { Assignments } from "./licensing/assignments.js";
 import { AppName, BINDING_LABELS, fromLocalInput, fromNow, humanSeconds, PolicyName, Seats, toLocalInput, useCatalog } from "./licensing/common.js";
+import { DeviceKey } from "./licensing/device-keys.js";
 import { Leases } from "./licensing/leases.js";
 import { EditLicenseForm } from "./licensing/license-form.js";
 import { CheckoutForm, OfflineUploadForm } from "./licensing/offline.js";
@@ -107,7 +109,7 @@ function Properties({ license, catalog, lookup }) {
       <dt>Policy</dt>
       <dd>
         <${PolicyName} id=${license.policy_id} catalog=${catalog} />
-        ${policy ? html`<span class="muted small"> · ${policy.binding_mode === "none" ? "no" : (BINDING_LABELS[policy.binding_mode] ?? policy.binding_mode).toLowerCase()} binding${policy.heartbeat_interval_s ? `, heartbeat every ${humanSeconds(policy.heartbeat_interval_s)}` : ""}</span>` : null}
+        ${policy ? html`<span class="muted small"> · ${policy.binding_mode === "none" ? "no" : (BINDING_LABELS[policy.binding_mode] ?? policy.binding_mode).toLowerCase()} binding${policy.proof_of_possession === "none" ? "" : `, device keys ${policy.proof_of_possession}`}${policy.heartbeat_interval_s ? `, heartbeat every ${humanSeconds(policy.heartbeat_interval_s)}` : ""}</span>` : null}
       </dd>
       <dt>Application</dt>
       <dd><${AppName} id=${license.application_id} catalog=${catalog} /></dd>
@@ -166,8 +168,13 @@ function Activations({ license, onChange }) {
 
   /** @type {import("../lib/ui.js").Column<import("../lib/api.js").Schema<"Activation">>[]} */
   const columns = [
-    { label: "Device", render: (a) => html`<code class="lic-fingerprint">${a.fingerprint}</code>${a.name ? html`<br />${a.name}` : null}` },
+    {
+      label: "Device",
+      className: "lic-device",
+      render: (a) => html`<code class="lic-fingerprint">${a.fingerprint}</code>${a.name ? html`<br />${a.name}` : null}`,
+    },
     { label: "Domain", render: (a) => a.domain ?? html`<span class="muted">—</span>` },
+    { label: "Device key", render: (a) => html`<${DeviceKey} jkt=${a.dpop_jkt} />` },
     { label: "Activated", render: (a) => html`<${Time} iso=${a.created_at} />` },
     { label: "Last heartbeat", render: (a) => html`<${Time} iso=${a.last_heartbeat_at} />` },
     {

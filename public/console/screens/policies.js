@@ -1,4 +1,4 @@
-// Policies: the rules licenses follow (seats, binding, heartbeats, token lifetime, churn budget).
+// Policies: the rules licenses follow (seats, binding, device keys, heartbeats, token lifetime, churn budget).
 // Listed by application, created from presets, edited in place; licenses under a policy follow
 // its new rules from their next call, and a policy cannot be deleted while licenses follow it.
 import { path } from "../lib/api.js";
@@ -6,6 +6,7 @@ import { html, useState } from "../lib/html.js";
 import { href, navigate } from "../lib/router.js";
 import { Button, ConfirmButton, ErrorNote, Id, Modal, PageHeader, Pager, Table, useApp, usePages } from "../lib/ui.js";
 import { AppName, BINDING_LABELS, humanSeconds, useCatalog } from "./licensing/common.js";
+import { ProofSummary } from "./licensing/device-keys.js";
 import { PolicyForm } from "./licensing/policy-form.js";
 
 /** @typedef {import("../lib/api.js").Schema<"Policy">} Policy */
@@ -49,6 +50,7 @@ export function PoliciesScreen({ params }) {
       label: "Binding",
       render: (p) => html`${BINDING_LABELS[p.binding_mode] ?? p.binding_mode}${p.bind_on_verify ? html`<span class="muted"> · binds on verify</span>` : null}`,
     },
+    { label: "Device keys", render: (p) => html`<${ProofSummary} mode=${p.proof_of_possession} />` },
     { label: "Heartbeat", render: heartbeat },
     { label: "Token tier", render: (p) => p.token_tier },
     { label: "Deactivations", render: churn },
@@ -78,7 +80,7 @@ export function PoliciesScreen({ params }) {
   ];
 
   return html`<section>
-    <${PageHeader} title="Policies" subtitle="The rules a license follows: seats, device or domain binding, heartbeats, token lifetime and how often seats may move.">
+    <${PageHeader} title="Policies" subtitle="The rules a license follows: seats, device or domain binding, device keys, heartbeats, token lifetime and how often seats may move.">
       ${writes ? html`<${Button} kind="primary" onClick=${() => setEditing({})}>New policy<//>` : null}
     <//>
     ${

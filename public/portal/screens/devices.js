@@ -1,7 +1,8 @@
-// A license's devices and shared seats. Freeing a device is what someone moving to a new computer
-// needs: it asks first, saying how many devices may be freed per period (the policy's churn
-// budget), and when that budget is spent says when the next one can be freed. A stuck shared seat
-// (an app that crashed while holding it) is released the same way.
+// A license's devices (each saying whether it is bound to its own device key) and shared seats.
+// Freeing a device is what someone moving to a new computer needs: it asks first, saying how many
+// devices may be freed per period (the policy's churn budget), and when that budget is spent says
+// when the next one can be freed. A stuck shared seat (an app that crashed while holding it) is
+// released the same way.
 import { html, useRef, useState } from "../lib/html.js";
 import { Button, Confirm, download, ErrorNote, useAction, useApp } from "../lib/ui.js";
 import { ago, churnWords, day, instant } from "../lib/words.js";
@@ -46,12 +47,20 @@ export function DevicesSection({ license, reload }) {
         : html`<ul class="rows" aria-label="Devices">
             ${devices.map(
               (device) => html`<li key=${device.id} class="row">
-                <div class="row-main">
+                <div class="row-main device-main">
                   <h3>${deviceName(device)}</h3>
                   <p class="muted small">
                     Last seen <time datetime=${device.last_seen_at} title=${instant(device.last_seen_at)}>${ago(device.last_seen_at)}</time>${" "}·
                     added ${day(device.activated_at)}${device.name && device.domain ? ` · ${device.domain}` : ""}
                   </p>
+                  ${
+                    device.key_bound
+                      ? html`<p class="key-bound small">
+                          <span class="tag">Key-bound</span> Your license works here only with this device's own key, so a copy of it on another
+                          computer does not.
+                        </p>`
+                      : null
+                  }
                 </div>
                 <div class="row-actions">
                   <${Button} aria-label=${`Download machine file: ${deviceName(device)}`} busy=${file.busy} onClick=${() => file.run(device)}>Download machine file<//>

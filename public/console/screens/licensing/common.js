@@ -226,3 +226,14 @@ export const BINDING_LABELS = {
   domain: "Domain",
   ip: "IP allowlist",
 };
+
+/**
+ * What each binding asks of a device, under the policy form's select.
+ * @type {Record<import("../../lib/api.js").Schema<"Policy">["binding_mode"], string>}
+ */
+export const BINDING_HINTS = {
+  none: "The key alone is enough: any device may validate it.",
+  hardware: "Validations must name a device fingerprint that holds a seat (activate first, or bind on verify).",
+  domain: "Activations send a domain; validations for a domain without a seat fail with DOMAIN_MISMATCH.",
+  ip: "The caller's IP must fall in the license's allowed IPs (set on each license).",
+};

@@ -3,7 +3,8 @@
 import { path } from "../../lib/api.js";
 import { html, useState } from "../../lib/html.js";
 import { Button, ErrorNote, Field, useAction, useApp } from "../../lib/ui.js";
-import { BINDING_LABELS, DurationInput, FieldError, humanSeconds, joinSeconds, splitSeconds } from "./common.js";
+import { BINDING_HINTS, BINDING_LABELS, DurationInput, FieldError, humanSeconds, joinSeconds, splitSeconds } from "./common.js";
+import { ProofField } from "./device-keys.js";
 
 const DAY = 86_400;
 
@@ -26,6 +27,7 @@ const DEFAULTS = {
   max_deactivations: null,
   deactivation_window_s: null,
   bind_on_verify: false,
+  proof_of_possession: "none",
   degraded_grace_s: 3600,
   offline_ttl_default_s: 30 * 86_400,
   offline_ttl_max_s: 365 * 86_400,
@@ -99,6 +101,7 @@ function formOf(values, name = "", applicationId = "") {
     max_deactivations: values.max_deactivations === null ? "" : String(values.max_deactivations),
     deactivation_window: splitSeconds(values.deactivation_window_s, "days"),
     bind_on_verify: values.bind_on_verify,
+    proof_of_possession: values.proof_of_possession ?? "none",
     degraded_grace: splitSeconds(values.degraded_grace_s, "hours"),
     offline_ttl_default: splitSeconds(values.offline_ttl_default_s, "days"),
     offline_ttl_max: splitSeconds(values.offline_ttl_max_s, "days"),
@@ -126,6 +129,7 @@ function valuesOf(form) {
     max_deactivations: count(form.max_deactivations),
     deactivation_window_s: joinSeconds(form.deactivation_window),
     bind_on_verify: form.bind_on_verify,
+    proof_of_possession: form.proof_of_possession,
     degraded_grace_s: joinSeconds(form.degraded_grace) ?? 0,
     offline_ttl_default_s: joinSeconds(form.offline_ttl_default) ?? DEFAULTS.offline_ttl_default_s,
     offline_ttl_max_s: joinSeconds(form.offline_ttl_max) ?? DEFAULTS.offline_ttl_max_s,
@@ -327,6 +331,7 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
       </label>
       <small class="muted">A verify from a new device takes a free seat, as activate would (LicenseChain's behaviour). Off: devices activate first.</small>
     </div>
+    <${ProofField} value=${form.proof_of_possession} was=${policy?.proof_of_possession} onChange=${set("proof_of_possession")} />
     <${Field}
       id="policy-degraded-grace"
       label="Outage grace"
@@ -384,11 +389,3 @@ export function PolicyForm({ policy, applicationId = "", catalog, onSaved, onCan
     </div>
   </form>`;
 }
-
-/** @type {Record<Policy["binding_mode"], string>} */
-const BINDING_HINTS = {
-  none: "The key alone is enough: any device may validate it.",
-  hardware: "Validations must name a device fingerprint that holds a seat (activate first, or bind on verify).",
-  domain: "Activations send a domain; validations for a domain without a seat fail with DOMAIN_MISMATCH.",
-  ip: "The caller's IP must fall in the license's allowed IPs (set on each license).",
-};
