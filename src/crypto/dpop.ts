@@ -55,6 +55,24 @@ const OTHER_KEY_HEADERS = ["jku", "x5u", "x5c"];
 const B64URL_256 = /^[A-Za-z0-9_-]{43}$/;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
+/**
+ * Imported keys and their thumbprints, by the checked public members: a device proves the same key
+ * request after request, and importing it and hashing its thumbprint each time costs about as much
+ * as the signature check itself. Only keys whose proof verified are kept; bounded, cleared when full.
+ */
+const knownKeys = new Map<string, { key: Promise<CryptoKey | Uint8Array>; jkt?: string }>();
+const MAX_KNOWN_KEYS = 10_000;
+
+function importOnce(alg: DpopAlg, jwk: JWK): { name: string; entry: { key: Promise<CryptoKey | Uint8Array>; jkt?: string } } {
+  const name = `${alg}.${jwk.x}.${jwk.y ?? ""}`;
+  let entry = knownKeys.get(name);
+  if (!entry) {
+    entry = { key: importJWK(jwk, alg) };
+    if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.clear();
+  }
+  return { name, entry };
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
@@ -156,12 +174,13 @@ export async function verifyDpopProof(proof: string | null | undefined, expect: 
     const header = checkHeader(proof);
     if ("ok" in header) return header;
 
+    const known = importOnce(header.alg, header.jwk);
     let payload: Record<string, unknown>;
     try {
       // The key is the header's, imported from its checked public members only (never `key_ops`,
       // `ext` or anything else the client wrote). `currentDate` makes jose's `exp`/`nbf` checks,
       // should a proof carry them, use the caller's clock.
-      ({ payload } = await jwtVerify(proof, () => importJWK(header.jwk, header.alg), {
+      ({ payload } = await jwtVerify(proof, () => known.entry.key, {
         algorithms: [header.alg],
         currentDate: new Date(expect.now * 1000),
       }));
@@ -187,7 +206,10 @@ export async function verifyDpopProof(proof: string | null | undefined, expect: 
     if (expect.accessTokenHash !== undefined && payload.ath !== expect.accessTokenHash) {
       return invalid("The DPoP proof's `ath` is not the hash of the presented token.");
     }
-    const jkt = await calculateJwkThumbprint(header.jwk, "sha256");
+    // The signature verified with this key: it may be remembered, with its thumbprint.
+    known.entry.jkt ??= await calculateJwkThumbprint(header.jwk, "sha256");
+    knownKeys.set(known.name, known.entry);
+    const jkt = known.entry.jkt;
     return typeof payload.nonce === "string" ? { ok: true, jkt, jti, iat, nonce: payload.nonce } : { ok: true, jkt, jti, iat };
   } catch {
     // A runtime refusing a key or a digest: still the client's input, still a value.

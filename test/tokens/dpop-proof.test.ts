@@ -128,6 +128,14 @@ describe("verifyDpopProof: refusals (RFC 9449 section 4.3)", () => {
     );
   });
 
+  it("a key this isolate has verified before (its import is cached) still verifies each signature", async () => {
+    // `other` is known once its own proof verified; a proof naming it but signed by es256 stays refused.
+    expect((await verifyDpopProof(await proof(other), expectation)).ok).toBe(true);
+    expect(await verifyDpopProof(await proof(es256, { header: { jwk: other.publicJwk } }), expectation)).toEqual(
+      refused("DPOP_PROOF_INVALID", /signature does not verify/),
+    );
+  });
+
   it("a jwk that does not fit the alg, or is absent, or a key named elsewhere, is refused", async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ alg: "ES256", jwk: eddsa.publicJwk }, /EC P-256/],
