@@ -13,7 +13,7 @@
 //
 // This file is the order of things; lib/ holds the parts: settings.ts (the flags), stack.ts (the
 // processes), edge-cache.ts (the Cache API's stand-in), artifacts.ts (the builds), scenarios.ts,
-// hot-path.ts, snapshot-cost.ts and outage.ts (the runs), measure.ts (one run), paired.ts (two
+// hot-path.ts, snapshot-cost.ts, proof-cost.ts and outage.ts (the runs), measure.ts (one run), paired.ts (two
 // servers compared in alternating slices), report.ts, availability-report.ts, targets.ts,
 // hot-path-report.ts and results-file.ts (the output), lifecycle.ts (cleanup on exit, signal or
 // deadline).
@@ -25,6 +25,7 @@ import { cleanup, fail, guardRun } from "./lib/lifecycle.ts";
 import { say, secondsSinceStart, startClock } from "./lib/log.ts";
 import { Runs } from "./lib/measure.ts";
 import { runOutage } from "./lib/outage.ts";
+import { proofTargets, runProofCost } from "./lib/proof-cost.ts";
 import { renderReport } from "./lib/report.ts";
 import { writeResultsFile } from "./lib/results-file.ts";
 import { measureStartups, runEddsa, runFloors, runMetricsCost, runPaired, runPeer, runScale, runScram, runService } from "./lib/scenarios.ts";
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   const paired = [...(await runPaired(session, floors, service, eddsa)), ...(await runMetricsCost(session, service))];
   const snapshots = await runSnapshotCost(session);
   if (snapshots) paired.push(...snapshots.paired);
+  const proofs = await runProofCost(session);
   const outage = await runOutage(session);
   const largeTable = await runScale(session, service.worker);
   const lastUsedAfter = await apiKeyLastUsed(stack.pg.url);
@@ -67,9 +69,10 @@ async function main(): Promise<void> {
   const findings = {
     results: runs.results,
     failures: runs.failures,
-    targets: buildTargets((id) => runs.by(id), paired),
+    targets: [...buildTargets((id) => runs.by(id), paired), ...proofTargets(proofs)],
     paired,
     snapshots,
+    proofs,
     outage,
     art,
     startup,

@@ -11,6 +11,7 @@ import { loadAverageAtStart } from "./log.ts";
 import type { Measurement } from "./measure.ts";
 import type { Outage } from "./outage.ts";
 import type { PairedResult } from "./paired.ts";
+import { type ProofCost, renderProofCost } from "./proof-cost.ts";
 import type { LargeTable, Startup } from "./scenarios.ts";
 import { CONNECTIONS, DURATION_S, KEYS_PER_RUN, LARGE, MINIFLARE, PAIRED_SLICE_S, QUICK, SMALL, WARMUP_S } from "./settings.ts";
 import type { NodeSignCost } from "./sign-cost.ts";
@@ -33,6 +34,8 @@ export interface Findings {
   paired: PairedResult[];
   /** The degraded-answer snapshots' first pass (their steady state is in `paired`). */
   snapshots: SnapshotCost | undefined;
+  /** What checking a DPoP proof costs (lib/proof-cost.ts). */
+  proofs: ProofCost | undefined;
   outage: Outage | undefined;
   largeTable: LargeTable;
   /** CPU of one RS256 signature with node:crypto on the same key. */
@@ -157,6 +160,7 @@ export function renderReport(f: Findings): string {
     out.push("");
   }
   if (f.snapshots) out.push(...renderSnapshotCost(f.snapshots), "");
+  if (f.proofs) out.push(...renderProofCost(f.proofs), "");
   if (f.outage) out.push(...renderOutage(f.outage), "");
   out.push(renderScale(by));
   out.push(

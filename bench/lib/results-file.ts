@@ -26,6 +26,7 @@ export function writeResultsFile(f: Findings): void {
     targets: f.targets,
     paired: f.paired,
     snapshotFirstPass: f.snapshots && { ...f.snapshots, paired: f.snapshots.paired.map((p) => p.id) },
+    dpopProofs: f.proofs,
     outage: f.outage,
     probe: f.hotPath.probe,
     probeProfiles: f.hotPath.probeProfiles,

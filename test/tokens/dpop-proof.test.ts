@@ -152,6 +152,14 @@ describe("verifyDpopProof: refusals (RFC 9449 section 4.3)", () => {
     }
   });
 
+  it("a critical extension (crit) or an unencoded payload (b64) is refused before any signature check", async () => {
+    const claims = { jti: "j", htm: "POST", htu: HTU, iat: NOW };
+    for (const extra of [{ crit: ["exp"] }, { b64: false, crit: ["b64"] }, { b64: false }]) {
+      const header = { typ: "dpop+jwt", alg: "ES256", jwk: es256.publicJwk, ...extra };
+      expect(await verifyDpopProof(raw(header, claims, "AAAA"), expectation)).toEqual(refused("DPOP_PROOF_INVALID", /may not carry/));
+    }
+  });
+
   it("a wrong htm is DPOP_METHOD_MISMATCH (methods are case-sensitive)", async () => {
     expect(await verifyDpopProof(await proof(es256, { claims: { htm: "GET" } }), expectation)).toEqual(refused("DPOP_METHOD_MISMATCH", /POST/));
     expect(await verifyDpopProof(await proof(es256, { claims: { htm: "post" } }), expectation)).toEqual(refused("DPOP_METHOD_MISMATCH", /POST/));
