@@ -30,7 +30,7 @@ import { requireActor } from "./actor";
 import { networkOf } from "./binding";
 import type { ChangeRunner, RecordChange } from "./changes";
 import { licenseSubject, type ServiceDeps } from "./context";
-import { proofRefusal } from "./device-proof";
+import { lookupWithProof, proofRefusal } from "./device-proof";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { type ActivateInput, type ActivateOutcome, claimSeat, isUniqueViolation, keyForSeat, requestedDomain, type Seat, withKey } from "./seat-claims";
 
@@ -66,9 +66,11 @@ async function withinChurnBudget(
 /** The license of a key (or of its hash), locked, and named to the request's metric; unknown and malformed keys fail alike. */
 async function lockLicense(deps: ServiceDeps, tx: Tx, licenseKey: string, _now: Date, keyHash?: string): Promise<LockedLicenseRecord> {
   const hash = keyHash ?? (LICENSE_KEY_PATTERN.test(licenseKey) ? await sha256Hex(licenseKey) : undefined);
-  const proofKey = await deps.proof.lookupKey();
-  const license = hash ? await lockLicenseRecord(tx, hash, { proofKey }) : undefined;
-  if (proofKey) deps.proof.recorded(license?.proofReplayed);
+  const { found: license } = await lookupWithProof(
+    deps.proof,
+    (proofKey) => (hash ? lockLicenseRecord(tx, hash, { proofKey }) : Promise.resolve(undefined)),
+    (record) => record?.proofReplayed,
+  );
   if (!license) throw refusalError("NOT_FOUND");
   deps.observe(licenseSubject(license));
   return license;
@@ -122,9 +124,11 @@ export function activationService(deps: ServiceDeps, changes: ChangeRunner) {
   /** The license a request names, read and judged for taking a seat (status, expiry, IP allowlist), and its domain. */
   async function usable(tx: Tx, input: ActivateInput) {
     const hash = input.keyHash ?? (LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined);
-    const proofKey = await deps.proof.lookupKey();
-    const found = hash ? await readLicenseRecord(tx, hash, { fingerprint: input.fingerprint, proofKey }) : undefined;
-    if (proofKey) deps.proof.recorded(found?.proofReplayed);
+    const { found } = await lookupWithProof(
+      deps.proof,
+      (proofKey) => (hash ? readLicenseRecord(tx, hash, { fingerprint: input.fingerprint, proofKey }) : Promise.resolve(undefined)),
+      (record) => record?.proofReplayed,
+    );
     if (!found) throw refusalError("NOT_FOUND");
     deps.observe(licenseSubject(found));
     const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;

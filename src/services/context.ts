@@ -1,6 +1,5 @@
 // What every service is built from: plain values and small interfaces, never a Hono context. The
 // request scope (middleware/scope.ts) and the scheduled handler (src/scheduled.ts) fill these in.
-
 import type { Permission } from "../contract/permissions";
 import type { PlanTier } from "../contract/tokens";
 import type { Database, RowsFn } from "../db/client";

@@ -5,7 +5,7 @@ import { LICENSE_KEY_PATTERN } from "../crypto/random";
 import type { RowsFn } from "../db/client";
 import { findLicenseByKeyHash } from "../db/repositories/licenses";
 import { canonicalDomain } from "./binding";
-import { type DeviceProof, NO_PROOF, type ProofState } from "./device-proof";
+import { type DeviceProof, lookupWithProof, NO_PROOF, type ProofState } from "./device-proof";
 import { evaluateLicense, type Use, type Validation, type ValidationRequest } from "./license-validation";
 
 export interface LicenseCheck {
@@ -44,8 +44,11 @@ export function validationRequest(check: LicenseCheck): ValidationRequest {
 export async function checkLicenseKey(rows: () => RowsFn, check: LicenseCheck, proof: DeviceProof = NO_PROOF): Promise<Validation> {
   if (!LICENSE_KEY_PATTERN.test(check.licenseKey)) return evaluateLicense(undefined, { now: check.now });
   const request = validationRequest(check);
-  const [keyHash, proofKey] = await Promise.all([sha256Hex(check.licenseKey), proof.lookupKey()]);
-  const record = await findLicenseByKeyHash(rows(), keyHash, { fingerprint: check.fingerprint, domain: request.domain ?? undefined, proofKey });
-  if (proofKey) proof.recorded(record?.proofReplayed);
-  return evaluateLicense(record, { ...request, proof: await proof.state() });
+  const hashing = sha256Hex(check.licenseKey);
+  const { found, proof: settled } = await lookupWithProof(
+    proof,
+    async (proofKey) => findLicenseByKeyHash(rows(), await hashing, { fingerprint: check.fingerprint, domain: request.domain ?? undefined, proofKey }),
+    (record) => record?.proofReplayed,
+  );
+  return evaluateLicense(found, { ...request, proof: settled });
 }

@@ -73,9 +73,6 @@ export function heartbeatDead(
   return now.getTime() > lastHeartbeatAt.getTime() + (policy.heartbeatIntervalS + policy.heartbeatGraceS) * 1000;
 }
 
-/** Refusals about the license itself, whatever the request: they come before anything about the device. */
-export const LICENSE_REFUSALS: ReadonlySet<Refusal> = new Set(["NOT_FOUND", "REVOKED", "SUSPENDED", "EXPIRED"]);
-
 /** The license's own lifecycle refusal (revoked, suspended, expired), whatever is asked of it. */
 export function statusRefusal(license: Pick<LicenseRecord, "status" | "expiresAt">, now: Date): Refusal | undefined {
   const status = effectiveStatus(license, now);

@@ -14,7 +14,7 @@ import { bindActivationKey, liveActivationCount, readActivation, takeSeatWithAct
 import { AppError } from "../errors";
 import { canonicalDomain, networkOf } from "./binding";
 import { licenseSubject, type ServiceDeps } from "./context";
-import { type ProofState, proofError, proofToBind } from "./device-proof";
+import { lookupWithProof, type ProofState, proofError, proofToBind } from "./device-proof";
 import { outboxEntry } from "./events";
 import { evaluateLicense, heartbeatDead, refusalError, requireValid, statusRefusal } from "./license-validation";
 import { deliverDue } from "./webhook-delivery";
@@ -96,9 +96,11 @@ export function requestedDomain(mode: BindingMode, input: ActivateInput): string
 export async function claimSeat(deps: ServiceDeps, input: ActivateInput, again = false): Promise<ActivateOutcome | undefined> {
   const rows = deps.rows();
   const hash = LICENSE_KEY_PATTERN.test(input.licenseKey) ? await sha256Hex(input.licenseKey) : undefined;
-  const proofKey = await deps.proof.lookupKey();
-  const found = hash ? await findLicenseForSeat(rows, hash, { fingerprint: input.fingerprint, proofKey }) : undefined;
-  if (proofKey) deps.proof.recorded(found?.proofReplayed);
+  const { found } = await lookupWithProof(
+    deps.proof,
+    (proofKey) => (hash ? findLicenseForSeat(rows, hash, { fingerprint: input.fingerprint, proofKey }) : Promise.resolve(undefined)),
+    (record) => record?.proofReplayed,
+  );
   if (!found) throw refusalError("NOT_FOUND");
   deps.observe(licenseSubject(found));
   const license = requireValid(evaluateLicense(found, { use: "seat", clientIp: input.clientIp, now: input.now })).license as LockedLicenseRecord;

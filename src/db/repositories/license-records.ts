@@ -157,14 +157,27 @@ const LOCKED_COLUMNS = selectList<LockedRow>({
 });
 
 /**
- * Records the request's DPoP proof key (`$n`, null when there is none) and tells whether it was
- * new, inside the lookup statement itself: replay detection at no extra round trip, global
- * across isolates and colos. A key is kept for the proof's whole acceptance window.
+ * Records the request's DPoP proof key (`$n`) and tells whether it was new, inside the lookup
+ * statement itself: replay detection at no extra round trip, global across isolates and colos. A
+ * key is kept for the proof's whole acceptance window.
  */
 const recordProof = (n: number) => `with pr_new as (
-      insert into dpop_proofs (key, expires_at) select $${n}::text, now() + interval '${DPOP_JTI_TTL_S} seconds'
-       where $${n}::text is not null on conflict (key) do nothing returning 1),
+      insert into dpop_proofs (key, expires_at) values ($${n}::text, now() + interval '${DPOP_JTI_TTL_S} seconds')
+       on conflict (key) do nothing returning 1),
     pr as (select $${n}::text as key, exists (select 1 from pr_new) as fresh)`;
+
+/**
+ * A lookup in its two forms: read-only for a request without a proof (most of them: `pr` then says
+ * none), and recording the proof's key, its last parameter `$n`, for one with a proof.
+ */
+const lookupStatement = (n: number, body: string) => ({
+  plain: compact(`with pr as (select null::text as key, false as fresh) ${body}`),
+  proof: compact(`${recordProof(n)} ${body}`),
+});
+
+/** A lookup's statement and values: the proof's key goes last, only when there is one. */
+const bound = (statement: { plain: string; proof: string }, values: unknown[], proofKey: string | undefined): [string, unknown[]] =>
+  proofKey ? [statement.proof, [...values, proofKey]] : [statement.plain, values];
 
 // $2 / $3 are null when the request names no fingerprint / domain: `= null` then matches nothing.
 const lookupFrom = (where: string, join = "") => `
@@ -180,13 +193,13 @@ const lookupFrom = (where: string, join = "") => `
     ${join}
    where ${where}
    limit 1`;
-const LOOKUP = compact(`${recordProof(4)} select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+const LOOKUP = lookupStatement(4, `select ${LOOKUP_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
 // The same record, with the license row locked for the transaction (only `l`: the rest is read).
-const LOCKED_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")} for update of l`);
+const LOCKED_LOOKUP = lookupStatement(4, `select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")} for update of l`);
 // Read in a transaction without the lock (an activation takes it only on the seat count: services/activations.ts).
-const TX_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
+const TX_LOOKUP = lookupStatement(4, `select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.key_hash = $1")}`);
 // The same, over the HTTP path: an activation's first read, before any connection is opened.
-const SEAT_LOOKUP = compact(`${recordProof(4)} select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
+const SEAT_LOOKUP = lookupStatement(4, `select ${LOCKED_COLUMNS.sql} ${lookupFrom("l.key_hash = $1")}`);
 // The locked record and one of its leases ($4), in the one statement a lease heartbeat or borrow needs.
 const LEASE_COLUMNS = selectList<LeaseRow>({
   id: "le.id",
@@ -201,17 +214,19 @@ const LEASE_COLUMNS = selectList<LeaseRow>({
   expiryNotifiedAt: "le.expiry_notified_at",
   createdAt: "le.created_at",
 });
-const LOCKED_LOOKUP_WITH_LEASE = compact(
+const LOCKED_LOOKUP_WITH_LEASE = lookupStatement(
   // Rows come back as objects keyed by column name: the lease's columns get names of their own.
-  `${recordProof(5)} select ${LOCKED_COLUMNS.aliasedSql}, ${LEASE_COLUMNS.sql.replace(/le\.(\w+)/g, "le.$1 as le_$1")}
+  5,
+  `select ${LOCKED_COLUMNS.aliasedSql}, ${LEASE_COLUMNS.sql.replace(/le\.(\w+)/g, "le.$1 as le_$1")}
    ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")} for update of l`,
 );
 // The same over the HTTP path, unlocked: a lease heartbeat changes only its own lease, in one
 // conditional statement after this read (leases.ts extendLiveLease), so it needs no transaction.
-const LOOKUP_WITH_LEASE = compact(
-  `${recordProof(5)} select ${LOCKED_COLUMNS.sql}, ${LEASE_COLUMNS.sql} ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")}`,
+const LOOKUP_WITH_LEASE = lookupStatement(
+  5,
+  `select ${LOCKED_COLUMNS.sql}, ${LEASE_COLUMNS.sql} ${lookupFrom("l.key_hash = $1", "left join leases le on le.id = $4 and le.license_id = l.id")}`,
 );
-const LOCKED_LOOKUP_BY_ID = compact(`${recordProof(5)} select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
+const LOCKED_LOOKUP_BY_ID = lookupStatement(5, `select ${LOCKED_COLUMNS.aliasedSql} ${lookupFrom("l.id = $1 and l.tenant_id = $4")} for update of l`);
 
 const toDate = (value: Date | string | null): Date | null => (value === null || value instanceof Date ? value : new Date(value));
 
@@ -248,18 +263,18 @@ function toRecord(r: LookupRow): LicenseRecord {
 
 /** License, policy, tenant tier, the named device's live activation and the live count: one round trip. */
 export async function findLicenseByKeyHash(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LicenseRecord | undefined> {
-  const [row] = await rows(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
+  const [row] = await rows(...bound(LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null], device.proofKey));
   return row ? toRecord(LOOKUP_COLUMNS.read(row)) : undefined;
 }
 
 /** The same record in a transaction, with the license row locked for the rest of it (seat changes queue on it). */
 export function lockLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, LOCKED_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
+  return lockedRecord(tx, ...bound(LOCKED_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null], device.proofKey));
 }
 
 /** The same record read in a transaction, not locked. */
 export function readLicenseRecord(tx: Tx, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
+  return lockedRecord(tx, ...bound(TX_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null], device.proofKey));
 }
 
 /**
@@ -273,7 +288,7 @@ export async function lockLicenseRecordWithLease(
   leaseId: string,
 ): Promise<{ license: LockedLicenseRecord; lease: LeaseRow | undefined } | undefined> {
   const result = await tx.execute(
-    bindPositional(LOCKED_LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId, device.proofKey ?? null]),
+    bindPositional(...bound(LOCKED_LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId], device.proofKey)),
   );
   const [row] = result.rows as Record<string, unknown>[];
   if (!row) return undefined;
@@ -294,7 +309,7 @@ export async function findLicenseRecordWithLease(
   device: DeviceQuery,
   leaseId: string,
 ): Promise<{ license: LockedLicenseRecord; lease: LeaseRow | undefined } | undefined> {
-  const [row] = await rows(LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId, device.proofKey ?? null]);
+  const [row] = await rows(...bound(LOOKUP_WITH_LEASE, [keyHash, device.fingerprint ?? null, device.domain ?? null, leaseId], device.proofKey));
   if (!row) return undefined;
   const license = toLocked(LOCKED_COLUMNS.read(row));
   const lease = LEASE_COLUMNS.read(row, LOCKED_COLUMNS.width);
@@ -307,12 +322,12 @@ export async function findLicenseRecordWithLease(
 
 /** A tenant's license by id, locked, as the admin routes that hand out files for it judge it. */
 export function lockLicenseRecordById(tx: Tx, tenantId: string, licenseId: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  return lockedRecord(tx, LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId, device.proofKey ?? null]);
+  return lockedRecord(tx, ...bound(LOCKED_LOOKUP_BY_ID, [licenseId, device.fingerprint ?? null, device.domain ?? null, tenantId], device.proofKey));
 }
 
 /** The record with the policy's limits, read over the HTTP path (no lock): what an activation judges first. */
 export async function findLicenseForSeat(rows: RowsFn, keyHash: string, device: DeviceQuery = {}): Promise<LockedLicenseRecord | undefined> {
-  const [row] = await rows(SEAT_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null, device.proofKey ?? null]);
+  const [row] = await rows(...bound(SEAT_LOOKUP, [keyHash, device.fingerprint ?? null, device.domain ?? null], device.proofKey));
   return row ? toLocked(LOCKED_COLUMNS.read(row)) : undefined;
 }
 
